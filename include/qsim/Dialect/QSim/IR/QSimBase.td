@@ -1,0 +1,90 @@
+//===- QSimBase.td - qsim dialect, enums and type constraints -*- tablegen -*-===//
+//
+// The qsim dialect definition, its attributes and the type constraints shared
+// by its ops. Quantized values are tensors of the upstream quant dialect's
+// `!quant.uniform` types, so every scale and zero point an op needs is read
+// from the types of its operands and results.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QSIM_DIALECT_QSIM_IR_QSIMBASE_TD
+#define QSIM_DIALECT_QSIM_IR_QSIMBASE_TD
+
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/OpBase.td"
+
+//===----------------------------------------------------------------------===//
+// Dialect
+//===----------------------------------------------------------------------===//
+
+def QSim_Dialect : Dialect {
+  let name = "qsim";
+  let cppNamespace = "::mlir::qsim";
+  let summary = "INT8 post-training quantization ops with explicit zero points";
+  let description = [{
+    The qsim dialect models the integer arithmetic of a post-training
+    quantized network exactly: quantize and dequantize at the float
+    boundary, convolutions and matrix products that accumulate
+    `(x_q - z_x) * (w_q - z_w)` in 32-bit integers, requantization of the
+    accumulator to the next layer's type, and activations applied in the
+    quantized domain.
+
+    Values are tensors of the upstream quant dialect's uniform types, per
+    tensor (`!quant.uniform<u8:f32, 0.0086:139>`) or per axis
+    (`!quant.uniform<i8:f32:0, {0.01, 0.02}>`). The INT32 accumulator of a
+    convolution or linear op is itself typed, with scale `s_x * s_w` (one per
+    output channel for per-axis weights) and zero point 0, so `requantize`
+    needs nothing but its input and output types.
+  }];
+  let dependentDialects = [
+    "::mlir::quant::QuantDialect"
+  ];
+  let useDefaultAttributePrinterParser = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def QSim_RoundingHalfEven : I32EnumAttrCase<"HalfEven", 0, "half_even">;
+
+def QSim_RoundingMode : I32EnumAttr<"RoundingMode",
+    "how requantize rounds the scaled accumulator", [QSim_RoundingHalfEven]> {
+  let cppNamespace = "::mlir::qsim";
+  let genSpecializedAttr = 0;
+}
+
+def QSim_RoundingModeAttr : EnumAttr<QSim_Dialect, QSim_RoundingMode,
+                                     "rounding"> {
+  let summary = "rounding mode of a requantization";
+  let description = [{
+    `half_even`: the product `acc * M` is computed in float64 and rounded to
+    the nearest integer, ties to even (NumPy's `np.round`).
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def QSim_UniformQuantizedType : Type<
+    CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType, "
+          "::mlir::quant::UniformQuantizedPerAxisType>($_self)">,
+    "uniform quantized type">;
+
+def QSim_QuantizedTensor : RankedTensorOf<[QSim_UniformQuantizedType]>;
+
+def QSim_FloatTensor : RankedTensorOf<[F32]>;
+
+def QSim_BiasTensor : 1DTensorOf<[I32]>;
+
+//===----------------------------------------------------------------------===//
+// Base op
+//===----------------------------------------------------------------------===//
+
+class QSim_Op<string mnemonic, list<Trait> traits = []>
+    : Op<QSim_Dialect, mnemonic, traits>;
+
+#endif // QSIM_DIALECT_QSIM_IR_QSIMBASE_TD

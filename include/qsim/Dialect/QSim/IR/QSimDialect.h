@@ -1,0 +1,21 @@
+//===- QSimDialect.h - qsim dialect declaration ----------------*- C++ -*-===//
+//
+// Declares the qsim dialect and its attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QSIM_DIALECT_QSIM_IR_QSIMDIALECT_H
+#define QSIM_DIALECT_QSIM_IR_QSIMDIALECT_H
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Dialect.h"
+
+#include "qsim/Dialect/QSim/IR/QSimOpsDialect.h.inc"
+
+#include "qsim/Dialect/QSim/IR/QSimEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "qsim/Dialect/QSim/IR/QSimAttrs.h.inc"
+
+#endif // QSIM_DIALECT_QSIM_IR_QSIMDIALECT_H

@@ -1,0 +1,308 @@
+//===- QSimOps.td - qsim op definitions -----------------------*- tablegen -*-===//
+//
+// The qsim ops. Each description gives the exact formula its lowering
+// implements, an example and the invariants its verifier checks; the formulas
+// are the contract every lowering must match bit for bit.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QSIM_DIALECT_QSIM_IR_QSIMOPS_TD
+#define QSIM_DIALECT_QSIM_IR_QSIMOPS_TD
+
+include "qsim/Dialect/QSim/IR/QSimBase.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp
+//===----------------------------------------------------------------------===//
+
+def QSim_QuantizeOp : QSim_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
+  let summary = "quantize a float tensor";
+  let description = [{
+    Quantizes every element of an f32 tensor with the scale `s` and zero
+    point `z` of the result type (per-axis types use the slice's own `s` and
+    `z`):
+
+    ```
+    q = clamp(round_half_to_even(x / s) + z, qmin, qmax)
+    ```
+
+    `x / s` is computed in float32 with `s` rounded to float32, as ONNX
+    `QuantizeLinear` does; `z` is added after rounding. `qmin`/`qmax` are the
+    storage bounds of the result type, narrow ranges such as
+    `i8<-127:127>` included. A NaN quantizes to `z`.
+
+    Example:
+
+    ```mlir
+    %q = qsim.quantize %x : tensor<5xf32> -> tensor<5x!quant.uniform<u8:f32, 0.0086274511673871002:139>>
+    ```
+
+    Invariants: the input is an f32 tensor, the result a tensor of the same
+    shape whose element type is a uniform quantized type expressed in f32.
+  }];
+
+  let arguments = (ins QSim_FloatTensor:$input);
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// DequantizeOp
+//===----------------------------------------------------------------------===//
+
+def QSim_DequantizeOp : QSim_Op<"dequantize",
+                                [Pure, SameOperandsAndResultShape]> {
+  let summary = "dequantize a quantized tensor to f32";
+  let description = [{
+    Maps every element back to its real value, in float32:
+
+    ```
+    x = s * (q - z)
+    ```
+
+    Example:
+
+    ```mlir
+    %x = qsim.dequantize %q : tensor<5x!quant.uniform<u8:f32, 0.0086274511673871002:139>> -> tensor<5xf32>
+    ```
+
+    Invariants: the result is an f32 tensor of the input's shape, and the
+    input's quantized type is expressed in f32.
+  }];
+
+  let arguments = (ins QSim_QuantizedTensor:$input);
+  let results = (outs QSim_FloatTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+def QSim_Conv2DOp : QSim_Op<"conv2d", [Pure]> {
+  let summary = "quantized 2-D convolution accumulating in INT32";
+  let description = [{
+    A grouped 2-D convolution of an NCHW input with OIHW weights
+    (`O x C/groups x KH x KW`), accumulated in 32-bit integers:
+
+    ```
+    acc[n, o, y, x] = bias[o]
+        + sum_{c, ky, kx} (in[n, g*C/groups + c, y*sh + ky*dh - pt, x*sw + kx*dw - pl] - z_x)
+                        * (w[o, c, ky, kx] - z_w[o])
+    ```
+
+    where `g = o / (O/groups)`. Taps that fall into the padding hold `z_x`, so
+    they add 0. Depthwise convolution is `groups = C`. Products and sums wrap
+    modulo 2^32, as an INT32 accumulator does.
+
+    The input is per-tensor quantized. The weights are per-tensor or
+    per-axis on axis 0, with any zero points, `i8` or `u8` (any storage of 2
+    to 16 bits). The result is the accumulator, typed
+    `!quant.uniform<i32:f32:1, {s_x*s_w[o], ...}>` with zero points 0
+    (per-tensor `!quant.uniform<i32:f32, s_x*s_w>` when the weights are).
+    The optional bias is a plain `i32` tensor of `O` values at that scale.
+
+    Output spatial sizes follow from the attributes:
+    `OH = (H + pt + pb - dh*(KH-1) - 1) / sh + 1`, likewise `OW`.
+
+    Example:
+
+    ```mlir
+    %acc = qsim.conv2d %x, %w, %b {strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>}
+        : (tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>,
+           tensor<4x3x3x3x!quant.uniform<i8:f32:0, {0.1, 0.2, 0.3, 0.4}>>, tensor<4xi32>)
+        -> tensor<1x4x4x4x!quant.uniform<i32:f32:1, {0.002, 0.004, 0.006, 0.008}>>
+    ```
+
+    Invariants: ranks 4, 4 (and 1 for the bias); `C` and `O` divisible by
+    `groups`; the weights' second dimension is `C/groups`; the result shape
+    follows from the attributes; the accumulator's scales equal
+    `s_x * s_w` to a relative 1e-6; strides and dilations positive, padding
+    non-negative. Only the batch dimension may be dynamic.
+  }];
+
+  let arguments = (ins
+    QSim_QuantizedTensor:$input,
+    QSim_QuantizedTensor:$weights,
+    Optional<QSim_BiasTensor>:$bias,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations,
+    DefaultValuedAttr<I64Attr, "1">:$groups
+  );
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// LinearOp
+//===----------------------------------------------------------------------===//
+
+def QSim_LinearOp : QSim_Op<"linear", [Pure]> {
+  let summary = "quantized fully connected layer accumulating in INT32";
+  let description = [{
+    `acc = x * W^T + b` for an input `[N, K]` and weights `[F, K]`, in 32-bit
+    integers with explicit zero points:
+
+    ```
+    acc[n, f] = bias[f] + sum_k (x[n, k] - z_x) * (w[f, k] - z_w[f])
+    ```
+
+    The rules of `qsim.conv2d` apply: a per-tensor input; per-tensor weights
+    or per-axis weights on axis 0; the result is the accumulator typed
+    `!quant.uniform<i32:f32:1, {s_x*s_w[f], ...}>` (axis 1), or per-tensor;
+    the optional bias is `F` plain `i32` values.
+
+    Example:
+
+    ```mlir
+    %acc = qsim.linear %x, %w : (tensor<2x16x!quant.uniform<u8:f32, 0.05:3>>,
+                                 tensor<10x16x!quant.uniform<i8:f32, 0.02>>)
+        -> tensor<2x10x!quant.uniform<i32:f32, 1.0E-3>>
+    ```
+
+    Invariants: ranks 2, 2 (1 for the bias); matching `K`; result `[N, F]`;
+    accumulator scales equal to `s_x * s_w` to a relative 1e-6. Only `N` may
+    be dynamic.
+  }];
+
+  let arguments = (ins
+    QSim_QuantizedTensor:$input,
+    QSim_QuantizedTensor:$weights,
+    Optional<QSim_BiasTensor>:$bias
+  );
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input `,` $weights (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+def QSim_RequantizeOp : QSim_Op<"requantize",
+                                [Pure, SameOperandsAndResultShape]> {
+  let summary = "rescale a quantized tensor (normally an accumulator) to another type";
+  let description = [{
+    ```
+    y = clamp(round_half_to_even(acc * M[c]) + z_y[c], lo, hi)
+    M[c] = s_in[c] / s_y[c]
+    ```
+
+    `M` is computed in float64 at compile time and the product `acc * M` is
+    taken in float64, as NumPy multiplies an int32 array by a Python float.
+    Per-axis scales of the input (and output) broadcast along their quantized
+    axis, which must be the same when both are per-axis. `lo`/`hi` are
+    `clamp_min`/`clamp_max`, in the output storage domain, defaulting to the
+    output type's storage bounds. A fused ReLU is `clamp_min = z_y`.
+
+    `rounding` selects how `acc * M` is rounded; `half_even` (the default)
+    is NumPy's `np.round`. Integer-only fixed-point modes are separate
+    values of this attribute, never a silent substitute.
+
+    Example:
+
+    ```mlir
+    %y = qsim.requantize %acc {clamp_min = 10 : i64}
+        : tensor<1x4x4x4x!quant.uniform<i32:f32:1, {0.002, 0.004, 0.006, 0.008}>>
+        -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.04:10>>
+    ```
+
+    Invariants: same shapes; the input's zero points are 0 (it is an
+    accumulator-like value, no larger than 32 bits); `clamp_min` and
+    `clamp_max` lie in the output storage range and `clamp_min <= clamp_max`.
+  }];
+
+  let arguments = (ins
+    QSim_QuantizedTensor:$input,
+    DefaultValuedAttr<QSim_RoundingModeAttr,
+                      "::mlir::qsim::RoundingMode::HalfEven">:$rounding,
+    OptionalAttr<I64Attr>:$clamp_min,
+    OptionalAttr<I64Attr>:$clamp_max
+  );
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output)
+  }];
+  let extraClassDeclaration = [{
+    /// The lower clamp bound in the output storage domain: `clamp_min` when
+    /// present, otherwise the output type's storage minimum.
+    int64_t getLowerBound();
+    /// The upper clamp bound: `clamp_max`, or the storage maximum.
+    int64_t getUpperBound();
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// ReluOp
+//===----------------------------------------------------------------------===//
+
+def QSim_ReluOp : QSim_Op<"relu", [Pure, SameOperandsAndResultType]> {
+  let summary = "ReLU in the quantized domain";
+  let description = [{
+    `y = max(q, z)`: the zero point is the code of the real value 0, so this
+    is exactly ReLU of the dequantized value. Per-axis types use each
+    slice's own `z`.
+
+    Example:
+
+    ```mlir
+    %y = qsim.relu %x : tensor<1x4x4x4x!quant.uniform<u8:f32, 0.04:10>>
+    ```
+  }];
+
+  let arguments = (ins QSim_QuantizedTensor:$input);
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// ClampOp
+//===----------------------------------------------------------------------===//
+
+def QSim_ClampOp : QSim_Op<"clamp", [Pure, SameOperandsAndResultType]> {
+  let summary = "clamp a quantized tensor to a real-valued range";
+  let description = [{
+    Clamps to real-valued bounds, applied in the storage domain:
+
+    ```
+    y = min(max(q, quantize(min)), quantize(max))
+    ```
+
+    where `quantize` is `qsim.quantize`'s formula applied to the float32
+    value of the bound (so `quantize(0) = z`). ReLU6 is `min = 0.0`,
+    `max = 6.0`. Per-axis types use each slice's own bounds.
+
+    Example:
+
+    ```mlir
+    %y = qsim.clamp %x {min = 0.0, max = 6.0} : tensor<1x4x4x4x!quant.uniform<u8:f32, 0.04:10>>
+    ```
+
+    Invariants: `min <= max`, neither is NaN.
+  }];
+
+  let arguments = (ins QSim_QuantizedTensor:$input, F64Attr:$min, F64Attr:$max);
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+#endif // QSIM_DIALECT_QSIM_IR_QSIMOPS_TD

@@ -1,0 +1,772 @@
+//===- QSimToLinalg.cpp - qsim to integer linalg --------------------------===//
+//
+// Lowers the qsim ops to linalg.generic ops over storage integers. The
+// scales, zero points and requantization multipliers of the quantized types
+// become constants: a scalar when one value serves every element, a 1-D
+// tensor indexed along the quantized axis for per-axis types. The generated
+// arithmetic is exactly the formula of each op's description.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Conversion/QSimToLinalg/QSimToLinalg.h"
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::qsim {
+#define GEN_PASS_DEF_CONVERTQSIMTOLINALG
+#include "qsim/Conversion/Passes.h.inc"
+} // namespace mlir::qsim
+
+using namespace mlir;
+using namespace mlir::qsim;
+
+//===----------------------------------------------------------------------===//
+// Type conversion
+//===----------------------------------------------------------------------===//
+
+QuantStorageTypeConverter::QuantStorageTypeConverter() {
+  addConversion([](Type type) { return type; });
+  addConversion([](Type type) -> std::optional<Type> {
+    if (!getUniformQuantElementType(type) && !isa<quant::QuantizedType>(type))
+      return std::nullopt;
+    if (Type storage = quant::QuantizedType::castToStorageType(type))
+      return storage;
+    return std::nullopt;
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// Building blocks
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A constant that may differ per slice of a quantized axis: `values` has one
+/// entry for every element, or one per slice of the axis.
+struct ChannelConstant {
+  Type type;
+  SmallVector<Attribute> values;
+};
+
+/// The integer type in which storage values are widened before arithmetic:
+/// i32 holds q - z for storage up to 16 bits, wider storage needs i64.
+IntegerType getComputeType(MLIRContext *ctx, unsigned storageWidth) {
+  return IntegerType::get(ctx, storageWidth <= 16 ? 32 : 64);
+}
+
+/// An integer attribute of `type` holding `value`, which is read as a
+/// signed or unsigned storage value.
+IntegerAttr getStorageAttr(IntegerType type, int64_t value, bool isSigned) {
+  return IntegerAttr::get(type, APInt(type.getWidth(), value, isSigned));
+}
+
+/// Widens a storage value to `type`, zero-extending unsigned storage.
+Value widen(OpBuilder &b, Location loc, Value value, IntegerType type,
+            bool isSigned) {
+  if (value.getType() == type)
+    return value;
+  if (isSigned)
+    return arith::ExtSIOp::create(b, loc, type, value);
+  return arith::ExtUIOp::create(b, loc, type, value);
+}
+
+/// Builds a ChannelConstant from one value per channel, collapsing it to a
+/// single value when all channels agree.
+template <typename T, typename ToAttr>
+ChannelConstant makeChannelConstant(Type type, ArrayRef<T> perChannel,
+                                    ToAttr toAttr) {
+  ChannelConstant constant{type, {}};
+  if (llvm::all_equal(perChannel)) {
+    constant.values.push_back(toAttr(perChannel.front()));
+    return constant;
+  }
+  for (const T &value : perChannel)
+    constant.values.push_back(toAttr(value));
+  return constant;
+}
+
+/// Returns the dynamic sizes of `tensor`, for a tensor.empty of its shape.
+SmallVector<Value> getDynamicSizes(OpBuilder &b, Location loc, Value tensor) {
+  SmallVector<Value> sizes;
+  auto type = cast<RankedTensorType>(tensor.getType());
+  for (int64_t dim = 0; dim < type.getRank(); ++dim) {
+    if (type.isDynamicDim(dim))
+      sizes.push_back(tensor::DimOp::create(b, loc, tensor, dim));
+  }
+  return sizes;
+}
+
+/// Builds an elementwise linalg.generic over `input` producing
+/// `resultElementType`. Each ChannelConstant reaches `body` as one scalar:
+/// a constant for a single value, or the element of a 1-D constant tensor
+/// indexed along `axis`.
+Value buildElementwise(
+    OpBuilder &b, Location loc, Value input, Type resultElementType,
+    ArrayRef<ChannelConstant> constants, std::optional<int32_t> axis,
+    function_ref<Value(OpBuilder &, Location, Value, ValueRange)> body) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t rank = inputType.getRank();
+  MLIRContext *ctx = b.getContext();
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+
+  SmallVector<Value> inputs = {input};
+  SmallVector<AffineMap> maps = {identity};
+  // For each constant: the index of its block argument, or -1 when it is a
+  // scalar created inside the body.
+  SmallVector<int64_t> argIndex;
+  for (const ChannelConstant &constant : constants) {
+    if (constant.values.size() == 1) {
+      argIndex.push_back(-1);
+      continue;
+    }
+    auto tensorType = RankedTensorType::get(
+        {static_cast<int64_t>(constant.values.size())}, constant.type);
+    inputs.push_back(arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(tensorType, constant.values)));
+    maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(*axis, ctx)));
+    argIndex.push_back(inputs.size() - 1);
+  }
+  maps.push_back(identity);
+
+  Value init = tensor::EmptyOp::create(b, loc, inputType.getShape(),
+                                       resultElementType,
+                                       getDynamicSizes(b, loc, input));
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, init.getType(), inputs, init, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        SmallVector<Value> scalars;
+        for (auto [constant, index] : llvm::zip(constants, argIndex)) {
+          if (index >= 0)
+            scalars.push_back(args[index]);
+          else
+            scalars.push_back(arith::ConstantOp::create(
+                nb, nloc, cast<TypedAttr>(constant.values.front())));
+        }
+        Value result = body(nb, nloc, args[0], scalars);
+        linalg::YieldOp::create(nb, nloc, result);
+      });
+  return generic.getResult(0);
+}
+
+/// Returns the storage parameters of a quantized tensor value's type.
+UniformQuantParams getParams(Value quantized) {
+  return getUniformQuantParams(
+      getUniformQuantElementType(quantized.getType()));
+}
+
+/// Returns the storage integer type of a quantized tensor value.
+IntegerType getStorageType(Value quantized) {
+  return cast<IntegerType>(
+      getUniformQuantElementType(quantized.getType()).getStorageType());
+}
+
+/// Clamps a float to [lo, hi], converts it to `computeType`, adds `zero`
+/// and truncates it to `storageType`: the tail shared by quantize and
+/// requantize. The clamp bounds are already shifted by -z, so the sum lands
+/// in the storage range and the truncation is exact.
+Value clampShiftAndNarrow(OpBuilder &b, Location loc, Value rounded, Value lo,
+                          Value hi, Value zero, IntegerType computeType,
+                          IntegerType storageType) {
+  Value clamped = arith::MinimumFOp::create(
+      b, loc, arith::MaximumFOp::create(b, loc, rounded, lo), hi);
+  Value integer = arith::FPToSIOp::create(b, loc, computeType, clamped);
+  Value shifted = arith::AddIOp::create(b, loc, integer, zero);
+  if (computeType == storageType)
+    return shifted;
+  return arith::TruncIOp::create(b, loc, storageType, shifted);
+}
+
+//===----------------------------------------------------------------------===//
+// quantize / dequantize
+//===----------------------------------------------------------------------===//
+
+/// q = clamp(round_half_to_even(x / s) + z, qmin, qmax), x / s in f32.
+struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformQuantParams params = getParams(op.getOutput());
+    IntegerType storageType = getStorageType(op.getOutput());
+    Type f32 = rewriter.getF32Type();
+    IntegerType computeType =
+        getComputeType(getContext(), params.storageWidth);
+    auto floatAttr = [&](double value) -> Attribute {
+      return rewriter.getF32FloatAttr(static_cast<float>(value));
+    };
+    SmallVector<double> lows, highs;
+    for (int64_t zeroPoint : params.zeroPoints) {
+      lows.push_back(params.storageMin - zeroPoint);
+      highs.push_back(params.storageMax - zeroPoint);
+    }
+    ChannelConstant scale = makeChannelConstant<double>(
+        f32, params.scales, floatAttr);
+    ChannelConstant low = makeChannelConstant<double>(f32, lows, floatAttr);
+    ChannelConstant high = makeChannelConstant<double>(f32, highs, floatAttr);
+    ChannelConstant zero = makeChannelConstant<int64_t>(
+        computeType, params.zeroPoints, [&](int64_t z) -> Attribute {
+          return IntegerAttr::get(computeType, z);
+        });
+
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), adaptor.getInput(), storageType,
+        {scale, low, high, zero}, params.axis,
+        [&](OpBuilder &b, Location loc, Value x, ValueRange c) -> Value {
+          Value scaled = arith::DivFOp::create(b, loc, x, c[0]);
+          Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+          // NaN quantizes to z: the clamp below would otherwise keep it and
+          // fptosi of NaN is poison.
+          Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,
+                                              rounded, rounded);
+          Value zeroF = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+          Value finite = arith::SelectOp::create(b, loc, isNaN, zeroF, rounded);
+          return clampShiftAndNarrow(b, loc, finite, c[1], c[2], c[3],
+                                     computeType, storageType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// x = s * (q - z) in f32.
+struct DequantizeOpLowering final : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformQuantParams params = getParams(op.getInput());
+    Type f32 = rewriter.getF32Type();
+    IntegerType computeType =
+        getComputeType(getContext(), params.storageWidth);
+    ChannelConstant scale =
+        makeChannelConstant<double>(f32, params.scales, [&](double s) {
+          return rewriter.getF32FloatAttr(static_cast<float>(s));
+        });
+    ChannelConstant zero = makeChannelConstant<int64_t>(
+        computeType, params.zeroPoints, [&](int64_t z) -> Attribute {
+          return IntegerAttr::get(computeType, z);
+        });
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), adaptor.getInput(), f32, {scale, zero},
+        params.axis,
+        [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
+          Value wide = widen(b, loc, q, computeType, params.isSigned);
+          Value centered = arith::SubIOp::create(b, loc, wide, c[1]);
+          Value real = arith::SIToFPOp::create(b, loc, f32, centered);
+          return arith::MulFOp::create(b, loc, real, c[0]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// requantize
+//===----------------------------------------------------------------------===//
+
+/// y = clamp(round_half_to_even((q - z_in) * M) + z_y, lo, hi) with
+/// M = s_in / s_y and the product in f64.
+struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getRounding() != RoundingMode::HalfEven)
+      return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
+    UniformQuantParams in = getParams(op.getInput());
+    UniformQuantParams out = getParams(op.getOutput());
+    IntegerType storageType = getStorageType(op.getOutput());
+    Type f64 = rewriter.getF64Type();
+    IntegerType outComputeType =
+        getComputeType(getContext(), out.storageWidth);
+
+    // The per-channel parameters broadcast along whichever side is per-axis;
+    // the verifier guarantees both agree on the axis when both are.
+    std::optional<int32_t> axis = in.isPerAxis() ? in.axis : out.axis;
+    size_t numChannels = std::max(in.scales.size(), out.scales.size());
+    int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
+    SmallVector<double> multipliers, inZeros, lows, highs;
+    SmallVector<int64_t> outZeros;
+    for (size_t c = 0; c < numChannels; ++c) {
+      multipliers.push_back(in.getScale(c) / out.getScale(c));
+      inZeros.push_back(static_cast<double>(in.getZeroPoint(c)));
+      outZeros.push_back(out.getZeroPoint(c));
+      lows.push_back(static_cast<double>(lo - out.getZeroPoint(c)));
+      highs.push_back(static_cast<double>(hi - out.getZeroPoint(c)));
+    }
+    auto f64Attr = [&](double v) -> Attribute {
+      return rewriter.getF64FloatAttr(v);
+    };
+    SmallVector<ChannelConstant> constants = {
+        makeChannelConstant<double>(f64, multipliers, f64Attr),
+        makeChannelConstant<double>(f64, lows, f64Attr),
+        makeChannelConstant<double>(f64, highs, f64Attr),
+        makeChannelConstant<int64_t>(outComputeType, outZeros,
+                                     [&](int64_t z) -> Attribute {
+                                       return IntegerAttr::get(outComputeType,
+                                                               z);
+                                     })};
+    bool hasInputZeroPoint =
+        llvm::any_of(in.zeroPoints, [](int64_t z) { return z != 0; });
+    if (hasInputZeroPoint)
+      constants.push_back(makeChannelConstant<double>(f64, inZeros, f64Attr));
+    bool isSigned = in.isSigned;
+
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), adaptor.getInput(), storageType, constants,
+        axis, [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
+          // Exact: every storage value of at most 32 bits fits in an f64.
+          Value real =
+              isSigned ? Value(arith::SIToFPOp::create(b, loc, f64, q))
+                       : Value(arith::UIToFPOp::create(b, loc, f64, q));
+          if (hasInputZeroPoint)
+            real = arith::SubFOp::create(b, loc, real, c[4]);
+          Value scaled = arith::MulFOp::create(b, loc, real, c[0]);
+          Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+          return clampShiftAndNarrow(b, loc, rounded, c[1], c[2], c[3],
+                                     outComputeType, storageType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// relu / clamp
+//===----------------------------------------------------------------------===//
+
+/// Lowers y = min(max(q, lo[c]), hi[c]) in the storage domain, comparing as
+/// signed or unsigned integers according to the storage type; a bound that
+/// is absent (std::nullopt) is not applied.
+Value buildStorageClamp(ConversionPatternRewriter &rewriter, Location loc,
+                        Value storage, const UniformQuantParams &params,
+                        IntegerType storageType, ArrayRef<int64_t> lows,
+                        std::optional<ArrayRef<int64_t>> highs) {
+  auto toAttr = [&](int64_t v) -> Attribute {
+    return getStorageAttr(storageType, v, params.isSigned);
+  };
+  SmallVector<ChannelConstant> constants = {
+      makeChannelConstant<int64_t>(storageType, lows, toAttr)};
+  if (highs)
+    constants.push_back(
+        makeChannelConstant<int64_t>(storageType, *highs, toAttr));
+  bool isSigned = params.isSigned;
+  return buildElementwise(
+      rewriter, loc, storage, storageType, constants, params.axis,
+      [&](OpBuilder &b, Location nloc, Value q, ValueRange c) -> Value {
+        Value result =
+            isSigned ? Value(arith::MaxSIOp::create(b, nloc, q, c[0]))
+                     : Value(arith::MaxUIOp::create(b, nloc, q, c[0]));
+        if (c.size() == 1)
+          return result;
+        return isSigned ? Value(arith::MinSIOp::create(b, nloc, result, c[1]))
+                        : Value(arith::MinUIOp::create(b, nloc, result, c[1]));
+      });
+}
+
+/// y = max(q, z).
+struct ReluOpLowering final : OpConversionPattern<ReluOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ReluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformQuantParams params = getParams(op.getInput());
+    rewriter.replaceOp(op, buildStorageClamp(rewriter, op.getLoc(),
+                                             adaptor.getInput(), params,
+                                             getStorageType(op.getInput()),
+                                             params.zeroPoints, std::nullopt));
+    return success();
+  }
+};
+
+/// y = min(max(q, quantize(min)), quantize(max)).
+struct ClampOpLowering final : OpConversionPattern<ClampOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ClampOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    UniformQuantParams params = getParams(op.getInput());
+    float lo = static_cast<float>(op.getMin().convertToDouble());
+    float hi = static_cast<float>(op.getMax().convertToDouble());
+    SmallVector<int64_t> lows, highs;
+    for (size_t c = 0; c < params.scales.size(); ++c) {
+      lows.push_back(quantizeValue(lo, params.scales[c],
+                                   params.getZeroPoint(c), params.storageMin,
+                                   params.storageMax));
+      highs.push_back(quantizeValue(hi, params.scales[c],
+                                    params.getZeroPoint(c), params.storageMin,
+                                    params.storageMax));
+    }
+    rewriter.replaceOp(
+        op, buildStorageClamp(rewriter, op.getLoc(), adaptor.getInput(),
+                              params, getStorageType(op.getInput()), lows,
+                              ArrayRef<int64_t>(highs)));
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// conv2d / linear
+//===----------------------------------------------------------------------===//
+
+/// Creates the i32 accumulator init: the bias broadcast along the output
+/// channels when there is one, zeros otherwise. `biasMap` maps the result's
+/// dimensions to the bias' (already reshaped) dimensions.
+Value buildAccumulatorInit(OpBuilder &b, Location loc,
+                           RankedTensorType accType, ValueRange dynamicSizes,
+                           Value bias, AffineMap biasMap) {
+  Value empty = tensor::EmptyOp::create(b, loc, accType.getShape(),
+                                        accType.getElementType(), dynamicSizes);
+  if (!bias) {
+    Value zero = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(0));
+    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  }
+  AffineMap identity =
+      AffineMap::getMultiDimIdentityMap(accType.getRank(), b.getContext());
+  SmallVector<utils::IteratorType> iterators(accType.getRank(),
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, accType, bias, empty,
+             ArrayRef<AffineMap>{biasMap, identity}, iterators,
+             [](OpBuilder &nb, Location nloc, ValueRange args) {
+               linalg::YieldOp::create(nb, nloc, args[0]);
+             })
+      .getResult(0);
+}
+
+/// Emits the multiply-accumulate body shared by conv2d and linear:
+/// acc + (x - z_x) * (w - z_w). `weightZero` is the weight zero point as a
+/// value, or null when it is 0 for every channel.
+Value buildMultiplyAccumulate(OpBuilder &b, Location loc, Value x, Value w,
+                              Value acc, const UniformQuantParams &input,
+                              const UniformQuantParams &weights,
+                              Value weightZero) {
+  IntegerType i32 = b.getI32Type();
+  Value xWide = widen(b, loc, x, i32, input.isSigned);
+  if (input.zeroPoints.front() != 0) {
+    Value zero = arith::ConstantOp::create(
+        b, loc, b.getI32IntegerAttr(input.zeroPoints.front()));
+    xWide = arith::SubIOp::create(b, loc, xWide, zero);
+  }
+  Value wWide = widen(b, loc, w, i32, weights.isSigned);
+  if (weightZero)
+    wWide = arith::SubIOp::create(b, loc, wWide, weightZero);
+  Value product = arith::MulIOp::create(b, loc, xWide, wWide);
+  return arith::AddIOp::create(b, loc, acc, product);
+}
+
+/// The weight zero points as an i32 constant of `shape` (one per output
+/// channel) for per-axis weights with differing zero points, a scalar
+/// otherwise. Returns the constant tensor, or the scalar in `scalarZero`.
+Value buildWeightZeroTensor(OpBuilder &b, Location loc,
+                            const UniformQuantParams &weights,
+                            ArrayRef<int64_t> shape) {
+  if (weights.hasUniformZeroPoint())
+    return {};
+  SmallVector<int32_t> values(weights.zeroPoints.begin(),
+                              weights.zeroPoints.end());
+  auto type = RankedTensorType::get(shape, b.getI32Type());
+  return arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef<int32_t>(values)));
+}
+
+/// acc[n, o, y, x] = bias[o] + sum (in - z_x) * (w - z_w[o]), as one
+/// linalg.generic over (n, g, f, oh, ow, c, kh, kw) where o = g * F + f.
+/// The weights and the result are viewed as [G, F, ...] so that every loop
+/// is a plain dimension of some operand; the padded input is indexed with
+/// g * C + c, oh * sh + kh * dh and ow * sw + kw * dw.
+struct Conv2DOpLowering final : OpConversionPattern<Conv2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    UniformQuantParams input = getParams(op.getInput());
+    UniformQuantParams weights = getParams(op.getWeights());
+    IntegerType inputStorage = getStorageType(op.getInput());
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto weightType = cast<RankedTensorType>(adaptor.getWeights().getType());
+    auto accType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+
+    int64_t groups = op.getGroups();
+    int64_t outChannels = weightType.getDimSize(0);
+    int64_t groupInChannels = weightType.getDimSize(1);
+    int64_t groupOutChannels = outChannels / groups;
+    ArrayRef<int64_t> strides = op.getStrides();
+    ArrayRef<int64_t> padding = op.getPadding();
+    ArrayRef<int64_t> dilations = op.getDilations();
+
+    // Padded taps hold z_x, so they contribute (z_x - z_x) * w = 0.
+    Value padded = adaptor.getInput();
+    if (llvm::any_of(padding, [](int64_t p) { return p != 0; })) {
+      SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0),
+                                       rewriter.getIndexAttr(0),
+                                       rewriter.getIndexAttr(padding[0]),
+                                       rewriter.getIndexAttr(padding[1])};
+      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0),
+                                        rewriter.getIndexAttr(0),
+                                        rewriter.getIndexAttr(padding[2]),
+                                        rewriter.getIndexAttr(padding[3])};
+      SmallVector<int64_t> paddedShape(inputType.getShape());
+      paddedShape[2] += padding[0] + padding[2];
+      paddedShape[3] += padding[1] + padding[3];
+      Value padValue = arith::ConstantOp::create(
+          rewriter, loc,
+          getStorageAttr(inputStorage, input.zeroPoints.front(),
+                         input.isSigned));
+      padded = tensor::PadOp::create(
+          rewriter, loc, RankedTensorType::get(paddedShape, inputStorage),
+          padded, low, high, padValue);
+    }
+
+    // [O, C/G, KH, KW] -> [G, F, C/G, KH, KW].
+    auto groupedWeightType = RankedTensorType::get(
+        {groups, groupOutChannels, groupInChannels, weightType.getDimSize(2),
+         weightType.getDimSize(3)},
+        weightType.getElementType());
+    SmallVector<ReassociationIndices> weightReassociation = {
+        {0, 1}, {2}, {3}, {4}};
+    Value groupedWeights = tensor::ExpandShapeOp::create(
+        rewriter, loc, groupedWeightType, adaptor.getWeights(),
+        weightReassociation);
+
+    // The result [N, O, OH, OW] viewed as [N, G, F, OH, OW].
+    SmallVector<Value> dynamicSizes;
+    if (accType.isDynamicDim(0))
+      dynamicSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, adaptor.getInput(), 0));
+    auto groupedAccType = RankedTensorType::get(
+        {accType.getDimSize(0), groups, groupOutChannels, accType.getDimSize(2),
+         accType.getDimSize(3)},
+        rewriter.getI32Type());
+
+    AffineExpr n, g, f, oh, ow, c, kh, kw;
+    bindDims(ctx, n, g, f, oh, ow, c, kh, kw);
+    Value bias = adaptor.getBias();
+    if (bias)
+      bias = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({groups, groupOutChannels},
+                                rewriter.getI32Type()),
+          bias, SmallVector<ReassociationIndices>{{0, 1}});
+    AffineMap biasMap = AffineMap::get(5, 0, {getAffineDimExpr(1, ctx),
+                                              getAffineDimExpr(2, ctx)},
+                                       ctx);
+    Value init = buildAccumulatorInit(rewriter, loc, groupedAccType,
+                                      dynamicSizes, bias, biasMap);
+
+    SmallVector<Value> inputs = {padded, groupedWeights};
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(8, 0,
+                       {n, g * groupInChannels + c,
+                        oh * strides[0] + kh * dilations[0],
+                        ow * strides[1] + kw * dilations[1]},
+                       ctx),
+        AffineMap::get(8, 0, {g, f, c, kh, kw}, ctx)};
+    Value weightZeros = buildWeightZeroTensor(rewriter, loc, weights,
+                                              {groups, groupOutChannels});
+    if (weightZeros) {
+      inputs.push_back(weightZeros);
+      maps.push_back(AffineMap::get(8, 0, {g, f}, ctx));
+    }
+    maps.push_back(AffineMap::get(8, 0, {n, g, f, oh, ow}, ctx));
+
+    SmallVector<utils::IteratorType> iterators(5,
+                                               utils::IteratorType::parallel);
+    iterators.append(3, utils::IteratorType::reduction);
+    int64_t uniformWeightZero = weights.zeroPoints.front();
+    auto conv = linalg::GenericOp::create(
+        rewriter, loc, groupedAccType, inputs, init, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value weightZero;
+          if (weightZeros)
+            weightZero = args[2];
+          else if (uniformWeightZero != 0)
+            weightZero = arith::ConstantOp::create(
+                b, nloc, b.getI32IntegerAttr(uniformWeightZero));
+          Value acc =
+              buildMultiplyAccumulate(b, nloc, args[0], args[1], args.back(),
+                                      input, weights, weightZero);
+          linalg::YieldOp::create(b, nloc, acc);
+        });
+
+    SmallVector<ReassociationIndices> resultReassociation = {
+        {0}, {1, 2}, {3}, {4}};
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, accType, conv.getResult(0), resultReassociation);
+    return success();
+  }
+};
+
+/// acc[n, f] = bias[f] + sum_k (x[n, k] - z_x) * (w[f, k] - z_w[f]).
+struct LinearOpLowering final : OpConversionPattern<LinearOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(LinearOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    UniformQuantParams input = getParams(op.getInput());
+    UniformQuantParams weights = getParams(op.getWeights());
+    auto accType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    int64_t features = accType.getDimSize(1);
+
+    AffineExpr n, f, k;
+    bindDims(ctx, n, f, k);
+    SmallVector<Value> dynamicSizes;
+    if (accType.isDynamicDim(0))
+      dynamicSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, adaptor.getInput(), 0));
+    Value init = buildAccumulatorInit(
+        rewriter, loc, accType, dynamicSizes, adaptor.getBias(),
+        AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx));
+
+    SmallVector<Value> inputs = {adaptor.getInput(), adaptor.getWeights()};
+    SmallVector<AffineMap> maps = {AffineMap::get(3, 0, {n, k}, ctx),
+                                   AffineMap::get(3, 0, {f, k}, ctx)};
+    Value weightZeros =
+        buildWeightZeroTensor(rewriter, loc, weights, {features});
+    if (weightZeros) {
+      inputs.push_back(weightZeros);
+      maps.push_back(AffineMap::get(3, 0, {f}, ctx));
+    }
+    maps.push_back(AffineMap::get(3, 0, {n, f}, ctx));
+    SmallVector<utils::IteratorType> iterators = {
+        utils::IteratorType::parallel, utils::IteratorType::parallel,
+        utils::IteratorType::reduction};
+    int64_t uniformWeightZero = weights.zeroPoints.front();
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, accType, inputs, init, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value weightZero;
+          if (weightZeros)
+            weightZero = args[2];
+          else if (uniformWeightZero != 0)
+            weightZero = arith::ConstantOp::create(
+                b, nloc, b.getI32IntegerAttr(uniformWeightZero));
+          Value acc =
+              buildMultiplyAccumulate(b, nloc, args[0], args[1], args.back(),
+                                      input, weights, weightZero);
+          linalg::YieldOp::create(b, nloc, acc);
+        });
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// quant.scast and data movement
+//===----------------------------------------------------------------------===//
+
+/// quant.scast only reinterprets: once both sides are storage integers, its
+/// operand is its result.
+struct StorageCastOpLowering final
+    : OpConversionPattern<quant::StorageCastOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(quant::StorageCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type resultType = getTypeConverter()->convertType(op.getType());
+    if (adaptor.getInput().getType() != resultType)
+      return rewriter.notifyMatchFailure(op, "storage types differ");
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+/// Region-free tensor ops (reshapes, slices, casts, empty, ...) move
+/// elements without looking at them, so on quantized values they become the
+/// same op on the storage integers.
+struct TensorDataMovementLowering final : ConversionPattern {
+  TensorDataMovementLowering(const TypeConverter &converter,
+                             MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<tensor::TensorDialect>(op->getDialect()) ||
+        op->getNumRegions() != 0)
+      return rewriter.notifyMatchFailure(op, "not a region-free tensor op");
+    SmallVector<Type> resultTypes;
+    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(),
+                                                resultTypes)))
+      return rewriter.notifyMatchFailure(op, "unconvertible result type");
+    OperationState state(op->getLoc(), op->getName(), operands, resultTypes,
+                         op->getAttrs(), op->getSuccessors());
+    state.propertiesAttr = op->getPropertiesAsAttribute();
+    Operation *converted = rewriter.create(state);
+    rewriter.replaceOp(op, converted->getResults());
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+struct ConvertQSimToLinalgPass final
+    : qsim::impl::ConvertQSimToLinalgBase<ConvertQSimToLinalgPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    QuantStorageTypeConverter typeConverter;
+    ConversionTarget target(*ctx);
+    configureQSimToLinalgTarget(target, typeConverter);
+    RewritePatternSet patterns(ctx);
+    populateQSimToLinalgPatterns(typeConverter, patterns);
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void mlir::qsim::populateQSimToLinalgPatterns(
+    const TypeConverter &typeConverter, RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<QuantizeOpLowering, DequantizeOpLowering, RequantizeOpLowering,
+               ReluOpLowering, ClampOpLowering, Conv2DOpLowering,
+               LinearOpLowering, StorageCastOpLowering,
+               TensorDataMovementLowering>(typeConverter, ctx);
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
+      patterns, typeConverter);
+  populateCallOpTypeConversionPattern(patterns, typeConverter);
+  populateReturnOpTypeConversionPattern(patterns, typeConverter);
+}
+
+void mlir::qsim::configureQSimToLinalgTarget(
+    ConversionTarget &target, const TypeConverter &typeConverter) {
+  target.addIllegalDialect<QSimDialect>();
+  target.addIllegalOp<quant::StorageCastOp>();
+  target.markUnknownOpDynamicallyLegal([&typeConverter](Operation *op) {
+    if (auto func = dyn_cast<FunctionOpInterface>(op)) {
+      auto type = dyn_cast<FunctionType>(func.getFunctionType());
+      if (type && !typeConverter.isSignatureLegal(type))
+        return false;
+    }
+    return typeConverter.isLegal(op);
+  });
+}

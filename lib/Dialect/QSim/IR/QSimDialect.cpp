@@ -1,0 +1,32 @@
+//===- QSimDialect.cpp - qsim dialect registration ------------------------===//
+//
+// Registers the qsim ops and attributes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Dialect/QSim/IR/QSimDialect.h"
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
+
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::qsim;
+
+#include "qsim/Dialect/QSim/IR/QSimOpsDialect.cpp.inc"
+
+#include "qsim/Dialect/QSim/IR/QSimEnums.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "qsim/Dialect/QSim/IR/QSimAttrs.cpp.inc"
+
+void QSimDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "qsim/Dialect/QSim/IR/QSimOps.cpp.inc"
+      >();
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "qsim/Dialect/QSim/IR/QSimAttrs.cpp.inc"
+      >();
+}

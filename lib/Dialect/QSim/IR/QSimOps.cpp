@@ -1,0 +1,354 @@
+//===- QSimOps.cpp - qsim op verifiers ------------------------------------===//
+//
+// The verifiers of the qsim ops. Each failure names the operand and the
+// values that disagree, so that a hand-written or generated model that is
+// inconsistent is rejected before any integer is computed from it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/OpImplementation.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qsim;
+
+#define GET_OP_CLASSES
+#include "qsim/Dialect/QSim/IR/QSimOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Shared checks
+//===----------------------------------------------------------------------===//
+
+/// Prints a dimension, with `?` for a dynamic one.
+static std::string formatDim(int64_t dim) {
+  return ShapedType::isDynamic(dim) ? "?" : std::to_string(dim);
+}
+
+/// Checks what the quant dialect leaves to its users for a tensor of a
+/// uniform quantized type: that it is expressed in f32, and that a per-axis
+/// type's axis exists and has one scale per slice.
+static LogicalResult verifyQuantizedTensor(Operation *op, StringRef name,
+                                           Type type) {
+  quant::QuantizedType elementType = getUniformQuantElementType(type);
+  if (!elementType)
+    return success();
+  if (!elementType.getExpressedType().isF32())
+    return op->emitOpError("expects the ")
+           << name << " type to be expressed in f32, got "
+           << elementType.getExpressedType();
+  auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(elementType);
+  auto tensorType = dyn_cast<RankedTensorType>(type);
+  if (!perAxis || !tensorType)
+    return success();
+  int32_t axis = perAxis.getQuantizedDimension();
+  if (axis >= tensorType.getRank())
+    return op->emitOpError("expects the ")
+           << name << " to have its quantized axis " << axis
+           << " within its rank " << tensorType.getRank();
+  int64_t dim = tensorType.getDimSize(axis);
+  int64_t numScales = perAxis.getScales().size();
+  if (!ShapedType::isDynamic(dim) && dim != numScales)
+    return op->emitOpError("expects the ")
+           << name << " to have " << dim << " scales on axis " << axis
+           << ", got " << numScales;
+  return success();
+}
+
+/// Runs verifyQuantizedTensor on every operand and result of `op`.
+static LogicalResult verifyQuantizedOperandsAndResults(Operation *op) {
+  for (OpOperand &operand : op->getOpOperands()) {
+    std::string name = "operand #" + std::to_string(operand.getOperandNumber());
+    if (failed(verifyQuantizedTensor(op, name, operand.get().getType())))
+      return failure();
+  }
+  for (OpResult result : op->getResults()) {
+    std::string name = "result #" + std::to_string(result.getResultNumber());
+    if (failed(verifyQuantizedTensor(op, name, result.getType())))
+      return failure();
+  }
+  return success();
+}
+
+static UniformQuantParams getParams(Type tensorType) {
+  return getUniformQuantParams(getUniformQuantElementType(tensorType));
+}
+
+/// Checks the activation and weight types of a conv/linear op and that its
+/// result is the accumulator they define: i32 storage, zero point 0, and
+/// scales s_x * s_w (per output channel on `resultAxis` when the weights are
+/// per-axis).
+static LogicalResult verifyAccumulator(Operation *op, RankedTensorType inputTy,
+                                       RankedTensorType weightTy,
+                                       RankedTensorType resultTy,
+                                       int32_t resultAxis) {
+  UniformQuantParams input = getParams(inputTy);
+  UniformQuantParams weights = getParams(weightTy);
+  UniformQuantParams acc = getParams(resultTy);
+  if (input.isPerAxis())
+    return op->emitOpError("expects a per-tensor quantized input, got one "
+                           "quantized on axis ")
+           << *input.axis;
+  if (input.storageWidth > 16 || weights.storageWidth > 16)
+    return op->emitOpError("expects input and weight storage of at most 16 "
+                           "bits, got ")
+           << input.storageWidth << " and " << weights.storageWidth;
+  if (weights.isPerAxis() && *weights.axis != 0)
+    return op->emitOpError("expects per-axis weights quantized on axis 0 "
+                           "(output channels), got axis ")
+           << *weights.axis;
+
+  quant::QuantizedType accType = getUniformQuantElementType(resultTy);
+  if (!accType.isSigned() || acc.storageWidth != 32 ||
+      acc.storageMin != quant::QuantizedType::getDefaultMinimumForInteger(
+                            /*isSigned=*/true, 32) ||
+      acc.storageMax != quant::QuantizedType::getDefaultMaximumForInteger(
+                            /*isSigned=*/true, 32))
+    return op->emitOpError("expects an accumulator result with full-range "
+                           "i32 storage, got ")
+           << accType;
+  if (weights.isPerAxis() != acc.isPerAxis())
+    return op->emitOpError("expects a ")
+           << (weights.isPerAxis() ? "per-axis" : "per-tensor")
+           << " accumulator result, as the weights are, got " << accType;
+  if (acc.isPerAxis() && *acc.axis != resultAxis)
+    return op->emitOpError("expects the accumulator quantized on axis ")
+           << resultAxis << " (output channels), got axis " << *acc.axis;
+  for (auto [channel, zeroPoint] : llvm::enumerate(acc.zeroPoints)) {
+    if (zeroPoint != 0)
+      return op->emitOpError("expects accumulator zero points of 0, got ")
+             << zeroPoint << " for channel " << channel;
+  }
+  if (acc.scales.size() != weights.scales.size())
+    return op->emitOpError("expects ")
+           << weights.scales.size() << " accumulator scales, got "
+           << acc.scales.size();
+  for (size_t channel = 0; channel < acc.scales.size(); ++channel) {
+    double expected = input.scales.front() * weights.scales[channel];
+    if (!scalesAgree(acc.scales[channel], expected))
+      return op->emitOpError("expects accumulator scale s_x * s_w = ")
+             << expected << " for channel " << channel << ", got "
+             << acc.scales[channel];
+  }
+  return success();
+}
+
+/// Checks that an optional bias holds one value per output channel.
+static LogicalResult verifyBias(Operation *op, Value bias,
+                                int64_t numChannels) {
+  if (!bias)
+    return success();
+  int64_t size = cast<RankedTensorType>(bias.getType()).getDimSize(0);
+  if (size != numChannels)
+    return op->emitOpError("expects a bias of ")
+           << numChannels << " values (one per output channel), got "
+           << formatDim(size);
+  return success();
+}
+
+/// True when two dimensions may be equal (either is dynamic or both agree).
+static bool dimsCompatible(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizeOp / DequantizeOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult QuantizeOp::verify() {
+  return verifyQuantizedOperandsAndResults(*this);
+}
+
+LogicalResult DequantizeOp::verify() {
+  return verifyQuantizedOperandsAndResults(*this);
+}
+
+//===----------------------------------------------------------------------===//
+// Conv2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2DOp::verify() {
+  if (failed(verifyQuantizedOperandsAndResults(*this)))
+    return failure();
+  RankedTensorType inputTy = getInput().getType();
+  RankedTensorType weightTy = getWeights().getType();
+  RankedTensorType resultTy = getOutput().getType();
+  if (inputTy.getRank() != 4)
+    return emitOpError("expects a rank-4 NCHW input, got rank ")
+           << inputTy.getRank();
+  if (weightTy.getRank() != 4)
+    return emitOpError("expects rank-4 OIHW weights, got rank ")
+           << weightTy.getRank();
+  if (resultTy.getRank() != 4)
+    return emitOpError("expects a rank-4 NCHW result, got rank ")
+           << resultTy.getRank();
+
+  ArrayRef<int64_t> strides = getStrides();
+  ArrayRef<int64_t> padding = getPadding();
+  ArrayRef<int64_t> dilations = getDilations();
+  if (strides.size() != 2)
+    return emitOpError("expects 2 strides, got ") << strides.size();
+  if (padding.size() != 4)
+    return emitOpError("expects 4 padding values (top, left, bottom, "
+                       "right), got ")
+           << padding.size();
+  if (dilations.size() != 2)
+    return emitOpError("expects 2 dilations, got ") << dilations.size();
+  if (llvm::any_of(strides, [](int64_t s) { return s <= 0; }))
+    return emitOpError("expects positive strides, got [")
+           << strides << "]";
+  if (llvm::any_of(dilations, [](int64_t d) { return d <= 0; }))
+    return emitOpError("expects positive dilations, got [")
+           << dilations << "]";
+  if (llvm::any_of(padding, [](int64_t p) { return p < 0; }))
+    return emitOpError("expects non-negative padding, got [")
+           << padding << "]";
+  int64_t groups = getGroups();
+  if (groups <= 0)
+    return emitOpError("expects a positive number of groups, got ") << groups;
+
+  ArrayRef<int64_t> in = inputTy.getShape();
+  ArrayRef<int64_t> w = weightTy.getShape();
+  ArrayRef<int64_t> out = resultTy.getShape();
+  if (llvm::any_of(in.drop_front(), ShapedType::isDynamic))
+    return emitOpError("expects static channel and spatial input "
+                       "dimensions, got ")
+           << inputTy;
+  if (weightTy.getNumDynamicDims() != 0)
+    return emitOpError("expects static weight dimensions, got ") << weightTy;
+  int64_t channels = in[1], outChannels = w[0];
+  if (channels % groups != 0)
+    return emitOpError("expects groups (")
+           << groups << ") to divide the input channels (" << channels << ")";
+  if (outChannels % groups != 0)
+    return emitOpError("expects groups (")
+           << groups << ") to divide the output channels (" << outChannels
+           << ")";
+  if (w[1] != channels / groups)
+    return emitOpError("expects weights with C/groups = ")
+           << channels / groups << " input channels, got " << w[1];
+
+  SmallVector<int64_t, 2> expectedSpatial;
+  for (int i = 0; i < 2; ++i) {
+    int64_t padded = in[2 + i] + padding[i] + padding[i + 2];
+    int64_t kernelExtent = dilations[i] * (w[2 + i] - 1) + 1;
+    if (kernelExtent > padded)
+      return emitOpError("expects the dilated kernel extent (")
+             << kernelExtent << ") to fit in the padded input (" << padded
+             << ") on spatial dimension " << i;
+    expectedSpatial.push_back((padded - kernelExtent) / strides[i] + 1);
+  }
+  if (!dimsCompatible(out[0], in[0]) || out[1] != outChannels ||
+      out[2] != expectedSpatial[0] || out[3] != expectedSpatial[1])
+    return emitOpError("expects a result of shape ")
+           << formatDim(in[0]) << "x" << outChannels << "x"
+           << expectedSpatial[0] << "x" << expectedSpatial[1]
+           << " from the input, weights, strides, padding and dilations, got "
+           << formatDim(out[0]) << "x" << formatDim(out[1]) << "x"
+           << formatDim(out[2]) << "x" << formatDim(out[3]);
+
+  if (failed(verifyBias(*this, getBias(), outChannels)))
+    return failure();
+  return verifyAccumulator(*this, inputTy, weightTy, resultTy,
+                           /*resultAxis=*/1);
+}
+
+//===----------------------------------------------------------------------===//
+// LinearOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::verify() {
+  if (failed(verifyQuantizedOperandsAndResults(*this)))
+    return failure();
+  RankedTensorType inputTy = getInput().getType();
+  RankedTensorType weightTy = getWeights().getType();
+  RankedTensorType resultTy = getOutput().getType();
+  if (inputTy.getRank() != 2)
+    return emitOpError("expects a rank-2 [N, K] input, got rank ")
+           << inputTy.getRank();
+  if (weightTy.getRank() != 2)
+    return emitOpError("expects rank-2 [F, K] weights, got rank ")
+           << weightTy.getRank();
+  if (resultTy.getRank() != 2)
+    return emitOpError("expects a rank-2 [N, F] result, got rank ")
+           << resultTy.getRank();
+  if (inputTy.isDynamicDim(1) || weightTy.getNumDynamicDims() != 0)
+    return emitOpError("expects static K and F dimensions, got ")
+           << inputTy << " and " << weightTy;
+  int64_t features = weightTy.getDimSize(0);
+  if (weightTy.getDimSize(1) != inputTy.getDimSize(1))
+    return emitOpError("expects weights with K = ")
+           << inputTy.getDimSize(1) << " columns, got "
+           << weightTy.getDimSize(1);
+  if (!dimsCompatible(resultTy.getDimSize(0), inputTy.getDimSize(0)) ||
+      resultTy.getDimSize(1) != features)
+    return emitOpError("expects a result of shape ")
+           << formatDim(inputTy.getDimSize(0)) << "x" << features << ", got "
+           << formatDim(resultTy.getDimSize(0)) << "x"
+           << formatDim(resultTy.getDimSize(1));
+  if (failed(verifyBias(*this, getBias(), features)))
+    return failure();
+  return verifyAccumulator(*this, inputTy, weightTy, resultTy,
+                           /*resultAxis=*/1);
+}
+
+//===----------------------------------------------------------------------===//
+// RequantizeOp
+//===----------------------------------------------------------------------===//
+
+int64_t RequantizeOp::getLowerBound() {
+  if (std::optional<int64_t> bound = getClampMin())
+    return *bound;
+  return getUniformQuantElementType(getOutput().getType()).getStorageTypeMin();
+}
+
+int64_t RequantizeOp::getUpperBound() {
+  if (std::optional<int64_t> bound = getClampMax())
+    return *bound;
+  return getUniformQuantElementType(getOutput().getType()).getStorageTypeMax();
+}
+
+LogicalResult RequantizeOp::verify() {
+  if (failed(verifyQuantizedOperandsAndResults(*this)))
+    return failure();
+  UniformQuantParams input = getParams(getInput().getType());
+  UniformQuantParams output = getParams(getOutput().getType());
+  if (input.isPerAxis() && output.isPerAxis() && *input.axis != *output.axis)
+    return emitOpError("expects per-axis input and result quantized on the "
+                       "same axis, got ")
+           << *input.axis << " and " << *output.axis;
+  int64_t lo = getLowerBound(), hi = getUpperBound();
+  if (lo < output.storageMin || hi > output.storageMax)
+    return emitOpError("expects clamp bounds within the result storage "
+                       "range [")
+           << output.storageMin << ", " << output.storageMax << "], got ["
+           << lo << ", " << hi << "]";
+  if (lo > hi)
+    return emitOpError("expects clamp_min <= clamp_max, got [")
+           << lo << ", " << hi << "]";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ReluOp / ClampOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReluOp::verify() {
+  return verifyQuantizedOperandsAndResults(*this);
+}
+
+LogicalResult ClampOp::verify() {
+  if (failed(verifyQuantizedOperandsAndResults(*this)))
+    return failure();
+  double lo = getMin().convertToDouble(), hi = getMax().convertToDouble();
+  if (std::isnan(lo) || std::isnan(hi))
+    return emitOpError("expects non-NaN clamp bounds");
+  if (lo > hi)
+    return emitOpError("expects min <= max, got min = ")
+           << getMinAttr() << " and max = " << getMaxAttr();
+  return success();
+}

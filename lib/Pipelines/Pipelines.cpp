@@ -1,0 +1,56 @@
+//===- Pipelines.cpp - qsim pass pipelines --------------------------------===//
+//
+// The registered pipelines. qsim-lower-to-llvm takes a qsim module through
+// the integer lowering and then upstream's bufferization and LLVM lowering,
+// in the order upstream's quantized-convolution integration tests use.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Pipelines/Pipelines.h"
+#include "qsim/Conversion/Passes.h"
+#include "qsim/Dialect/QSim/Transforms/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                          const LowerToLLVMOptions &options) {
+  if (options.fuseActivations)
+    pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());
+  pm.addPass(createConvertQSimToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  // Elementwise arith on tensors (a user's own glue code) becomes linalg
+  // before bufferization.
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+
+  bufferization::OneShotBufferizePassOptions bufferizeOptions;
+  bufferizeOptions.bufferizeFunctionBoundaries = true;
+  bufferizeOptions.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void mlir::qsim::registerPipelines() {
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "qsim-lower-to-llvm",
+      "Lower qsim, quant.scast, linalg, tensor and arith to the LLVM dialect "
+      "(bufferized, loops), ready for mlir-runner",
+      buildLowerToLLVMPipeline);
+}

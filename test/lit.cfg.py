@@ -1,0 +1,47 @@
+# -*- Python -*-
+# lit configuration of the qsim regression tests.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+from lit.llvm.subst import ToolSubst
+
+config.name = "QSIM"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.qsim_obj_root, "test")
+
+config.substitutions.append(("%PATH%", config.environment["PATH"]))
+config.substitutions.append(("%qsim_src_root", config.qsim_src_root))
+config.substitutions.append(("%qsim_obj_root", config.qsim_obj_root))
+
+# Strict FileCheck: variables do not leak across CHECK-LABELs and every
+# prefix a RUN line names must be used.
+config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+runner_utils = os.path.join(config.llvm_lib_dir, "libmlir_runner_utils.so")
+c_runner_utils = os.path.join(config.llvm_lib_dir, "libmlir_c_runner_utils.so")
+config.substitutions.append(("%mlir_runner_utils", runner_utils))
+config.substitutions.append(("%mlir_c_runner_utils", c_runner_utils))
+
+# Every JIT run uses the same runner flags.
+config.substitutions.append(
+    (
+        "%qsim_runner",
+        "mlir-runner -e main -entry-point-result=void "
+        f"-shared-libs={c_runner_utils},{runner_utils}",
+    )
+)
+
+tool_dirs = [config.qsim_tools_dir, config.llvm_tools_dir]
+tools = ["qsim-opt", "mlir-runner", "mlir-opt"]
+llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+if config.mlir_enable_execution_engine and os.path.exists(runner_utils):
+    config.available_features.add("qsim-jit")
