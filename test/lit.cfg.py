@@ -43,5 +43,17 @@ tool_dirs = [config.qsim_tools_dir, config.llvm_tools_dir]
 tools = ["qsim-opt", "mlir-runner", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
+# NumPy-based reference computations need a python3 that has NumPy; the
+# first python3 on PATH may be another installation than Debian's.
+for python in ["/usr/bin/python3", "python3"]:
+    import shutil
+    import subprocess
+
+    path = shutil.which(python)
+    if path and subprocess.call([path, "-c", "import numpy"], stderr=subprocess.DEVNULL) == 0:
+        config.substitutions.append(("%python", path))
+        config.available_features.add("numpy")
+        break
+
 if config.mlir_enable_execution_engine and os.path.exists(runner_utils):
     config.available_features.add("qsim-jit")
