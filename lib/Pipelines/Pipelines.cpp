@@ -23,6 +23,8 @@ using namespace mlir;
 
 void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
                                           const LowerToLLVMOptions &options) {
+  // Keep the tensor-level signatures for runners of the lowered module.
+  pm.addPass(createQSimRecordSignatures());
   if (options.fuseActivations)
     pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());
   pm.addPass(createConvertQSimToLinalg());

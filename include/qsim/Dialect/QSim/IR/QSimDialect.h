@@ -13,6 +13,12 @@
 
 #include "qsim/Dialect/QSim/IR/QSimOpsDialect.h.inc"
 
+namespace mlir::qsim {
+/// The function attribute that keeps a function's type from before lowering
+/// (see the qsim-record-signatures pass).
+inline constexpr llvm::StringLiteral kSignatureAttrName = "qsim.signature";
+} // namespace mlir::qsim
+
 #include "qsim/Dialect/QSim/IR/QSimEnums.h.inc"
 
 #define GET_ATTRDEF_CLASSES

@@ -44,4 +44,20 @@ def QSimFuseActivations : Pass<"qsim-fuse-activations", "::mlir::func::FuncOp"> 
   let dependentDialects = ["::mlir::qsim::QSimDialect"];
 }
 
+def QSimRecordSignatures : Pass<"qsim-record-signatures", "::mlir::ModuleOp"> {
+  let summary = "Record each public function's tensor-level type as "
+                "qsim.signature";
+  let description = [{
+    Lowering to the LLVM dialect erases tensor shapes, element types and
+    quantization parameters from function signatures: a
+    `tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>` argument becomes five
+    pointer and integer arguments. This pass attaches the function type as
+    it is before lowering, as a `qsim.signature` type attribute, to every
+    public `func.func` with a body; the attribute survives
+    `convert-func-to-llvm`, so `qsim-run` can call an already-lowered module
+    with .npy inputs and write typed .npy outputs. An existing attribute is
+    kept.
+  }];
+}
+
 #endif // QSIM_DIALECT_QSIM_TRANSFORMS_PASSES_TD

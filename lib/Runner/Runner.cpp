@@ -1,0 +1,528 @@
+//===- Runner.cpp - JIT-run a module on .npy arrays -----------------------===//
+//
+// The runner lowers what needs lowering, JIT-compiles with the
+// ExecutionEngine and calls the entry function through the packed wrapper
+// the engine generates (`_mlir_<name>`), passing each memref argument as its
+// expanded descriptor fields (allocated pointer, aligned pointer, offset,
+// sizes, strides) and receiving the results as descriptors, which it copies
+// into .npy arrays and frees: results of a function lowered by
+// qsim-lower-to-llvm are always fresh allocations owned by the caller.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Runner/Runner.h"
+#include "qsim/Dialect/QSim/IR/QSimDialect.h"
+#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+#include "qsim/Pipelines/Pipelines.h"
+
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+using namespace mlir;
+using namespace mlir::qsim;
+using llvm::Error;
+using llvm::Expected;
+
+static Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static std::string typeToString(Type type) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  type.print(os);
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// TensorSpec
+//===----------------------------------------------------------------------===//
+
+/// The .npy dtype that holds an integer of `width` bits (rounded up to a
+/// byte, 2 or 4 bytes) with the given signedness.
+static std::optional<NpyDType> getIntegerDType(unsigned width, bool isSigned) {
+  if (width <= 8)
+    return isSigned ? NpyDType::Int8 : NpyDType::UInt8;
+  if (width <= 16)
+    return isSigned ? NpyDType::Int16 : NpyDType::UInt16;
+  if (width <= 32)
+    return isSigned ? NpyDType::Int32 : NpyDType::UInt32;
+  if (width <= 64)
+    return isSigned ? NpyDType::Int64 : NpyDType::UInt64;
+  return std::nullopt;
+}
+
+Expected<TensorSpec> TensorSpec::get(Type type) {
+  TensorSpec spec;
+  if (auto tensor = dyn_cast<RankedTensorType>(type)) {
+    spec.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+    spec.elementType = tensor.getElementType();
+  } else if (auto memref = dyn_cast<MemRefType>(type)) {
+    if (!memref.getLayout().isIdentity())
+      return makeError("memref " + typeToString(type) +
+                       " has a non-identity layout");
+    spec.shape.assign(memref.getShape().begin(), memref.getShape().end());
+    spec.elementType = memref.getElementType();
+  } else {
+    return makeError("unsupported type " + typeToString(type) +
+                     " (only ranked tensors and memrefs can be passed)");
+  }
+
+  Type element = spec.elementType;
+  if (auto quantType = dyn_cast<quant::QuantizedType>(element)) {
+    if (!getUniformQuantElementType(element))
+      return makeError("unsupported quantized type " + typeToString(element));
+    spec.quantType = quantType;
+    unsigned width = quantType.getStorageTypeIntegralWidth();
+    spec.dtype = *getIntegerDType(width, quantType.isSigned());
+    spec.storageBits = std::max(8u, static_cast<unsigned>(llvm::PowerOf2Ceil(width)));
+    return spec;
+  }
+  if (element.isF32()) {
+    spec.dtype = NpyDType::Float32;
+    return spec;
+  }
+  if (element.isF64()) {
+    spec.dtype = NpyDType::Float64;
+    spec.storageBits = 64;
+    return spec;
+  }
+  if (auto integer = dyn_cast<IntegerType>(element)) {
+    unsigned width = integer.getWidth();
+    if (width == 1) {
+      spec.dtype = NpyDType::Bool;
+      spec.storageBits = 8;
+      return spec;
+    }
+    if (width == 8 || width == 16 || width == 32 || width == 64) {
+      spec.dtype = *getIntegerDType(width, !integer.isUnsigned());
+      spec.storageBits = width;
+      return spec;
+    }
+  }
+  return makeError("unsupported element type " + typeToString(element) +
+                   " (expected f32, f64, i1, i8, i16, i32, i64 or a "
+                   "!quant.uniform type)");
+}
+
+std::string TensorSpec::str() const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  for (int64_t dim : shape) {
+    if (ShapedType::isDynamic(dim))
+      os << "?x";
+    else
+      os << dim << "x";
+  }
+  elementType.print(os);
+  return text;
+}
+
+//===----------------------------------------------------------------------===//
+// Compilation
+//===----------------------------------------------------------------------===//
+
+/// Picks the entry function: `name` if given, else the only public function
+/// with a body, else `main`.
+static Expected<Operation *> findEntry(ModuleOp module, StringRef name) {
+  SmallVector<Operation *> candidates;
+  for (Operation &op : module.getBody()->getOperations()) {
+    auto function = dyn_cast<FunctionOpInterface>(op);
+    if (!function || function.isExternal())
+      continue;
+    if (!name.empty()) {
+      if (function.getName() == name)
+        return &op;
+      continue;
+    }
+    if (auto symbol = dyn_cast<SymbolOpInterface>(op); symbol.isPublic())
+      candidates.push_back(&op);
+  }
+  if (!name.empty())
+    return makeError("no function named '" + name + "' in the module");
+  if (candidates.size() == 1)
+    return candidates.front();
+  for (Operation *op : candidates)
+    if (cast<FunctionOpInterface>(op).getName() == "main")
+      return op;
+  if (candidates.empty())
+    return makeError("the module has no public function to run");
+  std::string names;
+  llvm::raw_string_ostream os(names);
+  llvm::interleaveComma(candidates, os, [&](Operation *op) {
+    os << cast<FunctionOpInterface>(op).getName();
+  });
+  return makeError("the module has several public functions (" + names +
+                   "); choose one with --entry");
+}
+
+/// Reads the tensor-level signature of the entry function: its own type
+/// for func.func, the recorded qsim.signature for an already-lowered
+/// llvm.func.
+static Expected<EntrySignature> getEntrySignature(Operation *entry) {
+  EntrySignature signature;
+  signature.name = cast<FunctionOpInterface>(entry).getName().str();
+  FunctionType type;
+  if (auto func = dyn_cast<func::FuncOp>(entry)) {
+    type = func.getFunctionType();
+  } else if (auto recorded = entry->getAttrOfType<TypeAttr>(
+                 kSignatureAttrName)) {
+    type = dyn_cast<FunctionType>(recorded.getValue());
+  }
+  if (!type)
+    return makeError("function '" + signature.name +
+                     "' is already lowered and carries no qsim.signature "
+                     "attribute; lower it with qsim-opt --qsim-lower-to-llvm, "
+                     "which records its tensor types");
+  for (auto [index, input] : llvm::enumerate(type.getInputs())) {
+    Expected<TensorSpec> spec = TensorSpec::get(input);
+    if (!spec)
+      return makeError("argument " + llvm::Twine(index) + " of '" +
+                       signature.name + "': " + toString(spec.takeError()));
+    signature.arguments.push_back(std::move(*spec));
+  }
+  for (auto [index, result] : llvm::enumerate(type.getResults())) {
+    Expected<TensorSpec> spec = TensorSpec::get(result);
+    if (!spec)
+      return makeError("result " + llvm::Twine(index) + " of '" +
+                       signature.name + "': " + toString(spec.takeError()));
+    signature.results.push_back(std::move(*spec));
+  }
+  return signature;
+}
+
+/// True when some op is not yet in the LLVM dialect.
+static bool needsLowering(ModuleOp module) {
+  WalkResult result = module.walk([&](Operation *op) {
+    if (op == module.getOperation() || isa<LLVM::LLVMDialect>(op->getDialect()))
+      return WalkResult::advance();
+    return WalkResult::interrupt();
+  });
+  return result.wasInterrupted();
+}
+
+static LogicalResult lowerToLLVM(ModuleOp module) {
+  PassManager pm(module.getContext());
+  bool hasTosa = false;
+  module.walk([&](Operation *op) {
+    if (isa<tosa::TosaDialect>(op->getDialect())) {
+      hasTosa = true;
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  if (hasTosa) {
+    TosaToLinalgOptions tosaOptions;
+    // No TOSA level validation: a model with a dynamic batch is still a
+    // model qsim-run should run.
+    tosa::addTosaToLinalgPasses(pm, tosaOptions, TosaToLinalgNamedOptions(),
+                                std::nullopt);
+    pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+    pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
+  }
+  buildLowerToLLVMPipeline(pm, LowerToLLVMOptions());
+  return pm.run(module);
+}
+
+static void initializeNativeTarget() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
+}
+
+Expected<std::unique_ptr<Runner>> Runner::compile(ModuleOp module,
+                                                  const RunnerOptions &options) {
+  Expected<Operation *> entry = findEntry(module, options.entry);
+  if (!entry)
+    return entry.takeError();
+  Expected<EntrySignature> signature = getEntrySignature(*entry);
+  if (!signature)
+    return signature.takeError();
+
+  if (needsLowering(module) && failed(lowerToLLVM(module)))
+    return makeError("lowering to the LLVM dialect failed");
+
+  initializeNativeTarget();
+  MLIRContext *ctx = module.getContext();
+  registerBuiltinDialectTranslation(*ctx);
+  registerLLVMDialectTranslation(*ctx);
+
+  auto runner = std::unique_ptr<Runner>(new Runner());
+  runner->signature = std::move(*signature);
+
+  Expected<llvm::orc::JITTargetMachineBuilder> machineBuilder =
+      llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!machineBuilder)
+    return machineBuilder.takeError();
+  Expected<std::unique_ptr<llvm::TargetMachine>> machine =
+      machineBuilder->createTargetMachine();
+  if (!machine)
+    return machine.takeError();
+  runner->transformer =
+      makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
+                                machine->get());
+
+  SmallVector<StringRef> libs(options.sharedLibs.begin(),
+                              options.sharedLibs.end());
+  ExecutionEngineOptions engineOptions;
+  engineOptions.transformer = runner->transformer;
+  engineOptions.jitCodeGenOptLevel =
+      static_cast<llvm::CodeGenOptLevel>(options.optLevel);
+  engineOptions.sharedLibPaths = libs;
+  Expected<std::unique_ptr<ExecutionEngine>> engine =
+      ExecutionEngine::create(module, engineOptions, std::move(*machine));
+  if (!engine)
+    return engine.takeError();
+  runner->engine = std::move(*engine);
+  // Look the entry up now so that compilation is finished before any timing.
+  Expected<void (*)(void **)> fn =
+      runner->engine->lookupPacked(runner->signature.name);
+  if (!fn)
+    return fn.takeError();
+  return runner;
+}
+
+//===----------------------------------------------------------------------===//
+// Calling
+//===----------------------------------------------------------------------===//
+
+Error Runner::checkInputs(ArrayRef<NpyArray> inputs) const {
+  if (inputs.size() != signature.arguments.size())
+    return makeError("'" + signature.name + "' takes " +
+                     llvm::Twine(signature.arguments.size()) +
+                     " argument(s), got " + llvm::Twine(inputs.size()) +
+                     " input(s)");
+  for (auto [index, pair] : llvm::enumerate(llvm::zip(inputs, signature.arguments))) {
+    const auto &[input, spec] = pair;
+    if (input.dtype != spec.dtype)
+      return makeError("input " + llvm::Twine(index) + " has dtype " +
+                       getNpyDTypeName(input.dtype) + ", but argument " +
+                       llvm::Twine(index) + " (" + spec.str() + ") needs " +
+                       getNpyDTypeName(spec.dtype));
+    bool shapeMatches = input.shape.size() == spec.shape.size();
+    for (size_t d = 0; shapeMatches && d < spec.shape.size(); ++d)
+      shapeMatches = ShapedType::isDynamic(spec.shape[d]) ||
+                     spec.shape[d] == input.shape[d];
+    if (!shapeMatches)
+      return makeError("input " + llvm::Twine(index) + " has shape " +
+                       input.getShapeString() + ", but argument " +
+                       llvm::Twine(index) + " is " + spec.str());
+    if (!spec.quantType)
+      continue;
+    int64_t lo = spec.quantType.getStorageTypeMin();
+    int64_t hi = spec.quantType.getStorageTypeMax();
+    for (int64_t i = 0, e = input.getNumElements(); i < e; ++i) {
+      double value = input.getAsDouble(i);
+      if (value < lo || value > hi)
+        return makeError("input " + llvm::Twine(index) + " holds " +
+                         llvm::Twine(static_cast<int64_t>(value)) +
+                         " at flat index " + llvm::Twine(i) +
+                         ", outside the storage range [" + llvm::Twine(lo) +
+                         ", " + llvm::Twine(hi) + "] of " + spec.str());
+    }
+  }
+  return Error::success();
+}
+
+namespace {
+/// A memref descriptor laid out as the lowered code expects it: allocated
+/// pointer, aligned pointer, offset, sizes[rank], strides[rank], all 64-bit.
+struct Descriptor {
+  SmallVector<int64_t> fields;
+
+  static size_t getNumFields(size_t rank) { return 3 + 2 * rank; }
+};
+} // namespace
+
+Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
+                                            double *seconds) {
+  if (Error error = checkInputs(inputs))
+    return std::move(error);
+
+  // Copies of the inputs: a function may write to its arguments.
+  SmallVector<std::unique_ptr<char[]>> buffers;
+  SmallVector<Descriptor> descriptors;
+  for (auto [input, spec] : llvm::zip(inputs, signature.arguments)) {
+    size_t bytes = std::max<size_t>(input.data.size(), 1);
+    buffers.push_back(std::make_unique<char[]>(bytes));
+    std::memcpy(buffers.back().get(), input.data.data(), input.data.size());
+    Descriptor descriptor;
+    auto pointer = reinterpret_cast<intptr_t>(buffers.back().get());
+    descriptor.fields = {pointer, pointer, 0};
+    descriptor.fields.append(input.shape.begin(), input.shape.end());
+    SmallVector<int64_t> strides(input.shape.size(), 1);
+    for (int64_t d = static_cast<int64_t>(input.shape.size()) - 2; d >= 0; --d)
+      strides[d] = strides[d + 1] * input.shape[d + 1];
+    descriptor.fields.append(strides.begin(), strides.end());
+    descriptors.push_back(std::move(descriptor));
+  }
+
+  size_t resultFields = 0;
+  for (const TensorSpec &spec : signature.results)
+    resultFields += Descriptor::getNumFields(spec.shape.size());
+  SmallVector<int64_t> resultStorage(std::max<size_t>(resultFields, 1), 0);
+
+  SmallVector<void *> packed;
+  for (Descriptor &descriptor : descriptors)
+    for (int64_t &field : descriptor.fields)
+      packed.push_back(&field);
+  if (!signature.results.empty())
+    packed.push_back(resultStorage.data());
+
+  auto start = std::chrono::steady_clock::now();
+  if (Error error = engine->invokePacked(signature.name, packed))
+    return std::move(error);
+  auto stop = std::chrono::steady_clock::now();
+  if (seconds)
+    *seconds = std::chrono::duration<double>(stop - start).count();
+
+  SmallVector<NpyArray> outputs;
+  size_t offset = 0;
+  for (const TensorSpec &spec : signature.results) {
+    size_t rank = spec.shape.size();
+    const int64_t *fields = resultStorage.data() + offset;
+    offset += Descriptor::getNumFields(rank);
+    auto *allocated = reinterpret_cast<char *>(fields[0]);
+    auto *aligned = reinterpret_cast<char *>(fields[1]);
+    int64_t base = fields[2];
+    ArrayRef<int64_t> sizes(fields + 3, rank);
+    ArrayRef<int64_t> strides(fields + 3 + rank, rank);
+
+    NpyArray output;
+    output.dtype = spec.dtype;
+    output.shape.assign(sizes.begin(), sizes.end());
+    size_t elementBytes = spec.storageBits / 8;
+    size_t itemSize = getNpyItemSize(spec.dtype);
+    int64_t count = output.getNumElements();
+    output.data.resize(count * itemSize);
+    // Walk the result in C order through its strides.
+    SmallVector<int64_t> index(rank, 0);
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t element = base;
+      for (size_t d = 0; d < rank; ++d)
+        element += index[d] * strides[d];
+      const char *source = aligned + element * elementBytes;
+      std::memcpy(output.data.data() + i * itemSize, source, itemSize);
+      for (int64_t d = static_cast<int64_t>(rank) - 1; d >= 0; --d) {
+        if (++index[d] < sizes[d])
+          break;
+        index[d] = 0;
+      }
+    }
+    // Sub-byte storage occupies a byte whose upper bits LLVM leaves
+    // unspecified: keep the low bits and extend them.
+    if (spec.quantType &&
+        spec.quantType.getStorageTypeIntegralWidth() < 8) {
+      unsigned width = spec.quantType.getStorageTypeIntegralWidth();
+      for (char &byte : output.data) {
+        auto bits = static_cast<uint8_t>(byte) & ((1u << width) - 1);
+        if (spec.quantType.isSigned() && (bits & (1u << (width - 1))))
+          bits |= ~((1u << width) - 1);
+        byte = static_cast<char>(bits);
+      }
+    }
+    outputs.push_back(std::move(output));
+    std::free(allocated);
+  }
+  return outputs;
+}
+
+//===----------------------------------------------------------------------===//
+// Quantization of whole arrays
+//===----------------------------------------------------------------------===//
+
+/// Calls `fn(flatIndex, channel)` for every element, where `channel` is the
+/// index along the per-axis dimension of `spec` (0 for per-tensor).
+template <typename Fn>
+static void forEachWithChannel(const NpyArray &array, const TensorSpec &spec,
+                               const UniformQuantParams &params, Fn fn) {
+  int64_t inner = 1, dimSize = 1;
+  if (params.axis) {
+    dimSize = array.shape[*params.axis];
+    for (size_t d = *params.axis + 1; d < array.shape.size(); ++d)
+      inner *= array.shape[d];
+  }
+  for (int64_t i = 0, e = array.getNumElements(); i < e; ++i)
+    fn(i, params.axis ? (i / inner) % dimSize : 0);
+}
+
+template <typename T>
+static void storeAs(NpyArray &array, int64_t index, T value) {
+  std::memcpy(array.data.data() + index * sizeof(T), &value, sizeof(T));
+}
+
+static void storeInteger(NpyArray &array, int64_t index, int64_t value) {
+  switch (array.dtype) {
+  case NpyDType::Int8:
+    return storeAs<int8_t>(array, index, value);
+  case NpyDType::UInt8:
+    return storeAs<uint8_t>(array, index, value);
+  case NpyDType::Int16:
+    return storeAs<int16_t>(array, index, value);
+  case NpyDType::UInt16:
+    return storeAs<uint16_t>(array, index, value);
+  case NpyDType::Int32:
+    return storeAs<int32_t>(array, index, value);
+  case NpyDType::UInt32:
+    return storeAs<uint32_t>(array, index, value);
+  default:
+    return storeAs<int64_t>(array, index, value);
+  }
+}
+
+Expected<NpyArray> mlir::qsim::quantizeArray(const NpyArray &input,
+                                             const TensorSpec &spec) {
+  if (input.dtype != NpyDType::Float32 && input.dtype != NpyDType::Float64)
+    return makeError("--quantize-inputs needs float32 or float64 input, got " +
+                     getNpyDTypeName(input.dtype));
+  UniformQuantParams params = getUniformQuantParams(spec.quantType);
+  if (params.axis && static_cast<size_t>(*params.axis) >= input.shape.size())
+    return makeError("input of shape " + input.getShapeString() +
+                     " has no quantized axis " + llvm::Twine(*params.axis));
+  NpyArray output;
+  output.dtype = spec.dtype;
+  output.shape = input.shape;
+  output.data.resize(input.getNumElements() * getNpyItemSize(spec.dtype));
+  forEachWithChannel(input, spec, params, [&](int64_t i, int64_t channel) {
+    auto value = static_cast<float>(input.getAsDouble(i));
+    storeInteger(output, i,
+                 quantizeValue(value, params.getScale(channel),
+                               params.getZeroPoint(channel), params.storageMin,
+                               params.storageMax));
+  });
+  return output;
+}
+
+NpyArray mlir::qsim::dequantizeArray(const NpyArray &storage,
+                                     const TensorSpec &spec) {
+  UniformQuantParams params = getUniformQuantParams(spec.quantType);
+  NpyArray output;
+  output.dtype = NpyDType::Float32;
+  output.shape = storage.shape;
+  output.data.resize(storage.getNumElements() * sizeof(float));
+  forEachWithChannel(storage, spec, params, [&](int64_t i, int64_t channel) {
+    auto centered = static_cast<int64_t>(storage.getAsDouble(i)) -
+                    params.getZeroPoint(channel);
+    float value = static_cast<float>(params.getScale(channel)) *
+                  static_cast<float>(centered);
+    storeAs<float>(output, i, value);
+  });
+  return output;
+}

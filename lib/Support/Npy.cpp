@@ -1,0 +1,398 @@
+//===- Npy.cpp - NumPy .npy arrays in and out -----------------------------===//
+//
+// The .npy format is a magic string, a version, a little-endian header
+// length, a Python dict literal describing the array and the raw data. The
+// header parser accepts exactly the dict NumPy writes (three keys, string /
+// boolean / tuple-of-integers values) and rejects anything else, so that
+// arbitrary bytes end in an error message rather than in a misread array.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Support/Npy.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+
+using namespace llvm;
+using namespace mlir::qsim;
+
+namespace {
+
+struct DTypeInfo {
+  NpyDType dtype;
+  StringRef name;
+  /// The descr NumPy writes on a little-endian machine.
+  StringRef descr;
+  size_t itemSize;
+};
+
+const DTypeInfo kDTypes[] = {
+    {NpyDType::Bool, "bool", "|b1", 1},
+    {NpyDType::Int8, "int8", "|i1", 1},
+    {NpyDType::UInt8, "uint8", "|u1", 1},
+    {NpyDType::Int16, "int16", "<i2", 2},
+    {NpyDType::UInt16, "uint16", "<u2", 2},
+    {NpyDType::Int32, "int32", "<i4", 4},
+    {NpyDType::UInt32, "uint32", "<u4", 4},
+    {NpyDType::Int64, "int64", "<i8", 8},
+    {NpyDType::UInt64, "uint64", "<u8", 8},
+    {NpyDType::Float32, "float32", "<f4", 4},
+    {NpyDType::Float64, "float64", "<f8", 8},
+};
+
+const DTypeInfo &getInfo(NpyDType dtype) {
+  for (const DTypeInfo &info : kDTypes)
+    if (info.dtype == dtype)
+      return info;
+  llvm_unreachable("every dtype has an entry");
+}
+
+Error makeError(const Twine &message) {
+  return createStringError(inconvertibleErrorCode(), message);
+}
+
+/// A cursor over the header dict: `{'descr': '<f4', 'fortran_order': False,
+/// 'shape': (2, 3), }` with any spacing NumPy or a person may use.
+class HeaderParser {
+public:
+  explicit HeaderParser(StringRef text) : text(text) {}
+
+  void skipSpace() { text = text.ltrim(" \t\n\r"); }
+
+  bool consume(char c) {
+    skipSpace();
+    if (!text.starts_with(StringRef(&c, 1)))
+      return false;
+    text = text.drop_front();
+    return true;
+  }
+
+  bool consumeWord(StringRef word) {
+    skipSpace();
+    if (!text.starts_with(word))
+      return false;
+    text = text.drop_front(word.size());
+    return true;
+  }
+
+  /// Parses a quoted string ('...' or "...") without escapes.
+  Expected<StringRef> parseString() {
+    skipSpace();
+    if (text.empty() || (text.front() != '\'' && text.front() != '"'))
+      return makeError("expected a quoted string in the header");
+    char quote = text.front();
+    size_t end = text.find(quote, 1);
+    if (end == StringRef::npos)
+      return makeError("unterminated string in the header");
+    StringRef value = text.slice(1, end);
+    text = text.drop_front(end + 1);
+    return value;
+  }
+
+  /// Parses a non-negative decimal integer that fits comfortably in int64.
+  Expected<int64_t> parseDim() {
+    skipSpace();
+    size_t digits = 0;
+    while (digits < text.size() && isDigit(text[digits]))
+      ++digits;
+    if (digits == 0)
+      return makeError("expected a non-negative integer in the shape");
+    if (digits > 18)
+      return makeError("shape dimension '" + text.take_front(digits) +
+                       "' is too large");
+    int64_t value = 0;
+    for (char c : text.take_front(digits))
+      value = value * 10 + (c - '0');
+    text = text.drop_front(digits);
+    return value;
+  }
+
+  /// Parses `(d0, d1, ...)`, `(d0,)` or `()`.
+  Expected<SmallVector<int64_t>> parseShape() {
+    SmallVector<int64_t> shape;
+    if (!consume('('))
+      return makeError("expected '(' to start the shape");
+    if (consume(')'))
+      return shape;
+    while (true) {
+      Expected<int64_t> dim = parseDim();
+      if (!dim)
+        return dim.takeError();
+      shape.push_back(*dim);
+      if (consume(')'))
+        return shape;
+      if (!consume(','))
+        return makeError("expected ',' or ')' in the shape");
+      if (consume(')'))
+        return shape;
+    }
+  }
+
+  bool atEnd() {
+    skipSpace();
+    return text.empty();
+  }
+
+private:
+  StringRef text;
+};
+
+struct Header {
+  std::optional<StringRef> descr;
+  std::optional<bool> fortranOrder;
+  std::optional<SmallVector<int64_t>> shape;
+};
+
+Expected<Header> parseHeaderDict(StringRef text) {
+  HeaderParser parser(text);
+  Header header;
+  if (!parser.consume('{'))
+    return makeError("header is not a dict");
+  while (!parser.consume('}')) {
+    Expected<StringRef> key = parser.parseString();
+    if (!key)
+      return key.takeError();
+    if (!parser.consume(':'))
+      return makeError("expected ':' after '" + *key + "' in the header");
+    if (*key == "descr" && !header.descr) {
+      Expected<StringRef> descr = parser.parseString();
+      if (!descr)
+        return descr.takeError();
+      header.descr = *descr;
+    } else if (*key == "fortran_order" && !header.fortranOrder) {
+      if (parser.consumeWord("True"))
+        header.fortranOrder = true;
+      else if (parser.consumeWord("False"))
+        header.fortranOrder = false;
+      else
+        return makeError("fortran_order must be True or False");
+    } else if (*key == "shape" && !header.shape) {
+      Expected<SmallVector<int64_t>> shape = parser.parseShape();
+      if (!shape)
+        return shape.takeError();
+      header.shape = std::move(*shape);
+    } else {
+      return makeError("unexpected or repeated key '" + *key +
+                       "' in the header");
+    }
+    if (parser.consume('}'))
+      break;
+    if (!parser.consume(','))
+      return makeError("expected ',' or '}' in the header");
+  }
+  if (!parser.atEnd())
+    return makeError("unexpected text after the header dict");
+  if (!header.descr || !header.fortranOrder || !header.shape)
+    return makeError("header lacks one of 'descr', 'fortran_order', 'shape'");
+  return header;
+}
+
+/// Maps a descr such as '<f4' to a dtype. Multi-byte types must be little
+/// endian ('<', or '=' on this little-endian host); single bytes take any
+/// byte-order mark.
+Expected<NpyDType> parseDescr(StringRef descr) {
+  if (descr.size() == 3) {
+    char order = descr[0];
+    for (const DTypeInfo &info : kDTypes) {
+      if (descr.drop_front() != info.descr.drop_front())
+        continue;
+      if (info.itemSize == 1 && StringRef("<>|=").contains(order))
+        return info.dtype;
+      if (order == '<' || order == '=')
+        return info.dtype;
+      if (order == '>')
+        return makeError("big-endian dtype '" + descr +
+                         "' is not supported; save a little-endian array");
+    }
+  }
+  return makeError("unsupported dtype '" + descr +
+                   "'; expected bool, int8/16/32/64, uint8/16/32/64, "
+                   "float32 or float64");
+}
+
+template <typename T>
+T loadLittleEndian(const char *ptr) {
+  T value;
+  std::memcpy(&value, ptr, sizeof(T));
+  return value;
+}
+
+} // namespace
+
+size_t mlir::qsim::getNpyItemSize(NpyDType dtype) {
+  return getInfo(dtype).itemSize;
+}
+
+StringRef mlir::qsim::getNpyDTypeName(NpyDType dtype) {
+  return getInfo(dtype).name;
+}
+
+std::optional<NpyDType> mlir::qsim::parseNpyDTypeName(StringRef name) {
+  for (const DTypeInfo &info : kDTypes)
+    if (info.name == name)
+      return info.dtype;
+  return std::nullopt;
+}
+
+int64_t NpyArray::getNumElements() const {
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    count *= dim;
+  return count;
+}
+
+double NpyArray::getAsDouble(int64_t index) const {
+  const char *ptr = data.data() + index * getNpyItemSize(dtype);
+  switch (dtype) {
+  case NpyDType::Bool:
+  case NpyDType::UInt8:
+    return loadLittleEndian<uint8_t>(ptr);
+  case NpyDType::Int8:
+    return loadLittleEndian<int8_t>(ptr);
+  case NpyDType::Int16:
+    return loadLittleEndian<int16_t>(ptr);
+  case NpyDType::UInt16:
+    return loadLittleEndian<uint16_t>(ptr);
+  case NpyDType::Int32:
+    return loadLittleEndian<int32_t>(ptr);
+  case NpyDType::UInt32:
+    return loadLittleEndian<uint32_t>(ptr);
+  case NpyDType::Int64:
+    return static_cast<double>(loadLittleEndian<int64_t>(ptr));
+  case NpyDType::UInt64:
+    return static_cast<double>(loadLittleEndian<uint64_t>(ptr));
+  case NpyDType::Float32:
+    return loadLittleEndian<float>(ptr);
+  case NpyDType::Float64:
+    return loadLittleEndian<double>(ptr);
+  }
+  llvm_unreachable("covered switch");
+}
+
+std::string NpyArray::getShapeString() const {
+  if (shape.empty())
+    return "scalar";
+  std::string result;
+  llvm::raw_string_ostream os(result);
+  llvm::interleave(shape, os, "x");
+  return result;
+}
+
+Expected<NpyArray> mlir::qsim::parseNpy(StringRef bytes) {
+  static constexpr StringLiteral kMagic("\x93NUMPY");
+  if (!bytes.starts_with(kMagic))
+    return makeError("not a .npy file (bad magic string)");
+  bytes = bytes.drop_front(kMagic.size());
+  if (bytes.size() < 2)
+    return makeError("truncated .npy file (no version)");
+  unsigned major = static_cast<uint8_t>(bytes[0]);
+  unsigned minor = static_cast<uint8_t>(bytes[1]);
+  bytes = bytes.drop_front(2);
+  if (minor != 0 || major < 1 || major > 3)
+    return makeError("unsupported .npy version " + Twine(major) + "." +
+                     Twine(minor));
+  size_t lengthBytes = major == 1 ? 2 : 4;
+  if (bytes.size() < lengthBytes)
+    return makeError("truncated .npy file (no header length)");
+  uint64_t headerLength = 0;
+  for (size_t i = 0; i < lengthBytes; ++i)
+    headerLength |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[i]))
+                    << (8 * i);
+  bytes = bytes.drop_front(lengthBytes);
+  if (headerLength > bytes.size())
+    return makeError("truncated .npy file (header of " + Twine(headerLength) +
+                     " bytes, " + Twine(bytes.size()) + " left)");
+  StringRef headerText = bytes.take_front(headerLength);
+  StringRef payload = bytes.drop_front(headerLength);
+
+  Expected<Header> header = parseHeaderDict(headerText);
+  if (!header)
+    return makeError("malformed .npy header: " + toString(header.takeError()));
+  if (*header->fortranOrder)
+    return makeError("Fortran-order arrays are not supported; save with "
+                     "np.ascontiguousarray");
+  Expected<NpyDType> dtype = parseDescr(*header->descr);
+  if (!dtype)
+    return dtype.takeError();
+
+  NpyArray array;
+  array.dtype = *dtype;
+  array.shape = std::move(*header->shape);
+  // Guard the element count against overflow before trusting it.
+  uint64_t count = 1;
+  size_t itemSize = getNpyItemSize(array.dtype);
+  for (int64_t dim : array.shape) {
+    if (dim != 0 && count > (uint64_t(1) << 62) / static_cast<uint64_t>(dim))
+      return makeError("array of shape " + array.getShapeString() +
+                       " is too large");
+    count *= static_cast<uint64_t>(dim);
+  }
+  if (count > ((uint64_t(1) << 62) / itemSize))
+    return makeError("array of shape " + array.getShapeString() +
+                     " is too large");
+  uint64_t expected = count * itemSize;
+  if (payload.size() != expected)
+    return makeError("data size " + Twine(payload.size()) +
+                     " bytes disagrees with the header's shape " +
+                     array.getShapeString() + " of " +
+                     getNpyDTypeName(array.dtype) + " (" + Twine(expected) +
+                     " bytes)");
+  array.data.assign(payload.begin(), payload.end());
+  return array;
+}
+
+Expected<NpyArray> mlir::qsim::readNpyFile(StringRef path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
+      MemoryBuffer::getFile(path, /*IsText=*/false,
+                            /*RequiresNullTerminator=*/false);
+  if (std::error_code ec = buffer.getError())
+    return makeError("cannot read '" + path + "': " + ec.message());
+  Expected<NpyArray> array = parseNpy((*buffer)->getBuffer());
+  if (!array)
+    return makeError("'" + path + "': " + toString(array.takeError()));
+  return array;
+}
+
+std::string mlir::qsim::serializeNpy(const NpyArray &array) {
+  std::string dict;
+  raw_string_ostream os(dict);
+  os << "{'descr': '" << getInfo(array.dtype).descr
+     << "', 'fortran_order': False, 'shape': (";
+  for (int64_t dim : array.shape)
+    os << dim << ", ";
+  if (array.shape.size() > 1)
+    dict.resize(dict.size() - 2);
+  else if (array.shape.size() == 1)
+    dict.resize(dict.size() - 1);
+  os << "), }";
+  // Pad so that magic + version + length + header is a multiple of 64, with
+  // a trailing newline, as NumPy does.
+  size_t prefix = 6 + 2 + 2;
+  size_t total = prefix + dict.size() + 1;
+  size_t padding = (64 - total % 64) % 64;
+  dict.append(padding, ' ');
+  dict.push_back('\n');
+
+  std::string out("\x93NUMPY\x01\x00", 8);
+  out.push_back(static_cast<char>(dict.size() & 0xff));
+  out.push_back(static_cast<char>((dict.size() >> 8) & 0xff));
+  out += dict;
+  out.append(array.data.begin(), array.data.end());
+  return out;
+}
+
+Error mlir::qsim::writeNpyFile(StringRef path, const NpyArray &array) {
+  std::error_code ec;
+  raw_fd_ostream os(path, ec, sys::fs::OF_None);
+  if (ec)
+    return makeError("cannot write '" + path + "': " + ec.message());
+  os << serializeNpy(array);
+  os.close();
+  if (os.has_error())
+    return makeError("cannot write '" + path + "': " + os.error().message());
+  return Error::success();
+}

@@ -1,0 +1,335 @@
+//===- qsim-run.cpp - JIT-run a model on .npy inputs ----------------------===//
+//
+// Runs one function of a .mlir module (TOSA, linalg, qsim, or already
+// lowered by qsim-lower-to-llvm) on NumPy .npy inputs: it lowers what needs
+// lowering, JIT-compiles at -O3 for the host, writes the outputs as .npy,
+// prints a summary of each, optionally times repeated runs and compares the
+// outputs with reference arrays.
+//
+// Every failure is one line on stderr and a non-zero exit status: 1 for an
+// error, 2 when an output misses --tolerance.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/InitAll.h"
+#include "qsim/Runner/Metrics.h"
+#include "qsim/Runner/Runner.h"
+#include "qsim/Support/Npy.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::qsim;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory runCategory("qsim-run options");
+
+static cl::opt<std::string> inputFilename(cl::Positional,
+                                          cl::desc("<model.mlir>"),
+                                          cl::init("-"), cl::cat(runCategory));
+static cl::opt<std::string>
+    entryName("entry",
+              cl::desc("Function to run (default: the only public function, "
+                       "or main)"),
+              cl::value_desc("name"), cl::cat(runCategory));
+static cl::list<std::string>
+    inputFiles("input",
+               cl::desc(".npy file for the next function argument, in order"),
+               cl::value_desc("file.npy"), cl::cat(runCategory));
+static cl::opt<bool> quantizeInputs(
+    "quantize-inputs",
+    cl::desc("Quantize float .npy inputs of quantized arguments with the "
+             "argument's own type"),
+    cl::cat(runCategory));
+static cl::opt<std::string>
+    outputDir("output-dir",
+              cl::desc("Write result N as DIR/resultN.npy (storage integers "
+                       "for quantized results)"),
+              cl::value_desc("dir"), cl::cat(runCategory));
+static cl::opt<bool> dequantizeOutputs(
+    "dequantize-outputs",
+    cl::desc("Also write DIR/resultN.dequantized.npy (float32) for quantized "
+             "results"),
+    cl::cat(runCategory));
+static cl::opt<unsigned> repeat("repeat",
+                                cl::desc("Run N times and print a timing table"),
+                                cl::init(1), cl::value_desc("N"),
+                                cl::cat(runCategory));
+static cl::opt<unsigned> warmup("warmup",
+                                cl::desc("Untimed runs before the timed ones"),
+                                cl::init(0), cl::value_desc("K"),
+                                cl::cat(runCategory));
+static cl::list<std::string>
+    compareFiles("compare",
+                 cl::desc("Reference .npy for the next output, in order"),
+                 cl::value_desc("ref.npy"), cl::cat(runCategory));
+static cl::opt<double> tolerance(
+    "tolerance",
+    cl::desc("Exit with status 2 when an output's max abs error against "
+             "its --compare reference exceeds this"),
+    cl::init(-1.0), cl::value_desc("abs"), cl::cat(runCategory));
+static cl::opt<unsigned> optLevel("O", cl::desc("JIT optimization level"),
+                                  cl::init(3), cl::Prefix,
+                                  cl::cat(runCategory));
+static cl::list<std::string>
+    sharedLibs("shared-libs",
+               cl::desc("Extra shared libraries to load into the JIT"),
+               cl::CommaSeparated, cl::cat(runCategory));
+
+/// Prints `qsim-run: error: message` and returns exit status 1.
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "qsim-run: error: " << message << "\n";
+  return 1;
+}
+
+static std::string formatNumber(double value) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::format("%.6g", value);
+  return text;
+}
+
+/// Loads the inputs, quantizing float inputs of quantized arguments when
+/// asked to.
+static llvm::Expected<SmallVector<NpyArray>>
+loadInputs(const EntrySignature &signature) {
+  SmallVector<NpyArray> inputs;
+  for (auto [index, path] : llvm::enumerate(inputFiles)) {
+    llvm::Expected<NpyArray> array = readNpyFile(path);
+    if (!array)
+      return array.takeError();
+    if (quantizeInputs && index < signature.arguments.size() &&
+        signature.arguments[index].quantType &&
+        (array->dtype == NpyDType::Float32 ||
+         array->dtype == NpyDType::Float64)) {
+      llvm::Expected<NpyArray> quantized =
+          quantizeArray(*array, signature.arguments[index]);
+      if (!quantized)
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       "input " + llvm::Twine(index) + ": " +
+                                           toString(quantized.takeError()));
+      array = std::move(*quantized);
+    }
+    inputs.push_back(std::move(*array));
+  }
+  return inputs;
+}
+
+static void printTimingTable(SmallVector<double> &times) {
+  std::sort(times.begin(), times.end());
+  size_t n = times.size();
+  double median = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+  llvm::outs() << llvm::format("%-6s %12s %12s %12s\n", "runs", "min (ms)",
+                               "median (ms)", "max (ms)");
+  llvm::outs() << llvm::format("%-6zu %12.4f %12.4f %12.4f\n", n,
+                               times.front() * 1e3, median * 1e3,
+                               times.back() * 1e3);
+}
+
+/// Writes the outputs to --output-dir.
+static llvm::Error writeOutputs(const EntrySignature &signature,
+                                ArrayRef<NpyArray> outputs) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+    return llvm::createStringError(ec, "cannot create '" + outputDir +
+                                           "': " + ec.message());
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(outputs, signature.results))) {
+    const auto &[output, spec] = pair;
+    llvm::SmallString<128> path(outputDir);
+    llvm::sys::path::append(path, "result" + std::to_string(index) + ".npy");
+    if (llvm::Error error = writeNpyFile(path, output))
+      return error;
+    if (!dequantizeOutputs || !spec.quantType)
+      continue;
+    path = outputDir;
+    llvm::sys::path::append(path, "result" + std::to_string(index) +
+                                      ".dequantized.npy");
+    if (llvm::Error error = writeNpyFile(path, dequantizeArray(output, spec)))
+      return error;
+  }
+  return llvm::Error::success();
+}
+
+/// Compares each output with its reference and prints the metrics. Returns
+/// false when an output misses --tolerance.
+static llvm::Expected<bool> compareOutputs(const EntrySignature &signature,
+                                           ArrayRef<NpyArray> outputs) {
+  if (compareFiles.size() != outputs.size())
+    return llvm::createStringError(
+        llvm::inconvertibleErrorCode(),
+        "--compare was given " + llvm::Twine(compareFiles.size()) +
+            " file(s), but '" + signature.name + "' has " +
+            llvm::Twine(outputs.size()) + " output(s)");
+  bool withinTolerance = true;
+  for (auto [index, path] : llvm::enumerate(compareFiles)) {
+    llvm::Expected<NpyArray> reference = readNpyFile(path);
+    if (!reference)
+      return reference.takeError();
+    const TensorSpec &spec = signature.results[index];
+    // A float reference of a quantized output is compared with the real
+    // values the output stands for.
+    bool floatReference = reference->dtype == NpyDType::Float32 ||
+                          reference->dtype == NpyDType::Float64;
+    NpyArray actual = spec.quantType && floatReference
+                          ? dequantizeArray(outputs[index], spec)
+                          : outputs[index];
+    llvm::Expected<ComparisonMetrics> metrics =
+        compareArrays(actual, *reference);
+    if (!metrics)
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "output " + llvm::Twine(index) + " vs '" +
+                                         path + "': " +
+                                         toString(metrics.takeError()));
+    llvm::outs() << "output " << index << " vs " << path
+                 << ": max abs error " << formatNumber(metrics->maxAbsError)
+                 << ", mean abs error " << formatNumber(metrics->meanAbsError)
+                 << ", SQNR " << formatNumber(metrics->sqnrDb) << " dB"
+                 << ", exact "
+                 << llvm::format("%.2f%%", metrics->count
+                                               ? 100.0 * metrics->exactCount /
+                                                     metrics->count
+                                               : 100.0)
+                 << " (" << metrics->exactCount << "/" << metrics->count << ")";
+    if (metrics->top1Agreements)
+      llvm::outs() << ", top-1 agreement "
+                   << llvm::format("%.2f%%", metrics->rows
+                                                 ? 100.0 *
+                                                       *metrics->top1Agreements /
+                                                       metrics->rows
+                                                 : 100.0)
+                   << " (" << *metrics->top1Agreements << "/" << metrics->rows
+                   << ")";
+    llvm::outs() << "\n";
+    if (tolerance >= 0 && !(metrics->maxAbsError <= tolerance)) {
+      llvm::errs() << "qsim-run: output " << index << ": max abs error "
+                   << formatNumber(metrics->maxAbsError)
+                   << " exceeds --tolerance " << formatNumber(tolerance)
+                   << "\n";
+      withinTolerance = false;
+    }
+  }
+  return withinTolerance;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  cl::HideUnrelatedOptions(runCategory);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "qsim-run: JIT-run a model on .npy inputs\n\n"
+      "  qsim-run model.mlir --input x.npy [--output-dir out] [--repeat N]\n"
+      "           [--compare ref.npy [--tolerance T]]\n");
+  if (repeat == 0)
+    return fail("--repeat must be at least 1");
+  if (tolerance.getNumOccurrences() && compareFiles.empty())
+    return fail("--tolerance needs --compare");
+  if (dequantizeOutputs && outputDir.empty())
+    return fail("--dequantize-outputs needs --output-dir");
+  if (optLevel > 3)
+    return fail("-O takes 0 to 3");
+
+  DialectRegistry registry;
+  qsim::registerAllDialects(registry);
+  registerAllToLLVMIRTranslations(registry);
+  MLIRContext context(registry);
+  context.loadAllAvailableDialects();
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> file =
+      openInputFile(inputFilename, &errorMessage);
+  if (!file)
+    return fail(errorMessage);
+  llvm::SourceMgr sourceMgr;
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return fail("cannot parse '" + inputFilename + "'");
+
+  RunnerOptions options;
+  options.entry = entryName;
+  options.optLevel = optLevel;
+  for (StringRef lib : {"libmlir_c_runner_utils.so", "libmlir_runner_utils.so"}) {
+    llvm::SmallString<128> path(QSIM_LLVM_LIBRARY_DIR);
+    llvm::sys::path::append(path, lib);
+    if (llvm::sys::fs::exists(path))
+      options.sharedLibs.push_back(path.str().str());
+  }
+  options.sharedLibs.append(sharedLibs.begin(), sharedLibs.end());
+
+  auto compileStart = std::chrono::steady_clock::now();
+  llvm::Expected<std::unique_ptr<Runner>> runner =
+      Runner::compile(*module, options);
+  if (!runner)
+    return fail(toString(runner.takeError()));
+  double compileSeconds = std::chrono::duration<double>(
+                              std::chrono::steady_clock::now() - compileStart)
+                              .count();
+  const EntrySignature &signature = (*runner)->getSignature();
+
+  llvm::Expected<SmallVector<NpyArray>> inputs = loadInputs(signature);
+  if (!inputs)
+    return fail(toString(inputs.takeError()));
+  if (llvm::Error error = (*runner)->checkInputs(*inputs))
+    return fail(toString(std::move(error)));
+
+  llvm::outs() << "compiled @" << signature.name << " in "
+               << llvm::format("%.1f", compileSeconds * 1e3) << " ms\n";
+  for (unsigned i = 0; i < warmup; ++i) {
+    llvm::Expected<SmallVector<NpyArray>> outputs = (*runner)->run(*inputs);
+    if (!outputs)
+      return fail(toString(outputs.takeError()));
+  }
+  SmallVector<double> times;
+  SmallVector<NpyArray> outputs;
+  for (unsigned i = 0; i < repeat; ++i) {
+    double seconds = 0;
+    llvm::Expected<SmallVector<NpyArray>> result =
+        (*runner)->run(*inputs, &seconds);
+    if (!result)
+      return fail(toString(result.takeError()));
+    times.push_back(seconds);
+    outputs = std::move(*result);
+  }
+
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(outputs, signature.results))) {
+    const auto &[output, spec] = pair;
+    ArraySummary summary = summarizeArray(output);
+    llvm::outs() << "result " << index << ": " << spec.str() << " shape "
+                 << output.getShapeString() << " dtype "
+                 << getNpyDTypeName(output.dtype) << " min "
+                 << formatNumber(summary.min) << " max "
+                 << formatNumber(summary.max) << " mean "
+                 << formatNumber(summary.mean) << "\n";
+  }
+  if (repeat > 1 || warmup > 0)
+    printTimingTable(times);
+  if (!outputDir.empty()) {
+    if (llvm::Error error = writeOutputs(signature, outputs))
+      return fail(toString(std::move(error)));
+  }
+  if (!compareFiles.empty()) {
+    llvm::Expected<bool> ok = compareOutputs(signature, outputs);
+    if (!ok)
+      return fail(toString(ok.takeError()));
+    if (!*ok)
+      return 2;
+  }
+  return 0;
+}
