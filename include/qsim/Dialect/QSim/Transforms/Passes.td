@@ -52,11 +52,12 @@ def QSimRecordSignatures : Pass<"qsim-record-signatures", "::mlir::ModuleOp"> {
     quantization parameters from function signatures: a
     `tensor<1x3x8x8x!quant.uniform<u8:f32, 0.02:128>>` argument becomes five
     pointer and integer arguments. This pass attaches the function type as
-    it is before lowering, as a `qsim.signature` type attribute, to every
-    public `func.func` with a body; the attribute survives
+    it is before lowering, printed as a `qsim.signature` string attribute,
+    to every public `func.func` with a body; the attribute survives
     `convert-func-to-llvm`, so `qsim-run` can call an already-lowered module
-    with .npy inputs and write typed .npy outputs. An existing attribute is
-    kept.
+    with .npy inputs and write typed .npy outputs. It is a string rather than
+    a type so that tools without the quant dialect (`mlir-runner`) still
+    parse the lowered module. An existing attribute is kept.
   }];
 }
 
