@@ -9,6 +9,8 @@ per-channel weights, i32 biases at s_x * s_w) and
   --emit-mlir FILE   writes two-layer-convnet.mlir, which computes the float
                      model with linalg and the INT8 model with qsim ops and
                      prints both;
+  --emit-npy DIR     writes DIR/input.npy and DIR/float_output.npy (the
+                     float model's output computed by NumPy), for qsim-run;
   --emit-check FILE  writes FileCheck lines with the integers (and the float
                      outputs) that the JIT-run module must print, computed here
                      by a plain NumPy simulation of the integer arithmetic,
@@ -16,6 +18,7 @@ per-channel weights, i32 biases at s_x * s_w) and
 """
 
 import argparse
+import os
 
 import numpy as np
 
@@ -280,12 +283,20 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--emit-mlir")
     parser.add_argument("--emit-check")
+    parser.add_argument("--emit-npy")
     args = parser.parse_args()
     model = build()
     if args.emit_mlir:
         emit_mlir(model, args.emit_mlir)
     if args.emit_check:
         emit_check(model, args.emit_check)
+    if args.emit_npy:
+        os.makedirs(args.emit_npy, exist_ok=True)
+        np.save(os.path.join(args.emit_npy, "input.npy"), model["x"])
+        np.save(os.path.join(args.emit_npy, "float_output.npy"),
+                model["r2"].astype(np.float32))
+        np.save(os.path.join(args.emit_npy, "int8_output.npy"),
+                model["q2"].astype(np.uint8))
 
 
 if __name__ == "__main__":

@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds qsim and runs the bundled examples: the
-# notebook's three examples and a two-layer INT8 conv net, each lowered with
-# qsim-opt --qsim-lower-to-llvm and JIT-run with mlir-runner.
+# Installs what is missing, builds qsim and runs the bundled examples with
+# qsim-run: the notebook's three examples, then a two-layer conv net in float
+# and in INT8 on a .npy input, compared with NumPy's float output.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${QSIM_BUILD_DIR:-$root/build}"
 bash "$root/scripts/install-deps.sh"
-bash "$root/scripts/build.sh" qsim-opt
+bash "$root/scripts/build.sh" qsim-opt qsim-run
 
-llvm_lib=/usr/lib/llvm-22/lib
-run() {
-  "$build/bin/qsim-opt" "$1" --qsim-lower-to-llvm |
-    /usr/lib/llvm-22/bin/mlir-runner -e main -entry-point-result=void \
-      -shared-libs="$llvm_lib/libmlir_c_runner_utils.so,$llvm_lib/libmlir_runner_utils.so" |
-    grep -v '^Unranked Memref'
-}
+qsim_run="$build/bin/qsim-run"
+data="$build/examples/convnet"
+/usr/bin/python3 "$root/examples/make_convnet.py" --emit-npy "$data"
 
 echo "== examples/notebook.mlir: the notebook's examples"
-run "$root/examples/notebook.mlir"
+"$qsim_run" "$root/examples/notebook.mlir" | grep -v '^Unranked Memref'
 echo
-echo "== examples/two-layer-convnet.mlir: float output, INT8 output (storage), INT8 output (dequantized)"
-run "$root/examples/two-layer-convnet.mlir"
+echo "== examples/two-layer-convnet.mlir, float model, against NumPy's float output"
+"$qsim_run" "$root/examples/two-layer-convnet.mlir" --entry float_model \
+  --input "$data/input.npy" --compare "$data/float_output.npy"
+echo
+echo "== the same net in INT8 (u8 activations, per-channel i8 weights, fused ReLU)"
+echo "   against NumPy's float output, then against NumPy's simulation of the integers"
+"$qsim_run" "$root/examples/two-layer-convnet.mlir" --entry int8_model \
+  --input "$data/input.npy" --output-dir "$data/int8" --dequantize-outputs \
+  --repeat 1000 --warmup 10 \
+  --compare "$data/float_output.npy"
+"$qsim_run" "$root/examples/two-layer-convnet.mlir" --entry int8_model \
+  --input "$data/input.npy" --compare "$data/int8_output.npy" --tolerance 0 |
+  grep '^output'
+echo
+echo "INT8 outputs written to $data/int8/result0.npy (uint8 storage) and result0.dequantized.npy"

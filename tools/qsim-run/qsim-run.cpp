@@ -290,6 +290,9 @@ int main(int argc, char **argv) {
 
   llvm::outs() << "compiled @" << signature.name << " in "
                << llvm::format("%.1f", compileSeconds * 1e3) << " ms\n";
+  // The model may print through the C runtime; keep the two streams in
+  // order.
+  llvm::outs().flush();
   for (unsigned i = 0; i < warmup; ++i) {
     llvm::Expected<SmallVector<NpyArray>> outputs = (*runner)->run(*inputs);
     if (!outputs)
