@@ -1,0 +1,74 @@
+//===- AffineParams.cpp - affine quantization parameters ------------------===//
+//
+// Rounding is round half to even throughout (std::nearbyint in the default
+// rounding mode), as NumPy's np.round is.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Quant/AffineParams.h"
+#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+using namespace mlir::qsim;
+
+int64_t StorageFormat::getMin() const {
+  if (!isSigned)
+    return 0;
+  int64_t min = -(int64_t(1) << (bits - 1));
+  return narrowRange ? min + 1 : min;
+}
+
+int64_t StorageFormat::getMax() const {
+  return isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
+}
+
+AffineParams mlir::qsim::computeAffineParams(double a, double b,
+                                             const StorageFormat &format,
+                                             bool symmetric) {
+  AffineParams params;
+  params.qmin = format.getMin();
+  params.qmax = format.getMax();
+  // The range must hold 0 so that 0 (padding, ReLU) is exact.
+  a = std::min(a, 0.0);
+  b = std::max(b, 0.0);
+  if (symmetric) {
+    double m = std::max(std::fabs(a), std::fabs(b));
+    a = -m;
+    b = m;
+  }
+  auto steps = static_cast<double>(params.qmax - params.qmin);
+  params.scale = b > a ? (b - a) / steps : 1.0;
+  if (params.scale == 0 || !std::isfinite(params.scale))
+    params.scale = 1.0;
+  double zero;
+  if (symmetric)
+    zero = std::nearbyint(static_cast<double>(params.qmin + params.qmax) / 2);
+  else
+    zero = std::nearbyint(static_cast<double>(params.qmin) - a / params.scale);
+  params.zeroPoint = static_cast<int64_t>(std::clamp(
+      zero, static_cast<double>(params.qmin), static_cast<double>(params.qmax)));
+  return params;
+}
+
+llvm::SmallVector<int64_t>
+mlir::qsim::quantizeValues(llvm::ArrayRef<float> values,
+                           const AffineParams &params) {
+  llvm::SmallVector<int64_t> result;
+  result.reserve(values.size());
+  for (float value : values)
+    result.push_back(quantizeValue(value, params.scale, params.zeroPoint,
+                                   params.qmin, params.qmax));
+  return result;
+}
+
+int32_t mlir::qsim::quantizeBias(double bias, double accScale) {
+  double rounded = std::nearbyint(bias / accScale);
+  if (std::isnan(rounded))
+    return 0;
+  return static_cast<int32_t>(
+      std::clamp(rounded, static_cast<double>(std::numeric_limits<int32_t>::min()),
+                 static_cast<double>(std::numeric_limits<int32_t>::max())));
+}
