@@ -49,7 +49,27 @@ void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void mlir::qsim::buildPTQPipeline(OpPassManager &pm,
+                                  const PTQOptions &options) {
+  QSimQuantizeOptions quantize;
+  quantize.statsFile = options.stats;
+  quantize.weightGranularity = options.weightGranularity;
+  quantize.weightScheme = options.weightScheme;
+  quantize.activationType = options.activationType;
+  quantize.weightBits = options.weightBits;
+  quantize.activationBits = options.activationBits;
+  quantize.narrowRange = options.narrowRange;
+  pm.addPass(createQSimQuantize(quantize));
+  pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());
+  pm.addPass(createCanonicalizerPass());
+}
+
 void mlir::qsim::registerPipelines() {
+  PassPipelineRegistration<PTQOptions>(
+      "qsim-ptq",
+      "Post-training quantization: qsim-quantize with calibrated ranges, "
+      "qsim-fuse-activations, canonicalize",
+      buildPTQPipeline);
   PassPipelineRegistration<LowerToLLVMOptions>(
       "qsim-lower-to-llvm",
       "Lower qsim, quant.scast, linalg, tensor and arith to the LLVM dialect "

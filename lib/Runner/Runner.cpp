@@ -138,9 +138,8 @@ std::string TensorSpec::str() const {
 // Compilation
 //===----------------------------------------------------------------------===//
 
-/// Picks the entry function: `name` if given, else the only public function
-/// with a body, else `main`.
-static Expected<Operation *> findEntry(ModuleOp module, StringRef name) {
+Expected<Operation *> mlir::qsim::findEntryFunction(ModuleOp module,
+                                                    StringRef name) {
   SmallVector<Operation *> candidates;
   for (Operation &op : module.getBody()->getOperations()) {
     auto function = dyn_cast<FunctionOpInterface>(op);
@@ -254,7 +253,7 @@ static void initializeNativeTarget() {
 
 Expected<std::unique_ptr<Runner>> Runner::compile(ModuleOp module,
                                                   const RunnerOptions &options) {
-  Expected<Operation *> entry = findEntry(module, options.entry);
+  Expected<Operation *> entry = findEntryFunction(module, options.entry);
   if (!entry)
     return entry.takeError();
   Expected<EntrySignature> signature = getEntrySignature(*entry);

@@ -21,6 +21,37 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       llvm::cl::init(true)};
 };
 
+/// Options of the qsim-ptq pipeline: those of qsim-quantize.
+struct PTQOptions : public PassPipelineOptions<PTQOptions> {
+  PassOptions::Option<std::string> stats{
+      *this, "stats", llvm::cl::desc("JSON file of calibrated ranges")};
+  PassOptions::Option<std::string> weightGranularity{
+      *this, "weight-granularity",
+      llvm::cl::desc("per-channel or per-tensor weight scales"),
+      llvm::cl::init("per-channel")};
+  PassOptions::Option<std::string> weightScheme{
+      *this, "weight-scheme",
+      llvm::cl::desc("symmetric or asymmetric weights"),
+      llvm::cl::init("symmetric")};
+  PassOptions::Option<std::string> activationType{
+      *this, "activation-type", llvm::cl::desc("u8 or i8 activations"),
+      llvm::cl::init("u8")};
+  PassOptions::Option<unsigned> weightBits{
+      *this, "weight-bits", llvm::cl::desc("weight storage bits (2 to 16)"),
+      llvm::cl::init(8)};
+  PassOptions::Option<unsigned> activationBits{
+      *this, "activation-bits",
+      llvm::cl::desc("activation storage bits (2 to 16)"), llvm::cl::init(8)};
+  PassOptions::Option<bool> narrowRange{
+      *this, "narrow-range",
+      llvm::cl::desc("weights in [-(2^(b-1) - 1), 2^(b-1) - 1]"),
+      llvm::cl::init(false)};
+};
+
+/// Post-training quantization of a float module: qsim-quantize,
+/// qsim-fuse-activations, canonicalize.
+void buildPTQPipeline(OpPassManager &pm, const PTQOptions &options);
+
 /// Lowers a module of func/arith/tensor/linalg/bufferization, quant.scast
 /// and qsim ops to the LLVM dialect, ready for mlir-runner or the
 /// ExecutionEngine.

@@ -95,6 +95,11 @@ private:
   std::unique_ptr<ExecutionEngine> engine;
 };
 
+/// Picks the function to run: `name` if given, else the only public
+/// function with a body, else `main`.
+llvm::Expected<Operation *> findEntryFunction(ModuleOp module,
+                                              llvm::StringRef name);
+
 /// Quantizes a float array into the storage integers of `spec`'s quantized
 /// type, with qsim.quantize's formula (per-tensor or per-axis).
 llvm::Expected<NpyArray> quantizeArray(const NpyArray &input,

@@ -61,4 +61,75 @@ def QSimRecordSignatures : Pass<"qsim-record-signatures", "::mlir::ModuleOp"> {
   }];
 }
 
+def QSimInstrument : Pass<"qsim-instrument", "::mlir::ModuleOp"> {
+  let summary = "Return every activation the quantizer needs a range for";
+  let description = [{
+    Finds the conv/linear layers that `qsim-quantize` will rewrite (the same
+    analysis) and makes each activation it will need a range for an extra
+    result of its function: the source of each layer's input (a function
+    argument, another layer's output, or any other op's result, looking
+    through reshapes and transposes) and each layer's output, taken after
+    its bias and its fusable ReLU/clamp. The function gets a
+    `qsim.observers` array attribute naming the extra results in order, with
+    the names `qsim-quantize` looks up in the statistics file:
+    `<func>/arg<N>`, `<func>/<layer>.output` (the layer is named by the
+    front end's NameLoc on the conv/matmul, or `conv<K>` / `linear<K>`),
+    `<func>/<op>#<K>`.
+
+    `qsim-run --calibrate` runs the instrumented model on calibration data
+    and feeds the extra results to the observers. Functions with more than
+    one block are left alone.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+def QSimQuantize : Pass<"qsim-quantize", "::mlir::ModuleOp"> {
+  let summary = "Rewrite float conv/linear layers into qsim ops using "
+                "calibrated ranges";
+  let description = [{
+    Post-training quantization of the layers `qsim-instrument` finds:
+
+    * weights are quantized at compile time (per output channel or per
+      tensor, symmetric or not, `weight-bits` wide) into integer constants
+      reinterpreted with `quant.scast`, so no float weight is left;
+    * a float bias becomes i32 at the accumulator scale `s_x * s_w`
+      (rounded half to even, saturated);
+    * each layer becomes `qsim.conv2d` / `qsim.linear`, `qsim.requantize`
+      to the output range found by calibration (after the fused activation)
+      and `qsim.relu` / `qsim.clamp`; layers feeding layers are chained on
+      quantized values, through reshapes and transposes;
+    * `qsim.quantize` is inserted where a float value enters a layer and
+      `qsim.dequantize` where a quantized value has float users, so ops the
+      pass does not know stay float and every model compiles.
+
+    Activation ranges come from the JSON file named by `stats` (written by
+    `qsim-run --calibrate`). A missing entry or a malformed file is an error
+    that names the activation or the problem.
+  }];
+  let options = [
+    Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
+           "JSON file of calibrated activation ranges">,
+    Option<"weightGranularity", "weight-granularity", "std::string",
+           /*default=*/"\"per-channel\"",
+           "per-channel or per-tensor weight scales">,
+    Option<"weightScheme", "weight-scheme", "std::string",
+           /*default=*/"\"symmetric\"", "symmetric or asymmetric weights">,
+    Option<"activationType", "activation-type", "std::string",
+           /*default=*/"\"u8\"",
+           "u8 or i8 activations (asymmetric either way)">,
+    Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+           "bits of the signed weight storage (2 to 16)">,
+    Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
+           "bits of the activation storage (2 to 16)">,
+    Option<"narrowRange", "narrow-range", "bool", /*default=*/"false",
+           "weights in [-(2^(b-1) - 1), 2^(b-1) - 1], as [-127, 127]">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::qsim::QSimDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // QSIM_DIALECT_QSIM_TRANSFORMS_PASSES_TD

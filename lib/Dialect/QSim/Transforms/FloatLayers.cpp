@@ -1,0 +1,391 @@
+//===- FloatLayers.cpp - find quantizable layers in a float model ---------===//
+//
+// Matching is structural and conservative: a layer is recognized only when
+// every piece (zero-filled init, constant weights, broadcast bias, ReLU or
+// clamp body) has exactly the form expected; anything else stays float.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Dialect/QSim/Transforms/FloatLayers.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::qsim;
+
+//===----------------------------------------------------------------------===//
+// Constants
+//===----------------------------------------------------------------------===//
+
+/// Reads the f32 elements and shape of a constant tensor (dense or
+/// dense_resource).
+static bool getConstantFloats(Value value, SmallVector<float> &values,
+                              SmallVector<int64_t> &shape) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  if (!constant)
+    return false;
+  auto type = dyn_cast<RankedTensorType>(constant.getType());
+  if (!type || !type.getElementType().isF32())
+    return false;
+  shape.assign(type.getShape().begin(), type.getShape().end());
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
+    values.assign(dense.getValues<float>().begin(),
+                  dense.getValues<float>().end());
+    return true;
+  }
+  if (auto resource =
+          dyn_cast<DenseF32ResourceElementsAttr>(constant.getValue())) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data || static_cast<int64_t>(data->size()) != type.getNumElements())
+      return false;
+    values.assign(data->begin(), data->end());
+    return true;
+  }
+  return false;
+}
+
+/// True when `value` is a constant float scalar equal to `expected`.
+static bool isFloatConstant(Value value, double expected) {
+  FloatAttr attr;
+  return matchPattern(value, m_Constant(&attr)) &&
+         attr.getValueAsDouble() == expected;
+}
+
+/// Reads a constant float scalar.
+static std::optional<double> getFloatConstant(Value value) {
+  FloatAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  return attr.getValueAsDouble();
+}
+
+/// True when `init` is a linalg.fill of 0.0, so the op it feeds starts from
+/// zero rather than accumulating into existing values.
+static bool isZeroFilled(Value init) {
+  auto fill = init.getDefiningOp<linalg::FillOp>();
+  return fill && isFloatConstant(fill.getInputs()[0], 0.0);
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise epilogues
+//===----------------------------------------------------------------------===//
+
+/// Returns the single linalg.generic that uses `value` as its only input
+/// (with an identity map) when it is elementwise with one output, or null.
+static linalg::GenericOp getElementwiseUser(Value value, unsigned numInputs) {
+  if (!value.hasOneUse())
+    return {};
+  auto generic = dyn_cast<linalg::GenericOp>(*value.getUsers().begin());
+  if (!generic || generic.getNumDpsInputs() != numInputs ||
+      generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return {};
+  return generic;
+}
+
+/// Matches `out = in + bias[channel]`: a generic adding `value` (identity
+/// map) and a constant 1-D bias indexed by loop `channelDim`.
+static bool matchBias(Value value, unsigned channelDim, int64_t channels,
+                      SmallVector<float> &bias, Value &result) {
+  linalg::GenericOp generic = getElementwiseUser(value, 2);
+  if (!generic)
+    return false;
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return false;
+  auto add = dyn_cast<arith::AddFOp>(body.front());
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!add || yield.getValues().size() != 1 ||
+      yield.getValues()[0] != add.getResult())
+    return false;
+  unsigned valueIndex = generic.getDpsInputs()[0] == value ? 0 : 1;
+  Value biasValue = generic.getDpsInputs()[1 - valueIndex];
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  if (!maps[valueIndex].isIdentity() || !maps[2].isIdentity())
+    return false;
+  AffineMap biasMap = maps[1 - valueIndex];
+  if (biasMap.getNumResults() != 1 ||
+      biasMap.getResult(0) != getAffineDimExpr(channelDim, value.getContext()))
+    return false;
+  // The add must combine exactly the two inputs.
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  if (!((add.getLhs() == a && add.getRhs() == b) ||
+        (add.getLhs() == b && add.getRhs() == a)))
+    return false;
+  SmallVector<int64_t> shape;
+  if (!getConstantFloats(biasValue, bias, shape) || shape.size() != 1 ||
+      shape[0] != channels)
+    return false;
+  result = generic.getResult(0);
+  return true;
+}
+
+/// Matches an elementwise ReLU or clamp: a chain of max/min with constants
+/// (arith.maximumf/maxnumf/minimumf/minnumf), or cmpf + select against 0.
+static bool matchActivation(Value value, FloatLayer &layer, Value &result) {
+  linalg::GenericOp generic = getElementwiseUser(value, 1);
+  if (!generic || !generic.getIndexingMapsArray()[0].isIdentity())
+    return false;
+  Block &body = generic.getRegion().front();
+  Value current = body.getArgument(0);
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  for (Operation &op : body.without_terminator()) {
+    if (isa<arith::ConstantOp>(op))
+      continue;
+    auto operandIs = [&](Operation &o, Value v) {
+      return o.getNumOperands() == 2 &&
+             (o.getOperand(0) == v || o.getOperand(1) == v);
+    };
+    auto otherConstant = [&](Operation &o) -> std::optional<double> {
+      Value other = o.getOperand(0) == current ? o.getOperand(1)
+                                               : o.getOperand(0);
+      return getFloatConstant(other);
+    };
+    if (isa<arith::MaximumFOp, arith::MaxNumFOp>(op) && operandIs(op, current)) {
+      std::optional<double> c = otherConstant(op);
+      if (!c)
+        return false;
+      lo = std::max(lo, *c);
+      current = op.getResult(0);
+      continue;
+    }
+    if (isa<arith::MinimumFOp, arith::MinNumFOp>(op) && operandIs(op, current)) {
+      std::optional<double> c = otherConstant(op);
+      if (!c)
+        return false;
+      hi = std::min(hi, *c);
+      current = op.getResult(0);
+      continue;
+    }
+    // ReLU as select(x > 0, x, 0).
+    if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
+      if (cmp.getLhs() != current || !isFloatConstant(cmp.getRhs(), 0.0) ||
+          (cmp.getPredicate() != arith::CmpFPredicate::OGT &&
+           cmp.getPredicate() != arith::CmpFPredicate::UGT))
+        return false;
+      continue;
+    }
+    if (auto select = dyn_cast<arith::SelectOp>(op)) {
+      auto cmp = select.getCondition().getDefiningOp<arith::CmpFOp>();
+      if (!cmp || select.getTrueValue() != current ||
+          !isFloatConstant(select.getFalseValue(), 0.0))
+        return false;
+      lo = std::max(lo, 0.0);
+      current = select.getResult();
+      continue;
+    }
+    return false;
+  }
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (yield.getValues().size() != 1 || yield.getValues()[0] != current ||
+      current == body.getArgument(0))
+    return false;
+  if (lo == 0.0 && hi == std::numeric_limits<double>::infinity()) {
+    layer.activation = ActivationKind::Relu;
+  } else {
+    if (!(lo <= hi))
+      return false;
+    layer.activation = ActivationKind::Clamp;
+    layer.clampMin = lo;
+    layer.clampMax = hi;
+  }
+  result = generic.getResult(0);
+  return true;
+}
+
+/// Extends a layer with the bias and activation that follow its anchor.
+static void matchEpilogue(FloatLayer &layer, unsigned channelDim) {
+  Value current = layer.anchor->getResult(0);
+  Value next;
+  if (matchBias(current, channelDim, layer.getNumOutputChannels(), layer.bias,
+                next))
+    current = next;
+  if (matchActivation(current, layer, next))
+    current = next;
+  layer.output = current;
+}
+
+//===----------------------------------------------------------------------===//
+// Anchors
+//===----------------------------------------------------------------------===//
+
+/// Folds a zero tensor.pad of the spatial dimensions into the layer.
+static Value foldZeroPadding(Value input, FloatLayer &layer) {
+  auto pad = input.getDefiningOp<tensor::PadOp>();
+  if (!pad)
+    return input;
+  Value padValue = pad.getConstantPaddingValue();
+  if (!padValue || !isFloatConstant(padValue, 0.0))
+    return input;
+  ArrayRef<int64_t> low = pad.getStaticLow();
+  ArrayRef<int64_t> high = pad.getStaticHigh();
+  if (low.size() != 4 || ShapedType::isDynamicShape(low) ||
+      ShapedType::isDynamicShape(high) || low[0] || low[1] || high[0] ||
+      high[1])
+    return input;
+  layer.padding = {low[2], low[3], high[2], high[3]};
+  return pad.getSource();
+}
+
+static bool readStridesAndDilations(DenseIntElementsAttr strides,
+                                    DenseIntElementsAttr dilations,
+                                    FloatLayer &layer) {
+  if (!strides || !dilations || strides.getNumElements() != 2 ||
+      dilations.getNumElements() != 2)
+    return false;
+  auto s = strides.getValues<int64_t>();
+  auto d = dilations.getValues<int64_t>();
+  layer.strides = {s[0], s[1]};
+  layer.dilations = {d[0], d[1]};
+  return true;
+}
+
+static std::optional<FloatLayer> matchConv(linalg::Conv2DNchwFchwOp conv) {
+  FloatLayer layer;
+  layer.kind = LayerKind::Conv2D;
+  layer.anchor = conv;
+  if (!isZeroFilled(conv.getOutputs()[0]) ||
+      !getConstantFloats(conv.getInputs()[1], layer.weights,
+                         layer.weightShape) ||
+      !readStridesAndDilations(conv.getStrides(), conv.getDilations(), layer))
+    return std::nullopt;
+  layer.input = foldZeroPadding(conv.getInputs()[0], layer);
+  matchEpilogue(layer, /*channelDim=*/1);
+  return layer;
+}
+
+static std::optional<FloatLayer>
+matchDepthwise(linalg::DepthwiseConv2DNchwChwOp conv) {
+  FloatLayer layer;
+  layer.kind = LayerKind::Conv2D;
+  layer.anchor = conv;
+  SmallVector<int64_t> shape;
+  if (!isZeroFilled(conv.getOutputs()[0]) ||
+      !getConstantFloats(conv.getInputs()[1], layer.weights, shape) ||
+      shape.size() != 3 ||
+      !readStridesAndDilations(conv.getStrides(), conv.getDilations(), layer))
+    return std::nullopt;
+  // [C, KH, KW] is OIHW with one input channel per group.
+  layer.weightShape = {shape[0], 1, shape[1], shape[2]};
+  layer.groups = shape[0];
+  layer.input = foldZeroPadding(conv.getInputs()[0], layer);
+  matchEpilogue(layer, /*channelDim=*/1);
+  return layer;
+}
+
+static std::optional<FloatLayer> matchMatmul(linalg::MatmulOp matmul) {
+  FloatLayer layer;
+  layer.kind = LayerKind::Linear;
+  layer.anchor = matmul;
+  if (matmul.hasUserDefinedMaps() || !isZeroFilled(matmul.getOutputs()[0]))
+    return std::nullopt;
+  Value weights = matmul.getInputs()[1];
+  SmallVector<int64_t> shape;
+  SmallVector<float> values;
+  if (auto transpose = weights.getDefiningOp<linalg::TransposeOp>()) {
+    // PyTorch stores [F, K] and transposes: the constant is already [F, K].
+    if (transpose.getPermutation() != ArrayRef<int64_t>{1, 0} ||
+        !getConstantFloats(transpose.getInput(), layer.weights,
+                           layer.weightShape))
+      return std::nullopt;
+  } else if (getConstantFloats(weights, values, shape) && shape.size() == 2) {
+    // A [K, F] constant: transpose it here.
+    int64_t k = shape[0], f = shape[1];
+    layer.weightShape = {f, k};
+    layer.weights.resize(values.size());
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < f; ++j)
+        layer.weights[j * k + i] = values[i * f + j];
+  } else {
+    return std::nullopt;
+  }
+  layer.input = matmul.getInputs()[0];
+  matchEpilogue(layer, /*channelDim=*/1);
+  return layer;
+}
+
+/// The name a front end gave `op` (a NameLoc, possibly fused), if any.
+static std::optional<std::string> getLocName(Operation *op) {
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location inner : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(inner))
+        return name.getName().str();
+  }
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  return std::nullopt;
+}
+
+std::vector<FloatLayer> mlir::qsim::findFloatLayers(func::FuncOp func) {
+  std::vector<FloatLayer> layers;
+  func.walk([&](Operation *op) {
+    std::optional<FloatLayer> layer;
+    if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
+      layer = matchConv(conv);
+    else if (auto depthwise = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op))
+      layer = matchDepthwise(depthwise);
+    else if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
+      layer = matchMatmul(matmul);
+    if (!layer || !isa<RankedTensorType>(layer->input.getType()) ||
+        !cast<RankedTensorType>(layer->input.getType())
+             .getElementType()
+             .isF32())
+      return;
+    std::string kind = layer->kind == LayerKind::Conv2D ? "conv" : "linear";
+    layer->name = getLocName(op).value_or(kind + std::to_string(layers.size()));
+    layers.push_back(std::move(*layer));
+  });
+  return layers;
+}
+
+//===----------------------------------------------------------------------===//
+// Names
+//===----------------------------------------------------------------------===//
+
+Value mlir::qsim::getActivationSource(Value value) {
+  while (Operation *op = value.getDefiningOp()) {
+    if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+      value = collapse.getSrc();
+    else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+      value = expand.getSrc();
+    else if (auto cast = dyn_cast<tensor::CastOp>(op))
+      value = cast.getSource();
+    else if (auto transpose = dyn_cast<linalg::TransposeOp>(op))
+      value = transpose.getInput();
+    else
+      break;
+  }
+  return value;
+}
+
+ActivationNames::ActivationNames(func::FuncOp func,
+                                 ArrayRef<FloatLayer> layers)
+    : prefix(func.getSymName().str() + "/") {
+  for (const FloatLayer &layer : layers)
+    layerOutputs[layer.output] = layer.name + ".output";
+  int64_t index = 0;
+  func.walk([&](Operation *op) { opIndex[op] = index++; });
+}
+
+std::string ActivationNames::getName(Value value) const {
+  value = getActivationSource(value);
+  if (auto arg = dyn_cast<BlockArgument>(value))
+    return prefix + "arg" + std::to_string(arg.getArgNumber());
+  auto it = layerOutputs.find(value);
+  if (it != layerOutputs.end())
+    return prefix + it->second;
+  Operation *op = value.getDefiningOp();
+  std::string name = prefix + op->getName().getStringRef().str() + "#" +
+                     std::to_string(opIndex.lookup(op));
+  if (op->getNumResults() > 1)
+    name += ":" + std::to_string(cast<OpResult>(value).getResultNumber());
+  return name;
+}

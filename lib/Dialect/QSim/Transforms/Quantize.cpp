@@ -1,0 +1,414 @@
+//===- Quantize.cpp - post-training quantization of float layers ----------===//
+//
+// Rewrites the layers found by FloatLayers into qsim ops. The rewrite keeps
+// a map from float values to their quantized counterparts: a layer whose
+// input is another layer's output (possibly through reshapes) consumes the
+// quantized value directly, so no dequantize/quantize pair separates two
+// quantized layers; every float use of a layer's output reads a
+// qsim.dequantize of it instead, so float consumers keep working.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+#include "qsim/Dialect/QSim/Transforms/FloatLayers.h"
+#include "qsim/Dialect/QSim/Transforms/Passes.h"
+#include "qsim/Quant/AffineParams.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Transforms/RegionUtils.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cmath>
+
+namespace mlir::qsim {
+#define GEN_PASS_DEF_QSIMQUANTIZE
+#include "qsim/Dialect/QSim/Transforms/Passes.h.inc"
+} // namespace mlir::qsim
+
+using namespace mlir;
+using namespace mlir::qsim;
+
+namespace {
+
+/// The calibrated [min, max] of each named activation.
+using RangeTable = llvm::StringMap<std::pair<double, double>>;
+
+/// Reads the statistics file written by qsim-run --calibrate:
+/// {"activations": {"<name>": {"min": m, "max": M}, ...}, ...}.
+FailureOr<RangeTable> readRanges(StringRef path, Operation *anchor) {
+  auto fail = [&](const Twine &message) -> FailureOr<RangeTable> {
+    anchor->emitError("qsim-quantize: statistics file '")
+        << path << "': " << message;
+    return failure();
+  };
+  if (path.empty())
+    return fail("no file given; pass stats=FILE");
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      llvm::MemoryBuffer::getFile(path);
+  if (std::error_code ec = buffer.getError())
+    return fail("cannot read it: " + ec.message());
+  llvm::Expected<llvm::json::Value> json =
+      llvm::json::parse((*buffer)->getBuffer());
+  if (!json)
+    return fail("not valid JSON: " + llvm::toString(json.takeError()));
+  const llvm::json::Object *root = json->getAsObject();
+  const llvm::json::Object *activations =
+      root ? root->getObject("activations") : nullptr;
+  if (!activations)
+    return fail("expected an object with an \"activations\" object");
+  RangeTable table;
+  for (const auto &[key, value] : *activations) {
+    const llvm::json::Object *entry = value.getAsObject();
+    std::optional<double> min = entry ? entry->getNumber("min") : std::nullopt;
+    std::optional<double> max = entry ? entry->getNumber("max") : std::nullopt;
+    if (!min || !max)
+      return fail("entry '" + key.str() + "' needs numeric \"min\" and \"max\"");
+    if (!std::isfinite(*min) || !std::isfinite(*max) || *min > *max)
+      return fail("entry '" + key.str() + "' has an invalid range [" +
+                  std::to_string(*min) + ", " + std::to_string(*max) + "]");
+    table[key.str()] = {*min, *max};
+  }
+  return table;
+}
+
+struct QSimQuantizePass final : qsim::impl::QSimQuantizeBase<QSimQuantizePass> {
+  using Base::Base;
+
+  void runOnOperation() override;
+
+private:
+  LogicalResult parseOptions();
+  LogicalResult quantizeFunction(func::FuncOp func, const RangeTable &ranges);
+
+  StorageFormat weightFormat;
+  StorageFormat activationFormat;
+  bool perChannel = true;
+  bool symmetricWeights = true;
+};
+
+LogicalResult QSimQuantizePass::parseOptions() {
+  ModuleOp module = getOperation();
+  if (weightGranularity != "per-channel" && weightGranularity != "per-tensor")
+    return module.emitError("qsim-quantize: weight-granularity must be "
+                            "per-channel or per-tensor, got '")
+           << weightGranularity << "'";
+  if (weightScheme != "symmetric" && weightScheme != "asymmetric")
+    return module.emitError("qsim-quantize: weight-scheme must be symmetric "
+                            "or asymmetric, got '")
+           << weightScheme << "'";
+  if (activationType != "u8" && activationType != "i8")
+    return module.emitError("qsim-quantize: activation-type must be u8 or "
+                            "i8, got '")
+           << activationType << "'";
+  if (weightBits < 2 || weightBits > 16)
+    return module.emitError("qsim-quantize: weight-bits must be 2 to 16, got ")
+           << weightBits;
+  if (activationBits < 2 || activationBits > 16)
+    return module.emitError(
+               "qsim-quantize: activation-bits must be 2 to 16, got ")
+           << activationBits;
+  perChannel = weightGranularity == "per-channel";
+  symmetricWeights = weightScheme == "symmetric";
+  weightFormat = StorageFormat{weightBits, /*isSigned=*/true, narrowRange};
+  activationFormat = StorageFormat{activationBits, activationType == "i8",
+                                   /*narrowRange=*/false};
+  return success();
+}
+
+void QSimQuantizePass::runOnOperation() {
+  if (failed(parseOptions()))
+    return signalPassFailure();
+  FailureOr<RangeTable> ranges = readRanges(statsFile, getOperation());
+  if (failed(ranges))
+    return signalPassFailure();
+  for (auto func : getOperation().getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    if (failed(quantizeFunction(func, *ranges)))
+      return signalPassFailure();
+  }
+}
+
+/// Builds a uniform quantized type from affine parameters.
+quant::QuantizedType makeType(MLIRContext *ctx, const StorageFormat &format,
+                              const AffineParams &params) {
+  unsigned flags = format.isSigned ? quant::QuantizationFlags::Signed : 0;
+  return quant::UniformQuantizedType::get(
+      flags, IntegerType::get(ctx, format.bits), Float32Type::get(ctx),
+      params.scale, params.zeroPoint, params.qmin, params.qmax);
+}
+
+/// The rewrite of one function.
+class FunctionQuantizer {
+public:
+  FunctionQuantizer(func::FuncOp func, const RangeTable &ranges,
+                    ArrayRef<FloatLayer> layers, const ActivationNames &names,
+                    const StorageFormat &weightFormat,
+                    const StorageFormat &activationFormat, bool perChannel,
+                    bool symmetricWeights)
+      : func(func), ranges(ranges), layers(layers), names(names),
+        weightFormat(weightFormat), activationFormat(activationFormat),
+        perChannel(perChannel), symmetricWeights(symmetricWeights),
+        ctx(func.getContext()) {}
+
+  LogicalResult run();
+
+private:
+  FailureOr<quant::QuantizedType> getActivationType(Value value,
+                                                    Operation *user);
+  FailureOr<Value> getOrCreateQuantized(Value value, Operation *user);
+  Value replayOnQuantized(Operation *op, Value quantizedSource);
+  LogicalResult rewriteLayer(const FloatLayer &layer);
+
+  func::FuncOp func;
+  const RangeTable &ranges;
+  ArrayRef<FloatLayer> layers;
+  const ActivationNames &names;
+  StorageFormat weightFormat;
+  StorageFormat activationFormat;
+  bool perChannel;
+  bool symmetricWeights;
+  MLIRContext *ctx;
+  /// Float value -> the quantized value that stands for it.
+  DenseMap<Value, Value> quantized;
+};
+
+FailureOr<quant::QuantizedType>
+FunctionQuantizer::getActivationType(Value value, Operation *user) {
+  std::string name = names.getName(value);
+  auto it = ranges.find(name);
+  if (it == ranges.end())
+    return user->emitError("qsim-quantize: no range for activation '")
+           << name << "' in the statistics file";
+  AffineParams params = computeAffineParams(
+      it->second.first, it->second.second, activationFormat,
+      /*symmetric=*/false);
+  return makeType(ctx, activationFormat, params);
+}
+
+/// Applies a data-movement op (reshape, cast, transpose) to the quantized
+/// counterpart of its float source: moving elements commutes with
+/// quantization, so this is exact.
+Value FunctionQuantizer::replayOnQuantized(Operation *op,
+                                           Value quantizedSource) {
+  OpBuilder b(op->getContext());
+  b.setInsertionPointAfter(op);
+  Location loc = op->getLoc();
+  Type element = cast<RankedTensorType>(quantizedSource.getType())
+                     .getElementType();
+  auto retype = [&](Value floatValue) {
+    return cast<RankedTensorType>(floatValue.getType()).clone(element);
+  };
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
+    return tensor::CollapseShapeOp::create(b, loc, retype(collapse.getResult()),
+                                           quantizedSource,
+                                           collapse.getReassociationIndices());
+  if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
+    return tensor::ExpandShapeOp::create(b, loc, retype(expand.getResult()),
+                                         quantizedSource,
+                                         expand.getReassociationIndices(),
+                                         expand.getMixedOutputShape());
+  if (auto castOp = dyn_cast<tensor::CastOp>(op))
+    return tensor::CastOp::create(b, loc, retype(castOp.getResult()),
+                                  quantizedSource);
+  auto transpose = cast<linalg::TransposeOp>(op);
+  SmallVector<OpFoldResult> sizes =
+      tensor::getMixedSizes(b, loc, transpose.getInit());
+  Value init = tensor::EmptyOp::create(b, loc, sizes, element);
+  return linalg::TransposeOp::create(b, loc, quantizedSource, init,
+                                     transpose.getPermutation())
+      .getResult()[0];
+}
+
+/// Returns the quantized counterpart of `value`: an existing one, a
+/// data-movement op replayed on the quantized counterpart of its source, the
+/// input of a qsim.dequantize, or a new qsim.quantize of `value`.
+FailureOr<Value> FunctionQuantizer::getOrCreateQuantized(Value value,
+                                                         Operation *user) {
+  // Walk back through data movement to something already quantized.
+  SmallVector<Operation *> chain;
+  Value source = value;
+  Value quantizedSource;
+  while (true) {
+    if (Value known = quantized.lookup(source)) {
+      quantizedSource = known;
+      break;
+    }
+    if (auto dequantize = source.getDefiningOp<DequantizeOp>()) {
+      quantizedSource = dequantize.getInput();
+      break;
+    }
+    Operation *op = source.getDefiningOp();
+    if (!op ||
+        !isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
+             linalg::TransposeOp>(op))
+      break;
+    chain.push_back(op);
+    source = op->getOperand(0);
+  }
+  if (quantizedSource) {
+    for (Operation *op : llvm::reverse(chain))
+      quantizedSource = replayOnQuantized(op, quantizedSource);
+    quantized[value] = quantizedSource;
+    return quantizedSource;
+  }
+
+  FailureOr<quant::QuantizedType> type = getActivationType(value, user);
+  if (failed(type))
+    return failure();
+  OpBuilder b(ctx);
+  if (Operation *def = value.getDefiningOp())
+    b.setInsertionPointAfter(def);
+  else
+    b.setInsertionPointToStart(cast<BlockArgument>(value).getOwner());
+  auto floatType = cast<RankedTensorType>(value.getType());
+  Value result = QuantizeOp::create(b, value.getLoc(), floatType.clone(*type),
+                                    value);
+  quantized[value] = result;
+  return result;
+}
+
+LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
+  Operation *anchor = layer.anchor;
+  FailureOr<Value> input = getOrCreateQuantized(layer.input, anchor);
+  if (failed(input))
+    return failure();
+  FailureOr<quant::QuantizedType> outputType =
+      getActivationType(layer.output, anchor);
+  if (failed(outputType))
+    return failure();
+  auto inputType = cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(input->getType()).getElementType());
+  double inputScale = inputType.getScale();
+
+  // Weights: one set of parameters per output channel, or one for all.
+  int64_t channels = layer.getNumOutputChannels();
+  int64_t perChannelCount = layer.weights.size() / channels;
+  SmallVector<AffineParams> weightParams;
+  auto rangeOf = [&](int64_t begin, int64_t end) {
+    auto [lo, hi] = std::minmax_element(layer.weights.begin() + begin,
+                                        layer.weights.begin() + end);
+    return computeAffineParams(*lo, *hi, weightFormat, symmetricWeights);
+  };
+  if (perChannel) {
+    for (int64_t c = 0; c < channels; ++c)
+      weightParams.push_back(
+          rangeOf(c * perChannelCount, (c + 1) * perChannelCount));
+  } else {
+    weightParams.push_back(rangeOf(0, layer.weights.size()));
+  }
+  auto weightStorage = IntegerType::get(ctx, weightFormat.bits);
+  SmallVector<APInt> weightInts;
+  for (auto [index, value] : llvm::enumerate(layer.weights)) {
+    const AffineParams &p =
+        weightParams[perChannel ? index / perChannelCount : 0];
+    int64_t q = quantizeValue(value, p.scale, p.zeroPoint, p.qmin, p.qmax);
+    weightInts.push_back(APInt(weightFormat.bits, q, /*isSigned=*/true));
+  }
+  SmallVector<double> weightScales, accScales;
+  SmallVector<int64_t> weightZeros, accZeros;
+  for (const AffineParams &p : weightParams) {
+    weightScales.push_back(p.scale);
+    weightZeros.push_back(p.zeroPoint);
+    accScales.push_back(inputScale * p.scale);
+    accZeros.push_back(0);
+  }
+  unsigned signedFlag = quant::QuantizationFlags::Signed;
+  Type f32 = Float32Type::get(ctx);
+  quant::QuantizedType weightType, accType;
+  auto i32 = IntegerType::get(ctx, 32);
+  int64_t i32Min = std::numeric_limits<int32_t>::min();
+  int64_t i32Max = std::numeric_limits<int32_t>::max();
+  if (perChannel) {
+    weightType = quant::UniformQuantizedPerAxisType::get(
+        signedFlag, weightStorage, f32, weightScales, weightZeros,
+        /*quantizedDimension=*/0, weightParams[0].qmin, weightParams[0].qmax);
+    accType = quant::UniformQuantizedPerAxisType::get(
+        signedFlag, i32, f32, accScales, accZeros, /*quantizedDimension=*/1,
+        i32Min, i32Max);
+  } else {
+    weightType = makeType(ctx, weightFormat, weightParams[0]);
+    accType = quant::UniformQuantizedType::get(signedFlag, i32, f32,
+                                               accScales[0], 0, i32Min, i32Max);
+  }
+
+  OpBuilder b(anchor);
+  // Everything the layer needs must dominate the new ops: put them after
+  // the last of the anchor and the quantized input.
+  b.setInsertionPointAfter(layer.output.getDefiningOp());
+  Location loc = anchor->getLoc();
+  auto rawWeightType = RankedTensorType::get(layer.weightShape, weightStorage);
+  Value rawWeights = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(rawWeightType, weightInts));
+  Value weights = quant::StorageCastOp::create(
+      b, loc, rawWeightType.clone(weightType), rawWeights);
+  Value bias;
+  if (!layer.bias.empty()) {
+    SmallVector<int32_t> biasInts;
+    for (auto [c, value] : llvm::enumerate(layer.bias))
+      biasInts.push_back(quantizeBias(value, accScales[perChannel ? c : 0]));
+    auto biasType = RankedTensorType::get({channels}, i32);
+    bias = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(biasType, ArrayRef<int32_t>(biasInts)));
+  }
+
+  auto outputFloatType = cast<RankedTensorType>(layer.output.getType());
+  auto accTensorType = outputFloatType.clone(accType);
+  Value acc;
+  if (layer.kind == LayerKind::Conv2D) {
+    acc = Conv2DOp::create(b, loc, accTensorType, *input, weights, bias,
+                           b.getDenseI64ArrayAttr(layer.strides),
+                           b.getDenseI64ArrayAttr(layer.padding),
+                           b.getDenseI64ArrayAttr(layer.dilations),
+                           b.getI64IntegerAttr(layer.groups));
+  } else {
+    acc = LinearOp::create(b, loc, accTensorType, *input, weights, bias);
+  }
+  auto outputTensorType = outputFloatType.clone(*outputType);
+  Value result = RequantizeOp::create(b, loc, outputTensorType, acc);
+  if (layer.activation == ActivationKind::Relu)
+    result = ReluOp::create(b, loc, result);
+  else if (layer.activation == ActivationKind::Clamp)
+    result = ClampOp::create(b, loc, result,
+                             b.getF64FloatAttr(layer.clampMin),
+                             b.getF64FloatAttr(layer.clampMax));
+
+  // Float users read the dequantized output; quantized users find `result`.
+  Value dequantized = DequantizeOp::create(b, loc, outputFloatType, result);
+  Value floatOutput = layer.output;
+  floatOutput.replaceAllUsesWith(dequantized);
+  quantized[layer.output] = result;
+  return success();
+}
+
+LogicalResult FunctionQuantizer::run() {
+  for (const FloatLayer &layer : layers)
+    if (failed(rewriteLayer(layer)))
+      return failure();
+  // The float layers are now dead; erase them (users before producers).
+  IRRewriter rewriter(ctx);
+  (void)runRegionDCE(rewriter, func.getBody());
+  return success();
+}
+
+LogicalResult QSimQuantizePass::quantizeFunction(func::FuncOp func,
+                                                 const RangeTable &ranges) {
+  std::vector<FloatLayer> layers = findFloatLayers(func);
+  if (layers.empty())
+    return success();
+  ActivationNames names(func, layers);
+  FunctionQuantizer quantizer(func, ranges, layers, names, weightFormat,
+                              activationFormat, perChannel, symmetricWeights);
+  return quantizer.run();
+}
+
+} // namespace
