@@ -111,11 +111,11 @@ LogicalResult QSimQuantizePass::parseOptions() {
            << activationType << "'";
   if (weightBits < 2 || weightBits > 16)
     return module.emitError("qsim-quantize: weight-bits must be 2 to 16, got ")
-           << weightBits;
+           << static_cast<unsigned>(weightBits);
   if (activationBits < 2 || activationBits > 16)
     return module.emitError(
                "qsim-quantize: activation-bits must be 2 to 16, got ")
-           << activationBits;
+           << static_cast<unsigned>(activationBits);
   perChannel = weightGranularity == "per-channel";
   symmetricWeights = weightScheme == "symmetric";
   weightFormat = StorageFormat{weightBits, /*isSigned=*/true, narrowRange};

@@ -1,0 +1,105 @@
+// RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/quantize.stats.json" | FileCheck %s
+
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// Tests a depthwise conv with a ReLU6 written as max then min: weights
+// [C, KH, KW] become [C, 1, KH, KW] with groups = C, and the clamp stays a
+// qsim.clamp (qsim-fuse-activations folds it later). Weights: channel 0 has
+// max |w| = 1 (s = 2/255, 0.5 -> 63.75 -> 64), channel 1 max |w| = 2
+// (s = 4/255, 2.0 -> 127.49999 -> 127, -1.0 -> -63.75 -> -64).
+// CHECK-LABEL: func.func @depthwise_relu6
+//       CHECK:   %[[XQ:.+]] = qsim.quantize %{{.+}} -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.0039215686274509803>>
+//       CHECK:   arith.constant dense<{{\[}}[{{\[}}[64, 127]]], [{{\[}}[127, -64]]]]> : tensor<2x1x1x2xi8>
+//       CHECK:   %[[ACC:.+]] = qsim.conv2d %[[XQ]], %{{.+}} {groups = 2 : i64}
+//  CHECK-SAME:     -> tensor<1x2x3x2x!quant.uniform<i32:f32:1, {3.0757400999615529E-5,6.1514801999231058E-5}>>
+//       CHECK:   %[[Y:.+]] = qsim.requantize %[[ACC]] {{.+}} -> tensor<1x2x3x2x!quant.uniform<u8:f32, 0.023529411764705882>>
+//       CHECK:   %[[C:.+]] = qsim.clamp %[[Y]] {max = 6.000000e+00 : f64, min = 0.000000e+00 : f64}
+//       CHECK:   qsim.dequantize %[[C]]
+func.func @depthwise_relu6(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x3x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %w = arith.constant dense<[[[0.5, 1.0]], [[2.0, -1.0]]]> : tensor<2x1x2xf32>
+  %e = tensor.empty() : tensor<1x2x3x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x3x2xf32>) -> tensor<1x2x3x2xf32>
+  %c = linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x3x3xf32>, tensor<2x1x2xf32>) outs(%f : tensor<1x2x3x2xf32>) -> tensor<1x2x3x2xf32>
+  %r = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : tensor<1x2x3x2xf32>) outs(%e : tensor<1x2x3x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    %n = arith.minimumf %m, %six : f32
+    linalg.yield %n : f32
+  } -> tensor<1x2x3x2xf32>
+  return %r : tensor<1x2x3x2xf32>
+}
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+
+// Tests a matmul whose [K, F] weight constant is used directly (transposed
+// at compile time to [F, K]) and a ReLU written as cmpf + select. The
+// weights [[1, 2], [3, 4]] ([K, F]) are [[1, 3], [2, 4]] as [F, K]:
+// row 0 max 3 (s = 6/255: 1 -> 42.5 -> 42, 3 -> 127.49999 -> 127), row 1
+// max 4 (s = 8/255: 2 -> 63.75 -> 64, 4 -> 127).
+// CHECK-LABEL: func.func @matmul_kf
+//       CHECK:   arith.constant dense<{{\[}}[42, 127], [64, 127]]> : tensor<2x2xi8>
+//       CHECK:   %[[ACC:.+]] = qsim.linear
+//       CHECK:   %[[Y:.+]] = qsim.requantize %[[ACC]]
+//       CHECK:   %[[R:.+]] = qsim.relu %[[Y]]
+//       CHECK:   qsim.dequantize %[[R]]
+func.func @matmul_kf(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<4x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<4x2xf32>, tensor<2x2xf32>) outs(%f : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<4x2xf32>) outs(%e : tensor<4x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %gt = arith.cmpf ogt, %in, %zero : f32
+    %s = arith.select %gt, %in, %zero : f32
+    linalg.yield %s : f32
+  } -> tensor<4x2xf32>
+  return %r : tensor<4x2xf32>
+}
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+
+// Tests that an op the quantizer does not know (here exp) stays float and
+// reads a qsim.dequantize of the quantized layer's output.
+// CHECK-LABEL: func.func @float_consumer
+//       CHECK:   %[[Y:.+]] = qsim.requantize
+//       CHECK:   %[[D:.+]] = qsim.dequantize %[[Y]]
+//       CHECK:   linalg.generic {{.+}} ins(%[[D]] : tensor<1x2xf32>)
+//       CHECK:     math.exp
+func.func @float_consumer(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[1.0, 0.5], [-0.5, 1.0]]> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<1x2xf32>) outs(%e : tensor<1x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = math.exp %in : f32
+    linalg.yield %s : f32
+  } -> tensor<1x2xf32>
+  return %r : tensor<1x2xf32>
+}
+
+// -----
+
+// Tests that a conv whose weights are not constant, and a matmul that
+// accumulates into a non-zero init, stay float.
+// CHECK-LABEL: func.func @not_constant
+//   CHECK-NOT:   qsim.
+//       CHECK:   linalg.conv_2d_nchw_fchw
+//       CHECK:   linalg.matmul
+func.func @not_constant(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x2x2xf32>, %init: tensor<2x2xf32>) -> (tensor<1x1x2x2xf32>, tensor<2x2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x1x2x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x1x3x3xf32>, tensor<1x1x2x2xf32>) outs(%f : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %a = arith.constant dense<1.0> : tensor<2x2xf32>
+  %m = linalg.matmul ins(%a, %a : tensor<2x2xf32>, tensor<2x2xf32>) outs(%init : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %c, %m : tensor<1x1x2x2xf32>, tensor<2x2xf32>
+}
