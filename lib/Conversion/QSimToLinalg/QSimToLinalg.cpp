@@ -694,6 +694,24 @@ struct StorageCastOpLowering final
   }
 };
 
+/// linalg.transpose only moves elements: on quantized values it becomes the
+/// same transpose of the storage integers.
+struct TransposeOpLowering final : OpConversionPattern<linalg::TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(linalg::TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<RankedTensorType>(adaptor.getInit().getType()))
+      return rewriter.notifyMatchFailure(op, "only tensor transposes");
+    auto transpose = linalg::TransposeOp::create(
+        rewriter, op.getLoc(), adaptor.getInput(), adaptor.getInit(),
+        op.getPermutation());
+    rewriter.replaceOp(op, transpose.getResult());
+    return success();
+  }
+};
+
 /// Region-free tensor ops (reshapes, slices, casts, empty, ...) move
 /// elements without looking at them, so on quantized values they become the
 /// same op on the storage integers.
@@ -749,7 +767,7 @@ void mlir::qsim::populateQSimToLinalgPatterns(
   MLIRContext *ctx = patterns.getContext();
   patterns.add<QuantizeOpLowering, DequantizeOpLowering, RequantizeOpLowering,
                ReluOpLowering, ClampOpLowering, Conv2DOpLowering,
-               LinearOpLowering, StorageCastOpLowering,
+               LinearOpLowering, StorageCastOpLowering, TransposeOpLowering,
                TensorDataMovementLowering>(typeConverter, ctx);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
       patterns, typeConverter);

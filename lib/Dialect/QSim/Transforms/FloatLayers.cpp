@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 
@@ -23,24 +24,27 @@ using namespace mlir::qsim;
 // Constants
 //===----------------------------------------------------------------------===//
 
-/// Reads the f32 elements and shape of a constant tensor (dense or
-/// dense_resource).
+/// Reads the f32 elements and shape of a constant tensor (arith.constant or
+/// tosa.const, dense or dense_resource).
 static bool getConstantFloats(Value value, SmallVector<float> &values,
                               SmallVector<int64_t> &shape) {
-  auto constant = value.getDefiningOp<arith::ConstantOp>();
-  if (!constant)
+  Attribute attr;
+  if (auto constant = value.getDefiningOp<arith::ConstantOp>())
+    attr = constant.getValue();
+  else if (auto constant = value.getDefiningOp<tosa::ConstOp>())
+    attr = constant.getValuesAttr();
+  if (!attr)
     return false;
-  auto type = dyn_cast<RankedTensorType>(constant.getType());
+  auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type || !type.getElementType().isF32())
     return false;
   shape.assign(type.getShape().begin(), type.getShape().end());
-  if (auto dense = dyn_cast<DenseElementsAttr>(constant.getValue())) {
+  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
     values.assign(dense.getValues<float>().begin(),
                   dense.getValues<float>().end());
     return true;
   }
-  if (auto resource =
-          dyn_cast<DenseF32ResourceElementsAttr>(constant.getValue())) {
+  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
     std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
     if (!data || static_cast<int64_t>(data->size()) != type.getNumElements())
       return false;
@@ -311,6 +315,130 @@ static std::optional<FloatLayer> matchMatmul(linalg::MatmulOp matmul) {
   return layer;
 }
 
+//===----------------------------------------------------------------------===//
+// TOSA anchors
+//===----------------------------------------------------------------------===//
+
+/// Matches a tosa.clamp after a TOSA layer as its ReLU (max at or above the
+/// float maximum) or clamp.
+static void matchTosaEpilogue(FloatLayer &layer) {
+  Value current = layer.anchor->getResult(0);
+  if (current.hasOneUse()) {
+    if (auto clamp = dyn_cast<tosa::ClampOp>(*current.getUsers().begin())) {
+      auto lo = dyn_cast<FloatAttr>(clamp.getMinValAttr());
+      auto hi = dyn_cast<FloatAttr>(clamp.getMaxValAttr());
+      if (lo && hi && lo.getValueAsDouble() <= hi.getValueAsDouble()) {
+        double max = hi.getValueAsDouble();
+        if (lo.getValueAsDouble() == 0.0 &&
+            max >= std::numeric_limits<float>::max()) {
+          layer.activation = ActivationKind::Relu;
+        } else {
+          layer.activation = ActivationKind::Clamp;
+          layer.clampMin = lo.getValueAsDouble();
+          layer.clampMax = max;
+        }
+        current = clamp.getResult();
+      }
+    }
+  }
+  layer.output = current;
+}
+
+/// Reads a TOSA bias of O values, or of one value broadcast to O.
+static bool readTosaBias(Value bias, int64_t channels, FloatLayer &layer) {
+  SmallVector<int64_t> shape;
+  SmallVector<float> values;
+  if (!getConstantFloats(bias, values, shape) || shape.size() != 1)
+    return false;
+  if (shape[0] == 1)
+    values.assign(channels, values.front());
+  else if (shape[0] != channels)
+    return false;
+  // An all-zero bias is no bias.
+  if (llvm::any_of(values, [](float v) { return v != 0.0f; }))
+    layer.bias = std::move(values);
+  return true;
+}
+
+/// Reads the TOSA pad [top, bottom, left, right], stride and dilation.
+static bool readTosaWindow(ArrayRef<int64_t> pad, ArrayRef<int64_t> stride,
+                           ArrayRef<int64_t> dilation, FloatLayer &layer) {
+  if (pad.size() != 4 || stride.size() != 2 || dilation.size() != 2)
+    return false;
+  layer.padding = {pad[0], pad[2], pad[1], pad[3]};
+  layer.strides = {stride[0], stride[1]};
+  layer.dilations = {dilation[0], dilation[1]};
+  return true;
+}
+
+template <typename OpTy>
+static bool hasZeroPoints(OpTy op) {
+  FailureOr<int64_t> input = op.getInputZeroPoint();
+  FailureOr<int64_t> weight = op.getWeightZeroPoint();
+  return succeeded(input) && succeeded(weight) && *input == 0 && *weight == 0;
+}
+
+static std::optional<FloatLayer> matchTosaConv(tosa::Conv2DOp conv) {
+  FloatLayer layer;
+  layer.kind = LayerKind::Conv2D;
+  layer.anchor = conv;
+  layer.channelsLast = true;
+  SmallVector<int64_t> shape;
+  SmallVector<float> ohwi;
+  if (!hasZeroPoints(conv) ||
+      !getConstantFloats(conv.getWeight(), ohwi, shape) || shape.size() != 4 ||
+      !readTosaWindow(conv.getPadAttr(), conv.getStrideAttr(),
+                      conv.getDilationAttr(), layer))
+    return std::nullopt;
+  // OHWI -> OIHW.
+  int64_t o = shape[0], kh = shape[1], kw = shape[2], c = shape[3];
+  layer.weightShape = {o, c, kh, kw};
+  layer.weights.resize(ohwi.size());
+  for (int64_t a = 0; a < o; ++a)
+    for (int64_t y = 0; y < kh; ++y)
+      for (int64_t x = 0; x < kw; ++x)
+        for (int64_t i = 0; i < c; ++i)
+          layer.weights[((a * c + i) * kh + y) * kw + x] =
+              ohwi[((a * kh + y) * kw + x) * c + i];
+  if (!readTosaBias(conv.getBias(), o, layer))
+    return std::nullopt;
+  layer.input = conv.getInput();
+  matchTosaEpilogue(layer);
+  return layer;
+}
+
+static std::optional<FloatLayer>
+matchTosaDepthwise(tosa::DepthwiseConv2DOp conv) {
+  FloatLayer layer;
+  layer.kind = LayerKind::Conv2D;
+  layer.anchor = conv;
+  layer.channelsLast = true;
+  SmallVector<int64_t> shape;
+  SmallVector<float> hwcm;
+  if (!hasZeroPoints(conv) ||
+      !getConstantFloats(conv.getWeight(), hwcm, shape) || shape.size() != 4 ||
+      !readTosaWindow(conv.getPadAttr(), conv.getStrideAttr(),
+                      conv.getDilationAttr(), layer))
+    return std::nullopt;
+  // [KH, KW, C, M] -> [C * M, 1, KH, KW]: output channel c * M + m reads
+  // input channel c.
+  int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
+  layer.weightShape = {c * m, 1, kh, kw};
+  layer.groups = c;
+  layer.weights.resize(hwcm.size());
+  for (int64_t y = 0; y < kh; ++y)
+    for (int64_t x = 0; x < kw; ++x)
+      for (int64_t i = 0; i < c; ++i)
+        for (int64_t j = 0; j < m; ++j)
+          layer.weights[((i * m + j) * kh + y) * kw + x] =
+              hwcm[((y * kw + x) * c + i) * m + j];
+  if (!readTosaBias(conv.getBias(), c * m, layer))
+    return std::nullopt;
+  layer.input = conv.getInput();
+  matchTosaEpilogue(layer);
+  return layer;
+}
+
 /// The name a front end gave `op` (a NameLoc, possibly fused), if any.
 static std::optional<std::string> getLocName(Operation *op) {
   Location loc = op->getLoc();
@@ -334,6 +462,10 @@ std::vector<FloatLayer> mlir::qsim::findFloatLayers(func::FuncOp func) {
       layer = matchDepthwise(depthwise);
     else if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
       layer = matchMatmul(matmul);
+    else if (auto tosaConv = dyn_cast<tosa::Conv2DOp>(op))
+      layer = matchTosaConv(tosaConv);
+    else if (auto tosaDepthwise = dyn_cast<tosa::DepthwiseConv2DOp>(op))
+      layer = matchTosaDepthwise(tosaDepthwise);
     if (!layer || !isa<RankedTensorType>(layer->input.getType()) ||
         !cast<RankedTensorType>(layer->input.getType())
              .getElementType()

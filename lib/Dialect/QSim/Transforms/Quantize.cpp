@@ -167,6 +167,8 @@ private:
                                                     Operation *user);
   FailureOr<Value> getOrCreateQuantized(Value value, Operation *user);
   Value replayOnQuantized(Operation *op, Value quantizedSource);
+  Value transposeQuantized(OpBuilder &b, Location loc, Value value,
+                           ArrayRef<int64_t> permutation);
   LogicalResult rewriteLayer(const FloatLayer &layer);
 
   func::FuncOp func;
@@ -226,6 +228,21 @@ Value FunctionQuantizer::replayOnQuantized(Operation *op,
   Value init = tensor::EmptyOp::create(b, loc, sizes, element);
   return linalg::TransposeOp::create(b, loc, quantizedSource, init,
                                      transpose.getPermutation())
+      .getResult()[0];
+}
+
+/// Transposes a quantized tensor with linalg.transpose (exact: it only moves
+/// elements).
+Value FunctionQuantizer::transposeQuantized(OpBuilder &b, Location loc,
+                                            Value value,
+                                            ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, value);
+  SmallVector<OpFoldResult> permuted;
+  for (int64_t dim : permutation)
+    permuted.push_back(sizes[dim]);
+  Value init = tensor::EmptyOp::create(b, loc, permuted, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, init, permutation)
       .getResult()[0];
 }
 
@@ -362,18 +379,29 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
   }
 
   auto outputFloatType = cast<RankedTensorType>(layer.output.getType());
-  auto accTensorType = outputFloatType.clone(accType);
+  // qsim.conv2d is NCHW: a channels-last (TOSA) layer is transposed in and
+  // out, on quantized values.
+  SmallVector<int64_t> toNCHW = {0, 3, 1, 2}, toNHWC = {0, 2, 3, 1};
+  Value layerInput = *input;
+  RankedTensorType resultShapeType = outputFloatType;
+  if (layer.channelsLast) {
+    layerInput = transposeQuantized(b, loc, layerInput, toNCHW);
+    ArrayRef<int64_t> nhwc = outputFloatType.getShape();
+    resultShapeType = RankedTensorType::get(
+        {nhwc[0], nhwc[3], nhwc[1], nhwc[2]}, outputFloatType.getElementType());
+  }
+  auto accTensorType = resultShapeType.clone(accType);
   Value acc;
   if (layer.kind == LayerKind::Conv2D) {
-    acc = Conv2DOp::create(b, loc, accTensorType, *input, weights, bias,
+    acc = Conv2DOp::create(b, loc, accTensorType, layerInput, weights, bias,
                            b.getDenseI64ArrayAttr(layer.strides),
                            b.getDenseI64ArrayAttr(layer.padding),
                            b.getDenseI64ArrayAttr(layer.dilations),
                            b.getI64IntegerAttr(layer.groups));
   } else {
-    acc = LinearOp::create(b, loc, accTensorType, *input, weights, bias);
+    acc = LinearOp::create(b, loc, accTensorType, layerInput, weights, bias);
   }
-  auto outputTensorType = outputFloatType.clone(*outputType);
+  auto outputTensorType = resultShapeType.clone(*outputType);
   Value result = RequantizeOp::create(b, loc, outputTensorType, acc);
   if (layer.activation == ActivationKind::Relu)
     result = ReluOp::create(b, loc, result);
@@ -381,6 +409,8 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
     result = ClampOp::create(b, loc, result,
                              b.getF64FloatAttr(layer.clampMin),
                              b.getF64FloatAttr(layer.clampMax));
+  if (layer.channelsLast)
+    result = transposeQuantized(b, loc, result, toNHWC);
 
   // Float users read the dequantized output; quantized users find `result`.
   Value dequantized = DequantizeOp::create(b, loc, outputFloatType, result);

@@ -35,8 +35,12 @@ struct FloatLayer {
   LayerKind kind = LayerKind::Conv2D;
   /// The conv or matmul op the layer is built around.
   Operation *anchor = nullptr;
-  /// The float input activation, before any zero padding (NCHW or [N, K]).
+  /// The float input activation, before any zero padding (NCHW, NHWC when
+  /// `channelsLast`, or [N, K]).
   Value input;
+  /// TOSA layers are NHWC: the input and output are channels-last, and the
+  /// rewrite transposes around an NCHW qsim.conv2d.
+  bool channelsLast = false;
   /// The float value the layer produces after bias and activation.
   Value output;
 

@@ -1,0 +1,49 @@
+// RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/quantize-tosa.stats.json" | FileCheck %s
+
+// Tests a TOSA conv2d (NHWC input, OHWI weights, bias operand, pad
+// [top, bottom, left, right]) with a ReLU6 clamp: the quantized input is
+// transposed to NCHW, the weights to OIHW, the padding to
+// [top, left, bottom, right], and the result back to NHWC. Weights (hand
+// computed, symmetric per channel): o0 and o1 have max |w| = 1 (s = 2/255);
+// o2 has max |w| = float32(0.4) (0.4 / s = 127.5 -> 128 -> clamped 127).
+// CHECK-LABEL: func.func @tosa_conv
+//  CHECK-SAME:   (%[[X:.+]]: tensor<?x4x4x2xf32>) -> tensor<?x4x4x3xf32>
+//       CHECK:   %[[XQ:.+]] = qsim.quantize %[[X]] : tensor<?x4x4x2xf32> -> tensor<?x4x4x2x!quant.uniform<u8:f32, 0.0078431372549019607:128>>
+//       CHECK:   arith.constant dense<{{\[}}[{{\[}}[64], [16]], {{\[}}[-32], [127]]], [{{\[}}[-64], [32]], {{\[}}[96], [-127]]], [{{\[}}[96], [-32]], {{\[}}[64], [127]]]]> : tensor<3x2x2x1xi8>
+//       CHECK:   %[[NCHW:.+]] = linalg.transpose ins(%[[XQ]] : {{.+}}) outs(%{{.+}} : tensor<?x2x4x4x!quant.uniform<u8:f32, 0.0078431372549019607:128>>) permutation = [0, 3, 1, 2]
+//       CHECK:   %[[ACC:.+]] = qsim.conv2d %[[NCHW]], %{{.+}}, %{{.+}} {padding = array<i64: 1, 0, 0, 0>}
+//  CHECK-SAME:     -> tensor<?x3x4x4x!quant.uniform<i32:f32:1, {6.1514801999231058E-5,6.1514801999231058E-5,2.4605921166349219E-5}>>
+//       CHECK:   %[[Y:.+]] = qsim.requantize %[[ACC]]
+//       CHECK:   %[[C:.+]] = qsim.clamp %[[Y]] {max = 6.000000e+00 : f64, min = 0.000000e+00 : f64}
+//       CHECK:   %[[NHWC:.+]] = linalg.transpose ins(%[[C]] : {{.+}}) outs(%{{.+}} : tensor<?x4x4x3x!quant.uniform<u8:f32, 0.0078431372549019607>>) permutation = [0, 2, 3, 1]
+//       CHECK:   %[[D:.+]] = qsim.dequantize %[[NHWC]]
+//       CHECK:   return %[[D]]
+//   CHECK-NOT:   tosa.
+func.func @tosa_conv(%x: tensor<?x4x4x2xf32>) -> tensor<?x4x4x3xf32> {
+  %w = "tosa.const"() <{values = dense<[[[[0.5, -0.25]], [[0.125, 1.0]]], [[[-0.5, 0.75]], [[0.25, -1.0]]], [[[0.3, 0.2]], [[-0.1, 0.4]]]]> : tensor<3x2x1x2xf32>}> : () -> tensor<3x2x1x2xf32>
+  %b = "tosa.const"() <{values = dense<[0.0, 0.1, -0.1]> : tensor<3xf32>}> : () -> tensor<3xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<?x4x4x2xf32>, tensor<3x2x1x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<?x4x4x3xf32>
+  %r = tosa.clamp %y {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<?x4x4x3xf32>) -> tensor<?x4x4x3xf32>
+  return %r : tensor<?x4x4x3xf32>
+}
+
+// -----
+
+// Tests a TOSA depthwise conv2d ([KH, KW, C, M] weights become
+// [C * M, 1, KH, KW] with groups = C) with a ReLU (clamp to the float
+// maximum); an all-zero bias is no bias. Channel 0 holds [1.0, -0.5]
+// (s = 2/255: 127, -64), channel 1 [0.5, 2.0] (s = 4/255: 32, 127).
+// CHECK-LABEL: func.func @tosa_depthwise
+//       CHECK:   arith.constant dense<{{\[}}[{{\[}}[127, -64]]], [{{\[}}[32, 127]]]]> : tensor<2x1x1x2xi8>
+//       CHECK:   %[[ACC:.+]] = qsim.conv2d %{{[^,]+}}, %{{[^,]+}} {groups = 2 : i64}
+//       CHECK:   %[[Y:.+]] = qsim.requantize %[[ACC]]
+//       CHECK:   qsim.relu %[[Y]]
+func.func @tosa_depthwise(%x: tensor<1x3x3x2xf32>) -> tensor<1x3x2x2xf32> {
+  %w = "tosa.const"() <{values = dense<[[[[1.0], [0.5]], [[-0.5], [2.0]]]]> : tensor<1x2x2x1xf32>}> : () -> tensor<1x2x2x1xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<1x2x2x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x2x2xf32>
+  %r = tosa.clamp %y {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
+  return %r : tensor<1x3x2x2xf32>
+}
