@@ -278,3 +278,21 @@ func.func @float_only(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = arith.addf %x, %x : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// Tests that a linalg.transpose of quantized values becomes the same
+// transpose of storage integers.
+// CHECK-LABEL: func.func @transpose
+//  CHECK-SAME:   (%[[X:.+]]: tensor<?x3xi8>) -> tensor<3x?xi8>
+//       CHECK:   %[[D:.+]] = tensor.dim %[[X]], %{{.+}} : tensor<?x3xi8>
+//       CHECK:   %[[E:.+]] = tensor.empty(%[[D]]) : tensor<3x?xi8>
+//       CHECK:   %[[T:.+]] = linalg.transpose ins(%[[X]] : tensor<?x3xi8>) outs(%[[E]] : tensor<3x?xi8>) permutation = [1, 0]
+//       CHECK:   return %[[T]]
+func.func @transpose(%x: tensor<?x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<3x?x!quant.uniform<u8:f32, 0.1:3>> {
+  %c0 = arith.constant 0 : index
+  %d = tensor.dim %x, %c0 : tensor<?x3x!quant.uniform<u8:f32, 0.1:3>>
+  %e = tensor.empty(%d) : tensor<3x?x!quant.uniform<u8:f32, 0.1:3>>
+  %t = linalg.transpose ins(%x : tensor<?x3x!quant.uniform<u8:f32, 0.1:3>>) outs(%e : tensor<3x?x!quant.uniform<u8:f32, 0.1:3>>) permutation = [1, 0]
+  return %t : tensor<3x?x!quant.uniform<u8:f32, 0.1:3>>
+}
