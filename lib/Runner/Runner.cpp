@@ -29,6 +29,8 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -398,6 +400,8 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
     *seconds = std::chrono::duration<double>(stop - start).count();
 
   SmallVector<NpyArray> outputs;
+  // A function that returns one value twice returns one buffer twice.
+  llvm::SmallPtrSet<void *, 4> freed;
   size_t offset = 0;
   for (const TensorSpec &spec : signature.results) {
     size_t rank = spec.shape.size();
@@ -443,7 +447,8 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
       }
     }
     outputs.push_back(std::move(output));
-    std::free(allocated);
+    if (freed.insert(allocated).second)
+      std::free(allocated);
   }
   return outputs;
 }

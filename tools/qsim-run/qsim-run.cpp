@@ -12,12 +12,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "qsim/InitAll.h"
+#include "qsim/Dialect/QSim/Transforms/Passes.h"
+#include "qsim/Runner/Calibration.h"
 #include "qsim/Runner/Metrics.h"
 #include "qsim/Runner/Runner.h"
 #include "qsim/Support/Npy.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
@@ -90,6 +94,30 @@ static cl::list<std::string>
     sharedLibs("shared-libs",
                cl::desc("Extra shared libraries to load into the JIT"),
                cl::CommaSeparated, cl::cat(runCategory));
+
+static cl::OptionCategory calibrationCategory("calibration options");
+static cl::opt<bool> calibrateMode(
+    "calibrate",
+    cl::desc("Run the model over calibration samples (the leading dimension "
+             "of each --input) and write activation ranges to --stats-out; a "
+             "model not yet instrumented is instrumented first"),
+    cl::cat(calibrationCategory));
+static cl::opt<std::string>
+    statsOut("stats-out", cl::desc("Where --calibrate writes the ranges"),
+             cl::value_desc("stats.json"), cl::cat(calibrationCategory));
+static cl::opt<std::string> observerName(
+    "observer",
+    cl::desc("Range observer: minmax, percentile, entropy or mse"),
+    cl::init("minmax"), cl::cat(calibrationCategory));
+static cl::opt<double>
+    percentileValue("percentile",
+                    cl::desc("Percentile of the percentile observer"),
+                    cl::init(99.99), cl::cat(calibrationCategory));
+static cl::opt<int64_t> batchSize(
+    "batch-size",
+    cl::desc("Samples per call when calibrating (default: the model's batch "
+             "size, or 32 for a dynamic batch)"),
+    cl::init(0), cl::cat(calibrationCategory));
 
 /// Prints `qsim-run: error: message` and returns exit status 1.
 static int fail(const llvm::Twine &message) {
@@ -226,9 +254,73 @@ static llvm::Expected<bool> compareOutputs(const EntrySignature &signature,
   return withinTolerance;
 }
 
+/// --calibrate: instruments the model if needed, runs it over the samples
+/// and writes the ranges.
+static int runCalibration(ModuleOp module, const RunnerOptions &options,
+                          ObserverKind kind) {
+  llvm::Expected<Operation *> entry = findEntryFunction(module, options.entry);
+  if (!entry)
+    return fail(toString(entry.takeError()));
+  if (!(*entry)->hasAttr("qsim.observers")) {
+    PassManager pm(module.getContext());
+    pm.addPass(createQSimInstrument());
+    if (failed(pm.run(module)))
+      return fail("cannot instrument the model");
+  }
+  auto names = (*entry)->getAttrOfType<ArrayAttr>("qsim.observers");
+  if (!names || names.empty())
+    return fail("'" + cast<FunctionOpInterface>(*entry).getName() +
+                "' has no layer to calibrate (no conv/linear with constant "
+                "weights)");
+  std::vector<std::string> observerNames;
+  for (Attribute name : names) {
+    auto text = dyn_cast<StringAttr>(name);
+    if (!text)
+      return fail("qsim.observers must hold strings");
+    observerNames.push_back(text.str());
+  }
+
+  llvm::Expected<std::unique_ptr<Runner>> runner =
+      Runner::compile(module, options);
+  if (!runner)
+    return fail(toString(runner.takeError()));
+  SmallVector<NpyArray> samples;
+  for (const std::string &path : inputFiles) {
+    llvm::Expected<NpyArray> array = readNpyFile(path);
+    if (!array)
+      return fail(toString(array.takeError()));
+    samples.push_back(std::move(*array));
+  }
+  CalibrationOptions calibration;
+  calibration.observer.kind = kind;
+  calibration.observer.percentile = percentileValue;
+  calibration.batchSize = batchSize;
+  calibration.showProgress = true;
+  llvm::Expected<CalibrationResult> result =
+      calibrate(**runner, observerNames, samples, calibration);
+  if (!result)
+    return fail(toString(result.takeError()));
+
+  std::error_code ec;
+  llvm::raw_fd_ostream os(statsOut, ec);
+  if (ec)
+    return fail("cannot write '" + statsOut + "': " + ec.message());
+  os << formatStatistics(*result);
+  llvm::outs() << "calibrated " << result->samples << " samples with the "
+               << result->observer << " observer; wrote " << statsOut << "\n";
+  for (auto [name, observer] : llvm::zip(result->names, result->observers)) {
+    auto [lo, hi] = observer.getRange();
+    llvm::outs() << "  " << name << ": [" << formatNumber(lo) << ", "
+                 << formatNumber(hi) << "] (observed ["
+                 << formatNumber(observer.getObservedMin()) << ", "
+                 << formatNumber(observer.getObservedMax()) << "])\n";
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
-  cl::HideUnrelatedOptions(runCategory);
+  cl::HideUnrelatedOptions({&runCategory, &calibrationCategory});
   cl::ParseCommandLineOptions(
       argc, argv,
       "qsim-run: JIT-run a model on .npy inputs\n\n"
@@ -242,6 +334,17 @@ int main(int argc, char **argv) {
     return fail("--dequantize-outputs needs --output-dir");
   if (optLevel > 3)
     return fail("-O takes 0 to 3");
+  std::optional<ObserverKind> observerKind = parseObserverKind(observerName);
+  if (!observerKind)
+    return fail("unknown --observer '" + observerName +
+                "'; expected minmax, percentile, entropy or mse");
+  if (calibrateMode && statsOut.empty())
+    return fail("--calibrate needs --stats-out");
+  if (!calibrateMode && statsOut.getNumOccurrences())
+    return fail("--stats-out needs --calibrate");
+  // Below 50 the lower and upper percentiles cross.
+  if (!(percentileValue > 50 && percentileValue <= 100))
+    return fail("--percentile must be in (50, 100]");
 
   DialectRegistry registry;
   qsim::registerAllDialects(registry);
@@ -271,6 +374,9 @@ int main(int argc, char **argv) {
       options.sharedLibs.push_back(path.str().str());
   }
   options.sharedLibs.append(sharedLibs.begin(), sharedLibs.end());
+
+  if (calibrateMode)
+    return runCalibration(*module, options, *observerKind);
 
   auto compileStart = std::chrono::steady_clock::now();
   llvm::Expected<std::unique_ptr<Runner>> runner =

@@ -1,0 +1,159 @@
+//===- Calibration.cpp - run a model over calibration data ----------------===//
+//
+// Observers that need a histogram (percentile, entropy, mse) need the range
+// first, so calibration runs the data through the model twice; min/max
+// needs one pass.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Runner/Calibration.h"
+
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::qsim;
+
+static llvm::Error makeError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Copies samples [begin, begin + count) of `samples` into an array of
+/// `batch` samples, repeating the last one to fill a partial batch.
+static NpyArray sliceBatch(const NpyArray &samples, int64_t begin,
+                           int64_t count, int64_t batch) {
+  NpyArray slice;
+  slice.dtype = samples.dtype;
+  slice.shape = samples.shape;
+  slice.shape[0] = batch;
+  size_t sampleBytes =
+      samples.shape[0] ? samples.data.size() / samples.shape[0] : 0;
+  slice.data.resize(sampleBytes * batch);
+  for (int64_t i = 0; i < batch; ++i) {
+    int64_t source = begin + std::min(i, count - 1);
+    std::memcpy(slice.data.data() + i * sampleBytes,
+                samples.data.data() + source * sampleBytes, sampleBytes);
+  }
+  return slice;
+}
+
+llvm::Expected<CalibrationResult>
+mlir::qsim::calibrate(Runner &runner, ArrayRef<std::string> observerNames,
+                      ArrayRef<NpyArray> samples,
+                      const CalibrationOptions &options) {
+  const EntrySignature &signature = runner.getSignature();
+  if (samples.size() != signature.arguments.size())
+    return makeError("'" + signature.name + "' takes " +
+                     llvm::Twine(signature.arguments.size()) +
+                     " argument(s), got " + llvm::Twine(samples.size()) +
+                     " calibration input(s)");
+  if (observerNames.size() > signature.results.size())
+    return makeError("'" + signature.name + "' returns fewer results than "
+                     "its qsim.observers names");
+  int64_t count = -1;
+  for (auto [index, array] : llvm::enumerate(samples)) {
+    if (array.shape.empty())
+      return makeError("calibration input " + llvm::Twine(index) +
+                       " has no leading sample dimension");
+    if (count >= 0 && array.shape[0] != count)
+      return makeError("calibration inputs hold different sample counts (" +
+                       llvm::Twine(count) + " and " +
+                       llvm::Twine(array.shape[0]) + ")");
+    count = array.shape[0];
+  }
+  if (count <= 0)
+    return makeError("no calibration samples");
+  for (const TensorSpec &spec : signature.arguments)
+    if (spec.shape.empty())
+      return makeError("argument " + spec.str() + " has no batch dimension");
+
+  int64_t batch = options.batchSize;
+  if (batch <= 0) {
+    int64_t modelBatch = signature.arguments.front().shape.front();
+    batch = ShapedType::isDynamic(modelBatch) ? 32 : modelBatch;
+  }
+  for (const TensorSpec &spec : signature.arguments)
+    if (!ShapedType::isDynamic(spec.shape.front()) &&
+        spec.shape.front() != batch)
+      return makeError("--batch-size " + llvm::Twine(batch) +
+                       " disagrees with the model's batch of " +
+                       llvm::Twine(spec.shape.front()));
+
+  CalibrationResult result;
+  result.observer = getObserverName(options.observer.kind).str();
+  result.samples = count;
+  result.names.assign(observerNames.begin(), observerNames.end());
+  for (size_t i = 0; i < observerNames.size(); ++i)
+    result.observers.emplace_back(options.observer);
+  size_t firstObserved = signature.results.size() - observerNames.size();
+
+  bool histogramPass = llvm::any_of(
+      result.observers, [](const RangeObserver &o) { return o.needsHistogram(); });
+  int passes = histogramPass ? 2 : 1;
+  for (int pass = 0; pass < passes; ++pass) {
+    for (int64_t begin = 0; begin < count; begin += batch) {
+      int64_t valid = std::min(batch, count - begin);
+      SmallVector<NpyArray> inputs;
+      for (const NpyArray &array : samples)
+        inputs.push_back(sliceBatch(array, begin, valid, batch));
+      llvm::Expected<SmallVector<NpyArray>> outputs = runner.run(inputs);
+      if (!outputs)
+        return outputs.takeError();
+      for (size_t i = 0; i < observerNames.size(); ++i) {
+        const NpyArray &activation = (*outputs)[firstObserved + i];
+        if (activation.dtype != NpyDType::Float32)
+          return makeError("observed activation '" + observerNames[i] +
+                           "' is " + getNpyDTypeName(activation.dtype) +
+                           ", not float32");
+        // Only the rows of real samples: the padding repeats one of them.
+        int64_t rows = activation.shape.empty() ? 1 : activation.shape[0];
+        int64_t perRow = rows ? activation.getNumElements() / rows : 0;
+        int64_t used = std::min(rows, valid) * perRow;
+        ArrayRef<float> values(
+            reinterpret_cast<const float *>(activation.data.data()), used);
+        if (pass == 0)
+          result.observers[i].observeRange(values);
+        else
+          result.observers[i].observeHistogram(values);
+      }
+      if (options.showProgress) {
+        int64_t done = begin + valid;
+        int width = 30;
+        int filled = static_cast<int>(width * done / count);
+        llvm::errs() << "\rcalibrating, pass " << pass + 1 << "/" << passes
+                     << " [" << std::string(filled, '#')
+                     << std::string(width - filled, ' ') << "] " << done
+                     << "/" << count << " samples";
+        if (done == count)
+          llvm::errs() << "\n";
+      }
+    }
+  }
+  return result;
+}
+
+std::string mlir::qsim::formatStatistics(const CalibrationResult &result) {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  llvm::json::OStream json(os, /*IndentSize=*/2);
+  json.object([&] {
+    json.attribute("observer", result.observer);
+    json.attribute("samples", result.samples);
+    json.attributeObject("activations", [&] {
+      for (auto [name, observer] : llvm::zip(result.names, result.observers)) {
+        auto [lo, hi] = observer.getRange();
+        json.attributeObject(name, [&] {
+          json.attribute("min", lo);
+          json.attribute("max", hi);
+          json.attribute("observed_min", observer.getObservedMin());
+          json.attribute("observed_max", observer.getObservedMax());
+        });
+      }
+    });
+  });
+  os << "\n";
+  return text;
+}
