@@ -66,9 +66,25 @@ mlir::qsim::calibrate(Runner &runner, ArrayRef<std::string> observerNames,
   }
   if (count <= 0)
     return makeError("no calibration samples");
-  for (const TensorSpec &spec : signature.arguments)
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(samples, signature.arguments))) {
+    const auto &[array, spec] = pair;
     if (spec.shape.empty())
       return makeError("argument " + spec.str() + " has no batch dimension");
+    // Check one sample's shape here, where the message can speak of samples.
+    bool matches = array.shape.size() == spec.shape.size();
+    for (size_t d = 1; matches && d < spec.shape.size(); ++d)
+      matches = ShapedType::isDynamic(spec.shape[d]) ||
+                spec.shape[d] == array.shape[d];
+    if (!matches) {
+      NpyArray sample;
+      sample.shape.assign(array.shape.begin() + 1, array.shape.end());
+      return makeError("calibration input " + llvm::Twine(index) +
+                       " holds samples of shape " + sample.getShapeString() +
+                       ", but argument " + llvm::Twine(index) + " is " +
+                       spec.str());
+    }
+  }
 
   int64_t batch = options.batchSize;
   if (batch <= 0) {

@@ -295,7 +295,7 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
   calibration.observer.kind = kind;
   calibration.observer.percentile = percentileValue;
   calibration.batchSize = batchSize;
-  calibration.showProgress = true;
+  calibration.showProgress = llvm::errs().is_displayed();
   llvm::Expected<CalibrationResult> result =
       calibrate(**runner, observerNames, samples, calibration);
   if (!result)
