@@ -4,9 +4,15 @@
 set -euo pipefail
 
 packages=(
+  # Build.
   build-essential cmake ninja-build ccache git
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
-  python3 python3-numpy
+  # Unit tests.
+  libgtest-dev
+  # Reference computations, and the digits data set of the main example.
+  python3 python3-numpy python3-sklearn
+  # The libFuzzer target of the .npy reader.
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -47,3 +47,33 @@ func.func @tosa_depthwise(%x: tensor<1x3x3x2xf32>) -> tensor<1x3x2x2xf32> {
   %r = tosa.clamp %y {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32>
   return %r : tensor<1x3x2x2xf32>
 }
+
+// -----
+
+// Tests a TOSA linear layer: tosa.matmul of [1, N, K] with a constant
+// [1, K, F], a tosa.add of a [1, 1, F] bias and a ReLU clamp. The quantized
+// input drops its batch of one for qsim.linear and the result gets it back.
+// B = [[1, 2], [3, 4], [5, 6]] ([K, F]) is [[1, 3, 5], [2, 4, 6]] as
+// [F, K]: row 0 max 5 (s = 10/255: 1 -> 25.5 -> 26 (float32 25.500002),
+// 3 -> 76.5 -> 76, 5 -> 127.49999 -> 127), row 1 max 6 (s = 12/255:
+// 2 -> 42.5 -> 42, 4 -> 85, 6 -> 127.5 -> 128 -> clamped 127).
+// CHECK-LABEL: func.func @tosa_matmul
+//  CHECK-SAME:   (%[[X:.+]]: tensor<1x?x3xf32>) -> tensor<1x?x2xf32>
+//       CHECK:   %[[XQ:.+]] = qsim.quantize %[[X]]
+//       CHECK:   %[[W:.+]] = arith.constant dense<{{\[}}[26, 76, 127], [42, 85, 127]]> : tensor<2x3xi8>
+//       CHECK:   %[[FLAT:.+]] = tensor.collapse_shape %[[XQ]] {{\[}}[0, 1], [2]] : tensor<1x?x3x!quant.uniform<u8:f32, 0.0078431372549019607:128>> into tensor<?x3x!quant.uniform<u8:f32, 0.0078431372549019607:128>>
+//       CHECK:   %[[ACC:.+]] = qsim.linear %[[FLAT]], %{{.+}}, %{{.+}}
+//       CHECK:   %[[Y:.+]] = qsim.requantize %[[ACC]]
+//       CHECK:   %[[R:.+]] = qsim.relu %[[Y]]
+//       CHECK:   %[[E:.+]] = tensor.expand_shape %[[R]] {{\[}}[0, 1], [2]]
+//       CHECK:   qsim.dequantize %[[E]] : tensor<1x?x2x!quant.uniform
+//   CHECK-NOT:   tosa.
+func.func @tosa_matmul(%x: tensor<1x?x3xf32>) -> tensor<1x?x2xf32> {
+  %b = "tosa.const"() <{values = dense<[[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]]> : tensor<1x3x2xf32>}> : () -> tensor<1x3x2xf32>
+  %bias = "tosa.const"() <{values = dense<[[[0.5, -0.5]]]> : tensor<1x1x2xf32>}> : () -> tensor<1x1x2xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %m = tosa.matmul %x, %b, %zp, %zp : (tensor<1x?x3xf32>, tensor<1x3x2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x?x2xf32>
+  %a = tosa.add %m, %bias : (tensor<1x?x2xf32>, tensor<1x1x2xf32>) -> tensor<1x?x2xf32>
+  %r = tosa.clamp %a {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<1x?x2xf32>) -> tensor<1x?x2xf32>
+  return %r : tensor<1x?x2xf32>
+}

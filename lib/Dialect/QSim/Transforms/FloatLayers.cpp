@@ -320,9 +320,11 @@ static std::optional<FloatLayer> matchMatmul(linalg::MatmulOp matmul) {
 //===----------------------------------------------------------------------===//
 
 /// Matches a tosa.clamp after a TOSA layer as its ReLU (max at or above the
-/// float maximum) or clamp.
-static void matchTosaEpilogue(FloatLayer &layer) {
-  Value current = layer.anchor->getResult(0);
+/// float maximum) or clamp, starting at `current` (the anchor's result by
+/// default).
+static void matchTosaEpilogue(FloatLayer &layer, Value current = {}) {
+  if (!current)
+    current = layer.anchor->getResult(0);
   if (current.hasOneUse()) {
     if (auto clamp = dyn_cast<tosa::ClampOp>(*current.getUsers().begin())) {
       auto lo = dyn_cast<FloatAttr>(clamp.getMinValAttr());
@@ -439,6 +441,48 @@ matchTosaDepthwise(tosa::DepthwiseConv2DOp conv) {
   return layer;
 }
 
+/// tosa.matmul [1, N, K] x [1, K, F] with constant B, then an optional
+/// tosa.add of a constant [1, 1, F] bias and a tosa.clamp.
+static std::optional<FloatLayer> matchTosaMatmul(tosa::MatMulOp matmul) {
+  FloatLayer layer;
+  layer.kind = LayerKind::Linear;
+  layer.anchor = matmul;
+  layer.batchOfOne = true;
+  FailureOr<int64_t> aZero = matmul.getAZeroPoint();
+  FailureOr<int64_t> bZero = matmul.getBZeroPoint();
+  SmallVector<int64_t> shape;
+  SmallVector<float> kf;
+  if (failed(aZero) || failed(bZero) || *aZero != 0 || *bZero != 0 ||
+      !getConstantFloats(matmul.getB(), kf, shape) || shape.size() != 3 ||
+      shape[0] != 1)
+    return std::nullopt;
+  auto aType = cast<RankedTensorType>(matmul.getA().getType());
+  if (aType.getRank() != 3 || aType.getDimSize(0) != 1)
+    return std::nullopt;
+  int64_t k = shape[1], f = shape[2];
+  layer.weightShape = {f, k};
+  layer.weights.resize(kf.size());
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < f; ++j)
+      layer.weights[j * k + i] = kf[i * f + j];
+  layer.input = matmul.getA();
+  Value current = matmul.getResult();
+  if (current.hasOneUse()) {
+    if (auto add = dyn_cast<tosa::AddOp>(*current.getUsers().begin())) {
+      Value other = add.getInput1() == current ? add.getInput2() : add.getInput1();
+      SmallVector<int64_t> biasShape;
+      SmallVector<float> bias;
+      if (getConstantFloats(other, bias, biasShape) && biasShape.size() == 3 &&
+          biasShape[0] == 1 && biasShape[1] == 1 && biasShape[2] == f) {
+        layer.bias = std::move(bias);
+        current = add.getResult();
+      }
+    }
+  }
+  matchTosaEpilogue(layer, current);
+  return layer;
+}
+
 /// The name a front end gave `op` (a NameLoc, possibly fused), if any.
 static std::optional<std::string> getLocName(Operation *op) {
   Location loc = op->getLoc();
@@ -466,6 +510,8 @@ std::vector<FloatLayer> mlir::qsim::findFloatLayers(func::FuncOp func) {
       layer = matchTosaConv(tosaConv);
     else if (auto tosaDepthwise = dyn_cast<tosa::DepthwiseConv2DOp>(op))
       layer = matchTosaDepthwise(tosaDepthwise);
+    else if (auto tosaMatmul = dyn_cast<tosa::MatMulOp>(op))
+      layer = matchTosaMatmul(tosaMatmul);
     if (!layer || !isa<RankedTensorType>(layer->input.getType()) ||
         !cast<RankedTensorType>(layer->input.getType())
              .getElementType()

@@ -390,6 +390,15 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
     resultShapeType = RankedTensorType::get(
         {nhwc[0], nhwc[3], nhwc[1], nhwc[2]}, outputFloatType.getElementType());
   }
+  // tosa.matmul works on a batch of one: [1, N, K] -> [N, K] and back.
+  SmallVector<ReassociationIndices> dropBatch = {{0, 1}, {2}};
+  if (layer.batchOfOne) {
+    layerInput =
+        tensor::CollapseShapeOp::create(b, loc, layerInput, dropBatch);
+    resultShapeType = RankedTensorType::get(
+        outputFloatType.getShape().drop_front(),
+        outputFloatType.getElementType());
+  }
   auto accTensorType = resultShapeType.clone(accType);
   Value acc;
   if (layer.kind == LayerKind::Conv2D) {
@@ -411,6 +420,9 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
                              b.getF64FloatAttr(layer.clampMax));
   if (layer.channelsLast)
     result = transposeQuantized(b, loc, result, toNHWC);
+  if (layer.batchOfOne)
+    result = tensor::ExpandShapeOp::create(
+        b, loc, outputFloatType.clone(*outputType), result, dropBatch);
 
   // Float users read the dequantized output; quantized users find `result`.
   Value dequantized = DequantizeOp::create(b, loc, outputFloatType, result);

@@ -41,6 +41,9 @@ struct FloatLayer {
   /// TOSA layers are NHWC: the input and output are channels-last, and the
   /// rewrite transposes around an NCHW qsim.conv2d.
   bool channelsLast = false;
+  /// A tosa.matmul layer works on [1, N, K] and yields [1, N, F]; the
+  /// rewrite reshapes around a 2-D qsim.linear.
+  bool batchOfOne = false;
   /// The float value the layer produces after bias and activation.
   Value output;
 
