@@ -103,3 +103,24 @@ func.func @not_constant(%x: tensor<1x1x3x3xf32>, %w: tensor<1x1x2x2xf32>, %init:
   %m = linalg.matmul ins(%a, %a : tensor<2x2xf32>, tensor<2x2xf32>) outs(%init : tensor<2x2xf32>) -> tensor<2x2xf32>
   return %c, %m : tensor<1x1x2x2xf32>, tensor<2x2xf32>
 }
+
+// -----
+
+// Tests a bias added by the named linalg.add of a linalg.broadcast of the
+// constant bias (dimensions [0] added, the channel kept). The bias 0.5 at
+// s_x s_w = (2/255)^2 is 0.5 / 6.1514801999231058E-5 = 8128.125 -> 8128.
+// CHECK-LABEL: func.func @named_bias
+//       CHECK:   %[[B:.+]] = arith.constant dense<[8128, -8128]> : tensor<2xi32>
+//       CHECK:   qsim.linear %{{.+}}, %{{.+}}, %[[B]]
+//   CHECK-NOT:   linalg.
+func.func @named_bias(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[1.0, 0.5], [-0.5, 1.0]]> : tensor<2x2xf32>
+  %b = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %e = tensor.empty() : tensor<3x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<3x2xf32>) -> tensor<3x2xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<3x2xf32>, tensor<2x2xf32>) outs(%f : tensor<3x2xf32>) -> tensor<3x2xf32>
+  %bb = linalg.broadcast ins(%b : tensor<2xf32>) outs(%e : tensor<3x2xf32>) dimensions = [0]
+  %y = linalg.add ins(%m, %bb : tensor<3x2xf32>, tensor<3x2xf32>) outs(%e : tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}

@@ -93,10 +93,42 @@ static linalg::GenericOp getElementwiseUser(Value value, unsigned numInputs) {
   return generic;
 }
 
+/// Matches a named `linalg.add` of `value` and a `linalg.broadcast` of a
+/// constant 1-D bias that keeps only dimension `channelDim`.
+static bool matchNamedBias(Value value, unsigned channelDim, int64_t channels,
+                           SmallVector<float> &bias, Value &result) {
+  if (!value.hasOneUse())
+    return false;
+  auto add = dyn_cast<linalg::AddOp>(*value.getUsers().begin());
+  if (!add || add.getInputs().size() != 2)
+    return false;
+  Value other = add.getInputs()[0] == value ? add.getInputs()[1]
+                                            : add.getInputs()[0];
+  auto broadcast = other.getDefiningOp<linalg::BroadcastOp>();
+  if (!broadcast)
+    return false;
+  auto rank = cast<RankedTensorType>(value.getType()).getRank();
+  // The broadcast adds every dimension but the channel one.
+  SmallVector<int64_t> added;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != channelDim)
+      added.push_back(d);
+  SmallVector<int64_t> shape;
+  if (broadcast.getDimensions() != ArrayRef<int64_t>(added) ||
+      !getConstantFloats(broadcast.getInput(), bias, shape) ||
+      shape.size() != 1 || shape[0] != channels)
+    return false;
+  result = add.getResult(0);
+  return true;
+}
+
 /// Matches `out = in + bias[channel]`: a generic adding `value` (identity
-/// map) and a constant 1-D bias indexed by loop `channelDim`.
+/// map) and a constant 1-D bias indexed by loop `channelDim`, or the named
+/// form (see matchNamedBias).
 static bool matchBias(Value value, unsigned channelDim, int64_t channels,
                       SmallVector<float> &bias, Value &result) {
+  if (matchNamedBias(value, channelDim, channels, bias, result))
+    return true;
   linalg::GenericOp generic = getElementwiseUser(value, 2);
   if (!generic)
     return false;
