@@ -53,6 +53,8 @@ for python in ["/usr/bin/python3", "python3"]:
     if path and subprocess.call([path, "-c", "import numpy"], stderr=subprocess.DEVNULL) == 0:
         config.substitutions.append(("%python", path))
         config.available_features.add("numpy")
+        if subprocess.call([path, "-c", "import sklearn"], stderr=subprocess.DEVNULL) == 0:
+            config.available_features.add("sklearn")
         break
 
 if config.mlir_enable_execution_engine and os.path.exists(runner_utils):
