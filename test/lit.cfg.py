@@ -10,7 +10,7 @@ from lit.llvm.subst import ToolSubst
 config.name = "QSIM"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "Unit"]
+config.excludes = ["CMakeLists.txt", "README.md", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "Unit", "lib"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.qsim_obj_root, "test")
 
@@ -40,7 +40,7 @@ config.substitutions.append(
 )
 
 tool_dirs = [config.qsim_tools_dir, config.llvm_tools_dir]
-tools = ["qsim-opt", "qsim-run", "mlir-runner", "mlir-opt"]
+tools = ["qsim-opt", "qsim-run", "qsim-diffgen", "mlir-runner", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # NumPy-based reference computations need a python3 that has NumPy; the
