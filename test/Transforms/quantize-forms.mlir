@@ -124,3 +124,36 @@ func.func @named_bias(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
   %y = linalg.add ins(%m, %bb : tensor<3x2xf32>, tensor<3x2xf32>) outs(%e : tensor<3x2xf32>) -> tensor<3x2xf32>
   return %y : tensor<3x2xf32>
 }
+
+// -----
+
+// Tests that a max pooling (init -inf, input padded with -inf) between two
+// layers passes through on quantized values as qsim.max_pool2d with the pad
+// folded in, so the layers stay chained.
+// CHECK-LABEL: func.func @pool_between_layers
+//       CHECK:   %[[Y:.+]] = qsim.requantize
+//       CHECK:   %[[P:.+]] = qsim.max_pool2d %[[Y]] {kernel = array<i64: 3, 3>, padding = array<i64: 1, 1, 0, 0>, strides = array<i64: 2, 2>}
+//  CHECK-SAME:     -> tensor<1x1x2x2x!quant.uniform<u8:f32, 0.0078431372549019607:128>>
+//       CHECK:   qsim.conv2d %[[P]]
+//   CHECK-NOT:   linalg.pooling
+func.func @pool_between_layers(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x1x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %w = arith.constant dense<[[[[1.0]]]]> : tensor<1x1x1x1xf32>
+  %e = tensor.empty() : tensor<1x1x4x4xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x1x4x4xf32>, tensor<1x1x1x1xf32>) outs(%f : tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
+  %pe = tensor.empty() : tensor<1x1x2x2xf32>
+  %pf = linalg.fill ins(%ninf : f32) outs(%pe : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %win = tensor.empty() : tensor<3x3xf32>
+  %padded = tensor.pad %c low[0, 0, 1, 1] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %ninf : f32
+  } : tensor<1x1x4x4xf32> to tensor<1x1x5x5xf32>
+  %p = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%padded, %win : tensor<1x1x5x5xf32>, tensor<3x3xf32>) outs(%pf : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  %w2 = arith.constant dense<[[[[0.25, 0.25], [0.25, 0.25]]]]> : tensor<1x1x2x2xf32>
+  %e2 = tensor.empty() : tensor<1x1x1x1xf32>
+  %f2 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<1x1x1x1xf32>) -> tensor<1x1x1x1xf32>
+  %c2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w2 : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) outs(%f2 : tensor<1x1x1x1xf32>) -> tensor<1x1x1x1xf32>
+  return %c2 : tensor<1x1x1x1xf32>
+}

@@ -673,6 +673,82 @@ struct LinearOpLowering final : OpConversionPattern<LinearOp> {
   }
 };
 
+/// y = max over the window of q, as one linalg.generic over
+/// (n, c, oh, ow, kh, kw) on the input padded with the storage minimum. An
+/// uninitialized [KH, KW] tensor gives the window loops their bounds, as
+/// linalg's own pooling ops do.
+struct MaxPool2DOpLowering final : OpConversionPattern<MaxPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MaxPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    UniformQuantParams params = getParams(op.getInput());
+    IntegerType storage = getStorageType(op.getInput());
+    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                      padding = op.getPadding(), dilations = op.getDilations();
+    Value lowest = arith::ConstantOp::create(
+        rewriter, loc,
+        getStorageAttr(storage, params.storageMin, params.isSigned));
+
+    // Padded taps hold the storage minimum, which never wins the max.
+    Value padded = adaptor.getInput();
+    if (llvm::any_of(padding, [](int64_t p) { return p != 0; })) {
+      SmallVector<OpFoldResult> low = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+          rewriter.getIndexAttr(padding[0]), rewriter.getIndexAttr(padding[1])};
+      SmallVector<OpFoldResult> high = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+          rewriter.getIndexAttr(padding[2]), rewriter.getIndexAttr(padding[3])};
+      SmallVector<int64_t> paddedShape(inputType.getShape());
+      paddedShape[2] += padding[0] + padding[2];
+      paddedShape[3] += padding[1] + padding[3];
+      padded = tensor::PadOp::create(
+          rewriter, loc, RankedTensorType::get(paddedShape, storage), padded,
+          low, high, lowest);
+    }
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, kernel, rewriter.getI8Type());
+    SmallVector<Value> dynamicSizes;
+    if (resultType.isDynamicDim(0))
+      dynamicSizes.push_back(
+          tensor::DimOp::create(rewriter, loc, adaptor.getInput(), 0));
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          storage, dynamicSizes);
+    Value init =
+        linalg::FillOp::create(rewriter, loc, lowest, empty).getResult(0);
+
+    AffineExpr n, c, oh, ow, kh, kw;
+    bindDims(ctx, n, c, oh, ow, kh, kw);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(6, 0,
+                       {n, c, oh * strides[0] + kh * dilations[0],
+                        ow * strides[1] + kw * dilations[1]},
+                       ctx),
+        AffineMap::get(6, 0, {kh, kw}, ctx),
+        AffineMap::get(6, 0, {n, c, oh, ow}, ctx)};
+    SmallVector<utils::IteratorType> iterators(4,
+                                               utils::IteratorType::parallel);
+    iterators.append(2, utils::IteratorType::reduction);
+    bool isSigned = params.isSigned;
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, resultType, ValueRange{padded, window}, init, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          Value max =
+              isSigned
+                  ? Value(arith::MaxSIOp::create(b, nloc, args[2], args[0]))
+                  : Value(arith::MaxUIOp::create(b, nloc, args[2], args[0]));
+          linalg::YieldOp::create(b, nloc, max);
+        });
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // quant.scast and data movement
 //===----------------------------------------------------------------------===//
@@ -767,7 +843,8 @@ void mlir::qsim::populateQSimToLinalgPatterns(
   MLIRContext *ctx = patterns.getContext();
   patterns.add<QuantizeOpLowering, DequantizeOpLowering, RequantizeOpLowering,
                ReluOpLowering, ClampOpLowering, Conv2DOpLowering,
-               LinearOpLowering, StorageCastOpLowering, TransposeOpLowering,
+               LinearOpLowering, MaxPool2DOpLowering, StorageCastOpLowering,
+               TransposeOpLowering,
                TensorDataMovementLowering>(typeConverter, ctx);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
       patterns, typeConverter);

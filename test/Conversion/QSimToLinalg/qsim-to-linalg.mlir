@@ -296,3 +296,32 @@ func.func @transpose(%x: tensor<?x3x!quant.uniform<u8:f32, 0.1:3>>) -> tensor<3x
   %t = linalg.transpose ins(%x : tensor<?x3x!quant.uniform<u8:f32, 0.1:3>>) outs(%e : tensor<3x?x!quant.uniform<u8:f32, 0.1:3>>) permutation = [1, 0]
   return %t : tensor<3x?x!quant.uniform<u8:f32, 0.1:3>>
 }
+
+// -----
+
+// Tests that max_pool2d pads with the storage minimum (0 for u8; -128 for
+// i8), starts from it, and takes an unsigned (or signed) max over a
+// [KH, KW] window.
+// CHECK-DAG: #[[$POOL_IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
+// CHECK-DAG: #[[$POOL_WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
+// CHECK-DAG: #[[$POOL_OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @max_pool2d
+//  CHECK-SAME:   (%[[X:.+]]: tensor<1x2x4x4xi8>, %[[S:.+]]: tensor<1x1x3x3xi8>)
+//       CHECK:   %[[LOW:.+]] = arith.constant 0 : i8
+//       CHECK:   %[[P:.+]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 0, 0]
+//       CHECK:     tensor.yield %[[LOW]] : i8
+//       CHECK:   %[[W:.+]] = tensor.empty() : tensor<3x3xi8>
+//       CHECK:   %[[INIT:.+]] = linalg.fill ins(%[[LOW]] : i8)
+//       CHECK:   linalg.generic {indexing_maps = [#[[$POOL_IN]], #[[$POOL_WIN]], #[[$POOL_OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]}
+//  CHECK-SAME:     ins(%[[P]], %[[W]] : tensor<1x2x5x5xi8>, tensor<3x3xi8>) outs(%[[INIT]] : tensor<1x2x2x2xi8>)
+//       CHECK:     arith.maxui
+//       CHECK:   %[[SLOW:.+]] = arith.constant -128 : i8
+//       CHECK:   linalg.fill ins(%[[SLOW]] : i8)
+//       CHECK:     arith.maxsi
+func.func @max_pool2d(%x: tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>>, %s: tensor<1x1x3x3x!quant.uniform<i8:f32, 0.1>>)
+    -> (tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>>, tensor<1x1x2x2x!quant.uniform<i8:f32, 0.1>>) {
+  %0 = qsim.max_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 0, 0>}
+      : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>>
+  %1 = qsim.max_pool2d %s {kernel = array<i64: 2, 2>} : tensor<1x1x3x3x!quant.uniform<i8:f32, 0.1>> -> tensor<1x1x2x2x!quant.uniform<i8:f32, 0.1>>
+  return %0, %1 : tensor<1x2x2x2x!quant.uniform<u8:f32, 0.1:3>>, tensor<1x1x2x2x!quant.uniform<i8:f32, 0.1>>
+}

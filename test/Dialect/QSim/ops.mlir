@@ -112,3 +112,15 @@ func.func @requantize_per_axis(%acc: tensor<1x2x2x2x!quant.uniform<i32:f32:1, {0
   %1 = qsim.requantize %acc : tensor<1x2x2x2x!quant.uniform<i32:f32:1, {0.002, 0.004}>> -> tensor<1x2x2x2x!quant.uniform<i8:f32:1, {0.05:-3, 0.1:2}>>
   return
 }
+
+// Tests max_pool2d with default and explicit attributes.
+// CHECK-LABEL: func.func @max_pool2d
+//       CHECK:   qsim.max_pool2d %{{.+}} {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x3x4x4x!quant.uniform<u8:f32, 2.000000e-02:3>> -> tensor<1x3x2x2x!quant.uniform<u8:f32, 2.000000e-02:3>>
+//       CHECK:   qsim.max_pool2d %{{.+}} {dilations = array<i64: 2, 1>, kernel = array<i64: 2, 3>, padding = array<i64: 1, 1, 1, 1>} : tensor<1x3x4x4x{{.+}}> -> tensor<1x3x4x4x
+// GENERIC-LABEL: sym_name = "max_pool2d"
+//       GENERIC:   "qsim.max_pool2d"(%{{.+}}) <{dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}>
+func.func @max_pool2d(%x: tensor<1x3x4x4x!quant.uniform<u8:f32, 0.02:3>>) {
+  %0 = qsim.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.02:3>> -> tensor<1x3x2x2x!quant.uniform<u8:f32, 0.02:3>>
+  %1 = qsim.max_pool2d %x {kernel = array<i64: 2, 3>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 2, 1>} : tensor<1x3x4x4x!quant.uniform<u8:f32, 0.02:3>> -> tensor<1x3x4x4x!quant.uniform<u8:f32, 0.02:3>>
+  return
+}

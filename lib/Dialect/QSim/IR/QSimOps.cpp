@@ -352,3 +352,68 @@ LogicalResult ClampOp::verify() {
            << getMinAttr() << " and max = " << getMaxAttr();
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// MaxPool2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult MaxPool2DOp::verify() {
+  if (failed(verifyQuantizedOperandsAndResults(*this)))
+    return failure();
+  RankedTensorType inputTy = getInput().getType();
+  RankedTensorType resultTy = getOutput().getType();
+  if (inputTy.getRank() != 4 || resultTy.getRank() != 4)
+    return emitOpError("expects rank-4 NCHW input and result, got ranks ")
+           << inputTy.getRank() << " and " << resultTy.getRank();
+  if (inputTy.getElementType() != resultTy.getElementType())
+    return emitOpError("expects the result element type to equal the "
+                       "input's, got ")
+           << resultTy.getElementType() << " and " << inputTy.getElementType();
+  UniformQuantParams params = getParams(inputTy);
+  if (params.isPerAxis() && *params.axis != 1)
+    return emitOpError("expects a per-axis type quantized on the channels "
+                       "(axis 1), got axis ")
+           << *params.axis;
+  ArrayRef<int64_t> kernel = getKernel(), strides = getStrides(),
+                    padding = getPadding(), dilations = getDilations();
+  if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2 ||
+      padding.size() != 4)
+    return emitOpError("expects 2 kernel sizes, strides and dilations and 4 "
+                       "padding values");
+  if (llvm::any_of(kernel, [](int64_t k) { return k <= 0; }) ||
+      llvm::any_of(strides, [](int64_t s) { return s <= 0; }) ||
+      llvm::any_of(dilations, [](int64_t d) { return d <= 0; }))
+    return emitOpError("expects positive kernel sizes, strides and "
+                       "dilations");
+  if (llvm::any_of(padding, [](int64_t p) { return p < 0; }))
+    return emitOpError("expects non-negative padding, got [")
+           << padding << "]";
+  ArrayRef<int64_t> in = inputTy.getShape(), out = resultTy.getShape();
+  if (llvm::any_of(in.drop_front(), ShapedType::isDynamic))
+    return emitOpError("expects static channel and spatial input "
+                       "dimensions, got ")
+           << inputTy;
+  SmallVector<int64_t, 2> expected;
+  for (int i = 0; i < 2; ++i) {
+    int64_t extent = dilations[i] * (kernel[i] - 1) + 1;
+    if (padding[i] >= extent || padding[i + 2] >= extent)
+      return emitOpError("expects padding smaller than the dilated kernel "
+                         "extent (")
+             << extent << ") on spatial dimension " << i
+             << ", so that no window is all padding";
+    int64_t padded = in[2 + i] + padding[i] + padding[i + 2];
+    if (extent > padded)
+      return emitOpError("expects the dilated kernel extent (")
+             << extent << ") to fit in the padded input (" << padded
+             << ") on spatial dimension " << i;
+    expected.push_back((padded - extent) / strides[i] + 1);
+  }
+  if (!dimsCompatible(out[0], in[0]) || out[1] != in[1] ||
+      out[2] != expected[0] || out[3] != expected[1])
+    return emitOpError("expects a result of shape ")
+           << formatDim(in[0]) << "x" << in[1] << "x" << expected[0] << "x"
+           << expected[1] << ", got " << formatDim(out[0]) << "x"
+           << formatDim(out[1]) << "x" << formatDim(out[2]) << "x"
+           << formatDim(out[3]);
+  return success();
+}

@@ -560,8 +560,55 @@ std::vector<FloatLayer> mlir::qsim::findFloatLayers(func::FuncOp func) {
 // Names
 //===----------------------------------------------------------------------===//
 
+/// True when `value` is a constant at or below the lowest finite float.
+static bool isMinusInfinity(Value value) {
+  std::optional<double> constant = getFloatConstant(value);
+  return constant && *constant <= -std::numeric_limits<float>::max();
+}
+
+std::optional<MaxPoolPassThrough>
+mlir::qsim::matchMaxPoolPassThrough(Operation *op) {
+  auto pool = dyn_cast_or_null<linalg::PoolingNchwMaxOp>(op);
+  if (!pool)
+    return std::nullopt;
+  auto fill = pool.getOutputs()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill || !isMinusInfinity(fill.getInputs()[0]))
+    return std::nullopt;
+  MaxPoolPassThrough result;
+  auto window = dyn_cast<RankedTensorType>(pool.getInputs()[1].getType());
+  if (!window || window.getRank() != 2 || !window.hasStaticShape())
+    return std::nullopt;
+  result.kernel = {window.getDimSize(0), window.getDimSize(1)};
+  auto strides = pool.getStrides().getValues<int64_t>();
+  auto dilations = pool.getDilations().getValues<int64_t>();
+  result.strides = {strides[0], strides[1]};
+  result.dilations = {dilations[0], dilations[1]};
+  result.source = pool.getInputs()[0];
+  if (auto pad = result.source.getDefiningOp<tensor::PadOp>()) {
+    Value padValue = pad.getConstantPaddingValue();
+    ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+    if (padValue && isMinusInfinity(padValue) && low.size() == 4 &&
+        !ShapedType::isDynamicShape(low) && !ShapedType::isDynamicShape(high) &&
+        !low[0] && !low[1] && !high[0] && !high[1]) {
+      result.padding = {low[2], low[3], high[2], high[3]};
+      result.source = pad.getSource();
+    }
+  }
+  // A window made only of padding would have no real element to select.
+  for (int i = 0; i < 2; ++i) {
+    int64_t extent = result.dilations[i] * (result.kernel[i] - 1) + 1;
+    if (result.padding[i] >= extent || result.padding[i + 2] >= extent)
+      return std::nullopt;
+  }
+  return result;
+}
+
 Value mlir::qsim::getActivationSource(Value value) {
   while (Operation *op = value.getDefiningOp()) {
+    if (std::optional<MaxPoolPassThrough> pool = matchMaxPoolPassThrough(op)) {
+      value = pool->source;
+      continue;
+    }
     if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(op))
       value = collapse.getSrc();
     else if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))

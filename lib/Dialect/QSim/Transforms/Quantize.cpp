@@ -197,9 +197,9 @@ FunctionQuantizer::getActivationType(Value value, Operation *user) {
   return makeType(ctx, activationFormat, params);
 }
 
-/// Applies a data-movement op (reshape, cast, transpose) to the quantized
-/// counterpart of its float source: moving elements commutes with
-/// quantization, so this is exact.
+/// Applies a data-movement op (reshape, cast, transpose) or a max pooling to
+/// the quantized counterpart of its float source: moving and selecting
+/// elements commute with (monotone) quantization, so this is exact.
 Value FunctionQuantizer::replayOnQuantized(Operation *op,
                                            Value quantizedSource) {
   OpBuilder b(op->getContext());
@@ -219,6 +219,13 @@ Value FunctionQuantizer::replayOnQuantized(Operation *op,
                                          quantizedSource,
                                          expand.getReassociationIndices(),
                                          expand.getMixedOutputShape());
+  if (std::optional<MaxPoolPassThrough> pool = matchMaxPoolPassThrough(op))
+    return MaxPool2DOp::create(
+        b, loc, retype(op->getResult(0)), quantizedSource,
+        b.getDenseI64ArrayAttr(pool->kernel),
+        b.getDenseI64ArrayAttr(pool->strides),
+        b.getDenseI64ArrayAttr(pool->padding),
+        b.getDenseI64ArrayAttr(pool->dilations));
   if (auto castOp = dyn_cast<tensor::CastOp>(op))
     return tensor::CastOp::create(b, loc, retype(castOp.getResult()),
                                   quantizedSource);
@@ -265,6 +272,11 @@ FailureOr<Value> FunctionQuantizer::getOrCreateQuantized(Value value,
       break;
     }
     Operation *op = source.getDefiningOp();
+    if (std::optional<MaxPoolPassThrough> pool = matchMaxPoolPassThrough(op)) {
+      chain.push_back(op);
+      source = pool->source;
+      continue;
+    }
     if (!op ||
         !isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
              linalg::TransposeOp>(op))

@@ -305,4 +305,48 @@ def QSim_ClampOp : QSim_Op<"clamp", [Pure, SameOperandsAndResultType]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// MaxPool2DOp
+//===----------------------------------------------------------------------===//
+
+def QSim_MaxPool2DOp : QSim_Op<"max_pool2d", [Pure]> {
+  let summary = "2-D max pooling of a quantized NCHW tensor";
+  let description = [{
+    ```
+    y[n, c, oy, ox] = max_{ky, kx} q[n, c, oy*sh + ky*dh - pt, ox*sw + kx*dw - pl]
+    ```
+
+    compared as signed or unsigned storage integers; padded taps hold the
+    storage minimum, so they never win (the padding must be smaller than
+    the dilated kernel, so every window holds a real element). Quantization
+    is monotone, so this is exactly the max pooling of the real values
+    quantized with the same type: the result type equals the input type.
+
+    Example:
+
+    ```mlir
+    %y = qsim.max_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>}
+        : tensor<1x8x8x8x!quant.uniform<u8:f32, 0.02>> -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.02>>
+    ```
+
+    Invariants: rank 4; equal element types; positive kernel, strides and
+    dilations; non-negative padding smaller than the dilated kernel; the
+    result's spatial size follows from the attributes; a per-axis type is
+    quantized on the channels (axis 1).
+  }];
+
+  let arguments = (ins
+    QSim_QuantizedTensor:$input,
+    DenseI64ArrayAttr:$kernel,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$dilations
+  );
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QSIM_DIALECT_QSIM_IR_QSIMOPS_TD

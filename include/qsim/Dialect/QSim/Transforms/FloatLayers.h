@@ -18,6 +18,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,8 +74,21 @@ struct FloatLayer {
 /// a layer (it stays float).
 std::vector<FloatLayer> findFloatLayers(func::FuncOp func);
 
-/// Follows `value` back through ops that only move elements (reshapes,
-/// transposes) to the value whose range it shares.
+/// A linalg.pooling_nchw_max that commutes with quantization: its init is
+/// filled with -inf (or the lowest float) and its input, if padded, is
+/// padded with the same. Such a pooling of quantized values is exactly
+/// qsim.max_pool2d with the same parameters.
+struct MaxPoolPassThrough {
+  Value source;
+  std::array<int64_t, 4> padding = {0, 0, 0, 0};
+  std::array<int64_t, 2> kernel = {1, 1};
+  std::array<int64_t, 2> strides = {1, 1};
+  std::array<int64_t, 2> dilations = {1, 1};
+};
+std::optional<MaxPoolPassThrough> matchMaxPoolPassThrough(Operation *op);
+
+/// Follows `value` back through ops that only move or select elements
+/// (reshapes, transposes, max pooling) to the value whose range it shares.
 Value getActivationSource(Value value);
 
 /// Names the activations of one function: `<func>/arg<N>` for arguments,
