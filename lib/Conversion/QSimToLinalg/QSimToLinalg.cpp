@@ -470,9 +470,27 @@ Value buildMultiplyAccumulate(OpBuilder &b, Location loc, Value x, Value w,
   return arith::AddIOp::create(b, loc, acc, product);
 }
 
+/// The body of a conv/linear generic whose block arguments are (x, w,
+/// [z_w,] acc): the weight zero point comes from its own input when the
+/// channels differ, else from a constant (none when it is 0).
+void buildMultiplyAccumulateBody(OpBuilder &b, Location loc, ValueRange args,
+                                 const UniformQuantParams &input,
+                                 const UniformQuantParams &weights,
+                                 bool hasWeightZeroInput) {
+  Value weightZero;
+  if (hasWeightZeroInput)
+    weightZero = args[2];
+  else if (weights.zeroPoints.front() != 0)
+    weightZero = arith::ConstantOp::create(
+        b, loc, b.getI32IntegerAttr(weights.zeroPoints.front()));
+  Value acc = buildMultiplyAccumulate(b, loc, args[0], args[1], args.back(),
+                                      input, weights, weightZero);
+  linalg::YieldOp::create(b, loc, acc);
+}
+
 /// The weight zero points as an i32 constant of `shape` (one per output
-/// channel) for per-axis weights with differing zero points, a scalar
-/// otherwise. Returns the constant tensor, or the scalar in `scalarZero`.
+/// channel) for per-axis weights with differing zero points; null when one
+/// zero point serves every channel.
 Value buildWeightZeroTensor(OpBuilder &b, Location loc,
                             const UniformQuantParams &weights,
                             ArrayRef<int64_t> shape) {
@@ -592,20 +610,11 @@ struct Conv2DOpLowering final : OpConversionPattern<Conv2DOp> {
     SmallVector<utils::IteratorType> iterators(5,
                                                utils::IteratorType::parallel);
     iterators.append(3, utils::IteratorType::reduction);
-    int64_t uniformWeightZero = weights.zeroPoints.front();
     auto conv = linalg::GenericOp::create(
         rewriter, loc, groupedAccType, inputs, init, maps, iterators,
         [&](OpBuilder &b, Location nloc, ValueRange args) {
-          Value weightZero;
-          if (weightZeros)
-            weightZero = args[2];
-          else if (uniformWeightZero != 0)
-            weightZero = arith::ConstantOp::create(
-                b, nloc, b.getI32IntegerAttr(uniformWeightZero));
-          Value acc =
-              buildMultiplyAccumulate(b, nloc, args[0], args[1], args.back(),
-                                      input, weights, weightZero);
-          linalg::YieldOp::create(b, nloc, acc);
+          buildMultiplyAccumulateBody(b, nloc, args, input, weights,
+                                      /*hasWeightZeroInput=*/!!weightZeros);
         });
 
     SmallVector<ReassociationIndices> resultReassociation = {
@@ -654,20 +663,11 @@ struct LinearOpLowering final : OpConversionPattern<LinearOp> {
     SmallVector<utils::IteratorType> iterators = {
         utils::IteratorType::parallel, utils::IteratorType::parallel,
         utils::IteratorType::reduction};
-    int64_t uniformWeightZero = weights.zeroPoints.front();
     rewriter.replaceOpWithNewOp<linalg::GenericOp>(
         op, accType, inputs, init, maps, iterators,
         [&](OpBuilder &b, Location nloc, ValueRange args) {
-          Value weightZero;
-          if (weightZeros)
-            weightZero = args[2];
-          else if (uniformWeightZero != 0)
-            weightZero = arith::ConstantOp::create(
-                b, nloc, b.getI32IntegerAttr(uniformWeightZero));
-          Value acc =
-              buildMultiplyAccumulate(b, nloc, args[0], args[1], args.back(),
-                                      input, weights, weightZero);
-          linalg::YieldOp::create(b, nloc, acc);
+          buildMultiplyAccumulateBody(b, nloc, args, input, weights,
+                                      /*hasWeightZeroInput=*/!!weightZeros);
         });
     return success();
   }
