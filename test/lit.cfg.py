@@ -57,5 +57,23 @@ for python in ["/usr/bin/python3", "python3"]:
             config.available_features.add("sklearn")
         break
 
+# The .npy fuzzer needs Debian's clang with libFuzzer and the sanitizers.
+clangxx = "/usr/bin/clang++"
+if os.path.exists(clangxx):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        source = os.path.join(scratch, "fuzz.cpp")
+        with open(source, "w") as f:
+            f.write(
+                "#include <cstddef>\n#include <cstdint>\n"
+                'extern "C" int LLVMFuzzerTestOneInput(const uint8_t *, size_t) '
+                "{ return 0; }\n"
+            )
+        command = [clangxx, "-fsanitize=fuzzer,address,undefined", source, "-o",
+                   os.path.join(scratch, "fuzz")]
+        if subprocess.call(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
+            config.available_features.add("clang-fuzzer")
+
 if config.mlir_enable_execution_engine and os.path.exists(runner_utils):
     config.available_features.add("qsim-jit")

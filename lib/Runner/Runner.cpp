@@ -26,6 +26,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/LLVMTranslationInterface.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -50,6 +51,13 @@ static std::string typeToString(Type type) {
   llvm::raw_string_ostream os(text);
   type.print(os);
   return text;
+}
+
+/// `2x3x4` (`scalar` for rank 0), as NpyArray::getShapeString.
+static std::string getShapeString(ArrayRef<int64_t> shape) {
+  NpyArray array;
+  array.shape.assign(shape.begin(), shape.end());
+  return array.getShapeString();
 }
 
 //===----------------------------------------------------------------------===//
@@ -245,6 +253,24 @@ static LogicalResult lowerToLLVM(ModuleOp module) {
   return pm.run(module);
 }
 
+/// The first op left after lowering that LLVM IR translation cannot handle:
+/// one whose dialect has no translation to LLVM IR. The casts a conversion
+/// leaves around such an op are skipped, so that the op itself is named.
+static Operation *findUntranslatableOp(ModuleOp module) {
+  Operation *found = nullptr;
+  module.walk([&](Operation *op) {
+    if (op == module.getOperation() || isa<UnrealizedConversionCastOp>(op))
+      return WalkResult::advance();
+    Dialect *dialect = op->getDialect();
+    if (dialect &&
+        dialect->getRegisteredInterface<LLVMTranslationDialectInterface>())
+      return WalkResult::advance();
+    found = op;
+    return WalkResult::interrupt();
+  });
+  return found;
+}
+
 static void initializeNativeTarget() {
   static std::once_flag once;
   std::call_once(once, [] {
@@ -269,6 +295,14 @@ Expected<std::unique_ptr<Runner>> Runner::compile(ModuleOp module,
   MLIRContext *ctx = module.getContext();
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
+  // The pipeline succeeds even when it has no pattern for an op (a linalg
+  // op on memrefs that is not a structured op, say); translation would then
+  // only complain about the casts around it.
+  if (Operation *op = findUntranslatableOp(module)) {
+    op->emitError() << "'" << op->getName()
+                    << "' was not lowered to the LLVM dialect";
+    return makeError("lowering to the LLVM dialect failed");
+  }
 
   auto runner = std::unique_ptr<Runner>(new Runner());
   runner->signature = std::move(*signature);
@@ -309,6 +343,30 @@ Expected<std::unique_ptr<Runner>> Runner::compile(ModuleOp module,
 // Calling
 //===----------------------------------------------------------------------===//
 
+/// Checks that an array of `shape` has one slice per scale along the
+/// quantized dimension of a per-axis `spec`. The type only fixes that size
+/// when the dimension is static; without the check, code that indexes the
+/// scales by channel (the JIT's and quantizeArray's) would read past them.
+static Error checkQuantizedDim(ArrayRef<int64_t> shape, const TensorSpec &spec,
+                               const llvm::Twine &what) {
+  if (!spec.quantType)
+    return Error::success();
+  UniformQuantParams params = getUniformQuantParams(spec.quantType);
+  if (!params.axis)
+    return Error::success();
+  auto axis = static_cast<size_t>(*params.axis);
+  auto channels = static_cast<int64_t>(params.scales.size());
+  if (axis >= shape.size())
+    return makeError(what + " of shape " + getShapeString(shape) +
+                     " has no quantized dimension " + llvm::Twine(axis));
+  if (shape[axis] != channels)
+    return makeError(what + " of shape " + getShapeString(shape) + " has " +
+                     llvm::Twine(shape[axis]) + " slice(s) along quantized " +
+                     "dimension " + llvm::Twine(axis) + ", but " + spec.str() +
+                     " has " + llvm::Twine(channels) + " scale(s)");
+  return Error::success();
+}
+
 Error Runner::checkInputs(ArrayRef<NpyArray> inputs) const {
   if (inputs.size() != signature.arguments.size())
     return makeError("'" + signature.name + "' takes " +
@@ -332,6 +390,9 @@ Error Runner::checkInputs(ArrayRef<NpyArray> inputs) const {
                        llvm::Twine(index) + " is " + spec.str());
     if (!spec.quantType)
       continue;
+    if (Error error =
+            checkQuantizedDim(input.shape, spec, "input " + llvm::Twine(index)))
+      return error;
     int64_t lo = spec.quantType.getStorageTypeMin();
     int64_t hi = spec.quantType.getStorageTypeMax();
     for (int64_t i = 0, e = input.getNumElements(); i < e; ++i) {
@@ -400,8 +461,9 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
     *seconds = std::chrono::duration<double>(stop - start).count();
 
   SmallVector<NpyArray> outputs;
-  // A function that returns one value twice returns one buffer twice.
-  llvm::SmallPtrSet<void *, 4> freed;
+  // A function that returns one value twice returns one buffer twice: free
+  // each buffer once, after every result has been copied out.
+  llvm::SmallPtrSet<void *, 4> buffersToFree;
   size_t offset = 0;
   for (const TensorSpec &spec : signature.results) {
     size_t rank = spec.shape.size();
@@ -447,8 +509,17 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
       }
     }
     outputs.push_back(std::move(output));
-    if (freed.insert(allocated).second)
-      std::free(allocated);
+    buffersToFree.insert(allocated);
+  }
+  for (void *buffer : buffersToFree)
+    std::free(buffer);
+  // Dequantizing a result reads one scale per slice.
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(outputs, signature.results))) {
+    const auto &[output, spec] = pair;
+    if (Error error = checkQuantizedDim(output.shape, spec,
+                                        "result " + llvm::Twine(index)))
+      return std::move(error);
   }
   return outputs;
 }
@@ -501,10 +572,9 @@ Expected<NpyArray> mlir::qsim::quantizeArray(const NpyArray &input,
   if (input.dtype != NpyDType::Float32 && input.dtype != NpyDType::Float64)
     return makeError("--quantize-inputs needs float32 or float64 input, got " +
                      getNpyDTypeName(input.dtype));
+  if (Error error = checkQuantizedDim(input.shape, spec, "array"))
+    return std::move(error);
   UniformQuantParams params = getUniformQuantParams(spec.quantType);
-  if (params.axis && static_cast<size_t>(*params.axis) >= input.shape.size())
-    return makeError("input of shape " + input.getShapeString() +
-                     " has no quantized axis " + llvm::Twine(*params.axis));
   NpyArray output;
   output.dtype = spec.dtype;
   output.shape = input.shape;

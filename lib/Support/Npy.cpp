@@ -342,6 +342,11 @@ Expected<NpyArray> mlir::qsim::parseNpy(StringRef bytes) {
                      getNpyDTypeName(array.dtype) + " (" + Twine(expected) +
                      " bytes)");
   array.data.assign(payload.begin(), payload.end());
+  // NumPy reads any nonzero byte of a bool array as True. Keep only 0 and 1,
+  // the bytes JIT code storing i1 values and every comparison expect.
+  if (array.dtype == NpyDType::Bool)
+    for (char &byte : array.data)
+      byte = byte != 0;
   return array;
 }
 
@@ -370,16 +375,22 @@ std::string mlir::qsim::serializeNpy(const NpyArray &array) {
     dict.resize(dict.size() - 1);
   os << "), }";
   // Pad so that magic + version + length + header is a multiple of 64, with
-  // a trailing newline, as NumPy does.
-  size_t prefix = 6 + 2 + 2;
-  size_t total = prefix + dict.size() + 1;
-  size_t padding = (64 - total % 64) % 64;
-  dict.append(padding, ' ');
+  // a trailing newline, as NumPy does. Format 1.0 stores the header length
+  // in 2 bytes; like NumPy, switch to 2.0 (4 bytes) for a longer header,
+  // which a shape of very high rank needs.
+  auto paddedSize = [&](size_t lengthBytes) {
+    size_t total = 6 + 2 + lengthBytes + dict.size() + 1;
+    return dict.size() + (64 - total % 64) % 64 + 1;
+  };
+  size_t lengthBytes = paddedSize(2) <= 0xffff ? 2 : 4;
+  dict.resize(paddedSize(lengthBytes) - 1, ' ');
   dict.push_back('\n');
 
-  std::string out("\x93NUMPY\x01\x00", 8);
-  out.push_back(static_cast<char>(dict.size() & 0xff));
-  out.push_back(static_cast<char>((dict.size() >> 8) & 0xff));
+  std::string out("\x93NUMPY", 6);
+  out.push_back(lengthBytes == 2 ? 1 : 2);
+  out.push_back(0);
+  for (size_t i = 0; i < lengthBytes; ++i)
+    out.push_back(static_cast<char>((dict.size() >> (8 * i)) & 0xff));
   out += dict;
   out.append(array.data.begin(), array.data.end());
   return out;

@@ -20,6 +20,7 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
@@ -330,6 +331,10 @@ int main(int argc, char **argv) {
     return fail("--repeat must be at least 1");
   if (tolerance.getNumOccurrences() && compareFiles.empty())
     return fail("--tolerance needs --compare");
+  // A negative default means "no tolerance"; a negative or NaN tolerance
+  // given on purpose would silently check nothing.
+  if (tolerance.getNumOccurrences() && !(tolerance >= 0))
+    return fail("--tolerance must be a non-negative number");
   if (dequantizeOutputs && outputDir.empty())
     return fail("--dequantize-outputs needs --output-dir");
   if (optLevel > 3)
@@ -360,9 +365,13 @@ int main(int argc, char **argv) {
   llvm::SourceMgr sourceMgr;
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  // Verify separately, so that the summary line says which step failed.
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(
+      sourceMgr, ParserConfig(&context, /*verifyAfterParse=*/false));
   if (!module)
     return fail("cannot parse '" + inputFilename + "'");
+  if (failed(verify(*module)))
+    return fail("'" + inputFilename + "' does not verify");
 
   RunnerOptions options;
   options.entry = entryName;
@@ -372,6 +381,12 @@ int main(int argc, char **argv) {
     llvm::sys::path::append(path, lib);
     if (llvm::sys::fs::exists(path))
       options.sharedLibs.push_back(path.str().str());
+  }
+  // The execution engine only warns about a library it cannot load and
+  // goes on without it.
+  for (const std::string &lib : sharedLibs) {
+    if (!llvm::sys::fs::exists(lib))
+      return fail("cannot find shared library '" + lib + "'");
   }
   options.sharedLibs.append(sharedLibs.begin(), sharedLibs.end());
 

@@ -106,7 +106,8 @@ llvm::Expected<NpyArray> quantizeArray(const NpyArray &input,
                                        const TensorSpec &spec);
 
 /// Dequantizes storage integers of `spec`'s quantized type to float32:
-/// s * (q - z) in float32.
+/// s * (q - z) in float32. A per-axis `storage` must have one slice per
+/// scale along the quantized dimension (Runner::run checks its results).
 NpyArray dequantizeArray(const NpyArray &storage, const TensorSpec &spec);
 
 } // namespace mlir::qsim

@@ -70,7 +70,8 @@ llvm::Expected<NpyArray> parseNpy(llvm::StringRef bytes);
 /// Reads and parses a .npy file.
 llvm::Expected<NpyArray> readNpyFile(llvm::StringRef path);
 
-/// Serializes `array` in .npy format 1.0.
+/// Serializes `array` in .npy format 1.0, or 2.0 when the header does not
+/// fit in 1.0's 64 KiB (a shape of very high rank), as NumPy does.
 std::string serializeNpy(const NpyArray &array);
 
 /// Writes `array` to `path` in .npy format.
