@@ -157,3 +157,31 @@ func.func @pool_between_layers(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x1x1xf32> {
   %c2 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w2 : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) outs(%f2 : tensor<1x1x1x1xf32>) -> tensor<1x1x1x1xf32>
   return %c2 : tensor<1x1x1x1xf32>
 }
+
+// -----
+
+// Tests a linalg.matmul whose indexing maps read B transposed, so B is the
+// [F, K] constant itself, and weights stored as dense_resource:
+// [[1.0, 0.5], [-0.5, 1.0]] as [F, K] gives rows [127, 64] and [-64, 127]
+// (s = 2/255; 1.0 / s = 127.49999 -> 127, 0.5 / s = 63.75 -> 64).
+// CHECK-LABEL: func.func @matmul_transposed_maps_resource
+//       CHECK:   arith.constant dense<{{\[}}[127, 64], [-64, 127]]> : tensor<2x2xi8>
+//       CHECK:   qsim.linear
+//   CHECK-NOT:   linalg.matmul
+func.func @matmul_transposed_maps_resource(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense_resource<fc_weight> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<3x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<3x2xf32>) -> tensor<3x2xf32>
+  %m = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%x, %w : tensor<3x2xf32>, tensor<2x2xf32>) outs(%f : tensor<3x2xf32>) -> tensor<3x2xf32>
+  return %m : tensor<3x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      fc_weight: "0x040000000000803F0000003F000000BF0000803F"
+    }
+  }
+#-}

@@ -320,12 +320,25 @@ static std::optional<FloatLayer> matchMatmul(linalg::MatmulOp matmul) {
   FloatLayer layer;
   layer.kind = LayerKind::Linear;
   layer.anchor = matmul;
-  if (matmul.hasUserDefinedMaps() || !isZeroFilled(matmul.getOutputs()[0]))
+  if (!isZeroFilled(matmul.getOutputs()[0]))
     return std::nullopt;
   Value weights = matmul.getInputs()[1];
   SmallVector<int64_t> shape;
   SmallVector<float> values;
-  if (auto transpose = weights.getDefiningOp<linalg::TransposeOp>()) {
+  if (matmul.hasUserDefinedMaps()) {
+    // Only the transposed-B form: (m, n, k) -> (m, k), (n, k), (m, n), whose
+    // B is the [F, K] constant itself.
+    MLIRContext *ctx = matmul.getContext();
+    AffineExpr m, n, k;
+    bindDims(ctx, m, n, k);
+    SmallVector<AffineMap> transposedB = {AffineMap::get(3, 0, {m, k}, ctx),
+                                          AffineMap::get(3, 0, {n, k}, ctx),
+                                          AffineMap::get(3, 0, {m, n}, ctx)};
+    if (matmul.getIndexingMapsArray() != transposedB ||
+        !getConstantFloats(weights, layer.weights, layer.weightShape) ||
+        layer.weightShape.size() != 2)
+      return std::nullopt;
+  } else if (auto transpose = weights.getDefiningOp<linalg::TransposeOp>()) {
     // PyTorch stores [F, K] and transposes: the constant is already [F, K].
     if (transpose.getPermutation() != ArrayRef<int64_t>{1, 0} ||
         !getConstantFloats(transpose.getInput(), layer.weights,
