@@ -17,7 +17,8 @@
 
 using namespace mlir::qsim;
 
-std::optional<ObserverKind> mlir::qsim::parseObserverKind(llvm::StringRef name) {
+std::optional<ObserverKind>
+mlir::qsim::parseObserverKind(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<ObserverKind>>(name)
       .Case("minmax", ObserverKind::MinMax)
       .Case("percentile", ObserverKind::Percentile)
@@ -239,8 +240,7 @@ int64_t RangeObserver::getCount() const { return count; }
 std::pair<double, double> RangeObserver::getRange() const {
   if (count == 0)
     return {0.0, 0.0};
-  if (options.kind == ObserverKind::MinMax || histogramCount == 0 ||
-      min == max)
+  if (options.kind == ObserverKind::MinMax || histogramCount == 0 || min == max)
     return {min, max};
   switch (options.kind) {
   case ObserverKind::Percentile:
@@ -305,8 +305,8 @@ std::pair<double, double> RangeObserver::getMseRange() const {
   double bestError = std::numeric_limits<double>::infinity();
   for (int k = 100; k >= 1; --k) {
     double alpha = k / 100.0;
-    AffineParams params = computeAffineParams(min * alpha, max * alpha,
-                                              options.format, options.symmetric);
+    AffineParams params = computeAffineParams(
+        min * alpha, max * alpha, options.format, options.symmetric);
     double error = computeQuantizationError(histogram, min, max, params);
     if (error < bestError) {
       bestError = error;

@@ -48,8 +48,9 @@ AffineParams mlir::qsim::computeAffineParams(double a, double b,
     zero = std::nearbyint(static_cast<double>(params.qmin + params.qmax) / 2);
   else
     zero = std::nearbyint(static_cast<double>(params.qmin) - a / params.scale);
-  params.zeroPoint = static_cast<int64_t>(std::clamp(
-      zero, static_cast<double>(params.qmin), static_cast<double>(params.qmax)));
+  params.zeroPoint =
+      static_cast<int64_t>(std::clamp(zero, static_cast<double>(params.qmin),
+                                      static_cast<double>(params.qmax)));
   return params;
 }
 
@@ -68,7 +69,7 @@ int32_t mlir::qsim::quantizeBias(double bias, double accScale) {
   double rounded = std::nearbyint(bias / accScale);
   if (std::isnan(rounded))
     return 0;
-  return static_cast<int32_t>(
-      std::clamp(rounded, static_cast<double>(std::numeric_limits<int32_t>::min()),
-                 static_cast<double>(std::numeric_limits<int32_t>::max())));
+  return static_cast<int32_t>(std::clamp(
+      rounded, static_cast<double>(std::numeric_limits<int32_t>::min()),
+      static_cast<double>(std::numeric_limits<int32_t>::max())));
 }

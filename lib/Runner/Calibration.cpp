@@ -51,7 +51,8 @@ mlir::qsim::calibrate(Runner &runner, ArrayRef<std::string> observerNames,
                      " argument(s), got " + llvm::Twine(samples.size()) +
                      " calibration input(s)");
   if (observerNames.size() > signature.results.size())
-    return makeError("'" + signature.name + "' returns fewer results than "
+    return makeError("'" + signature.name +
+                     "' returns fewer results than "
                      "its qsim.observers names");
   int64_t count = -1;
   for (auto [index, array] : llvm::enumerate(samples)) {
@@ -106,8 +107,9 @@ mlir::qsim::calibrate(Runner &runner, ArrayRef<std::string> observerNames,
     result.observers.emplace_back(options.observer);
   size_t firstObserved = signature.results.size() - observerNames.size();
 
-  bool histogramPass = llvm::any_of(
-      result.observers, [](const RangeObserver &o) { return o.needsHistogram(); });
+  bool histogramPass =
+      llvm::any_of(result.observers,
+                   [](const RangeObserver &o) { return o.needsHistogram(); });
   int passes = histogramPass ? 2 : 1;
   for (int pass = 0; pass < passes; ++pass) {
     for (int64_t begin = 0; begin < count; begin += batch) {
@@ -141,8 +143,8 @@ mlir::qsim::calibrate(Runner &runner, ArrayRef<std::string> observerNames,
         int filled = static_cast<int>(width * done / count);
         llvm::errs() << "\rcalibrating, pass " << pass + 1 << "/" << passes
                      << " [" << std::string(filled, '#')
-                     << std::string(width - filled, ' ') << "] " << done
-                     << "/" << count << " samples";
+                     << std::string(width - filled, ' ') << "] " << done << "/"
+                     << count << " samples";
         if (done == count)
           llvm::errs() << "\n";
       }

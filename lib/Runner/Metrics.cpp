@@ -48,10 +48,10 @@ static int64_t argmaxOfRow(const NpyArray &array, int64_t row) {
 llvm::Expected<ComparisonMetrics>
 mlir::qsim::compareArrays(const NpyArray &actual, const NpyArray &reference) {
   if (actual.shape != reference.shape)
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "shape " + actual.getShapeString() + " differs from the reference's " +
-            reference.getShapeString());
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "shape " + actual.getShapeString() +
+                                       " differs from the reference's " +
+                                       reference.getShapeString());
   ComparisonMetrics metrics;
   metrics.count = actual.getNumElements();
   long double absSum = 0, signal = 0, noise = 0;

@@ -15,6 +15,7 @@
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 #include "qsim/Pipelines/Pipelines.h"
 
+#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
@@ -22,7 +23,6 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -101,7 +101,8 @@ Expected<TensorSpec> TensorSpec::get(Type type) {
     spec.quantType = quantType;
     unsigned width = quantType.getStorageTypeIntegralWidth();
     spec.dtype = *getIntegerDType(width, quantType.isSigned());
-    spec.storageBits = std::max(8u, static_cast<unsigned>(llvm::PowerOf2Ceil(width)));
+    spec.storageBits =
+        std::max(8u, static_cast<unsigned>(llvm::PowerOf2Ceil(width)));
     return spec;
   }
   if (element.isF32()) {
@@ -190,8 +191,8 @@ static Expected<EntrySignature> getEntrySignature(Operation *entry) {
   FunctionType type;
   if (auto func = dyn_cast<func::FuncOp>(entry)) {
     type = func.getFunctionType();
-  } else if (auto recorded = entry->getAttrOfType<StringAttr>(
-                 kSignatureAttrName)) {
+  } else if (auto recorded =
+                 entry->getAttrOfType<StringAttr>(kSignatureAttrName)) {
     type = dyn_cast_or_null<FunctionType>(
         parseType(recorded.getValue(), entry->getContext()));
     if (!type)
@@ -279,8 +280,8 @@ static void initializeNativeTarget() {
   });
 }
 
-Expected<std::unique_ptr<Runner>> Runner::compile(ModuleOp module,
-                                                  const RunnerOptions &options) {
+Expected<std::unique_ptr<Runner>>
+Runner::compile(ModuleOp module, const RunnerOptions &options) {
   Expected<Operation *> entry = findEntryFunction(module, options.entry);
   if (!entry)
     return entry.takeError();
@@ -315,9 +316,8 @@ Expected<std::unique_ptr<Runner>> Runner::compile(ModuleOp module,
       machineBuilder->createTargetMachine();
   if (!machine)
     return machine.takeError();
-  runner->transformer =
-      makeOptimizingTransformer(options.optLevel, /*sizeLevel=*/0,
-                                machine->get());
+  runner->transformer = makeOptimizingTransformer(
+      options.optLevel, /*sizeLevel=*/0, machine->get());
 
   SmallVector<StringRef> libs(options.sharedLibs.begin(),
                               options.sharedLibs.end());
@@ -373,7 +373,8 @@ Error Runner::checkInputs(ArrayRef<NpyArray> inputs) const {
                      llvm::Twine(signature.arguments.size()) +
                      " argument(s), got " + llvm::Twine(inputs.size()) +
                      " input(s)");
-  for (auto [index, pair] : llvm::enumerate(llvm::zip(inputs, signature.arguments))) {
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip(inputs, signature.arguments))) {
     const auto &[input, spec] = pair;
     if (input.dtype != spec.dtype)
       return makeError("input " + llvm::Twine(index) + " has dtype " +
@@ -498,8 +499,7 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
     }
     // Sub-byte storage occupies a byte whose upper bits LLVM leaves
     // unspecified: keep the low bits and extend them.
-    if (spec.quantType &&
-        spec.quantType.getStorageTypeIntegralWidth() < 8) {
+    if (spec.quantType && spec.quantType.getStorageTypeIntegralWidth() < 8) {
       unsigned width = spec.quantType.getStorageTypeIntegralWidth();
       for (char &byte : output.data) {
         auto bits = static_cast<uint8_t>(byte) & ((1u << width) - 1);

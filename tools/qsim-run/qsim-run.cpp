@@ -11,8 +11,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qsim/InitAll.h"
 #include "qsim/Dialect/QSim/Transforms/Passes.h"
+#include "qsim/InitAll.h"
 #include "qsim/Runner/Calibration.h"
 #include "qsim/Runner/Metrics.h"
 #include "qsim/Runner/Runner.h"
@@ -22,8 +22,8 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
-#include "mlir/Pass/PassManager.h"
 #include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/CommandLine.h"
@@ -71,10 +71,9 @@ static cl::opt<bool> dequantizeOutputs(
     cl::desc("Also write DIR/resultN.dequantized.npy (float32) for quantized "
              "results"),
     cl::cat(runCategory));
-static cl::opt<unsigned> repeat("repeat",
-                                cl::desc("Run N times and print a timing table"),
-                                cl::init(1), cl::value_desc("N"),
-                                cl::cat(runCategory));
+static cl::opt<unsigned>
+    repeat("repeat", cl::desc("Run N times and print a timing table"),
+           cl::init(1), cl::value_desc("N"), cl::cat(runCategory));
 static cl::opt<unsigned> warmup("warmup",
                                 cl::desc("Untimed runs before the timed ones"),
                                 cl::init(0), cl::value_desc("K"),
@@ -106,10 +105,10 @@ static cl::opt<bool> calibrateMode(
 static cl::opt<std::string>
     statsOut("stats-out", cl::desc("Where --calibrate writes the ranges"),
              cl::value_desc("stats.json"), cl::cat(calibrationCategory));
-static cl::opt<std::string> observerName(
-    "observer",
-    cl::desc("Range observer: minmax, percentile, entropy or mse"),
-    cl::init("minmax"), cl::cat(calibrationCategory));
+static cl::opt<std::string>
+    observerName("observer",
+                 cl::desc("Range observer: minmax, percentile, entropy or mse"),
+                 cl::init("minmax"), cl::cat(calibrationCategory));
 static cl::opt<double>
     percentileValue("percentile",
                     cl::desc("Percentile of the percentile observer"),
@@ -222,12 +221,12 @@ static llvm::Expected<bool> compareOutputs(const EntrySignature &signature,
     if (!metrics)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      "output " + llvm::Twine(index) + " vs '" +
-                                         path + "': " +
-                                         toString(metrics.takeError()));
-    llvm::outs() << "output " << index << " vs " << path
-                 << ": max abs error " << formatNumber(metrics->maxAbsError)
-                 << ", mean abs error " << formatNumber(metrics->meanAbsError)
-                 << ", SQNR " << formatNumber(metrics->sqnrDb) << " dB"
+                                         path +
+                                         "': " + toString(metrics.takeError()));
+    llvm::outs() << "output " << index << " vs " << path << ": max abs error "
+                 << formatNumber(metrics->maxAbsError) << ", mean abs error "
+                 << formatNumber(metrics->meanAbsError) << ", SQNR "
+                 << formatNumber(metrics->sqnrDb) << " dB"
                  << ", exact "
                  << llvm::format("%.2f%%", metrics->count
                                                ? 100.0 * metrics->exactCount /
@@ -236,11 +235,11 @@ static llvm::Expected<bool> compareOutputs(const EntrySignature &signature,
                  << " (" << metrics->exactCount << "/" << metrics->count << ")";
     if (metrics->top1Agreements)
       llvm::outs() << ", top-1 agreement "
-                   << llvm::format("%.2f%%", metrics->rows
-                                                 ? 100.0 *
-                                                       *metrics->top1Agreements /
-                                                       metrics->rows
-                                                 : 100.0)
+                   << llvm::format("%.2f%%",
+                                   metrics->rows
+                                       ? 100.0 * *metrics->top1Agreements /
+                                             metrics->rows
+                                       : 100.0)
                    << " (" << *metrics->top1Agreements << "/" << metrics->rows
                    << ")";
     llvm::outs() << "\n";
@@ -376,7 +375,8 @@ int main(int argc, char **argv) {
   RunnerOptions options;
   options.entry = entryName;
   options.optLevel = optLevel;
-  for (StringRef lib : {"libmlir_c_runner_utils.so", "libmlir_runner_utils.so"}) {
+  for (StringRef lib :
+       {"libmlir_c_runner_utils.so", "libmlir_runner_utils.so"}) {
     llvm::SmallString<128> path(QSIM_LLVM_LIBRARY_DIR);
     llvm::sys::path::append(path, lib);
     if (llvm::sys::fs::exists(path))

@@ -73,11 +73,9 @@ TEST(ObserverKindTest, NamesRoundTrip) {
 // Four batches; the NaN and both infinities are skipped, which leaves the
 // finite values 1, -2, 3.5, 0.25: min -2, max 3.5, count 4.
 TEST(MinMaxObserverTest, SeveralBatchesSkipNonFinite) {
-  RangeObserver observer = calibrate(makeOptions(ObserverKind::MinMax),
-                                     {{1.0f, -2.0f, kNaN},
-                                      {kInf, 3.5f, -kInf},
-                                      {},
-                                      {0.25f}});
+  RangeObserver observer =
+      calibrate(makeOptions(ObserverKind::MinMax),
+                {{1.0f, -2.0f, kNaN}, {kInf, 3.5f, -kInf}, {}, {0.25f}});
   EXPECT_FALSE(observer.needsHistogram());
   EXPECT_EQ(observer.getCount(), 4);
   EXPECT_EQ(observer.getObservedMin(), -2.0);
@@ -114,10 +112,12 @@ TEST(ObserverTest, EmptyObserverGivesZeroRange) {
 }
 
 TEST(ObserverTest, NeedsHistogram) {
-  EXPECT_FALSE(RangeObserver(makeOptions(ObserverKind::MinMax)).needsHistogram());
+  EXPECT_FALSE(
+      RangeObserver(makeOptions(ObserverKind::MinMax)).needsHistogram());
   EXPECT_TRUE(
       RangeObserver(makeOptions(ObserverKind::Percentile)).needsHistogram());
-  EXPECT_TRUE(RangeObserver(makeOptions(ObserverKind::Entropy)).needsHistogram());
+  EXPECT_TRUE(
+      RangeObserver(makeOptions(ObserverKind::Entropy)).needsHistogram());
   EXPECT_TRUE(RangeObserver(makeOptions(ObserverKind::Mse)).needsHistogram());
 }
 
@@ -185,9 +185,8 @@ TEST(PercentileObserverTest, HundredIsMinMax) {
   options.percentile = 100;
   RangeObserver observer =
       calibrate(options, {{-1.3f, 0.1f}, {2.7f, 0.5f, kNaN}});
-  EXPECT_EQ(observer.getRange(),
-            std::make_pair(static_cast<double>(-1.3f),
-                           static_cast<double>(2.7f)));
+  EXPECT_EQ(observer.getRange(), std::make_pair(static_cast<double>(-1.3f),
+                                                static_cast<double>(2.7f)));
 }
 
 // Second-pass values outside the first pass's range are clamped into the end
@@ -282,12 +281,12 @@ TEST(EntropyObserverTest, EqualBinsKeepWholeRange) {
   }
   ObserverOptions options = makeOptions(ObserverKind::Entropy, 256);
   RangeObserver observer = calibrate(options, {values});
-  EXPECT_EQ(observer.getHistogram(), llvm::ArrayRef<int64_t>(
-                                         std::vector<int64_t>(256, 2)));
+  EXPECT_EQ(observer.getHistogram(),
+            llvm::ArrayRef<int64_t>(std::vector<int64_t>(256, 2)));
   llvm::SmallVector<double> divergences;
-  EXPECT_EQ(findEntropyThresholdBins(observer.getHistogram(), 128,
-                                     &divergences),
-            256u);
+  EXPECT_EQ(
+      findEntropyThresholdBins(observer.getHistogram(), 128, &divergences),
+      256u);
   ASSERT_EQ(divergences.size(), 129u);
   EXPECT_EQ(divergences.back(), 0.0);
   for (size_t k = 0; k + 1 < divergences.size(); ++k)
@@ -343,7 +342,8 @@ TEST(EntropyObserverTest, UniformKeepsMax) {
   constexpr int n = 100000;
   for (int k = 0; k < n; ++k)
     values.push_back(static_cast<float>(-1.0 + 2.0 * (k + 0.5) / n));
-  RangeObserver observer = calibrate(makeOptions(ObserverKind::Entropy), {values});
+  RangeObserver observer =
+      calibrate(makeOptions(ObserverKind::Entropy), {values});
   auto [lo, hi] = observer.getRange();
   double maxAbs = observer.getObservedMax();
   EXPECT_EQ(observer.getObservedMin(), -maxAbs);

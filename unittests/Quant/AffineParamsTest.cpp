@@ -114,8 +114,9 @@ TEST(AffineParamsTest, OneSidedRanges) {
 // Other bit widths: 4-bit unsigned over [-1, 2]: s = 3 / 15 = 0.2,
 // z = round(0 + 1 / 0.2) = 5.
 TEST(AffineParamsTest, FourBits) {
-  AffineParams p = computeAffineParams(-1.0, 2.0, StorageFormat{4, false, false},
-                                       /*symmetric=*/false);
+  AffineParams p =
+      computeAffineParams(-1.0, 2.0, StorageFormat{4, false, false},
+                          /*symmetric=*/false);
   EXPECT_DOUBLE_EQ(p.scale, 0.2);
   EXPECT_EQ(p.zeroPoint, 5);
   EXPECT_EQ(p.qmax, 15);

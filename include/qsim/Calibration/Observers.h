@@ -165,9 +165,10 @@ private:
 /// no candidate (fewer bins than numQuantizedBins) it returns
 /// histogram.size(): no clipping. If `divergences` is given it receives the
 /// divergence of every candidate, i = numQuantizedBins first.
-unsigned findEntropyThresholdBins(
-    llvm::ArrayRef<int64_t> histogram, unsigned numQuantizedBins,
-    llvm::SmallVectorImpl<double> *divergences = nullptr);
+unsigned
+findEntropyThresholdBins(llvm::ArrayRef<int64_t> histogram,
+                         unsigned numQuantizedBins,
+                         llvm::SmallVectorImpl<double> *divergences = nullptr);
 
 /// The squared quantization error of a histogram over [lo, hi] under
 /// `params`: the sum over bins of h_k * (c_k - dequantize(quantize(c_k)))^2,

@@ -30,8 +30,7 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       llvm::cl::desc("per-channel or per-tensor weight scales"),
       llvm::cl::init("per-channel")};
   PassOptions::Option<std::string> weightScheme{
-      *this, "weight-scheme",
-      llvm::cl::desc("symmetric or asymmetric weights"),
+      *this, "weight-scheme", llvm::cl::desc("symmetric or asymmetric weights"),
       llvm::cl::init("symmetric")};
   PassOptions::Option<std::string> activationType{
       *this, "activation-type", llvm::cl::desc("u8 or i8 activations"),

@@ -39,9 +39,10 @@ struct CalibrationResult {
 /// dimension counting samples) and observes its last `observerNames.size()`
 /// results. A final partial batch is padded with copies of its last sample,
 /// whose activations are not observed.
-llvm::Expected<CalibrationResult>
-calibrate(Runner &runner, ArrayRef<std::string> observerNames,
-          ArrayRef<NpyArray> samples, const CalibrationOptions &options);
+llvm::Expected<CalibrationResult> calibrate(Runner &runner,
+                                            ArrayRef<std::string> observerNames,
+                                            ArrayRef<NpyArray> samples,
+                                            const CalibrationOptions &options);
 
 /// The statistics file qsim-quantize reads, pretty-printed:
 /// {"observer": ..., "samples": N, "activations": {"<name>": {"min": m,

@@ -136,9 +136,9 @@ Value buildElementwise(
   }
   maps.push_back(identity);
 
-  Value init = tensor::EmptyOp::create(b, loc, inputType.getShape(),
-                                       resultElementType,
-                                       getDynamicSizes(b, loc, input));
+  Value init =
+      tensor::EmptyOp::create(b, loc, inputType.getShape(), resultElementType,
+                              getDynamicSizes(b, loc, input));
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
@@ -160,8 +160,7 @@ Value buildElementwise(
 
 /// Returns the storage parameters of a quantized tensor value's type.
 UniformQuantParams getParams(Value quantized) {
-  return getUniformQuantParams(
-      getUniformQuantElementType(quantized.getType()));
+  return getUniformQuantParams(getUniformQuantElementType(quantized.getType()));
 }
 
 /// Returns the storage integer type of a quantized tensor value.
@@ -200,8 +199,7 @@ struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
     UniformQuantParams params = getParams(op.getOutput());
     IntegerType storageType = getStorageType(op.getOutput());
     Type f32 = rewriter.getF32Type();
-    IntegerType computeType =
-        getComputeType(getContext(), params.storageWidth);
+    IntegerType computeType = getComputeType(getContext(), params.storageWidth);
     auto floatAttr = [&](double value) -> Attribute {
       return rewriter.getF32FloatAttr(static_cast<float>(value));
     };
@@ -210,8 +208,8 @@ struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
       lows.push_back(params.storageMin - zeroPoint);
       highs.push_back(params.storageMax - zeroPoint);
     }
-    ChannelConstant scale = makeChannelConstant<double>(
-        f32, params.scales, floatAttr);
+    ChannelConstant scale =
+        makeChannelConstant<double>(f32, params.scales, floatAttr);
     ChannelConstant low = makeChannelConstant<double>(f32, lows, floatAttr);
     ChannelConstant high = makeChannelConstant<double>(f32, highs, floatAttr);
     ChannelConstant zero = makeChannelConstant<int64_t>(
@@ -248,8 +246,7 @@ struct DequantizeOpLowering final : OpConversionPattern<DequantizeOp> {
                   ConversionPatternRewriter &rewriter) const override {
     UniformQuantParams params = getParams(op.getInput());
     Type f32 = rewriter.getF32Type();
-    IntegerType computeType =
-        getComputeType(getContext(), params.storageWidth);
+    IntegerType computeType = getComputeType(getContext(), params.storageWidth);
     ChannelConstant scale =
         makeChannelConstant<double>(f32, params.scales, [&](double s) {
           return rewriter.getF32FloatAttr(static_cast<float>(s));
@@ -290,8 +287,7 @@ struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
     UniformQuantParams out = getParams(op.getOutput());
     IntegerType storageType = getStorageType(op.getOutput());
     Type f64 = rewriter.getF64Type();
-    IntegerType outComputeType =
-        getComputeType(getContext(), out.storageWidth);
+    IntegerType outComputeType = getComputeType(getContext(), out.storageWidth);
 
     // The per-channel parameters broadcast along whichever side is per-axis;
     // the verifier guarantees both agree on the axis when both are.
@@ -314,11 +310,10 @@ struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
         makeChannelConstant<double>(f64, multipliers, f64Attr),
         makeChannelConstant<double>(f64, lows, f64Attr),
         makeChannelConstant<double>(f64, highs, f64Attr),
-        makeChannelConstant<int64_t>(outComputeType, outZeros,
-                                     [&](int64_t z) -> Attribute {
-                                       return IntegerAttr::get(outComputeType,
-                                                               z);
-                                     })};
+        makeChannelConstant<int64_t>(
+            outComputeType, outZeros, [&](int64_t z) -> Attribute {
+              return IntegerAttr::get(outComputeType, z);
+            })};
     bool hasInputZeroPoint =
         llvm::any_of(in.zeroPoints, [](int64_t z) { return z != 0; });
     if (hasInputZeroPoint)
@@ -326,12 +321,12 @@ struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
     bool isSigned = in.isSigned;
 
     Value result = buildElementwise(
-        rewriter, op.getLoc(), adaptor.getInput(), storageType, constants,
-        axis, [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
+        rewriter, op.getLoc(), adaptor.getInput(), storageType, constants, axis,
+        [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
           // Exact: every storage value of at most 32 bits fits in an f64.
-          Value real =
-              isSigned ? Value(arith::SIToFPOp::create(b, loc, f64, q))
-                       : Value(arith::UIToFPOp::create(b, loc, f64, q));
+          Value real = isSigned
+                           ? Value(arith::SIToFPOp::create(b, loc, f64, q))
+                           : Value(arith::UIToFPOp::create(b, loc, f64, q));
           if (hasInputZeroPoint)
             real = arith::SubFOp::create(b, loc, real, c[4]);
           Value scaled = arith::MulFOp::create(b, loc, real, c[0]);
@@ -367,9 +362,9 @@ Value buildStorageClamp(ConversionPatternRewriter &rewriter, Location loc,
   return buildElementwise(
       rewriter, loc, storage, storageType, constants, params.axis,
       [&](OpBuilder &b, Location nloc, Value q, ValueRange c) -> Value {
-        Value result =
-            isSigned ? Value(arith::MaxSIOp::create(b, nloc, q, c[0]))
-                     : Value(arith::MaxUIOp::create(b, nloc, q, c[0]));
+        Value result = isSigned
+                           ? Value(arith::MaxSIOp::create(b, nloc, q, c[0]))
+                           : Value(arith::MaxUIOp::create(b, nloc, q, c[0]));
         if (c.size() == 1)
           return result;
         return isSigned ? Value(arith::MinSIOp::create(b, nloc, result, c[1]))
@@ -405,17 +400,16 @@ struct ClampOpLowering final : OpConversionPattern<ClampOp> {
     float hi = static_cast<float>(op.getMax().convertToDouble());
     SmallVector<int64_t> lows, highs;
     for (size_t c = 0; c < params.scales.size(); ++c) {
-      lows.push_back(quantizeValue(lo, params.scales[c],
-                                   params.getZeroPoint(c), params.storageMin,
-                                   params.storageMax));
+      lows.push_back(quantizeValue(lo, params.scales[c], params.getZeroPoint(c),
+                                   params.storageMin, params.storageMax));
       highs.push_back(quantizeValue(hi, params.scales[c],
                                     params.getZeroPoint(c), params.storageMin,
                                     params.storageMax));
     }
-    rewriter.replaceOp(
-        op, buildStorageClamp(rewriter, op.getLoc(), adaptor.getInput(),
-                              params, getStorageType(op.getInput()), lows,
-                              ArrayRef<int64_t>(highs)));
+    rewriter.replaceOp(op, buildStorageClamp(rewriter, op.getLoc(),
+                                             adaptor.getInput(), params,
+                                             getStorageType(op.getInput()),
+                                             lows, ArrayRef<int64_t>(highs)));
     return success();
   }
 };
@@ -427,9 +421,9 @@ struct ClampOpLowering final : OpConversionPattern<ClampOp> {
 /// Creates the i32 accumulator init: the bias broadcast along the output
 /// channels when there is one, zeros otherwise. `biasMap` maps the result's
 /// dimensions to the bias' (already reshaped) dimensions.
-Value buildAccumulatorInit(OpBuilder &b, Location loc,
-                           RankedTensorType accType, ValueRange dynamicSizes,
-                           Value bias, AffineMap biasMap) {
+Value buildAccumulatorInit(OpBuilder &b, Location loc, RankedTensorType accType,
+                           ValueRange dynamicSizes, Value bias,
+                           AffineMap biasMap) {
   Value empty = tensor::EmptyOp::create(b, loc, accType.getShape(),
                                         accType.getElementType(), dynamicSizes);
   if (!bias) {
@@ -535,14 +529,12 @@ struct Conv2DOpLowering final : OpConversionPattern<Conv2DOp> {
     // Padded taps hold z_x, so they contribute (z_x - z_x) * w = 0.
     Value padded = adaptor.getInput();
     if (llvm::any_of(padding, [](int64_t p) { return p != 0; })) {
-      SmallVector<OpFoldResult> low = {rewriter.getIndexAttr(0),
-                                       rewriter.getIndexAttr(0),
-                                       rewriter.getIndexAttr(padding[0]),
-                                       rewriter.getIndexAttr(padding[1])};
-      SmallVector<OpFoldResult> high = {rewriter.getIndexAttr(0),
-                                        rewriter.getIndexAttr(0),
-                                        rewriter.getIndexAttr(padding[2]),
-                                        rewriter.getIndexAttr(padding[3])};
+      SmallVector<OpFoldResult> low = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+          rewriter.getIndexAttr(padding[0]), rewriter.getIndexAttr(padding[1])};
+      SmallVector<OpFoldResult> high = {
+          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
+          rewriter.getIndexAttr(padding[2]), rewriter.getIndexAttr(padding[3])};
       SmallVector<int64_t> paddedShape(inputType.getShape());
       paddedShape[2] += padding[0] + padding[2];
       paddedShape[3] += padding[1] + padding[3];
@@ -571,10 +563,10 @@ struct Conv2DOpLowering final : OpConversionPattern<Conv2DOp> {
     if (accType.isDynamicDim(0))
       dynamicSizes.push_back(
           tensor::DimOp::create(rewriter, loc, adaptor.getInput(), 0));
-    auto groupedAccType = RankedTensorType::get(
-        {accType.getDimSize(0), groups, groupOutChannels, accType.getDimSize(2),
-         accType.getDimSize(3)},
-        rewriter.getI32Type());
+    auto groupedAccType =
+        RankedTensorType::get({accType.getDimSize(0), groups, groupOutChannels,
+                               accType.getDimSize(2), accType.getDimSize(3)},
+                              rewriter.getI32Type());
 
     AffineExpr n, g, f, oh, ow, c, kh, kw;
     bindDims(ctx, n, g, f, oh, ow, c, kh, kw);
@@ -585,9 +577,8 @@ struct Conv2DOpLowering final : OpConversionPattern<Conv2DOp> {
           RankedTensorType::get({groups, groupOutChannels},
                                 rewriter.getI32Type()),
           bias, SmallVector<ReassociationIndices>{{0, 1}});
-    AffineMap biasMap = AffineMap::get(5, 0, {getAffineDimExpr(1, ctx),
-                                              getAffineDimExpr(2, ctx)},
-                                       ctx);
+    AffineMap biasMap = AffineMap::get(
+        5, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(2, ctx)}, ctx);
     Value init = buildAccumulatorInit(rewriter, loc, groupedAccType,
                                       dynamicSizes, bias, biasMap);
 
@@ -755,8 +746,7 @@ struct MaxPool2DOpLowering final : OpConversionPattern<MaxPool2DOp> {
 
 /// quant.scast only reinterprets: once both sides are storage integers, its
 /// operand is its result.
-struct StorageCastOpLowering final
-    : OpConversionPattern<quant::StorageCastOp> {
+struct StorageCastOpLowering final : OpConversionPattern<quant::StorageCastOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
@@ -780,9 +770,9 @@ struct TransposeOpLowering final : OpConversionPattern<linalg::TransposeOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (!isa<RankedTensorType>(adaptor.getInit().getType()))
       return rewriter.notifyMatchFailure(op, "only tensor transposes");
-    auto transpose = linalg::TransposeOp::create(
-        rewriter, op.getLoc(), adaptor.getInput(), adaptor.getInit(),
-        op.getPermutation());
+    auto transpose =
+        linalg::TransposeOp::create(rewriter, op.getLoc(), adaptor.getInput(),
+                                    adaptor.getInit(), op.getPermutation());
     rewriter.replaceOp(op, transpose.getResult());
     return success();
   }
@@ -792,8 +782,7 @@ struct TransposeOpLowering final : OpConversionPattern<linalg::TransposeOp> {
 /// elements without looking at them, so on quantized values they become the
 /// same op on the storage integers.
 struct TensorDataMovementLowering final : ConversionPattern {
-  TensorDataMovementLowering(const TypeConverter &converter,
-                             MLIRContext *ctx)
+  TensorDataMovementLowering(const TypeConverter &converter, MLIRContext *ctx)
       : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
 
   LogicalResult
@@ -844,10 +833,10 @@ void mlir::qsim::populateQSimToLinalgPatterns(
   patterns.add<QuantizeOpLowering, DequantizeOpLowering, RequantizeOpLowering,
                ReluOpLowering, ClampOpLowering, Conv2DOpLowering,
                LinearOpLowering, MaxPool2DOpLowering, StorageCastOpLowering,
-               TransposeOpLowering,
-               TensorDataMovementLowering>(typeConverter, ctx);
-  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
-      patterns, typeConverter);
+               TransposeOpLowering, TensorDataMovementLowering>(typeConverter,
+                                                                ctx);
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                 typeConverter);
   populateCallOpTypeConversionPattern(patterns, typeConverter);
   populateReturnOpTypeConversionPattern(patterns, typeConverter);
 }

@@ -199,14 +199,11 @@ LogicalResult Conv2DOp::verify() {
   if (dilations.size() != 2)
     return emitOpError("expects 2 dilations, got ") << dilations.size();
   if (llvm::any_of(strides, [](int64_t s) { return s <= 0; }))
-    return emitOpError("expects positive strides, got [")
-           << strides << "]";
+    return emitOpError("expects positive strides, got [") << strides << "]";
   if (llvm::any_of(dilations, [](int64_t d) { return d <= 0; }))
-    return emitOpError("expects positive dilations, got [")
-           << dilations << "]";
+    return emitOpError("expects positive dilations, got [") << dilations << "]";
   if (llvm::any_of(padding, [](int64_t p) { return p < 0; }))
-    return emitOpError("expects non-negative padding, got [")
-           << padding << "]";
+    return emitOpError("expects non-negative padding, got [") << padding << "]";
   int64_t groups = getGroups();
   if (groups <= 0)
     return emitOpError("expects a positive number of groups, got ") << groups;
@@ -325,8 +322,8 @@ LogicalResult RequantizeOp::verify() {
   if (lo < output.storageMin || hi > output.storageMax)
     return emitOpError("expects clamp bounds within the result storage "
                        "range [")
-           << output.storageMin << ", " << output.storageMax << "], got ["
-           << lo << ", " << hi << "]";
+           << output.storageMin << ", " << output.storageMax << "], got [" << lo
+           << ", " << hi << "]";
   if (lo > hi)
     return emitOpError("expects clamp_min <= clamp_max, got [")
            << lo << ", " << hi << "]";
@@ -386,8 +383,7 @@ LogicalResult MaxPool2DOp::verify() {
     return emitOpError("expects positive kernel sizes, strides and "
                        "dilations");
   if (llvm::any_of(padding, [](int64_t p) { return p < 0; }))
-    return emitOpError("expects non-negative padding, got [")
-           << padding << "]";
+    return emitOpError("expects non-negative padding, got [") << padding << "]";
   ArrayRef<int64_t> in = inputTy.getShape(), out = resultTy.getShape();
   if (llvm::any_of(in.drop_front(), ShapedType::isDynamic))
     return emitOpError("expects static channel and spatial input "

@@ -29,7 +29,8 @@ quant::QuantizedType mlir::qsim::getUniformQuantElementType(Type type) {
   return cast<quant::QuantizedType>(element);
 }
 
-UniformQuantParams mlir::qsim::getUniformQuantParams(quant::QuantizedType type) {
+UniformQuantParams
+mlir::qsim::getUniformQuantParams(quant::QuantizedType type) {
   UniformQuantParams params;
   params.storageMin = type.getStorageTypeMin();
   params.storageMax = type.getStorageTypeMax();
@@ -57,8 +58,8 @@ int64_t mlir::qsim::quantizeValue(float x, double scale, int64_t zeroPoint,
   // rint rounds half to even in the default floating-point environment.
   double rounded = std::rint(static_cast<double>(scaled));
   double shifted = rounded + static_cast<double>(zeroPoint);
-  double clamped = std::clamp(shifted, static_cast<double>(qmin),
-                              static_cast<double>(qmax));
+  double clamped =
+      std::clamp(shifted, static_cast<double>(qmin), static_cast<double>(qmax));
   return static_cast<int64_t>(clamped);
 }
 

@@ -102,8 +102,8 @@ static bool matchNamedBias(Value value, unsigned channelDim, int64_t channels,
   auto add = dyn_cast<linalg::AddOp>(*value.getUsers().begin());
   if (!add || add.getInputs().size() != 2)
     return false;
-  Value other = add.getInputs()[0] == value ? add.getInputs()[1]
-                                            : add.getInputs()[0];
+  Value other =
+      add.getInputs()[0] == value ? add.getInputs()[1] : add.getInputs()[0];
   auto broadcast = other.getDefiningOp<linalg::BroadcastOp>();
   if (!broadcast)
     return false;
@@ -180,11 +180,12 @@ static bool matchActivation(Value value, FloatLayer &layer, Value &result) {
              (o.getOperand(0) == v || o.getOperand(1) == v);
     };
     auto otherConstant = [&](Operation &o) -> std::optional<double> {
-      Value other = o.getOperand(0) == current ? o.getOperand(1)
-                                               : o.getOperand(0);
+      Value other =
+          o.getOperand(0) == current ? o.getOperand(1) : o.getOperand(0);
       return getFloatConstant(other);
     };
-    if (isa<arith::MaximumFOp, arith::MaxNumFOp>(op) && operandIs(op, current)) {
+    if (isa<arith::MaximumFOp, arith::MaxNumFOp>(op) &&
+        operandIs(op, current)) {
       std::optional<double> c = otherConstant(op);
       if (!c)
         return false;
@@ -192,7 +193,8 @@ static bool matchActivation(Value value, FloatLayer &layer, Value &result) {
       current = op.getResult(0);
       continue;
     }
-    if (isa<arith::MinimumFOp, arith::MinNumFOp>(op) && operandIs(op, current)) {
+    if (isa<arith::MinimumFOp, arith::MinNumFOp>(op) &&
+        operandIs(op, current)) {
       std::optional<double> c = otherConstant(op);
       if (!c)
         return false;
@@ -514,7 +516,8 @@ static std::optional<FloatLayer> matchTosaMatmul(tosa::MatMulOp matmul) {
   Value current = matmul.getResult();
   if (current.hasOneUse()) {
     if (auto add = dyn_cast<tosa::AddOp>(*current.getUsers().begin())) {
-      Value other = add.getInput1() == current ? add.getInput2() : add.getInput1();
+      Value other =
+          add.getInput1() == current ? add.getInput2() : add.getInput1();
       SmallVector<int64_t> biasShape;
       SmallVector<float> bias;
       if (getConstantFloats(other, bias, biasShape) && biasShape.size() == 3 &&
@@ -636,8 +639,7 @@ Value mlir::qsim::getActivationSource(Value value) {
   return value;
 }
 
-ActivationNames::ActivationNames(func::FuncOp func,
-                                 ArrayRef<FloatLayer> layers)
+ActivationNames::ActivationNames(func::FuncOp func, ArrayRef<FloatLayer> layers)
     : prefix(func.getSymName().str() + "/") {
   for (const FloatLayer &layer : layers)
     layerOutputs[layer.output] = layer.name + ".output";

@@ -29,9 +29,9 @@ namespace {
 /// or fails when that range is empty: an activation whose range misses the
 /// requantize's range entirely maps everything to one bound, which a
 /// clamp_min <= clamp_max requantize cannot express.
-static LogicalResult fuseBounds(PatternRewriter &rewriter, Operation *activation,
-                                RequantizeOp requantize, int64_t lo,
-                                int64_t hi) {
+static LogicalResult fuseBounds(PatternRewriter &rewriter,
+                                Operation *activation, RequantizeOp requantize,
+                                int64_t lo, int64_t hi) {
   if (lo > hi)
     return rewriter.notifyMatchFailure(
         activation, "the activation range does not meet the requantize range");
@@ -59,8 +59,8 @@ static FailureOr<RequantizeOp> getFusableRequantize(PatternRewriter &rewriter,
     return rewriter.notifyMatchFailure(activation,
                                        "input is not a qsim.requantize");
   if (!requantize->hasOneUse())
-    return rewriter.notifyMatchFailure(
-        activation, "the requantize result has other users");
+    return rewriter.notifyMatchFailure(activation,
+                                       "the requantize result has other users");
   UniformQuantParams params = getUniformQuantParams(
       getUniformQuantElementType(requantize.getOutput().getType()));
   if (!params.hasUniformZeroPoint() || !llvm::all_equal(params.scales))

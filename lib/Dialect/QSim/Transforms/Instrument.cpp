@@ -68,7 +68,8 @@ struct QSimInstrumentPass final
       extended.resize(results.size(), DictionaryAttr::get(&getContext()));
       func.setResAttrsAttr(ArrayAttr::get(&getContext(), extended));
     }
-    func->setAttr("qsim.observers", ArrayAttr::get(&getContext(), observerNames));
+    func->setAttr("qsim.observers",
+                  ArrayAttr::get(&getContext(), observerNames));
   }
 };
 

@@ -71,7 +71,8 @@ FailureOr<RangeTable> readRanges(StringRef path, Operation *anchor) {
     std::optional<double> min = entry ? entry->getNumber("min") : std::nullopt;
     std::optional<double> max = entry ? entry->getNumber("max") : std::nullopt;
     if (!min || !max)
-      return fail("entry '" + key.str() + "' needs numeric \"min\" and \"max\"");
+      return fail("entry '" + key.str() +
+                  "' needs numeric \"min\" and \"max\"");
     if (!std::isfinite(*min) || !std::isfinite(*max) || *min > *max)
       return fail("entry '" + key.str() + "' has an invalid range [" +
                   std::to_string(*min) + ", " + std::to_string(*max) + "]");
@@ -191,9 +192,9 @@ FunctionQuantizer::getActivationType(Value value, Operation *user) {
   if (it == ranges.end())
     return user->emitError("qsim-quantize: no range for activation '")
            << name << "' in the statistics file";
-  AffineParams params = computeAffineParams(
-      it->second.first, it->second.second, activationFormat,
-      /*symmetric=*/false);
+  AffineParams params =
+      computeAffineParams(it->second.first, it->second.second, activationFormat,
+                          /*symmetric=*/false);
   return makeType(ctx, activationFormat, params);
 }
 
@@ -205,8 +206,8 @@ Value FunctionQuantizer::replayOnQuantized(Operation *op,
   OpBuilder b(op->getContext());
   b.setInsertionPointAfter(op);
   Location loc = op->getLoc();
-  Type element = cast<RankedTensorType>(quantizedSource.getType())
-                     .getElementType();
+  Type element =
+      cast<RankedTensorType>(quantizedSource.getType()).getElementType();
   auto retype = [&](Value floatValue) {
     return cast<RankedTensorType>(floatValue.getType()).clone(element);
   };
@@ -215,17 +216,16 @@ Value FunctionQuantizer::replayOnQuantized(Operation *op,
                                            quantizedSource,
                                            collapse.getReassociationIndices());
   if (auto expand = dyn_cast<tensor::ExpandShapeOp>(op))
-    return tensor::ExpandShapeOp::create(b, loc, retype(expand.getResult()),
-                                         quantizedSource,
-                                         expand.getReassociationIndices(),
-                                         expand.getMixedOutputShape());
+    return tensor::ExpandShapeOp::create(
+        b, loc, retype(expand.getResult()), quantizedSource,
+        expand.getReassociationIndices(), expand.getMixedOutputShape());
   if (std::optional<MaxPoolPassThrough> pool = matchMaxPoolPassThrough(op))
-    return MaxPool2DOp::create(
-        b, loc, retype(op->getResult(0)), quantizedSource,
-        b.getDenseI64ArrayAttr(pool->kernel),
-        b.getDenseI64ArrayAttr(pool->strides),
-        b.getDenseI64ArrayAttr(pool->padding),
-        b.getDenseI64ArrayAttr(pool->dilations));
+    return MaxPool2DOp::create(b, loc, retype(op->getResult(0)),
+                               quantizedSource,
+                               b.getDenseI64ArrayAttr(pool->kernel),
+                               b.getDenseI64ArrayAttr(pool->strides),
+                               b.getDenseI64ArrayAttr(pool->padding),
+                               b.getDenseI64ArrayAttr(pool->dilations));
   if (auto castOp = dyn_cast<tensor::CastOp>(op))
     return tensor::CastOp::create(b, loc, retype(castOp.getResult()),
                                   quantizedSource);
@@ -277,9 +277,8 @@ FailureOr<Value> FunctionQuantizer::getOrCreateQuantized(Value value,
       source = pool->source;
       continue;
     }
-    if (!op ||
-        !isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
-             linalg::TransposeOp>(op))
+    if (!op || !isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+                    tensor::CastOp, linalg::TransposeOp>(op))
       break;
     chain.push_back(op);
     source = op->getOperand(0);
@@ -300,8 +299,8 @@ FailureOr<Value> FunctionQuantizer::getOrCreateQuantized(Value value,
   else
     b.setInsertionPointToStart(cast<BlockArgument>(value).getOwner());
   auto floatType = cast<RankedTensorType>(value.getType());
-  Value result = QuantizeOp::create(b, value.getLoc(), floatType.clone(*type),
-                                    value);
+  Value result =
+      QuantizeOp::create(b, value.getLoc(), floatType.clone(*type), value);
   quantized[value] = result;
   return result;
 }
@@ -405,11 +404,10 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
   // tosa.matmul works on a batch of one: [1, N, K] -> [N, K] and back.
   SmallVector<ReassociationIndices> dropBatch = {{0, 1}, {2}};
   if (layer.batchOfOne) {
-    layerInput =
-        tensor::CollapseShapeOp::create(b, loc, layerInput, dropBatch);
-    resultShapeType = RankedTensorType::get(
-        outputFloatType.getShape().drop_front(),
-        outputFloatType.getElementType());
+    layerInput = tensor::CollapseShapeOp::create(b, loc, layerInput, dropBatch);
+    resultShapeType =
+        RankedTensorType::get(outputFloatType.getShape().drop_front(),
+                              outputFloatType.getElementType());
   }
   auto accTensorType = resultShapeType.clone(accType);
   Value acc;
@@ -427,8 +425,7 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
   if (layer.activation == ActivationKind::Relu)
     result = ReluOp::create(b, loc, result);
   else if (layer.activation == ActivationKind::Clamp)
-    result = ClampOp::create(b, loc, result,
-                             b.getF64FloatAttr(layer.clampMin),
+    result = ClampOp::create(b, loc, result, b.getF64FloatAttr(layer.clampMin),
                              b.getF64FloatAttr(layer.clampMax));
   if (layer.channelsLast)
     result = transposeQuantized(b, loc, result, toNHWC);
