@@ -21,3 +21,22 @@ func.func @no_layer(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = arith.addf %x, %x : tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// Tests that a function that is called is not instrumented: growing its
+// results would break the call.
+// NOLAYER-LABEL: func.func private @called_layer
+//  NOLAYER-SAME:   -> tensor<1x2xf32> {
+// NOLAYER-LABEL: func.func @caller
+//       NOLAYER:   call @called_layer
+func.func private @called_layer(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<1.0> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
+}
+func.func @caller(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %0 = call @called_layer(%x) : (tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}

@@ -185,3 +185,113 @@ func.func @matmul_transposed_maps_resource(%x: tensor<3x2xf32>) -> tensor<3x2xf3
     }
   }
 #-}
+
+// -----
+
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#ch2 = affine_map<(d0, d1) -> (d1)>
+#tr2 = affine_map<(d0, d1) -> (d1, d0)>
+
+// Tests what the epilogue matcher must not take as a bias or activation:
+// a generic that reads the layer's value as its init (it computes o + b,
+// not matmul + b), an activation that also transposes, and a select whose
+// condition is not the comparison of the value against 0. The layers are
+// quantized without these epilogues, which stay float on dequantized values.
+// CHECK-LABEL: func.func @not_epilogues
+//       CHECK:   %[[Y1:.+]] = qsim.requantize
+//       CHECK:   %[[D1:.+]] = qsim.dequantize %[[Y1]]
+//       CHECK:   linalg.generic {{.+}} ins(%{{.+}}, %{{.+}} : tensor<2xf32>, tensor<2x2xf32>) outs(%[[D1]] : tensor<2x2xf32>)
+//       CHECK:   %[[Y2:.+]] = qsim.requantize
+//       CHECK:   %[[D2:.+]] = qsim.dequantize %[[Y2]]
+//       CHECK:   linalg.generic {{.+}} ins(%[[D2]] : tensor<2x2xf32>)
+//       CHECK:     arith.maximumf
+//       CHECK:   %[[Y3:.+]] = qsim.requantize
+//       CHECK:   %[[D3:.+]] = qsim.dequantize %[[Y3]]
+//       CHECK:   linalg.generic {{.+}} ins(%[[D3]] : tensor<2x2xf32>)
+//       CHECK:     arith.select
+func.func @not_epilogues(%x: tensor<2x2xf32>, %o: tensor<2x2xf32>, %s: f32) -> (tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<[[1.0, 0.5], [-0.5, 1.0]]> : tensor<2x2xf32>
+  %b = arith.constant dense<[0.5, -0.5]> : tensor<2xf32>
+  %e = tensor.empty() : tensor<2x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %m1 = linalg.matmul ins(%x, %w : tensor<2x2xf32>, tensor<2x2xf32>) outs(%f : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %r1 = linalg.generic {indexing_maps = [#ch2, #id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%b, %o : tensor<2xf32>, tensor<2x2xf32>) outs(%m1 : tensor<2x2xf32>) {
+  ^bb0(%bv: f32, %ov: f32, %out: f32):
+    %a = arith.addf %ov, %bv : f32
+    linalg.yield %a : f32
+  } -> tensor<2x2xf32>
+  %m2 = linalg.matmul ins(%x, %w : tensor<2x2xf32>, tensor<2x2xf32>) outs(%f : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %r2 = linalg.generic {indexing_maps = [#id2, #tr2], iterator_types = ["parallel", "parallel"]} ins(%m2 : tensor<2x2xf32>) outs(%e : tensor<2x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.maximumf %in, %zero : f32
+    linalg.yield %v : f32
+  } -> tensor<2x2xf32>
+  %flag = arith.cmpf ogt, %s, %zero : f32
+  %m3 = linalg.matmul ins(%x, %w : tensor<2x2xf32>, tensor<2x2xf32>) outs(%f : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %r3 = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%m3 : tensor<2x2xf32>) outs(%e : tensor<2x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.select %flag, %in, %zero : f32
+    linalg.yield %v : f32
+  } -> tensor<2x2xf32>
+  return %r1, %r2, %r3 : tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+// -----
+
+// Tests that a layer inside a loop, a layer with no weights and a called
+// function are left float (and need no ranges).
+// CHECK-LABEL: func.func private @called
+//       CHECK:   linalg.matmul
+// CHECK-LABEL: func.func @nested_and_empty
+//   CHECK-NOT:   qsim.
+//       CHECK:   scf.for
+//       CHECK:     linalg.matmul
+//       CHECK:   linalg.matmul
+//       CHECK:   call @called
+func.func private @called(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %w = arith.constant dense<1.0> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<2x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<2x2xf32>, tensor<2x2xf32>) outs(%f : tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %m : tensor<2x2xf32>
+}
+func.func @nested_and_empty(%x: tensor<2x2xf32>, %y: tensor<2x0xf32>) -> (tensor<2x2xf32>, tensor<2x0xf32>, tensor<2x2xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c1 = arith.constant 1 : index
+  %w = arith.constant dense<1.0> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<2x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<2x2xf32>) -> tensor<2x2xf32>
+  %r = scf.for %i = %c0 to %c2 step %c1 iter_args(%acc = %x) -> (tensor<2x2xf32>) {
+    %m = linalg.matmul ins(%acc, %w : tensor<2x2xf32>, tensor<2x2xf32>) outs(%f : tensor<2x2xf32>) -> tensor<2x2xf32>
+    scf.yield %m : tensor<2x2xf32>
+  }
+  %w0 = arith.constant dense<1.0> : tensor<2x0xf32>
+  %e0 = tensor.empty() : tensor<2x0xf32>
+  %f0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<2x0xf32>) -> tensor<2x0xf32>
+  %m0 = linalg.matmul ins(%x, %w0 : tensor<2x2xf32>, tensor<2x0xf32>) outs(%f0 : tensor<2x0xf32>) -> tensor<2x0xf32>
+  %c = call @called(%x) : (tensor<2x2xf32>) -> tensor<2x2xf32>
+  return %r, %m0, %c : tensor<2x2xf32>, tensor<2x0xf32>, tensor<2x2xf32>
+}
+
+// -----
+
+// Tests that a per-axis qsim.dequantize feeding a layer is not reused as
+// the layer's input (a conv/linear input is per-tensor): the layer gets a
+// fresh qsim.quantize of the dequantized value.
+// CHECK-LABEL: func.func @per_axis_dequantize_input
+//       CHECK:   %[[D:.+]] = qsim.dequantize %{{.+}} : tensor<1x2x!quant.uniform<i8:f32:1, {{.+}}>> -> tensor<1x2xf32>
+//       CHECK:   %[[Q:.+]] = qsim.quantize %[[D]] : tensor<1x2xf32> -> tensor<1x2x!quant.uniform<u8:f32, {{.+}}>>
+//       CHECK:   qsim.linear %[[Q]]
+func.func @per_axis_dequantize_input(%q: tensor<1x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>) -> tensor<1x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %x = qsim.dequantize %q : tensor<1x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>> -> tensor<1x2xf32>
+  %w = arith.constant dense<[[1.0, 0.5], [-0.5, 1.0]]> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<1x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %m = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %m : tensor<1x2xf32>
+}

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qsim/Dialect/QSim/IR/QSimDialect.h"
 #include "qsim/Dialect/QSim/Transforms/Passes.h"
 #include "qsim/InitAll.h"
 #include "qsim/Runner/Calibration.h"
@@ -261,13 +262,13 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
   llvm::Expected<Operation *> entry = findEntryFunction(module, options.entry);
   if (!entry)
     return fail(toString(entry.takeError()));
-  if (!(*entry)->hasAttr("qsim.observers")) {
+  if (!(*entry)->hasAttr(kObserversAttrName)) {
     PassManager pm(module.getContext());
     pm.addPass(createQSimInstrument());
     if (failed(pm.run(module)))
       return fail("cannot instrument the model");
   }
-  auto names = (*entry)->getAttrOfType<ArrayAttr>("qsim.observers");
+  auto names = (*entry)->getAttrOfType<ArrayAttr>(kObserversAttrName);
   if (!names || names.empty())
     return fail("'" + cast<FunctionOpInterface>(*entry).getName() +
                 "' has no layer to calibrate (no conv/linear with constant "

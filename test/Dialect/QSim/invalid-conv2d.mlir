@@ -394,3 +394,17 @@ func.func @wide_input(%x: tensor<1x1x3x3x!x>, %w: tensor<1x1x1x1x!w>) {
   %0 = qsim.conv2d %x, %w : (tensor<1x1x3x3x!x>, tensor<1x1x1x1x!w>) -> tensor<1x1x3x3x!quant.uniform<i32:f32, 0.001>>
   return
 }
+
+// -----
+
+!x = !quant.uniform<u8:f32, 0.02:128>
+!w = !quant.uniform<i8:f32, 0.05>
+!acc = !quant.uniform<i32:f32, 0.001>
+
+// Tests that a dilation whose kernel extent overflows 64 bits is reported,
+// not wrapped.
+func.func @dilation_overflow(%x: tensor<1x1x4x4x!x>, %w: tensor<1x1x5x5x!w>) {
+  // expected-error @+1 {{'qsim.conv2d' op expects sizes, padding and dilations whose extents fit in 64 bits}}
+  %0 = qsim.conv2d %x, %w {dilations = array<i64: 4611686018427387904, 1>} : (tensor<1x1x4x4x!x>, tensor<1x1x5x5x!w>) -> tensor<1x1x4x4x!acc>
+  return
+}

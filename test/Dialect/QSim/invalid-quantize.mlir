@@ -78,3 +78,41 @@ func.func @dequantize_unranked(%q: tensor<*x!quant.uniform<u8:f32, 0.1>>) {
   %0 = "qsim.dequantize"(%q) : (tensor<*x!quant.uniform<u8:f32, 0.1>>) -> tensor<*xf32>
   return
 }
+
+// -----
+
+// Tests that a per-axis type's quantized dimension must be static.
+func.func @dynamic_quantized_dim(%x: tensor<?xf32>) {
+  // expected-error @+1 {{'qsim.quantize' op expects the result #0 to have a static quantized dimension 0}}
+  %0 = qsim.quantize %x : tensor<?xf32> -> tensor<?x!quant.uniform<i8:f32:0, {0.1, 0.2}>>
+  return
+}
+
+// -----
+
+// Tests that elementwise ops keep the exact shape, dynamic dimensions
+// included.
+func.func @dynamic_to_static(%x: tensor<?xf32>) {
+  // expected-error @+1 {{'qsim.quantize' op expects identical input and result shapes, got 'tensor<?xf32>' and 'tensor<3x!quant.uniform<i8:f32, 1.000000e-01>>'}}
+  %0 = qsim.quantize %x : tensor<?xf32> -> tensor<3x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+// Tests that dequantize keeps the exact shape.
+func.func @dequantize_static_to_dynamic(%q: tensor<3x!quant.uniform<i8:f32, 0.1>>) {
+  // expected-error @+1 {{'qsim.dequantize' op expects identical input and result shapes}}
+  %0 = qsim.dequantize %q : tensor<3x!quant.uniform<i8:f32, 0.1>> -> tensor<?xf32>
+  return
+}
+
+// -----
+
+// Tests that quantize targets storage of at most 16 bits, where its float32
+// clamp is exact.
+func.func @quantize_wide_storage(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'qsim.quantize' op expects a result storage of at most 16 bits, got 32}}
+  %0 = qsim.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i32:f32, 1.0>>
+  return
+}

@@ -79,3 +79,12 @@ func.func @unknown_rounding(%acc: tensor<4x!quant.uniform<i32:f32, 0.001>>) {
   %0 = qsim.requantize %acc {rounding = #qsim.rounding<half_up>} : tensor<4x!quant.uniform<i32:f32, 0.001>> -> tensor<4x!quant.uniform<u8:f32, 0.04:10>>
   return
 }
+
+// -----
+
+// Tests that requantize keeps the exact shape.
+func.func @dynamic_to_static(%acc: tensor<?x!quant.uniform<i32:f32, 0.001>>) {
+  // expected-error @+1 {{'qsim.requantize' op expects identical input and result shapes}}
+  %0 = qsim.requantize %acc : tensor<?x!quant.uniform<i32:f32, 0.001>> -> tensor<3x!quant.uniform<u8:f32, 0.04:10>>
+  return
+}

@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 #include <cmath>
 
@@ -52,7 +53,12 @@ static LogicalResult verifyQuantizedTensor(Operation *op, StringRef name,
            << " within its rank " << tensorType.getRank();
   int64_t dim = tensorType.getDimSize(axis);
   int64_t numScales = perAxis.getScales().size();
-  if (!ShapedType::isDynamic(dim) && dim != numScales)
+  // A dynamic quantized dimension could hold any number of slices; the
+  // scales fix it, so it must be static.
+  if (ShapedType::isDynamic(dim))
+    return op->emitOpError("expects the ")
+           << name << " to have a static quantized dimension " << axis;
+  if (dim != numScales)
     return op->emitOpError("expects the ")
            << name << " to have " << dim << " scales on axis " << axis
            << ", got " << numScales;
@@ -150,6 +156,20 @@ static LogicalResult verifyBias(Operation *op, Value bias,
   return success();
 }
 
+/// dilation * (kernel - 1) + 1, or nothing when it overflows.
+static std::optional<int64_t> getDilatedExtent(int64_t kernel,
+                                               int64_t dilation) {
+  std::optional<int64_t> scaled = llvm::checkedMul(dilation, kernel - 1);
+  return scaled ? llvm::checkedAdd(*scaled, int64_t(1)) : std::nullopt;
+}
+
+/// size + before + after, or nothing when it overflows.
+static std::optional<int64_t> getPaddedSize(int64_t size, int64_t before,
+                                            int64_t after) {
+  std::optional<int64_t> partial = llvm::checkedAdd(size, before);
+  return partial ? llvm::checkedAdd(*partial, after) : std::nullopt;
+}
+
 /// True when two dimensions may be equal (either is dynamic or both agree).
 static bool dimsCompatible(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
@@ -159,12 +179,35 @@ static bool dimsCompatible(int64_t a, int64_t b) {
 // QuantizeOp / DequantizeOp
 //===----------------------------------------------------------------------===//
 
+/// Elementwise ops produce the shape of their input: a dynamic dimension on
+/// one side and a static one on the other would leave the size unchecked.
+static LogicalResult verifyIdenticalShapes(Operation *op, Type input,
+                                           Type result) {
+  if (cast<ShapedType>(input).getShape() != cast<ShapedType>(result).getShape())
+    return op->emitOpError("expects identical input and result shapes, got ")
+           << input << " and " << result;
+  return success();
+}
+
 LogicalResult QuantizeOp::verify() {
-  return verifyQuantizedOperandsAndResults(*this);
+  if (failed(verifyQuantizedOperandsAndResults(*this)) ||
+      failed(verifyIdenticalShapes(*this, getInput().getType(),
+                                   getOutput().getType())))
+    return failure();
+  // The generated code clamps in float32, exact only for narrow storage.
+  unsigned width = getUniformQuantElementType(getOutput().getType())
+                       .getStorageTypeIntegralWidth();
+  if (width > 16)
+    return emitOpError("expects a result storage of at most 16 bits, got ")
+           << width;
+  return success();
 }
 
 LogicalResult DequantizeOp::verify() {
-  return verifyQuantizedOperandsAndResults(*this);
+  if (failed(verifyQuantizedOperandsAndResults(*this)))
+    return failure();
+  return verifyIdenticalShapes(*this, getInput().getType(),
+                               getOutput().getType());
 }
 
 //===----------------------------------------------------------------------===//
@@ -231,13 +274,18 @@ LogicalResult Conv2DOp::verify() {
 
   SmallVector<int64_t, 2> expectedSpatial;
   for (int i = 0; i < 2; ++i) {
-    int64_t padded = in[2 + i] + padding[i] + padding[i + 2];
-    int64_t kernelExtent = dilations[i] * (w[2 + i] - 1) + 1;
-    if (kernelExtent > padded)
+    std::optional<int64_t> padded =
+        getPaddedSize(in[2 + i], padding[i], padding[i + 2]);
+    std::optional<int64_t> extent = getDilatedExtent(w[2 + i], dilations[i]);
+    if (!padded || !extent)
+      return emitOpError("expects sizes, padding and dilations whose extents "
+                         "fit in 64 bits");
+    int64_t kernelExtent = *extent;
+    if (kernelExtent > *padded)
       return emitOpError("expects the dilated kernel extent (")
-             << kernelExtent << ") to fit in the padded input (" << padded
+             << kernelExtent << ") to fit in the padded input (" << *padded
              << ") on spatial dimension " << i;
-    expectedSpatial.push_back((padded - kernelExtent) / strides[i] + 1);
+    expectedSpatial.push_back((*padded - kernelExtent) / strides[i] + 1);
   }
   if (!dimsCompatible(out[0], in[0]) || out[1] != outChannels ||
       out[2] != expectedSpatial[0] || out[3] != expectedSpatial[1])
@@ -310,7 +358,9 @@ int64_t RequantizeOp::getUpperBound() {
 }
 
 LogicalResult RequantizeOp::verify() {
-  if (failed(verifyQuantizedOperandsAndResults(*this)))
+  if (failed(verifyQuantizedOperandsAndResults(*this)) ||
+      failed(verifyIdenticalShapes(*this, getInput().getType(),
+                                   getOutput().getType())))
     return failure();
   UniformQuantParams input = getParams(getInput().getType());
   UniformQuantParams output = getParams(getOutput().getType());
@@ -391,13 +441,20 @@ LogicalResult MaxPool2DOp::verify() {
            << inputTy;
   SmallVector<int64_t, 2> expected;
   for (int i = 0; i < 2; ++i) {
-    int64_t extent = dilations[i] * (kernel[i] - 1) + 1;
+    std::optional<int64_t> checkedExtent =
+        getDilatedExtent(kernel[i], dilations[i]);
+    std::optional<int64_t> checkedPadded =
+        getPaddedSize(in[2 + i], padding[i], padding[i + 2]);
+    if (!checkedExtent || !checkedPadded)
+      return emitOpError("expects sizes, padding and dilations whose extents "
+                         "fit in 64 bits");
+    int64_t extent = *checkedExtent;
     if (padding[i] >= extent || padding[i + 2] >= extent)
       return emitOpError("expects padding smaller than the dilated kernel "
                          "extent (")
              << extent << ") on spatial dimension " << i
              << ", so that no window is all padding";
-    int64_t padded = in[2 + i] + padding[i] + padding[i + 2];
+    int64_t padded = *checkedPadded;
     if (extent > padded)
       return emitOpError("expects the dilated kernel extent (")
              << extent << ") to fit in the padded input (" << padded

@@ -90,6 +90,10 @@ static linalg::GenericOp getElementwiseUser(Value value, unsigned numInputs) {
       generic.getNumDpsInits() != 1 ||
       generic.getNumParallelLoops() != generic.getNumLoops())
     return {};
+  // `value` must be read as an input: as the init it would be overwritten
+  // (or accumulated into), which is not this layer's epilogue.
+  if (generic.getDpsInits()[0] == value)
+    return {};
   return generic;
 }
 
@@ -100,7 +104,7 @@ static bool matchNamedBias(Value value, unsigned channelDim, int64_t channels,
   if (!value.hasOneUse())
     return false;
   auto add = dyn_cast<linalg::AddOp>(*value.getUsers().begin());
-  if (!add || add.getInputs().size() != 2)
+  if (!add || add.getInputs().size() != 2 || add.getOutputs()[0] == value)
     return false;
   Value other =
       add.getInputs()[0] == value ? add.getInputs()[1] : add.getInputs()[0];
@@ -166,12 +170,15 @@ static bool matchBias(Value value, unsigned channelDim, int64_t channels,
 /// (arith.maximumf/maxnumf/minimumf/minnumf), or cmpf + select against 0.
 static bool matchActivation(Value value, FloatLayer &layer, Value &result) {
   linalg::GenericOp generic = getElementwiseUser(value, 1);
-  if (!generic || !generic.getIndexingMapsArray()[0].isIdentity())
+  // Identity maps on both sides: anything else also moves elements.
+  if (!generic || !llvm::all_of(generic.getIndexingMapsArray(),
+                                [](AffineMap map) { return map.isIdentity(); }))
     return false;
   Block &body = generic.getRegion().front();
   Value current = body.getArgument(0);
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
+  arith::CmpFOp reluCondition;
   for (Operation &op : body.without_terminator()) {
     if (isa<arith::ConstantOp>(op))
       continue;
@@ -202,17 +209,20 @@ static bool matchActivation(Value value, FloatLayer &layer, Value &result) {
       current = op.getResult(0);
       continue;
     }
-    // ReLU as select(x > 0, x, 0).
+    // ReLU as select(x > 0, x, 0), the comparison of the current value
+    // made just before in this body.
     if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
       if (cmp.getLhs() != current || !isFloatConstant(cmp.getRhs(), 0.0) ||
           (cmp.getPredicate() != arith::CmpFPredicate::OGT &&
            cmp.getPredicate() != arith::CmpFPredicate::UGT))
         return false;
+      reluCondition = cmp;
       continue;
     }
     if (auto select = dyn_cast<arith::SelectOp>(op)) {
-      auto cmp = select.getCondition().getDefiningOp<arith::CmpFOp>();
-      if (!cmp || select.getTrueValue() != current ||
+      if (!reluCondition || select.getCondition() != reluCondition ||
+          reluCondition.getLhs() != current ||
+          select.getTrueValue() != current ||
           !isFloatConstant(select.getFalseValue(), 0.0))
         return false;
       lo = std::max(lo, 0.0);
@@ -546,7 +556,11 @@ static std::optional<std::string> getLocName(Operation *op) {
 
 std::vector<FloatLayer> mlir::qsim::findFloatLayers(func::FuncOp func) {
   std::vector<FloatLayer> layers;
-  func.walk([&](Operation *op) {
+  // Only ops of the function body itself: a layer inside a loop or another
+  // region has no single range per activation, and its values cannot be
+  // returned.
+  for (Operation &operation : func.getBody().front()) {
+    Operation *op = &operation;
     std::optional<FloatLayer> layer;
     if (auto conv = dyn_cast<linalg::Conv2DNchwFchwOp>(op))
       layer = matchConv(conv);
@@ -563,12 +577,13 @@ std::vector<FloatLayer> mlir::qsim::findFloatLayers(func::FuncOp func) {
     if (!layer || !isa<RankedTensorType>(layer->input.getType()) ||
         !cast<RankedTensorType>(layer->input.getType())
              .getElementType()
-             .isF32())
-      return;
+             .isF32() ||
+        layer->weights.empty())
+      continue;
     std::string kind = layer->kind == LayerKind::Conv2D ? "conv" : "linear";
     layer->name = getLocName(op).value_or(kind + std::to_string(layers.size()));
     layers.push_back(std::move(*layer));
-  });
+  }
   return layers;
 }
 

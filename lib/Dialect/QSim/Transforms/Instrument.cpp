@@ -6,12 +6,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qsim/Dialect/QSim/IR/QSimDialect.h"
 #include "qsim/Dialect/QSim/Transforms/FloatLayers.h"
 #include "qsim/Dialect/QSim/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace mlir::qsim {
@@ -29,8 +31,11 @@ struct QSimInstrumentPass final
   using Base::Base;
 
   void runOnOperation() override {
-    for (auto func : getOperation().getOps<func::FuncOp>()) {
-      if (func.isExternal() || !func.getBody().hasOneBlock())
+    ModuleOp module = getOperation();
+    for (auto func : module.getOps<func::FuncOp>()) {
+      // A called function cannot grow results without breaking its calls.
+      if (func.isExternal() || !func.getBody().hasOneBlock() ||
+          !SymbolTable::symbolKnownUseEmpty(func, module))
         continue;
       instrument(func);
     }
@@ -68,7 +73,7 @@ struct QSimInstrumentPass final
       extended.resize(results.size(), DictionaryAttr::get(&getContext()));
       func.setResAttrsAttr(ArrayAttr::get(&getContext(), extended));
     }
-    func->setAttr("qsim.observers",
+    func->setAttr(kObserversAttrName,
                   ArrayAttr::get(&getContext(), observerNames));
   }
 };

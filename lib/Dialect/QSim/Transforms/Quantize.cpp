@@ -23,6 +23,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -131,8 +132,11 @@ void QSimQuantizePass::runOnOperation() {
   FailureOr<RangeTable> ranges = readRanges(statsFile, getOperation());
   if (failed(ranges))
     return signalPassFailure();
-  for (auto func : getOperation().getOps<func::FuncOp>()) {
-    if (func.isExternal())
+  ModuleOp module = getOperation();
+  for (auto func : module.getOps<func::FuncOp>()) {
+    // Called functions are not instrumented (their results cannot grow), so
+    // they have no ranges and stay float.
+    if (func.isExternal() || !SymbolTable::symbolKnownUseEmpty(func, module))
       continue;
     if (failed(quantizeFunction(func, *ranges)))
       return signalPassFailure();
@@ -267,9 +271,16 @@ FailureOr<Value> FunctionQuantizer::getOrCreateQuantized(Value value,
       quantizedSource = known;
       break;
     }
+    // A layer input must be per-tensor and at most 16 bits wide: reuse a
+    // dequantized value only when it is, and quantize afresh otherwise.
     if (auto dequantize = source.getDefiningOp<DequantizeOp>()) {
-      quantizedSource = dequantize.getInput();
-      break;
+      quant::QuantizedType type =
+          getUniformQuantElementType(dequantize.getInput().getType());
+      if (isa<quant::UniformQuantizedType>(type) &&
+          type.getStorageTypeIntegralWidth() <= 16) {
+        quantizedSource = dequantize.getInput();
+        break;
+      }
     }
     Operation *op = source.getDefiningOp();
     if (std::optional<MaxPoolPassThrough> pool = matchMaxPoolPassThrough(op)) {

@@ -17,6 +17,9 @@ namespace mlir::qsim {
 /// The function attribute that keeps a function's type from before lowering
 /// (see the qsim-record-signatures pass).
 inline constexpr llvm::StringLiteral kSignatureAttrName = "qsim.signature";
+/// The function attribute naming, in order, the extra results that
+/// qsim-instrument adds for calibration.
+inline constexpr llvm::StringLiteral kObserversAttrName = "qsim.observers";
 } // namespace mlir::qsim
 
 #include "qsim/Dialect/QSim/IR/QSimEnums.h.inc"

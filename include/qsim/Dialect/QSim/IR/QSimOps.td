@@ -199,12 +199,14 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
   let summary = "rescale a quantized tensor (normally an accumulator) to another type";
   let description = [{
     ```
-    y = clamp(round_half_to_even(acc * M[c]) + z_y[c], lo, hi)
+    y = clamp(round_half_to_even((q - z_in[c]) * M[c]) + z_y[c], lo, hi)
     M[c] = s_in[c] / s_y[c]
     ```
 
-    `M` is computed in float64 at compile time and the product `acc * M` is
-    taken in float64, as NumPy multiplies an int32 array by a Python float.
+    For an accumulator `z_in` is 0 and this is the notebook's `acc * M`; a
+    non-zero `z_in` lets requantize rescale between two activation types.
+    `M` is computed in float64 at compile time and the product is taken in
+    float64, as NumPy multiplies an int32 array by a Python float.
     Per-axis scales of the input (and output) broadcast along their quantized
     axis, which must be the same when both are per-axis. `lo`/`hi` are
     `clamp_min`/`clamp_max`, in the output storage domain, defaulting to the
@@ -222,9 +224,9 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
         -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.04:10>>
     ```
 
-    Invariants: same shapes; the input's zero points are 0 (it is an
-    accumulator-like value, no larger than 32 bits); `clamp_min` and
-    `clamp_max` lie in the output storage range and `clamp_min <= clamp_max`.
+    Invariants: identical shapes; per-axis input and output on the same
+    axis; `clamp_min` and `clamp_max` lie in the output storage range and
+    `clamp_min <= clamp_max`.
   }];
 
   let arguments = (ins
@@ -317,8 +319,10 @@ def QSim_MaxPool2DOp : QSim_Op<"max_pool2d", [Pure]> {
     ```
 
     compared as signed or unsigned storage integers; padded taps hold the
-    storage minimum, so they never win (the padding must be smaller than
-    the dilated kernel, so every window holds a real element). Quantization
+    storage minimum, so they never win over a real element (and a window of
+    padding alone, possible with dilation, gives the storage minimum, the
+    code of -inf clamped, as float pooling of -inf padding would after
+    quantization). Quantization
     is monotone, so this is exactly the max pooling of the real values
     quantized with the same type: the result type equals the input type.
 
