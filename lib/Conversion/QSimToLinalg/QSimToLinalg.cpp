@@ -418,6 +418,27 @@ struct ClampOpLowering final : OpConversionPattern<ClampOp> {
 // conv2d / linear
 //===----------------------------------------------------------------------===//
 
+/// Pads the spatial dimensions of an NCHW storage tensor by
+/// [top, left, bottom, right] with `value`; returns `input` when no padding
+/// is needed.
+Value padSpatially(OpBuilder &b, Location loc, Value input,
+                   ArrayRef<int64_t> padding, Value padValue) {
+  if (llvm::all_of(padding, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(padding[0]),
+                                   b.getIndexAttr(padding[1])};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                    b.getIndexAttr(padding[2]),
+                                    b.getIndexAttr(padding[3])};
+  SmallVector<int64_t> paddedShape(type.getShape());
+  paddedShape[2] += padding[0] + padding[2];
+  paddedShape[3] += padding[1] + padding[3];
+  return tensor::PadOp::create(b, loc, type.clone(paddedShape), input, low,
+                               high, padValue);
+}
+
 /// Creates the i32 accumulator init: the bias broadcast along the output
 /// channels when there is one, zeros otherwise. `biasMap` maps the result's
 /// dimensions to the bias' (already reshaped) dimensions.
@@ -513,7 +534,6 @@ struct Conv2DOpLowering final : OpConversionPattern<Conv2DOp> {
     UniformQuantParams input = getParams(op.getInput());
     UniformQuantParams weights = getParams(op.getWeights());
     IntegerType inputStorage = getStorageType(op.getInput());
-    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
     auto weightType = cast<RankedTensorType>(adaptor.getWeights().getType());
     auto accType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
@@ -528,24 +548,13 @@ struct Conv2DOpLowering final : OpConversionPattern<Conv2DOp> {
 
     // Padded taps hold z_x, so they contribute (z_x - z_x) * w = 0.
     Value padded = adaptor.getInput();
-    if (llvm::any_of(padding, [](int64_t p) { return p != 0; })) {
-      SmallVector<OpFoldResult> low = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
-          rewriter.getIndexAttr(padding[0]), rewriter.getIndexAttr(padding[1])};
-      SmallVector<OpFoldResult> high = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
-          rewriter.getIndexAttr(padding[2]), rewriter.getIndexAttr(padding[3])};
-      SmallVector<int64_t> paddedShape(inputType.getShape());
-      paddedShape[2] += padding[0] + padding[2];
-      paddedShape[3] += padding[1] + padding[3];
-      Value padValue = arith::ConstantOp::create(
-          rewriter, loc,
-          getStorageAttr(inputStorage, input.zeroPoints.front(),
-                         input.isSigned));
-      padded = tensor::PadOp::create(
-          rewriter, loc, RankedTensorType::get(paddedShape, inputStorage),
-          padded, low, high, padValue);
-    }
+    if (llvm::any_of(padding, [](int64_t p) { return p != 0; }))
+      padded = padSpatially(
+          rewriter, loc, padded, padding,
+          arith::ConstantOp::create(rewriter, loc,
+                                    getStorageAttr(inputStorage,
+                                                   input.zeroPoints.front(),
+                                                   input.isSigned)));
 
     // [O, C/G, KH, KW] -> [G, F, C/G, KH, KW].
     auto groupedWeightType = RankedTensorType::get(
@@ -678,7 +687,6 @@ struct MaxPool2DOpLowering final : OpConversionPattern<MaxPool2DOp> {
     MLIRContext *ctx = getContext();
     UniformQuantParams params = getParams(op.getInput());
     IntegerType storage = getStorageType(op.getInput());
-    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
     ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
@@ -688,21 +696,8 @@ struct MaxPool2DOpLowering final : OpConversionPattern<MaxPool2DOp> {
         getStorageAttr(storage, params.storageMin, params.isSigned));
 
     // Padded taps hold the storage minimum, which never wins the max.
-    Value padded = adaptor.getInput();
-    if (llvm::any_of(padding, [](int64_t p) { return p != 0; })) {
-      SmallVector<OpFoldResult> low = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
-          rewriter.getIndexAttr(padding[0]), rewriter.getIndexAttr(padding[1])};
-      SmallVector<OpFoldResult> high = {
-          rewriter.getIndexAttr(0), rewriter.getIndexAttr(0),
-          rewriter.getIndexAttr(padding[2]), rewriter.getIndexAttr(padding[3])};
-      SmallVector<int64_t> paddedShape(inputType.getShape());
-      paddedShape[2] += padding[0] + padding[2];
-      paddedShape[3] += padding[1] + padding[3];
-      padded = tensor::PadOp::create(
-          rewriter, loc, RankedTensorType::get(paddedShape, storage), padded,
-          low, high, lowest);
-    }
+    Value padded =
+        padSpatially(rewriter, loc, adaptor.getInput(), padding, lowest);
     Value window =
         tensor::EmptyOp::create(rewriter, loc, kernel, rewriter.getI8Type());
     SmallVector<Value> dynamicSizes;
