@@ -104,6 +104,15 @@ SmallVector<Value> getDynamicSizes(OpBuilder &b, Location loc, Value tensor) {
   return sizes;
 }
 
+/// The dynamic sizes of a conv/linear/pool result, whose only dimension
+/// that may be dynamic is the batch: read from `input` when it is.
+SmallVector<Value> getDynamicBatch(OpBuilder &b, Location loc,
+                                   RankedTensorType result, Value input) {
+  if (!result.isDynamicDim(0))
+    return {};
+  return {tensor::DimOp::create(b, loc, input, 0)};
+}
+
 /// Builds an elementwise linalg.generic over `input` producing
 /// `resultElementType`. Each ChannelConstant reaches `body` as one scalar:
 /// a constant for a single value, or the element of a 1-D constant tensor
@@ -568,10 +577,8 @@ struct Conv2DOpLowering final : OpConversionPattern<Conv2DOp> {
         weightReassociation);
 
     // The result [N, O, OH, OW] viewed as [N, G, F, OH, OW].
-    SmallVector<Value> dynamicSizes;
-    if (accType.isDynamicDim(0))
-      dynamicSizes.push_back(
-          tensor::DimOp::create(rewriter, loc, adaptor.getInput(), 0));
+    SmallVector<Value> dynamicSizes =
+        getDynamicBatch(rewriter, loc, accType, adaptor.getInput());
     auto groupedAccType =
         RankedTensorType::get({accType.getDimSize(0), groups, groupOutChannels,
                                accType.getDimSize(2), accType.getDimSize(3)},
@@ -642,10 +649,8 @@ struct LinearOpLowering final : OpConversionPattern<LinearOp> {
 
     AffineExpr n, f, k;
     bindDims(ctx, n, f, k);
-    SmallVector<Value> dynamicSizes;
-    if (accType.isDynamicDim(0))
-      dynamicSizes.push_back(
-          tensor::DimOp::create(rewriter, loc, adaptor.getInput(), 0));
+    SmallVector<Value> dynamicSizes =
+        getDynamicBatch(rewriter, loc, accType, adaptor.getInput());
     Value init = buildAccumulatorInit(
         rewriter, loc, accType, dynamicSizes, adaptor.getBias(),
         AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx));
@@ -700,10 +705,8 @@ struct MaxPool2DOpLowering final : OpConversionPattern<MaxPool2DOp> {
         padSpatially(rewriter, loc, adaptor.getInput(), padding, lowest);
     Value window =
         tensor::EmptyOp::create(rewriter, loc, kernel, rewriter.getI8Type());
-    SmallVector<Value> dynamicSizes;
-    if (resultType.isDynamicDim(0))
-      dynamicSizes.push_back(
-          tensor::DimOp::create(rewriter, loc, adaptor.getInput(), 0));
+    SmallVector<Value> dynamicSizes =
+        getDynamicBatch(rewriter, loc, resultType, adaptor.getInput());
     Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                           storage, dynamicSizes);
     Value init =

@@ -233,13 +233,8 @@ Value FunctionQuantizer::replayOnQuantized(Operation *op,
   if (auto castOp = dyn_cast<tensor::CastOp>(op))
     return tensor::CastOp::create(b, loc, retype(castOp.getResult()),
                                   quantizedSource);
-  auto transpose = cast<linalg::TransposeOp>(op);
-  SmallVector<OpFoldResult> sizes =
-      tensor::getMixedSizes(b, loc, transpose.getInit());
-  Value init = tensor::EmptyOp::create(b, loc, sizes, element);
-  return linalg::TransposeOp::create(b, loc, quantizedSource, init,
-                                     transpose.getPermutation())
-      .getResult()[0];
+  return transposeQuantized(b, loc, quantizedSource,
+                            cast<linalg::TransposeOp>(op).getPermutation());
 }
 
 /// Transposes a quantized tensor with linalg.transpose (exact: it only moves
