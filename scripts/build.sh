@@ -8,6 +8,9 @@ build="${QSIM_BUILD_DIR:-$root/build}"
 
 launcher=()
 if command -v ccache >/dev/null 2>&1; then
+  # Paths below the source tree are hashed relative to it, so clones in
+  # other folders (CI's, a second work tree) share the cache.
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 fi
 
