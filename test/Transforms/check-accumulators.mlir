@@ -6,7 +6,7 @@
 // D = max |x - z_x| over every code of the input storage; INT32_MAX is
 // 2147483647. warn-only reports the same ops at the same lines as warnings
 // and succeeds.
-// WARN-COUNT-8: warning: {{.*}} accumulator may overflow int32
+// WARN-COUNT-11: warning: {{.*}} accumulator may overflow int32
 
 !x = !quant.uniform<u16:f32, 1.0>
 !w = !quant.uniform<i16:f32, 1.0>
@@ -166,6 +166,49 @@ func.func @bias_argument(%x: tensor<1x1x!x>, %b: tensor<1xi32>) -> tensor<1x1x!a
 func.func @bound_above_2_pow_64(%x: tensor<1x17179869184x!x>, %w: tensor<1x17179869184x!w>) -> tensor<1x1x!acc> {
   // expected-error @+1 {{'qsim.linear' accumulator may overflow int32: bound 36892925197465681920 > 2147483647 in output channel 0, 1 of 1 channels exceed it; weights not constant, bounded by their storage range}}
   %acc = qsim.linear %x, %w : (tensor<1x17179869184x!x>, tensor<1x17179869184x!w>) -> tensor<1x1x!acc>
+  return %acc : tensor<1x1x!acc>
+}
+
+// -----
+
+!x = !quant.uniform<u16:f32, 1.0>
+!w8 = !quant.uniform<u8:f32:0, {1.0, 1.0:255}>
+!w16 = !quant.uniform<u16:f32, 1.0>
+!w4 = !quant.uniform<i4:f32, 1.0:3>
+!acc2 = !quant.uniform<i32:f32:1, {1.0, 1.0}>
+!acc = !quant.uniform<i32:f32, 1.0>
+
+// Tests that dense unsigned storage is read as unsigned and narrow storage
+// with its sign; D = 65535 in each. u8: both rows are 128 codes 255 (the
+// bit pattern 0xff) and one 254, so channel 0 (z_w = 0) is
+// (128 * 255 + 254) * 65535 = 2155708290 and channel 1 (z_w = 255) is
+// 1 * 65535.
+func.func @dense_u8(%x: tensor<1x129x!x>) -> tensor<1x2x!acc2> {
+  %wi = arith.constant dense<"0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"> : tensor<2x129xi8>
+  %w = quant.scast %wi : tensor<2x129xi8> to tensor<2x129x!w8>
+  // expected-error @+1 {{'qsim.linear' accumulator may overflow int32: bound 2155708290 > 2147483647 in output channel 0, 1 of 2 channels exceed it}}
+  %acc = qsim.linear %x, %w : (tensor<1x129x!x>, tensor<2x129x!w8>) -> tensor<1x2x!acc2>
+  return %acc : tensor<1x2x!acc2>
+}
+
+// u16: the codes 65535 (bit pattern -1) and 1: (65535 + 1) * 65535 =
+// 4294901760.
+func.func @dense_u16(%x: tensor<1x2x!x>) -> tensor<1x1x!acc> {
+  %wi = arith.constant dense<[[-1, 1]]> : tensor<1x2xi16>
+  %w = quant.scast %wi : tensor<1x2xi16> to tensor<1x2x!w16>
+  // expected-error @+1 {{'qsim.linear' accumulator may overflow int32: bound 4294901760 > 2147483647 in output channel 0, 1 of 1 channels exceed it}}
+  %acc = qsim.linear %x, %w : (tensor<1x2x!x>, tensor<1x2x!w16>) -> tensor<1x1x!acc>
+  return %acc : tensor<1x1x!acc>
+}
+
+// i4 with z_w = 3: |-8 - 3| + |7 - 3| = 15, 15 * 65535 = 983025, and the
+// bias 2146500623 makes 2147483648.
+func.func @dense_i4(%x: tensor<1x2x!x>) -> tensor<1x1x!acc> {
+  %wi = arith.constant dense<[[-8, 7]]> : tensor<1x2xi4>
+  %w = quant.scast %wi : tensor<1x2xi4> to tensor<1x2x!w4>
+  %b = arith.constant dense<2146500623> : tensor<1xi32>
+  // expected-error @+1 {{'qsim.linear' accumulator may overflow int32: bound 2147483648 > 2147483647 in output channel 0, 1 of 1 channels exceed it}}
+  %acc = qsim.linear %x, %w, %b : (tensor<1x2x!x>, tensor<1x2x!w4>, tensor<1xi32>) -> tensor<1x1x!acc>
   return %acc : tensor<1x1x!acc>
 }
 

@@ -149,17 +149,32 @@ SmallVector<APInt> sumWeightDeviations(AccumulatorBound &result, Value weights,
   // int64 and the elements come channel by channel.
   int64_t numPerChannel = perChannel.getZExtValue();
   SmallVector<WideSum> channelSums(numChannels);
-  int64_t channel = 0;
-  int64_t inChannel = 0;
-  int64_t zeroPoint = params.getZeroPoint(0);
-  for (const APInt &bits : values.getValues<APInt>()) {
-    channelSums[channel].add(
-        absDiff(toStorageValue(bits, params.isSigned), zeroPoint));
-    if (++inChannel == numPerChannel && channel + 1 < numChannels) {
-      inChannel = 0;
-      zeroPoint = params.getZeroPoint(++channel);
+  auto addAll = [&](auto storageValues) {
+    int64_t channel = 0;
+    int64_t inChannel = 0;
+    int64_t zeroPoint = params.getZeroPoint(0);
+    for (int64_t value : storageValues) {
+      channelSums[channel].add(absDiff(value, zeroPoint));
+      if (++inChannel == numPerChannel && channel + 1 < numChannels) {
+        inChannel = 0;
+        zeroPoint = params.getZeroPoint(++channel);
+      }
     }
-  }
+  };
+  // 8- and 16-bit storage is read in place; other widths through APInt.
+  unsigned width = values.getElementType().getIntOrFloatBitWidth();
+  if (width == 8 && params.isSigned)
+    addAll(values.getValues<int8_t>());
+  else if (width == 8)
+    addAll(values.getValues<uint8_t>());
+  else if (width == 16 && params.isSigned)
+    addAll(values.getValues<int16_t>());
+  else if (width == 16)
+    addAll(values.getValues<uint16_t>());
+  else
+    addAll(llvm::map_range(values.getValues<APInt>(), [&](const APInt &bits) {
+      return toStorageValue(bits, params.isSigned);
+    }));
   for (const WideSum &sum : channelSums)
     sums.push_back(sum.get());
   return sums;
