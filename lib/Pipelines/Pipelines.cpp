@@ -59,6 +59,7 @@ void mlir::qsim::buildPTQPipeline(OpPassManager &pm,
   quantize.weightBits = options.weightBits;
   quantize.activationBits = options.activationBits;
   quantize.narrowRange = options.narrowRange;
+  quantize.allowAccumulatorOverflow = options.allowAccumulatorOverflow;
   pm.addPass(createQSimQuantize(quantize));
   pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());
   pm.addPass(createCanonicalizerPass());

@@ -45,6 +45,11 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       *this, "narrow-range",
       llvm::cl::desc("weights in [-(2^(b-1) - 1), 2^(b-1) - 1]"),
       llvm::cl::init(false)};
+  PassOptions::Option<bool> allowAccumulatorOverflow{
+      *this, "allow-accumulator-overflow",
+      llvm::cl::desc("Warn, rather than fail, when an INT32 accumulator may "
+                     "overflow"),
+      llvm::cl::init(false)};
 };
 
 /// Post-training quantization of a float module: qsim-quantize,

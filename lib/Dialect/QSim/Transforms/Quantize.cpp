@@ -11,6 +11,7 @@
 
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+#include "qsim/Dialect/QSim/Transforms/AccumulatorBounds.h"
 #include "qsim/Dialect/QSim/Transforms/FloatLayers.h"
 #include "qsim/Dialect/QSim/Transforms/Passes.h"
 #include "qsim/Quant/AffineParams.h"
@@ -141,6 +142,14 @@ void QSimQuantizePass::runOnOperation() {
     if (failed(quantizeFunction(func, *ranges)))
       return signalPassFailure();
   }
+  // Wide weight and activation storage can make an accumulator wrap.
+  AccumulatorCheckOptions check;
+  check.warnOnly = allowAccumulatorOverflow;
+  check.prefix = "qsim-quantize: ";
+  if (!allowAccumulatorOverflow)
+    check.hint = " (allow-accumulator-overflow makes this a warning)";
+  if (failed(checkAccumulators(module, check)))
+    return signalPassFailure();
 }
 
 /// Builds a uniform quantized type from affine parameters.

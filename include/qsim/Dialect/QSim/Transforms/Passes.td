@@ -61,6 +61,38 @@ def QSimRecordSignatures : Pass<"qsim-record-signatures", "::mlir::ModuleOp"> {
   }];
 }
 
+def QSimCheckAccumulators : Pass<"qsim-check-accumulators", "::mlir::ModuleOp"> {
+  let summary = "Report every conv/linear whose INT32 accumulator may "
+                "overflow";
+  let description = [{
+    Bounds the accumulator of every `qsim.conv2d` and `qsim.linear`, per
+    output channel `c`, over every input its type can hold:
+
+    ```
+    bound[c] = |bias[c]| + sum_k |w[c, k] - z_w[c]| * max |x - z_x|
+    ```
+
+    `max |x - z_x|` is taken over every code of the input's storage integer
+    (0..255 for `u8`). The weights are the actual storage integers of an
+    `arith.constant` (dense or splat) reinterpreted by `quant.scast`, and the
+    bias the values of an `arith.constant`. Weights that are not such a
+    constant are bounded by their storage range (`|w - z_w| <=
+    max |q - z_w|`), a bias that is not a constant by `2^31`. Every term is
+    bounded by its absolute value, so every partial sum, in any order, lies
+    within the bound; padded taps hold `z_x` and add 0. A bound of at most
+    `INT32_MAX` (2147483647) thus proves that the channel never wraps.
+
+    Each op with a channel above `INT32_MAX` is reported at its location,
+    with the worst channel, its bound and how many channels exceed it. The
+    bounds are exact unsigned 128-bit integers. Reports are errors, and the
+    pass fails, unless `warn-only` is set.
+  }];
+  let options = [
+    Option<"warnOnly", "warn-only", "bool", /*default=*/"false",
+           "Report overflows as warnings and succeed">
+  ];
+}
+
 def QSimInstrument : Pass<"qsim-instrument", "::mlir::ModuleOp"> {
   let summary = "Return every activation the quantizer needs a range for";
   let description = [{
@@ -105,6 +137,11 @@ def QSimQuantize : Pass<"qsim-quantize", "::mlir::ModuleOp"> {
     Activation ranges come from the JSON file named by `stats` (written by
     `qsim-run --calibrate`). A missing entry or a malformed file is an error
     that names the activation or the problem.
+
+    The rewritten module is then checked as `qsim-check-accumulators` checks
+    it: a conv/linear whose INT32 accumulator may overflow (wide
+    `weight-bits` and `activation-bits`, or a long sum) is an error, or a
+    warning with `allow-accumulator-overflow`.
   }];
   let options = [
     Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
@@ -122,7 +159,11 @@ def QSimQuantize : Pass<"qsim-quantize", "::mlir::ModuleOp"> {
     Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
            "bits of the activation storage (2 to 16)">,
     Option<"narrowRange", "narrow-range", "bool", /*default=*/"false",
-           "weights in [-(2^(b-1) - 1), 2^(b-1) - 1], as [-127, 127]">
+           "weights in [-(2^(b-1) - 1), 2^(b-1) - 1], as [-127, 127]">,
+    Option<"allowAccumulatorOverflow", "allow-accumulator-overflow", "bool",
+           /*default=*/"false",
+           "Warn, rather than fail, when qsim-check-accumulators finds a "
+           "conv/linear whose INT32 accumulator may overflow">
   ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
