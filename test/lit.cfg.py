@@ -2,6 +2,8 @@
 # lit configuration of the qsim regression tests.
 
 import os
+import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -74,6 +76,17 @@ if os.path.exists(clangxx):
                    os.path.join(scratch, "fuzz")]
         if subprocess.call(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
             config.available_features.add("clang-fuzzer")
+
+# --version prints the CMake project version and, in a git checkout, the
+# revision of the sources.
+qsim_full_version = "qsim version " + config.qsim_version
+if os.path.exists(os.path.join(config.qsim_src_root, ".git")) and shutil.which("git"):
+    revision = subprocess.run(
+        ["git", "-C", config.qsim_src_root, "rev-parse", "--short=12", "HEAD"],
+        capture_output=True, text=True)
+    if revision.returncode == 0:
+        qsim_full_version += " (git " + revision.stdout.strip() + ")"
+config.substitutions.append(("%qsim_full_version", qsim_full_version))
 
 if config.mlir_enable_execution_engine and os.path.exists(runner_utils):
     config.available_features.add("qsim-jit")
