@@ -2,6 +2,9 @@
 # lit configuration of the qsim regression tests.
 
 import os
+import shlex
+import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -74,6 +77,36 @@ if os.path.exists(clangxx):
                    os.path.join(scratch, "fuzz")]
         if subprocess.call(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0:
             config.available_features.add("clang-fuzzer")
+
+# --version prints the CMake project version and, in a git checkout, the
+# revision of the sources.
+qsim_full_version = "qsim version " + config.qsim_version
+if os.path.exists(os.path.join(config.qsim_src_root, ".git")) and shutil.which("git"):
+    revision = subprocess.run(
+        ["git", "-C", config.qsim_src_root, "rev-parse", "--short=12", "HEAD"],
+        capture_output=True, text=True)
+    if revision.returncode == 0:
+        qsim_full_version += " (git " + revision.stdout.strip() + ")"
+config.substitutions.append(("%qsim_full_version", qsim_full_version))
+
+# test/Install builds a project against an install of this build.
+config.substitutions.append(("%cmake", config.cmake_command))
+config.substitutions.append(("%ninja", config.cmake_make_program))
+config.substitutions.append(("%qsim_libraries", config.qsim_libraries))
+config.substitutions.append(("%mlir_include_dir", config.mlir_include_dirs.split(";")[0]))
+# The consumer links qsim's static archives, so it compiles and links with
+# qsim's compiler and flags (a sanitized build's included).
+consumer_flags = [
+    f"-DCMAKE_CXX_COMPILER={config.cxx_compiler}",
+    f"-DCMAKE_CXX_FLAGS={config.cxx_flags}",
+    f"-DCMAKE_EXE_LINKER_FLAGS={config.exe_linker_flags}",
+]
+if config.cxx_compiler_launcher:
+    consumer_flags.append(f"-DCMAKE_CXX_COMPILER_LAUNCHER={config.cxx_compiler_launcher}")
+config.substitutions.append(
+    ("%qsim_consumer_flags", " ".join(shlex.quote(flag) for flag in consumer_flags)))
+if os.path.basename(config.cmake_make_program).startswith("ninja"):
+    config.available_features.add("ninja")
 
 if config.mlir_enable_execution_engine and os.path.exists(runner_utils):
     config.available_features.add("qsim-jit")

@@ -6,7 +6,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Quant/AffineParams.h"
-#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 
 #include <algorithm>
 #include <cmath>
@@ -63,6 +62,24 @@ mlir::qsim::quantizeValues(llvm::ArrayRef<float> values,
     result.push_back(quantizeValue(value, params.scale, params.zeroPoint,
                                    params.qmin, params.qmax));
   return result;
+}
+
+int64_t mlir::qsim::quantizeValue(float x, double scale, int64_t zeroPoint,
+                                  int64_t qmin, int64_t qmax) {
+  if (std::isnan(x))
+    return std::clamp(zeroPoint, qmin, qmax);
+  // The division is float32 on purpose: it is what QuantizeLinear computes.
+  float scaled = x / static_cast<float>(scale);
+  // rint rounds half to even in the default floating-point environment.
+  double rounded = std::rint(static_cast<double>(scaled));
+  double shifted = rounded + static_cast<double>(zeroPoint);
+  double clamped =
+      std::clamp(shifted, static_cast<double>(qmin), static_cast<double>(qmax));
+  return static_cast<int64_t>(clamped);
+}
+
+bool mlir::qsim::scalesAgree(double a, double b, double relTol) {
+  return std::fabs(a - b) <= relTol * std::max(std::fabs(a), std::fabs(b));
 }
 
 int32_t mlir::qsim::quantizeBias(double bias, double accScale) {

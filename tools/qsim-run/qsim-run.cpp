@@ -18,6 +18,7 @@
 #include "qsim/Runner/Metrics.h"
 #include "qsim/Runner/Runner.h"
 #include "qsim/Support/Npy.h"
+#include "qsim/Support/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -322,6 +323,7 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
   cl::HideUnrelatedOptions({&runCategory, &calibrationCategory});
+  cl::AddExtraVersionPrinter(mlir::qsim::printQSimVersion);
   cl::ParseCommandLineOptions(
       argc, argv,
       "qsim-run: JIT-run a model on .npy inputs\n\n"

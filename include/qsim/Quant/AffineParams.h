@@ -1,9 +1,10 @@
 //===- AffineParams.h - affine quantization parameters ---------*- C++ -*-===//
 //
 // The quantizer's math: the scale and zero point of a real range, and the
-// integers of float weights and biases. This is the C++ form of the
-// notebook's quantizer.py, with its signed zero-point bug fixed (see
-// docs/QSim.md).
+// integers of float weights and biases. It depends on LLVM Support only, so
+// the dialect, the passes and the runner share it without MLIR beneath it. This
+// is the C++ form of the notebook's quantizer.py, with its signed zero-point
+// bug fixed (see docs/QSim.md).
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,6 +49,15 @@ AffineParams computeAffineParams(double a, double b,
 /// Quantizes `values` with `params` (qsim.quantize's formula).
 llvm::SmallVector<int64_t> quantizeValues(llvm::ArrayRef<float> values,
                                           const AffineParams &params);
+
+/// Quantizes one real value as `qsim.quantize` does: `x / s` in float32 with
+/// `s` rounded to float32, rounded half to even, `z` added after rounding,
+/// clamped to [qmin, qmax]. NaN maps to `z`.
+int64_t quantizeValue(float x, double scale, int64_t zeroPoint, int64_t qmin,
+                      int64_t qmax);
+
+/// Returns true when `a` and `b` agree to a relative tolerance `relTol`.
+bool scalesAgree(double a, double b, double relTol = 1e-6);
 
 /// The int32 bias of a float bias at the accumulator scale:
 /// round_half_even(b / accScale) in float64, saturated to int32.

@@ -3,12 +3,15 @@
 // Helpers that read the scales, zero points and storage bounds of the
 // upstream quant dialect's uniform types in one shape, per-tensor and
 // per-axis alike, so verifiers, rewrites and lowerings share one reading of
-// the types and one implementation of the scalar quantization formula.
+// the types. The scalar quantization formula they apply to those parameters,
+// quantizeValue, lives in qsim/Quant/AffineParams.h, included here.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QSIM_DIALECT_QSIM_IR_QUANTTYPEUTILS_H
 #define QSIM_DIALECT_QSIM_IR_QUANTTYPEUTILS_H
+
+#include "qsim/Quant/AffineParams.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -50,15 +53,6 @@ quant::QuantizedType getUniformQuantElementType(Type type);
 
 /// Reads the parameters of a `!quant.uniform` type (per-tensor or per-axis).
 UniformQuantParams getUniformQuantParams(quant::QuantizedType type);
-
-/// Quantizes one real value as `qsim.quantize` does: `x / s` in float32 with
-/// `s` rounded to float32, rounded half to even, `z` added after rounding,
-/// clamped to [qmin, qmax]. NaN maps to `z`.
-int64_t quantizeValue(float x, double scale, int64_t zeroPoint, int64_t qmin,
-                      int64_t qmax);
-
-/// Returns true when `a` and `b` agree to a relative tolerance `relTol`.
-bool scalesAgree(double a, double b, double relTol = 1e-6);
 
 } // namespace mlir::qsim
 
