@@ -3,9 +3,10 @@
 // The analysis shared by qsim-instrument and qsim-quantize: it recognizes
 // the conv/linear layers of a float model (with their constant weights,
 // bias and fusable activation) in the forms front ends emit, and names every
-// activation the quantizer needs a range for. Both passes compute the same
-// names from the same float IR, so the statistics written by calibration are
-// found again by the rewrite.
+// activation the quantizer needs a range for. It is the one owner of the
+// observer names and of which functions are calibrated: both passes call it
+// on the same float IR, so the statistics written by calibration are found
+// again by the rewrite.
 //
 //===----------------------------------------------------------------------===//
 
