@@ -663,11 +663,9 @@ static void assignLayerNames(std::vector<FloatLayer> &layers,
   llvm::StringSet<> given;
   for (auto [layer, base] : llvm::zip_equal(layers, baseNames)) {
     std::string name = base;
-    for (int64_t n = 2; given.contains(name); ++n) {
+    for (int64_t n = 2;
+         given.contains(name) || (name != base && reserved.contains(name)); ++n)
       name = base + "_" + std::to_string(n);
-      if (reserved.contains(name))
-        name = base; // still taken: try the next n
-    }
     given.insert(name);
     layer.name = std::move(name);
   }
