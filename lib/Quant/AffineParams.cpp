@@ -90,3 +90,14 @@ int32_t mlir::qsim::quantizeBias(double bias, double accScale) {
       rounded, static_cast<double>(std::numeric_limits<int32_t>::min()),
       static_cast<double>(std::numeric_limits<int32_t>::max())));
 }
+
+bool mlir::qsim::isValidScale(double scale) {
+  return scale >= static_cast<double>(std::numeric_limits<float>::min()) &&
+         scale <= static_cast<double>(std::numeric_limits<float>::max());
+}
+
+bool mlir::qsim::biasSaturates(double bias, double accScale) {
+  double rounded = std::nearbyint(bias / accScale);
+  return !(rounded >= std::numeric_limits<int32_t>::min() &&
+           rounded <= std::numeric_limits<int32_t>::max());
+}

@@ -77,3 +77,21 @@ func.func @tosa_matmul(%x: tensor<1x?x3xf32>) -> tensor<1x?x2xf32> {
   %r = tosa.clamp %a {min_val = 0.0 : f32, max_val = 3.40282347E+38 : f32} : (tensor<1x?x2xf32>) -> tensor<1x?x2xf32>
   return %r : tensor<1x?x2xf32>
 }
+
+// -----
+
+// Tests a TOSA depthwise conv2d with a channel multiplier of 2: [KH, KW, C,
+// M] weights become [C * M, 1, KH, KW], output channel c * 2 + m holding
+// w[0, :, c, m]. Expected codes (NumPy, symmetric int8, s = 2 max|w| / 255):
+// [1, 0.5] -> [127, 64], [-1, 0.25] -> [-127, 32], [0.5, -0.5] ->
+// [127, -127], [2, -1] -> [127, -64].
+// CHECK-LABEL: func.func @tosa_depthwise_multiplier
+//       CHECK:   arith.constant dense<{{\[}}[{{\[}}[127, 64]]], [{{\[}}[-127, 32]]], [{{\[}}[127, -127]]], [{{\[}}[127, -64]]]]> : tensor<4x1x1x2xi8>
+//       CHECK:   qsim.conv2d %{{[^,]+}}, %{{[^,]+}} {groups = 2 : i64}
+func.func @tosa_depthwise_multiplier(%x: tensor<1x3x3x2xf32>) -> tensor<1x3x2x4xf32> {
+  %w = "tosa.const"() <{values = dense<[[[[1.0, -1.0], [0.5, 2.0]], [[0.5, 0.25], [-0.5, -1.0]]]]> : tensor<1x2x2x2xf32>}> : () -> tensor<1x2x2x2xf32>
+  %b = "tosa.const"() <{values = dense<0.0> : tensor<4xf32>}> : () -> tensor<4xf32>
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %y = tosa.depthwise_conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x3x3x2xf32>, tensor<1x2x2x2xf32>, tensor<4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x2x4xf32>
+  return %y : tensor<1x3x2x4xf32>
+}

@@ -4,6 +4,7 @@
 // RUN: qsim-opt %S/Inputs/conv-relu-fc.mlir --qsim-quantize="stats=%S/Inputs/quantize.stats.json weight-scheme=asymmetric" | FileCheck %s --check-prefix=ASYM
 // RUN: qsim-opt %S/Inputs/conv-relu-fc.mlir --qsim-quantize="stats=%S/Inputs/quantize.stats.json activation-type=i8" | FileCheck %s --check-prefix=I8
 // RUN: qsim-opt %S/Inputs/conv-relu-fc.mlir --qsim-quantize="stats=%S/Inputs/quantize.stats.json weight-bits=4 activation-bits=6 narrow-range" | FileCheck %s --check-prefix=BITS
+// RUN: qsim-opt %S/Inputs/conv-relu-fc.mlir --qsim-quantize="stats=%S/Inputs/quantize.stats.json weight-bits=12" | FileCheck %s --check-prefix=BITS12
 
 // Tests that a padded conv + bias + ReLU and a transposed-weight matmul +
 // bias become qsim ops chained on quantized values. Every integer below was
@@ -66,3 +67,10 @@
 // BITS-LABEL: func.func @conv_relu
 //       BITS:   qsim.quantize %{{.+}} -> tensor<?x1x4x4x!quant.uniform<u6:f32, 0.031746031746031744:32>>
 //       BITS:   quant.scast %{{.+}} : tensor<2x1x2x2xi4> to tensor<2x1x2x2x!quant.uniform<i4<-7:7>:f32:0, {0.14285714285714285,0.14285714285714285}>>
+
+// Tests 12-bit weights, stored two bytes per weight: s = 2 / 4095 per
+// channel, codes round(f32(w) / f32(s)) from NumPy (so -1.0 gives
+// -2047.4999... -> -2047); the splat fc weight stays a splat.
+// BITS12-LABEL: func.func @conv_relu
+//       BITS12:   arith.constant dense<{{\[}}[{{\[}}[1024, -512], [256, 2047]]], [{{\[}}[-1024, 1536], [512, -2047]]]]> : tensor<2x1x2x2xi12>
+//       BITS12:   arith.constant dense<2047> : tensor<3x32xi12>

@@ -133,4 +133,30 @@ TEST(QuantizeBiasTest, RoundsHalfToEvenAndSaturates) {
   EXPECT_EQ(quantizeBias(std::nan(""), 1.0), 0);
 }
 
+// Valid scales are the normal float32 values: 2^-126 up to the largest
+// float, (2 - 2^-23) * 2^127.
+TEST(IsValidScaleTest, NormalFloat32Only) {
+  EXPECT_TRUE(isValidScale(1.0));
+  EXPECT_TRUE(isValidScale(std::ldexp(1.0, -126)));
+  EXPECT_TRUE(isValidScale((2 - std::ldexp(1.0, -23)) * std::ldexp(1.0, 127)));
+  EXPECT_FALSE(isValidScale(std::ldexp(1.0, -127)));
+  EXPECT_FALSE(isValidScale(std::ldexp(1.0, 128)));
+  EXPECT_FALSE(isValidScale(0.0));
+  EXPECT_FALSE(isValidScale(-1.0));
+  EXPECT_FALSE(isValidScale(INFINITY));
+  EXPECT_FALSE(isValidScale(std::nan("")));
+}
+
+// A bias saturates when round(b / s) leaves [-2^31, 2^31 - 1].
+TEST(BiasSaturatesTest, Int32Bounds) {
+  EXPECT_FALSE(biasSaturates(2147483647.0, 1.0));
+  EXPECT_TRUE(biasSaturates(2147483648.0, 1.0));
+  EXPECT_FALSE(biasSaturates(-2147483648.0, 1.0));
+  EXPECT_TRUE(biasSaturates(-2147483649.0, 1.0));
+  // 2147483647.4 rounds down to 2^31 - 1.
+  EXPECT_FALSE(biasSaturates(2147483647.4, 1.0));
+  EXPECT_TRUE(biasSaturates(1.0, 1e-12));
+  EXPECT_TRUE(biasSaturates(std::nan(""), 1.0));
+}
+
 } // namespace

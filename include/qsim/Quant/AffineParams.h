@@ -63,6 +63,16 @@ bool scalesAgree(double a, double b, double relTol = 1e-6);
 /// round_half_even(b / accScale) in float64, saturated to int32.
 int32_t quantizeBias(double bias, double accScale);
 
+/// True when qsim accepts `scale`: a normal float32, in [FLT_MIN, FLT_MAX]
+/// (1.17549435e-38 to 3.40282347e+38). !quant.uniform types take any f32
+/// from the smallest subnormal up; qsim also refuses subnormals, which have
+/// lost precision and whose reciprocal is not a finite float.
+bool isValidScale(double scale);
+
+/// True when quantizeBias(bias, accScale) saturates: the rounded code lies
+/// outside int32 (or is NaN).
+bool biasSaturates(double bias, double accScale);
+
 } // namespace mlir::qsim
 
 #endif // QSIM_QUANT_AFFINEPARAMS_H

@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <limits>
 
@@ -21,37 +23,145 @@ using namespace mlir;
 using namespace mlir::qsim;
 
 //===----------------------------------------------------------------------===//
+// LayerWeights
+//===----------------------------------------------------------------------===//
+
+LayerWeights LayerWeights::getSplat(float value, int64_t count) {
+  LayerWeights weights;
+  weights.count = count;
+  weights.splat = value;
+  return weights;
+}
+
+LayerWeights LayerWeights::getDense(ArrayRef<float> data,
+                                    ArrayRef<int64_t> sourceShape,
+                                    ArrayRef<int64_t> permutation) {
+  LayerWeights weights;
+  weights.count = data.size();
+  weights.data = data;
+  weights.sourceShape.assign(sourceShape.begin(), sourceShape.end());
+  // An identity permutation reads the data in order.
+  bool identity = true;
+  for (auto [index, dim] : llvm::enumerate(permutation))
+    identity &= static_cast<int64_t>(index) == dim;
+  if (!identity)
+    weights.permutation.assign(permutation.begin(), permutation.end());
+  return weights;
+}
+
+void LayerWeights::forEach(llvm::function_ref<void(float)> fn) const {
+  if (splat) {
+    for (int64_t i = 0; i < count; ++i)
+      fn(*splat);
+    return;
+  }
+  if (permutation.empty()) {
+    for (float value : data)
+      fn(value);
+    return;
+  }
+  // Walk the permuted shape like an odometer, keeping the source offset.
+  size_t rank = permutation.size();
+  SmallVector<int64_t> sourceStrides(rank, 1);
+  for (size_t d = rank - 1; d > 0; --d)
+    sourceStrides[d - 1] = sourceStrides[d] * sourceShape[d];
+  SmallVector<int64_t> sizes, strides, index(rank, 0);
+  for (int64_t dim : permutation) {
+    sizes.push_back(sourceShape[dim]);
+    strides.push_back(sourceStrides[dim]);
+  }
+  int64_t offset = 0;
+  for (int64_t n = 0; n < count; ++n) {
+    fn(data[offset]);
+    for (size_t d = rank; d-- > 0;) {
+      offset += strides[d];
+      if (++index[d] < sizes[d])
+        break;
+      offset -= strides[d] * sizes[d];
+      index[d] = 0;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
 // Constants
 //===----------------------------------------------------------------------===//
 
-/// Reads the f32 elements and shape of a constant tensor (arith.constant or
-/// tosa.const, dense or dense_resource).
-static bool getConstantFloats(Value value, SmallVector<float> &values,
-                              SmallVector<int64_t> &shape) {
+/// The f32 contents of a constant tensor (arith.constant or tosa.const,
+/// dense or dense_resource), without copying them: a splat value, or the
+/// row-major elements in the attribute's own storage.
+struct ConstantFloats {
+  std::optional<float> splat;
+  ArrayRef<float> data;
+  SmallVector<int64_t> shape;
+  int64_t count = 0;
+};
+
+static std::optional<ConstantFloats> readConstantFloats(Value value) {
   Attribute attr;
   if (auto constant = value.getDefiningOp<arith::ConstantOp>())
     attr = constant.getValue();
   else if (auto constant = value.getDefiningOp<tosa::ConstOp>())
     attr = constant.getValuesAttr();
   if (!attr)
-    return false;
+    return std::nullopt;
   auto type = dyn_cast<RankedTensorType>(value.getType());
-  if (!type || !type.getElementType().isF32())
-    return false;
-  shape.assign(type.getShape().begin(), type.getShape().end());
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    values.assign(dense.getValues<float>().begin(),
-                  dense.getValues<float>().end());
-    return true;
-  }
-  if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    return std::nullopt;
+  ConstantFloats result;
+  result.shape.assign(type.getShape().begin(), type.getShape().end());
+  result.count = type.getNumElements();
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    if (dense.isSplat()) {
+      result.splat = dense.getSplatValue<float>();
+      return result;
+    }
+    // Non-splat f32 elements are stored as a contiguous float array.
+    ArrayRef<char> raw = dense.getRawData();
+    result.data = ArrayRef<float>(reinterpret_cast<const float *>(raw.data()),
+                                  raw.size() / sizeof(float));
+  } else if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
     std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
-    if (!data || static_cast<int64_t>(data->size()) != type.getNumElements())
-      return false;
-    values.assign(data->begin(), data->end());
-    return true;
+    if (!data)
+      return std::nullopt;
+    result.data = *data;
+  } else {
+    return std::nullopt;
   }
-  return false;
+  if (static_cast<int64_t>(result.data.size()) != result.count)
+    return std::nullopt;
+  return result;
+}
+
+/// Reads the f32 elements and shape of a small constant tensor (a bias).
+static bool getConstantFloats(Value value, SmallVector<float> &values,
+                              SmallVector<int64_t> &shape) {
+  std::optional<ConstantFloats> constant = readConstantFloats(value);
+  if (!constant)
+    return false;
+  shape = constant->shape;
+  if (constant->splat)
+    values.assign(constant->count, *constant->splat);
+  else
+    values.assign(constant->data.begin(), constant->data.end());
+  return true;
+}
+
+/// Reads constant weights in place; `shape` receives the constant's own
+/// shape, and `permutation` maps it to qsim's layout (see LayerWeights).
+static bool getConstantWeights(Value value, LayerWeights &weights,
+                               SmallVector<int64_t> &shape,
+                               ArrayRef<int64_t> permutation = {}) {
+  std::optional<ConstantFloats> constant = readConstantFloats(value);
+  if (!constant ||
+      (!permutation.empty() && permutation.size() != constant->shape.size()))
+    return false;
+  shape = constant->shape;
+  if (constant->splat)
+    weights = LayerWeights::getSplat(*constant->splat, constant->count);
+  else
+    weights = LayerWeights::getDense(constant->data, shape, permutation);
+  return true;
 }
 
 /// True when `value` is a constant float scalar equal to `expected`.
@@ -300,8 +410,8 @@ static std::optional<FloatLayer> matchConv(linalg::Conv2DNchwFchwOp conv) {
   layer.kind = LayerKind::Conv2D;
   layer.anchor = conv;
   if (!isZeroFilled(conv.getOutputs()[0]) ||
-      !getConstantFloats(conv.getInputs()[1], layer.weights,
-                         layer.weightShape) ||
+      !getConstantWeights(conv.getInputs()[1], layer.weights,
+                          layer.weightShape) ||
       !readStridesAndDilations(conv.getStrides(), conv.getDilations(), layer))
     return std::nullopt;
   layer.input = foldZeroPadding(conv.getInputs()[0], layer);
@@ -316,7 +426,7 @@ matchDepthwise(linalg::DepthwiseConv2DNchwChwOp conv) {
   layer.anchor = conv;
   SmallVector<int64_t> shape;
   if (!isZeroFilled(conv.getOutputs()[0]) ||
-      !getConstantFloats(conv.getInputs()[1], layer.weights, shape) ||
+      !getConstantWeights(conv.getInputs()[1], layer.weights, shape) ||
       shape.size() != 3 ||
       !readStridesAndDilations(conv.getStrides(), conv.getDilations(), layer))
     return std::nullopt;
@@ -336,7 +446,6 @@ static std::optional<FloatLayer> matchMatmul(linalg::MatmulOp matmul) {
     return std::nullopt;
   Value weights = matmul.getInputs()[1];
   SmallVector<int64_t> shape;
-  SmallVector<float> values;
   if (matmul.hasUserDefinedMaps()) {
     // Only the transposed-B form: (m, n, k) -> (m, k), (n, k), (m, n), whose
     // B is the [F, K] constant itself.
@@ -347,23 +456,19 @@ static std::optional<FloatLayer> matchMatmul(linalg::MatmulOp matmul) {
                                           AffineMap::get(3, 0, {n, k}, ctx),
                                           AffineMap::get(3, 0, {m, n}, ctx)};
     if (matmul.getIndexingMapsArray() != transposedB ||
-        !getConstantFloats(weights, layer.weights, layer.weightShape) ||
+        !getConstantWeights(weights, layer.weights, layer.weightShape) ||
         layer.weightShape.size() != 2)
       return std::nullopt;
   } else if (auto transpose = weights.getDefiningOp<linalg::TransposeOp>()) {
     // PyTorch stores [F, K] and transposes: the constant is already [F, K].
     if (transpose.getPermutation() != ArrayRef<int64_t>{1, 0} ||
-        !getConstantFloats(transpose.getInput(), layer.weights,
-                           layer.weightShape))
+        !getConstantWeights(transpose.getInput(), layer.weights,
+                            layer.weightShape))
       return std::nullopt;
-  } else if (getConstantFloats(weights, values, shape) && shape.size() == 2) {
-    // A [K, F] constant: transpose it here.
-    int64_t k = shape[0], f = shape[1];
-    layer.weightShape = {f, k};
-    layer.weights.resize(values.size());
-    for (int64_t i = 0; i < k; ++i)
-      for (int64_t j = 0; j < f; ++j)
-        layer.weights[j * k + i] = values[i * f + j];
+  } else if (getConstantWeights(weights, layer.weights, shape,
+                                /*permutation=*/{1, 0})) {
+    // A [K, F] constant, read transposed.
+    layer.weightShape = {shape[1], shape[0]};
   } else {
     return std::nullopt;
   }
@@ -443,22 +548,15 @@ static std::optional<FloatLayer> matchTosaConv(tosa::Conv2DOp conv) {
   layer.anchor = conv;
   layer.channelsLast = true;
   SmallVector<int64_t> shape;
-  SmallVector<float> ohwi;
+  // OHWI read as OIHW.
   if (!hasZeroPoints(conv) ||
-      !getConstantFloats(conv.getWeight(), ohwi, shape) || shape.size() != 4 ||
+      !getConstantWeights(conv.getWeight(), layer.weights, shape,
+                          /*permutation=*/{0, 3, 1, 2}) ||
       !readTosaWindow(conv.getPadAttr(), conv.getStrideAttr(),
                       conv.getDilationAttr(), layer))
     return std::nullopt;
-  // OHWI -> OIHW.
   int64_t o = shape[0], kh = shape[1], kw = shape[2], c = shape[3];
   layer.weightShape = {o, c, kh, kw};
-  layer.weights.resize(ohwi.size());
-  for (int64_t a = 0; a < o; ++a)
-    for (int64_t y = 0; y < kh; ++y)
-      for (int64_t x = 0; x < kw; ++x)
-        for (int64_t i = 0; i < c; ++i)
-          layer.weights[((a * c + i) * kh + y) * kw + x] =
-              ohwi[((a * kh + y) * kw + x) * c + i];
   if (!readTosaBias(conv.getBias(), o, layer))
     return std::nullopt;
   layer.input = conv.getInput();
@@ -473,24 +571,17 @@ matchTosaDepthwise(tosa::DepthwiseConv2DOp conv) {
   layer.anchor = conv;
   layer.channelsLast = true;
   SmallVector<int64_t> shape;
-  SmallVector<float> hwcm;
+  // [KH, KW, C, M] read as [C, M, KH, KW], that is [C * M, 1, KH, KW]:
+  // output channel c * M + m reads input channel c.
   if (!hasZeroPoints(conv) ||
-      !getConstantFloats(conv.getWeight(), hwcm, shape) || shape.size() != 4 ||
+      !getConstantWeights(conv.getWeight(), layer.weights, shape,
+                          /*permutation=*/{2, 3, 0, 1}) ||
       !readTosaWindow(conv.getPadAttr(), conv.getStrideAttr(),
                       conv.getDilationAttr(), layer))
     return std::nullopt;
-  // [KH, KW, C, M] -> [C * M, 1, KH, KW]: output channel c * M + m reads
-  // input channel c.
   int64_t kh = shape[0], kw = shape[1], c = shape[2], m = shape[3];
   layer.weightShape = {c * m, 1, kh, kw};
   layer.groups = c;
-  layer.weights.resize(hwcm.size());
-  for (int64_t y = 0; y < kh; ++y)
-    for (int64_t x = 0; x < kw; ++x)
-      for (int64_t i = 0; i < c; ++i)
-        for (int64_t j = 0; j < m; ++j)
-          layer.weights[((i * m + j) * kh + y) * kw + x] =
-              hwcm[((y * kw + x) * c + i) * m + j];
   if (!readTosaBias(conv.getBias(), c * m, layer))
     return std::nullopt;
   layer.input = conv.getInput();
@@ -508,9 +599,10 @@ static std::optional<FloatLayer> matchTosaMatmul(tosa::MatMulOp matmul) {
   FailureOr<int64_t> aZero = matmul.getAZeroPoint();
   FailureOr<int64_t> bZero = matmul.getBZeroPoint();
   SmallVector<int64_t> shape;
-  SmallVector<float> kf;
+  // [1, K, F] read as [1, F, K], that is [F, K].
   if (failed(aZero) || failed(bZero) || *aZero != 0 || *bZero != 0 ||
-      !getConstantFloats(matmul.getB(), kf, shape) || shape.size() != 3 ||
+      !getConstantWeights(matmul.getB(), layer.weights, shape,
+                          /*permutation=*/{0, 2, 1}) ||
       shape[0] != 1)
     return std::nullopt;
   auto aType = cast<RankedTensorType>(matmul.getA().getType());
@@ -518,10 +610,6 @@ static std::optional<FloatLayer> matchTosaMatmul(tosa::MatMulOp matmul) {
     return std::nullopt;
   int64_t k = shape[1], f = shape[2];
   layer.weightShape = {f, k};
-  layer.weights.resize(kf.size());
-  for (int64_t i = 0; i < k; ++i)
-    for (int64_t j = 0; j < f; ++j)
-      layer.weights[j * k + i] = kf[i * f + j];
   layer.input = matmul.getA();
   Value current = matmul.getResult();
   if (current.hasOneUse()) {
@@ -554,8 +642,38 @@ static std::optional<std::string> getLocName(Operation *op) {
   return std::nullopt;
 }
 
+bool mlir::qsim::isCalibratableFunction(func::FuncOp func,
+                                        Operation *symbolTable) {
+  // The instrumented function returns its activations: it needs one return
+  // (one block), and its results can grow only when nothing calls it.
+  return !func.isExternal() && func.getBody().hasOneBlock() &&
+         SymbolTable::symbolKnownUseEmpty(func, symbolTable);
+}
+
+/// Gives every layer a distinct name: a base name (the NameLoc, else kind and
+/// ordinal among the function's layers), and for a base name an earlier
+/// layer already holds, the first `<base>_<n>` (n = 2, 3, ...) that is no
+/// layer's base name and not yet given. Layers keep their order under
+/// rewrites such as canonicalization, so the names are stable.
+static void assignLayerNames(std::vector<FloatLayer> &layers,
+                             ArrayRef<std::string> baseNames) {
+  llvm::StringSet<> reserved;
+  for (const std::string &base : baseNames)
+    reserved.insert(base);
+  llvm::StringSet<> given;
+  for (auto [layer, base] : llvm::zip_equal(layers, baseNames)) {
+    std::string name = base;
+    for (int64_t n = 2;
+         given.contains(name) || (name != base && reserved.contains(name)); ++n)
+      name = base + "_" + std::to_string(n);
+    given.insert(name);
+    layer.name = std::move(name);
+  }
+}
+
 std::vector<FloatLayer> mlir::qsim::findFloatLayers(func::FuncOp func) {
   std::vector<FloatLayer> layers;
+  SmallVector<std::string> baseNames;
   // Only ops of the function body itself: a layer inside a loop or another
   // region has no single range per activation, and its values cannot be
   // returned.
@@ -581,9 +699,11 @@ std::vector<FloatLayer> mlir::qsim::findFloatLayers(func::FuncOp func) {
         layer->weights.empty())
       continue;
     std::string kind = layer->kind == LayerKind::Conv2D ? "conv" : "linear";
-    layer->name = getLocName(op).value_or(kind + std::to_string(layers.size()));
+    baseNames.push_back(
+        getLocName(op).value_or(kind + std::to_string(layers.size())));
     layers.push_back(std::move(*layer));
   }
+  assignLayerNames(layers, baseNames);
   return layers;
 }
 
@@ -658,8 +778,13 @@ ActivationNames::ActivationNames(func::FuncOp func, ArrayRef<FloatLayer> layers)
     : prefix(func.getSymName().str() + "/") {
   for (const FloatLayer &layer : layers)
     layerOutputs[layer.output] = layer.name + ".output";
-  int64_t index = 0;
-  func.walk([&](Operation *op) { opIndex[op] = index++; });
+  // A source that is neither an argument nor a layer output is named after
+  // the first layer (in program order) that reads it.
+  for (const FloatLayer &layer : layers) {
+    Value source = getActivationSource(layer.input);
+    if (!isa<BlockArgument>(source) && !layerOutputs.count(source))
+      layerInputs.try_emplace(source, layer.name + ".input");
+  }
 }
 
 std::string ActivationNames::getName(Value value) const {
@@ -669,10 +794,8 @@ std::string ActivationNames::getName(Value value) const {
   auto it = layerOutputs.find(value);
   if (it != layerOutputs.end())
     return prefix + it->second;
-  Operation *op = value.getDefiningOp();
-  std::string name = prefix + op->getName().getStringRef().str() + "#" +
-                     std::to_string(opIndex.lookup(op));
-  if (op->getNumResults() > 1)
-    name += ":" + std::to_string(cast<OpResult>(value).getResultNumber());
-  return name;
+  it = layerInputs.find(value);
+  if (it != layerInputs.end())
+    return prefix + it->second;
+  return {};
 }

@@ -13,7 +13,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/SetVector.h"
 
 namespace mlir::qsim {
@@ -33,9 +32,7 @@ struct QSimInstrumentPass final
   void runOnOperation() override {
     ModuleOp module = getOperation();
     for (auto func : module.getOps<func::FuncOp>()) {
-      // A called function cannot grow results without breaking its calls.
-      if (func.isExternal() || !func.getBody().hasOneBlock() ||
-          !SymbolTable::symbolKnownUseEmpty(func, module))
+      if (!isCalibratableFunction(func, module))
         continue;
       instrument(func);
     }

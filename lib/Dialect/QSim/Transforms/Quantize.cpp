@@ -24,12 +24,13 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/RegionUtils.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
+#include <cstring>
+#include <limits>
 
 namespace mlir::qsim {
 #define GEN_PASS_DEF_QSIMQUANTIZE
@@ -99,25 +100,28 @@ private:
 };
 
 LogicalResult QSimQuantizePass::parseOptions() {
-  ModuleOp module = getOperation();
+  // A bad option is one line: emitting on the module op would attach the
+  // whole module as a "see current operation" note.
+  auto emitError = [&](const Twine &message) {
+    return mlir::emitError(getOperation().getLoc(), message);
+  };
   if (weightGranularity != "per-channel" && weightGranularity != "per-tensor")
-    return module.emitError("qsim-quantize: weight-granularity must be "
-                            "per-channel or per-tensor, got '")
+    return emitError("qsim-quantize: weight-granularity must be "
+                     "per-channel or per-tensor, got '")
            << weightGranularity << "'";
   if (weightScheme != "symmetric" && weightScheme != "asymmetric")
-    return module.emitError("qsim-quantize: weight-scheme must be symmetric "
-                            "or asymmetric, got '")
+    return emitError("qsim-quantize: weight-scheme must be symmetric "
+                     "or asymmetric, got '")
            << weightScheme << "'";
   if (activationType != "u8" && activationType != "i8")
-    return module.emitError("qsim-quantize: activation-type must be u8 or "
-                            "i8, got '")
+    return emitError("qsim-quantize: activation-type must be u8 or "
+                     "i8, got '")
            << activationType << "'";
   if (weightBits < 2 || weightBits > 16)
-    return module.emitError("qsim-quantize: weight-bits must be 2 to 16, got ")
+    return emitError("qsim-quantize: weight-bits must be 2 to 16, got ")
            << static_cast<unsigned>(weightBits);
   if (activationBits < 2 || activationBits > 16)
-    return module.emitError(
-               "qsim-quantize: activation-bits must be 2 to 16, got ")
+    return emitError("qsim-quantize: activation-bits must be 2 to 16, got ")
            << static_cast<unsigned>(activationBits);
   perChannel = weightGranularity == "per-channel";
   symmetricWeights = weightScheme == "symmetric";
@@ -135,9 +139,9 @@ void QSimQuantizePass::runOnOperation() {
     return signalPassFailure();
   ModuleOp module = getOperation();
   for (auto func : module.getOps<func::FuncOp>()) {
-    // Called functions are not instrumented (their results cannot grow), so
-    // they have no ranges and stay float.
-    if (func.isExternal() || !SymbolTable::symbolKnownUseEmpty(func, module))
+    // A function calibration cannot instrument has no ranges: it stays
+    // float.
+    if (!isCalibratableFunction(func, module))
       continue;
     if (failed(quantizeFunction(func, *ranges)))
       return signalPassFailure();
@@ -198,16 +202,30 @@ private:
   DenseMap<Value, Value> quantized;
 };
 
+/// The range qsim accepts for a scale (see isValidScale), for diagnostics.
+static std::string validScaleRange() {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "the normal f32 range [" << std::numeric_limits<float>::min() << ", "
+     << std::numeric_limits<float>::max() << "]";
+  return text;
+}
+
 FailureOr<quant::QuantizedType>
 FunctionQuantizer::getActivationType(Value value, Operation *user) {
   std::string name = names.getName(value);
   auto it = ranges.find(name);
   if (it == ranges.end())
-    return user->emitError("qsim-quantize: no range for activation '")
+    return mlir::emitError(user->getLoc(),
+                           "qsim-quantize: no range for activation '")
            << name << "' in the statistics file";
+  auto [min, max] = it->second;
   AffineParams params =
-      computeAffineParams(it->second.first, it->second.second, activationFormat,
-                          /*symmetric=*/false);
+      computeAffineParams(min, max, activationFormat, /*symmetric=*/false);
+  if (!isValidScale(params.scale))
+    return mlir::emitError(user->getLoc(), "qsim-quantize: statistics entry '")
+           << name << "': range [" << min << ", " << max << "] gives scale "
+           << params.scale << ", outside " << validScaleRange();
   return makeType(ctx, activationFormat, params);
 }
 
@@ -333,38 +351,117 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
       cast<RankedTensorType>(input->getType()).getElementType());
   double inputScale = inputType.getScale();
 
-  // Weights: one set of parameters per output channel, or one for all.
+  auto layerError = [&]() {
+    return mlir::emitError(anchor->getLoc(), "qsim-quantize: layer '")
+           << layer.name << "': ";
+  };
+
+  // The range of each output channel's weights, read in one pass.
   int64_t channels = layer.getNumOutputChannels();
   int64_t perChannelCount = layer.weights.size() / channels;
-  SmallVector<AffineParams> weightParams;
-  auto rangeOf = [&](int64_t begin, int64_t end) {
-    auto [lo, hi] = std::minmax_element(layer.weights.begin() + begin,
-                                        layer.weights.begin() + end);
-    return computeAffineParams(*lo, *hi, weightFormat, symmetricWeights);
-  };
-  if (perChannel) {
-    for (int64_t c = 0; c < channels; ++c)
-      weightParams.push_back(
-          rangeOf(c * perChannelCount, (c + 1) * perChannelCount));
+  std::optional<float> splat = layer.weights.getSplatValue();
+  SmallVector<float> channelMin(
+      channels, splat.value_or(std::numeric_limits<float>::infinity()));
+  SmallVector<float> channelMax(
+      channels, splat.value_or(-std::numeric_limits<float>::infinity()));
+  std::optional<std::pair<int64_t, float>> nonFinite;
+  if (splat) {
+    if (!std::isfinite(*splat))
+      nonFinite = {0, *splat};
   } else {
-    weightParams.push_back(rangeOf(0, layer.weights.size()));
+    int64_t index = 0, channel = 0, inChannel = 0;
+    layer.weights.forEach([&](float value) {
+      if (!std::isfinite(value)) {
+        if (!nonFinite)
+          nonFinite = {index, value};
+      } else {
+        channelMin[channel] = std::min(channelMin[channel], value);
+        channelMax[channel] = std::max(channelMax[channel], value);
+      }
+      ++index;
+      if (++inChannel == perChannelCount) {
+        inChannel = 0;
+        ++channel;
+      }
+    });
   }
-  auto weightStorage = IntegerType::get(ctx, weightFormat.bits);
-  SmallVector<APInt> weightInts;
-  for (auto [index, value] : llvm::enumerate(layer.weights)) {
-    const AffineParams &p =
-        weightParams[perChannel ? index / perChannelCount : 0];
-    int64_t q = quantizeValue(value, p.scale, p.zeroPoint, p.qmin, p.qmax);
-    weightInts.push_back(APInt(weightFormat.bits, q, /*isSigned=*/true));
+  if (nonFinite)
+    return layerError() << "weight " << nonFinite->first % perChannelCount
+                        << " of output channel "
+                        << nonFinite->first / perChannelCount << " is "
+                        << nonFinite->second << "; weights must be finite";
+
+  // Weights: one set of parameters per output channel, or one for all.
+  if (!perChannel) {
+    channelMin.assign(1, *llvm::min_element(channelMin));
+    channelMax.assign(1, *llvm::max_element(channelMax));
   }
+  SmallVector<AffineParams> weightParams;
+  for (auto [lo, hi] : llvm::zip_equal(channelMin, channelMax))
+    weightParams.push_back(
+        computeAffineParams(lo, hi, weightFormat, symmetricWeights));
   SmallVector<double> weightScales, accScales;
   SmallVector<int64_t> weightZeros, accZeros;
-  for (const AffineParams &p : weightParams) {
+  for (auto [c, p] : llvm::enumerate(weightParams)) {
+    std::string which =
+        perChannel ? " of output channel " + std::to_string(c) : "";
+    // The bias is quantized at the accumulator scale: checking it checks the
+    // bias scale too.
+    double accScale = inputScale * p.scale;
+    if (!isValidScale(p.scale))
+      return layerError() << "weight scale " << p.scale << which
+                          << " (weights in [" << channelMin[c] << ", "
+                          << channelMax[c] << "]) is outside "
+                          << validScaleRange();
+    if (!isValidScale(accScale))
+      return layerError() << "accumulator scale " << accScale << which
+                          << " (input scale " << inputScale
+                          << " x weight scale " << p.scale << ") is outside "
+                          << validScaleRange();
     weightScales.push_back(p.scale);
     weightZeros.push_back(p.zeroPoint);
-    accScales.push_back(inputScale * p.scale);
+    accScales.push_back(accScale);
     accZeros.push_back(0);
   }
+
+  // The integer weights, built in their storage type: a splat stays a splat
+  // (every channel then has the same parameters), other weights go through
+  // one buffer of 1 or 2 bytes per weight.
+  auto weightStorage = IntegerType::get(ctx, weightFormat.bits);
+  auto rawWeightType = RankedTensorType::get(layer.weightShape, weightStorage);
+  auto quantizeWeight = [](float value, const AffineParams &p) {
+    return quantizeValue(value, p.scale, p.zeroPoint, p.qmin, p.qmax);
+  };
+  DenseElementsAttr weightAttr;
+  if (splat) {
+    int64_t q = quantizeWeight(*splat, weightParams[0]);
+    weightAttr = DenseElementsAttr::get(
+        rawWeightType, APInt(weightFormat.bits, q, /*isSigned=*/true));
+  } else {
+    // Integer elements of up to 8 bits take a byte, up to 16 bits two;
+    // the bits above the width stay zero, as DenseElementsAttr writes them.
+    size_t bytes = weightFormat.bits <= 8 ? 1 : 2;
+    uint64_t mask = (uint64_t(1) << weightFormat.bits) - 1;
+    std::vector<char> buffer(layer.weights.size() * bytes);
+    int64_t index = 0, channel = 0, inChannel = 0;
+    layer.weights.forEach([&](float value) {
+      auto code = static_cast<uint16_t>(
+          static_cast<uint64_t>(
+              quantizeWeight(value, weightParams[perChannel ? channel : 0])) &
+          mask);
+      if (bytes == 1)
+        buffer[index] = static_cast<char>(code);
+      else
+        std::memcpy(&buffer[index * 2], &code, 2);
+      ++index;
+      if (++inChannel == perChannelCount) {
+        inChannel = 0;
+        ++channel;
+      }
+    });
+    weightAttr = DenseElementsAttr::getFromRawBuffer(rawWeightType, buffer);
+  }
+
   unsigned signedFlag = quant::QuantizationFlags::Signed;
   Type f32 = Float32Type::get(ctx);
   quant::QuantizedType weightType, accType;
@@ -384,21 +481,31 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
                                                accScales[0], 0, i32Min, i32Max);
   }
 
+  // A bias that is not finite is an error; one beyond int32 at the
+  // accumulator scale is saturated, with a warning.
+  SmallVector<int32_t> biasInts;
+  for (auto [c, value] : llvm::enumerate(layer.bias)) {
+    double accScale = accScales[perChannel ? c : 0];
+    if (!std::isfinite(value))
+      return layerError() << "bias " << value << " of output channel " << c
+                          << " is not finite";
+    if (biasSaturates(value, accScale))
+      mlir::emitWarning(anchor->getLoc(), "qsim-quantize: layer '")
+          << layer.name << "': bias " << value << " of output channel " << c
+          << " saturates int32 at accumulator scale " << accScale;
+    biasInts.push_back(quantizeBias(value, accScale));
+  }
+
   OpBuilder b(anchor);
   // Everything the layer needs must dominate the new ops: put them after
   // the last of the anchor and the quantized input.
   b.setInsertionPointAfter(layer.output.getDefiningOp());
   Location loc = anchor->getLoc();
-  auto rawWeightType = RankedTensorType::get(layer.weightShape, weightStorage);
-  Value rawWeights = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(rawWeightType, weightInts));
+  Value rawWeights = arith::ConstantOp::create(b, loc, weightAttr);
   Value weights = quant::StorageCastOp::create(
       b, loc, rawWeightType.clone(weightType), rawWeights);
   Value bias;
-  if (!layer.bias.empty()) {
-    SmallVector<int32_t> biasInts;
-    for (auto [c, value] : llvm::enumerate(layer.bias))
-      biasInts.push_back(quantizeBias(value, accScales[perChannel ? c : 0]));
+  if (!biasInts.empty()) {
     auto biasType = RankedTensorType::get({channels}, i32);
     bias = arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(biasType, ArrayRef<int32_t>(biasInts)));

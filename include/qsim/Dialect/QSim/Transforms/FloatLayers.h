@@ -3,9 +3,10 @@
 // The analysis shared by qsim-instrument and qsim-quantize: it recognizes
 // the conv/linear layers of a float model (with their constant weights,
 // bias and fusable activation) in the forms front ends emit, and names every
-// activation the quantizer needs a range for. Both passes compute the same
-// names from the same float IR, so the statistics written by calibration are
-// found again by the rewrite.
+// activation the quantizer needs a range for. It is the one owner of the
+// observer names and of which functions are calibrated: both passes call it
+// on the same float IR, so the statistics written by calibration are found
+// again by the rewrite.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +16,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Value.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <array>
@@ -23,6 +25,39 @@
 #include <vector>
 
 namespace mlir::qsim {
+
+/// A layer's constant float weights, read in place from the attribute that
+/// holds them (attributes live as long as their context), so that a large
+/// weight is never copied and a splat is never expanded. The weights in
+/// qsim's layout are the source tensor (row-major in `sourceShape`) with its
+/// dimensions permuted by `permutation`, in row-major order.
+class LayerWeights {
+public:
+  LayerWeights() = default;
+  /// Weights that are one value repeated `count` times.
+  static LayerWeights getSplat(float value, int64_t count);
+  /// Weights read from `data`, row-major in `sourceShape`, whose qsim layout
+  /// reads source dimension `permutation[i]` as its dimension i (identity
+  /// when empty).
+  static LayerWeights getDense(ArrayRef<float> data,
+                               ArrayRef<int64_t> sourceShape,
+                               ArrayRef<int64_t> permutation = {});
+
+  int64_t size() const { return count; }
+  bool empty() const { return count == 0; }
+  /// The value of every weight, if all are one splat value.
+  std::optional<float> getSplatValue() const { return splat; }
+
+  /// Calls `fn(value)` for every weight in qsim's layout, in row-major order.
+  void forEach(llvm::function_ref<void(float)> fn) const;
+
+private:
+  int64_t count = 0;
+  std::optional<float> splat;
+  ArrayRef<float> data;
+  SmallVector<int64_t> sourceShape;
+  SmallVector<int64_t> permutation;
+};
 
 /// What a layer computes.
 enum class LayerKind { Conv2D, Linear };
@@ -55,7 +90,7 @@ struct FloatLayer {
 
   SmallVector<int64_t> weightShape;
   /// Row-major in weightShape.
-  SmallVector<float> weights;
+  LayerWeights weights;
   /// One value per output channel, or empty.
   SmallVector<float> bias;
 
@@ -63,15 +98,29 @@ struct FloatLayer {
   double clampMin = 0;
   double clampMax = 0;
 
-  /// A stable name: the anchor's NameLoc, or kind and index.
+  /// A name unique in the function and stable under rewrites that keep the
+  /// layers (see findFloatLayers); never derived from an op's position.
   std::string name;
 
   int64_t getNumOutputChannels() const { return weightShape.front(); }
 };
 
+/// True when `func` can be calibrated, hence quantized: it has a body of one
+/// block (the instrumented function returns its activations) and no use in
+/// `symbolTable` (a called function cannot grow results). qsim-instrument
+/// and qsim-quantize both decide with this, so quantize never asks for a
+/// range that calibration cannot produce; other functions stay float.
+bool isCalibratableFunction(func::FuncOp func, Operation *symbolTable);
+
 /// Finds the quantizable layers of `func` in program order. A conv/matmul
 /// whose weights are not constant, or whose form is not recognized, is not
 /// a layer (it stays float).
+///
+/// Each layer is named by its NameLoc (possibly inside a FusedLoc), else
+/// `conv<K>` or `linear<K>`, K its ordinal among the function's layers. A
+/// name an earlier layer already holds becomes `<name>_<n>`, with the
+/// smallest n >= 2 that no other layer holds or is based on, so two layers
+/// never share a name (and so never share a range).
 std::vector<FloatLayer> findFloatLayers(func::FuncOp func);
 
 /// A linalg.pooling_nchw_max that commutes with quantization: its init is
@@ -92,19 +141,23 @@ std::optional<MaxPoolPassThrough> matchMaxPoolPassThrough(Operation *op);
 Value getActivationSource(Value value);
 
 /// Names the activations of one function: `<func>/arg<N>` for arguments,
-/// `<func>/<layer>.output` for layer outputs, `<func>/<op>#<K>` for any
-/// other op result (K counts ops in program order).
+/// `<func>/<layer>.output` for layer outputs, and `<func>/<layer>.input`,
+/// after the first layer that reads it, for any other layer input. Names
+/// come from the layers only, never from an op's position, so they survive
+/// canonicalization. This is the one owner of the observer names:
+/// qsim-instrument writes them and qsim-quantize looks them up.
 class ActivationNames {
 public:
   ActivationNames(func::FuncOp func, ArrayRef<FloatLayer> layers);
 
-  /// The name of `value`'s source (see getActivationSource).
+  /// The name of `value`'s source (see getActivationSource); empty for a
+  /// value that is no layer's input or output.
   std::string getName(Value value) const;
 
 private:
   std::string prefix;
   llvm::DenseMap<Value, std::string> layerOutputs;
-  llvm::DenseMap<Operation *, int64_t> opIndex;
+  llvm::DenseMap<Value, std::string> layerInputs;
 };
 
 } // namespace mlir::qsim
