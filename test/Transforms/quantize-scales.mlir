@@ -101,7 +101,10 @@ func.func @saturating_bias(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %b = arith.constant dense<[0.5, 1.0e9]> : tensor<2xf32>
   %e = tensor.empty() : tensor<1x2xf32>
   %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
-  // expected-warning @+1 {{qsim-quantize: layer 'linear0': bias 1.000000e+09 of output channel 1 saturates int32 at accumulator scale 6.151480e-05}}
+  // The saturated bias alone fills the accumulator: the bound is
+  // (2^31 - 1) + 2 * 127 * 128 = 2147516159.
+  // expected-warning @+2 {{qsim-quantize: layer 'linear0': bias 1.000000e+09 of output channel 1 saturates int32 at accumulator scale 6.151480e-05}}
+  // expected-error @+1 {{qsim-quantize: 'qsim.linear' accumulator may overflow int32: bound 2147516159 > 2147483647 in output channel 1, 1 of 2 channels exceed it}}
   %m = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
   %y = linalg.generic {indexing_maps = [#id2, #ch2, #id2], iterator_types = ["parallel", "parallel"]} ins(%m, %b : tensor<1x2xf32>, tensor<2xf32>) outs(%e : tensor<1x2xf32>) {
   ^bb0(%in: f32, %bv: f32, %out: f32):
