@@ -9,8 +9,6 @@ packages=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   # Unit tests.
   libgtest-dev
-  # The statistics-file reader (header-only).
-  rapidjson-dev
   # Reference computations, and the digits data set of the main example.
   python3 python3-numpy python3-sklearn
   # The libFuzzer target of the .npy reader.

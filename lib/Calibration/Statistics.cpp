@@ -1,21 +1,23 @@
 //===- Statistics.cpp - read and write the calibration statistics file ----===//
 //
-// The reader is a rapidjson SAX handler that is a small state machine over
-// the schema of qsim/Calibration/Statistics.h: it fills the result as the
-// tokens arrive and stops at the first token the schema does not allow. So
-// no JSON tree is ever built (a tree of small objects takes about a hundred
-// times the file's size), and the deepest nesting it accepts is three
-// objects; the iterative parse keeps rapidjson itself off the call stack.
+// The reader follows the schema of qsim/Calibration/Statistics.h directly
+// over the JSON grammar: one function for each of its three levels (the
+// top-level object, "activations", an entry), each reading the members of
+// its object and rejecting the first one the schema does not allow. So no
+// JSON tree is ever built (a tree of small objects takes over a hundred
+// times the file's size), nothing recurses, and a value nested deeper than
+// the schema is rejected by its first character.
 //
-// Numbers arrive as their text (kParseNumbersAsStringsFlag) and are
-// converted here with strtod, which rounds correctly, so that writing a
-// double with 17 significant digits and reading it again gives it back.
+// Numbers are kept as their text until strtod, which rounds correctly,
+// converts them, so that a double written with 17 significant digits reads
+// back as the same double.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Calibration/Statistics.h"
 
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/Twine.h"
@@ -24,15 +26,9 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include "rapidjson/error/en.h"
-#include "rapidjson/memorystream.h"
-#include "rapidjson/reader.h"
-
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <limits>
 
 using namespace mlir::qsim;
 
@@ -78,6 +74,9 @@ bool CalibrationStatistics::operator==(
 
 namespace {
 
+constexpr llvm::StringLiteral kNotActivationsObject =
+    "expected an object with an \"activations\" object";
+
 /// The keys of one activation entry, as bits of a "seen" mask.
 enum EntryField : unsigned {
   FieldMin = 1u << 0,
@@ -94,318 +93,432 @@ enum TopField : unsigned {
   TopActivations = 1u << 2,
 };
 
-constexpr llvm::StringLiteral kNotActivationsObject =
-    "expected an object with an \"activations\" object";
-
-/// Builds a CalibrationStatistics from rapidjson's SAX events. Every method
-/// returns false, with `message` set, on the first event the schema does not
-/// allow, which stops the parse.
-class StatisticsHandler {
+/// A reader of exactly the schema of Statistics.h over the JSON grammar
+/// (RFC 8259). The three levels of the schema are three functions, so there
+/// is no recursion; a value of the wrong kind (an array, a nested object) is
+/// rejected by its first character, never read.
+class StatisticsParser {
 public:
-  using Ch = char;
-  using SizeType = rapidjson::SizeType;
+  explicit StatisticsParser(llvm::StringRef text) : text(text) {}
 
-  CalibrationStatistics statistics;
-  std::string message;
-
-  bool StartObject() {
-    switch (state) {
-    case State::Root:
-      state = State::TopKey;
-      return true;
-    case State::TopValue:
-      if (topField != TopActivations)
-        return failTopValue("an object");
-      state = State::ActivationName;
-      return true;
-    case State::EntryStart:
-      state = State::EntryKey;
-      entrySeen = 0;
-      return true;
-    case State::EntryValue:
-      return failEntryValue("an object");
-    default:
-      return fail("unexpected object");
-    }
-  }
-
-  bool Key(const Ch *str, SizeType length, bool) {
-    llvm::StringRef key(str, length);
-    switch (state) {
-    case State::TopKey:
-      return startTopValue(key);
-    case State::ActivationName:
-      return startEntry(key);
-    case State::EntryKey:
-      return startEntryValue(key);
-    default:
-      return fail("unexpected key");
-    }
-  }
-
-  bool EndObject(SizeType) {
-    switch (state) {
-    case State::TopKey:
-      if (!(topSeen & TopActivations))
-        return fail(kNotActivationsObject);
-      state = State::Done;
-      return true;
-    case State::ActivationName:
-      state = State::TopKey;
-      return true;
-    case State::EntryKey:
-      return finishEntry();
-    default:
-      return fail("unexpected end of object");
-    }
-  }
-
-  bool StartArray() { return failValue("an array"); }
-  bool EndArray(SizeType) { return fail("unexpected end of array"); }
-  bool Null() { return failValue("null"); }
-  bool Bool(bool value) { return failValue(value ? "true" : "false"); }
-
-  bool String(const Ch *str, SizeType length, bool) {
-    llvm::StringRef text(str, length);
-    if (state == State::TopValue && topField == TopObserver) {
-      if (!llvm::json::isUTF8(text))
-        return fail("\"observer\" is not valid UTF-8");
-      statistics.observer = text.str();
-      state = State::TopKey;
-      return true;
-    }
-    return failValue("a string");
-  }
-
-  bool RawNumber(const Ch *str, SizeType length, bool) {
-    llvm::StringRef text(str, length);
-    if (state == State::TopValue) {
-      if (topField != TopSamples)
-        return failTopValue("a number");
-      std::optional<int64_t> count = parseCount(text);
-      if (!count)
-        return fail(
-            llvm::Twine("\"samples\" must be a non-negative integer, got ") +
-            text);
-      statistics.samples = *count;
-      state = State::TopKey;
-      return true;
-    }
-    if (state != State::EntryValue)
-      return failValue("a number");
-
-    ActivationStatistics &entry = statistics.activations.back();
-    state = State::EntryKey;
-    if (entryField == FieldNonFinite) {
-      std::optional<int64_t> count = parseCount(text);
-      if (!count)
-        return fail(llvm::Twine("entry '") + quote(entry.name) +
-                    "': \"non_finite\" must be a non-negative integer, got " +
-                    quote(text));
-      entry.nonFinite = *count;
-      return true;
-    }
-    std::optional<double> value = parseDouble(text);
-    if (!value)
-      return fail(llvm::Twine("entry '") + quote(entry.name) + "': \"" +
-                  getEntryFieldName(entryField) + "\" " + quote(text) +
-                  " is not a finite double");
-    switch (entryField) {
-    case FieldMin:
-      entry.min = *value;
-      minText = text.str();
-      break;
-    case FieldMax:
-      entry.max = *value;
-      maxText = text.str();
-      break;
-    case FieldObservedMin:
-      entry.observedMin = *value;
-      break;
-    case FieldObservedMax:
-      entry.observedMax = *value;
-      break;
-    default:
-      break;
-    }
-    return true;
-  }
-
-  // kParseNumbersAsStringsFlag routes every number to RawNumber; rapidjson
-  // still needs these to compile.
-  bool Int(int) { return fail("internal error: unexpected integer event"); }
-  bool Uint(unsigned) { return Int(0); }
-  bool Int64(int64_t) { return Int(0); }
-  bool Uint64(uint64_t) { return Int(0); }
-  bool Double(double) { return Int(0); }
-
-  bool isDone() const { return state == State::Done; }
+  llvm::Expected<CalibrationStatistics> parse();
 
 private:
-  enum class State {
-    Root,           // before the top-level object
-    TopKey,         // inside it, before a key or its end
-    TopValue,       // after a top-level key
-    ActivationName, // inside "activations", before a name or its end
-    EntryStart,     // after an activation name
-    EntryKey,       // inside an entry, before a key or its end
-    EntryValue,     // after a key of an entry
-    Done,
-  };
+  using MemberFn = llvm::function_ref<llvm::Error(llvm::StringRef key)>;
 
-  bool fail(const llvm::Twine &text) {
-    message = text.str();
-    return false;
+  bool atEnd() const { return pos == text.size(); }
+  char peek() const { return atEnd() ? '\0' : text[pos]; }
+  void skipSpace() {
+    while (!atEnd() && (text[pos] == ' ' || text[pos] == '\t' ||
+                        text[pos] == '\n' || text[pos] == '\r'))
+      ++pos;
   }
 
-  static llvm::StringRef getEntryFieldName(unsigned field) {
-    switch (field) {
-    case FieldMin:
-      return "min";
-    case FieldMax:
-      return "max";
-    case FieldObservedMin:
-      return "observed_min";
-    case FieldObservedMax:
-      return "observed_max";
-    case FieldNonFinite:
-      return "non_finite";
-    default:
-      return "";
-    }
+  /// `not valid JSON: <what> (line L, column C)` at byte `at`.
+  llvm::Error syntaxErrorAt(size_t at, const llvm::Twine &what) const;
+  llvm::Error syntaxError(const llvm::Twine &what) const {
+    return syntaxErrorAt(pos, what);
   }
 
-  /// A value of the kind `what` where the schema wants something else.
-  bool failValue(llvm::StringRef what) {
-    switch (state) {
-    case State::Root:
-      return fail(kNotActivationsObject);
-    case State::TopValue:
-      return failTopValue(what);
-    case State::EntryStart:
-      return fail(llvm::Twine("entry '") +
-                  quote(statistics.activations.back().name) +
-                  "' needs numeric \"min\" and \"max\"");
-    case State::EntryValue:
-      return failEntryValue(what);
-    default:
-      return fail(llvm::Twine("unexpected ") + what);
-    }
-  }
+  /// What the value starting at the next character is ("an array", "a
+  /// number", ...), or an error when no JSON value starts there.
+  llvm::Expected<llvm::StringRef> describeValue();
 
-  bool failTopValue(llvm::StringRef what) {
-    switch (topField) {
-    case TopObserver:
-      return fail(llvm::Twine("\"observer\" must be a string, got ") + what);
-    case TopSamples:
-      return fail(
-          llvm::Twine("\"samples\" must be a non-negative integer, got ") +
-          what);
-    default:
-      return fail(kNotActivationsObject);
-    }
-  }
+  /// Reads a string (at its opening quote) into `out`.
+  llvm::Error parseString(std::string &out);
+  /// Reads a number (the JSON grammar) and returns its text.
+  llvm::Expected<llvm::StringRef> scanNumber();
+  /// Reads the members of an object after its '{', calling `onMember` after
+  /// each key and its ':' to read the value.
+  llvm::Error parseMembers(MemberFn onMember);
 
-  bool failEntryValue(llvm::StringRef what) {
-    const std::string &name = statistics.activations.back().name;
-    if (entryField == FieldMin || entryField == FieldMax)
-      return fail(llvm::Twine("entry '") + quote(name) +
-                  "' needs numeric \"min\" and \"max\"");
-    return fail(llvm::Twine("entry '") + quote(name) + "': \"" +
-                getEntryFieldName(entryField) + "\" must be a number, got " +
-                what);
-  }
+  llvm::Error parseTopMember(llvm::StringRef key);
+  llvm::Error parseActivations();
+  llvm::Error parseEntry(ActivationStatistics &entry);
+  llvm::Error parseEntryMember(ActivationStatistics &entry, llvm::StringRef key,
+                               unsigned &seen);
 
-  bool startTopValue(llvm::StringRef key) {
-    unsigned field = llvm::StringSwitch<unsigned>(key)
-                         .Case("observer", TopObserver)
-                         .Case("samples", TopSamples)
-                         .Case("activations", TopActivations)
-                         .Default(0);
-    if (!field)
-      return fail(llvm::Twine("unknown key \"") + quote(key) +
-                  "\" (expected observer, samples and activations)");
-    if (topSeen & field)
-      return fail(llvm::Twine("duplicate key \"") + quote(key) + "\"");
-    topSeen |= field;
-    topField = field;
-    state = State::TopValue;
-    return true;
-  }
-
-  bool startEntry(llvm::StringRef name) {
-    if (!llvm::json::isUTF8(name))
-      return fail(llvm::Twine("activation name '") + quote(name) +
-                  "' is not valid UTF-8");
-    statistics.activations.emplace_back();
-    statistics.activations.back().name = name.str();
-    state = State::EntryStart;
-    return true;
-  }
-
-  bool startEntryValue(llvm::StringRef key) {
-    unsigned field = llvm::StringSwitch<unsigned>(key)
-                         .Case("min", FieldMin)
-                         .Case("max", FieldMax)
-                         .Case("observed_min", FieldObservedMin)
-                         .Case("observed_max", FieldObservedMax)
-                         .Case("non_finite", FieldNonFinite)
-                         .Default(0);
-    const std::string &name = statistics.activations.back().name;
-    if (!field)
-      return fail(llvm::Twine("entry '") + quote(name) +
-                  "' has an unknown key \"" + key +
-                  "\" (expected min, max, observed_min, observed_max and "
-                  "non_finite)");
-    if (entrySeen & field)
-      return fail(llvm::Twine("entry '") + quote(name) +
-                  "' has a duplicate key \"" + key + "\"");
-    entrySeen |= field;
-    entryField = field;
-    state = State::EntryValue;
-    return true;
-  }
-
-  bool finishEntry() {
-    const ActivationStatistics &entry = statistics.activations.back();
-    if ((entrySeen & (FieldMin | FieldMax)) != (FieldMin | FieldMax))
-      return fail(llvm::Twine("entry '") + quote(entry.name) +
-                  "' needs numeric \"min\" and \"max\"");
-    if (entry.min > entry.max)
-      return fail(llvm::Twine("entry '") + quote(entry.name) +
-                  "' has an invalid range [" + quote(minText) + ", " +
-                  quote(maxText) + "]");
-    state = State::ActivationName;
-    return true;
-  }
-
-  /// A JSON number that is a non-negative integer fitting int64_t.
-  static std::optional<int64_t> parseCount(llvm::StringRef text) {
-    int64_t count;
-    if (text.getAsInteger(10, count) || count < 0)
-      return std::nullopt;
-    return count;
-  }
-
-  /// A JSON number as the nearest double; std::nullopt when it overflows.
-  /// An underflow gives the nearest double (0 or a subnormal), as the file's
-  /// writer would have printed it.
-  static std::optional<double> parseDouble(llvm::StringRef text) {
-    std::string terminated = text.str();
-    char *end = nullptr;
-    errno = 0;
-    double value = std::strtod(terminated.c_str(), &end);
-    if (end != terminated.c_str() + terminated.size() || !std::isfinite(value))
-      return std::nullopt;
-    return value;
-  }
-
-  State state = State::Root;
-  unsigned topSeen = 0, topField = 0;
-  unsigned entrySeen = 0, entryField = 0;
-  /// The text of the current entry's bounds, for the inverted-range message.
-  std::string minText, maxText;
+  llvm::StringRef text;
+  size_t pos = 0;
+  CalibrationStatistics statistics;
+  unsigned topSeen = 0;
+  std::string key;
 };
+
+llvm::Error StatisticsParser::syntaxErrorAt(size_t at,
+                                            const llvm::Twine &what) const {
+  llvm::StringRef before = text.take_front(at);
+  size_t line = before.count('\n') + 1;
+  size_t lineStart = before.rfind('\n');
+  size_t column = lineStart == llvm::StringRef::npos ? at + 1 : at - lineStart;
+  return makeError("not valid JSON: " + what + " (line " + llvm::Twine(line) +
+                   ", column " + llvm::Twine(column) + ")");
+}
+
+llvm::Expected<llvm::StringRef> StatisticsParser::describeValue() {
+  skipSpace();
+  llvm::StringRef rest = text.drop_front(pos);
+  switch (peek()) {
+  case '{':
+    return llvm::StringRef("an object");
+  case '[':
+    return llvm::StringRef("an array");
+  case '"':
+    return llvm::StringRef("a string");
+  default:
+    if (peek() == '-' || llvm::isDigit(peek()))
+      return llvm::StringRef("a number");
+    for (llvm::StringRef literal : {"true", "false", "null"})
+      if (rest.starts_with(literal))
+        return literal;
+    if (atEnd())
+      return syntaxError("unexpected end of the file");
+    return syntaxError("invalid value");
+  }
+}
+
+/// Appends code point `c` (at most 0x10FFFF, not a surrogate) as UTF-8.
+static void appendUTF8(std::string &out, unsigned c) {
+  if (c < 0x80) {
+    out.push_back(static_cast<char>(c));
+  } else if (c < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else if (c < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+  }
+}
+
+llvm::Error StatisticsParser::parseString(std::string &out) {
+  size_t start = pos++;
+  out.clear();
+  // The four hex digits of a \u escape at pos, or std::nullopt.
+  auto readHex4 = [&]() -> std::optional<unsigned> {
+    unsigned value = 0;
+    if (text.size() - pos < 4)
+      return std::nullopt;
+    for (int i = 0; i < 4; ++i) {
+      unsigned digit = llvm::hexDigitValue(text[pos + i]);
+      if (digit == ~0u)
+        return std::nullopt;
+      value = value * 16 + digit;
+    }
+    pos += 4;
+    return value;
+  };
+  while (true) {
+    if (atEnd())
+      return syntaxErrorAt(start, "unterminated string");
+    char c = text[pos];
+    if (c == '"')
+      break;
+    if (static_cast<unsigned char>(c) < 0x20)
+      return syntaxError("control character in a string");
+    ++pos;
+    if (c != '\\') {
+      out.push_back(c);
+      continue;
+    }
+    if (atEnd())
+      return syntaxErrorAt(start, "unterminated string");
+    char escape = text[pos++];
+    switch (escape) {
+    case '"':
+    case '\\':
+    case '/':
+      out.push_back(escape);
+      break;
+    case 'b':
+      out.push_back('\b');
+      break;
+    case 'f':
+      out.push_back('\f');
+      break;
+    case 'n':
+      out.push_back('\n');
+      break;
+    case 'r':
+      out.push_back('\r');
+      break;
+    case 't':
+      out.push_back('\t');
+      break;
+    case 'u': {
+      size_t escapeStart = pos - 2;
+      std::optional<unsigned> code = readHex4();
+      if (!code)
+        return syntaxErrorAt(escapeStart, "invalid \\u escape");
+      // A high surrogate must be followed by the escape of a low one; the
+      // pair is one code point. A lone surrogate is no character.
+      if (*code >= 0xD800 && *code <= 0xDBFF) {
+        std::optional<unsigned> low;
+        if (text.drop_front(pos).starts_with("\\u")) {
+          pos += 2;
+          low = readHex4();
+        }
+        if (!low || *low < 0xDC00 || *low > 0xDFFF)
+          return syntaxErrorAt(escapeStart, "unpaired surrogate escape");
+        *code = 0x10000 + ((*code - 0xD800) << 10) + (*low - 0xDC00);
+      } else if (*code >= 0xDC00 && *code <= 0xDFFF) {
+        return syntaxErrorAt(escapeStart, "unpaired surrogate escape");
+      }
+      appendUTF8(out, *code);
+      break;
+    }
+    default:
+      return syntaxErrorAt(pos - 2, "invalid escape in a string");
+    }
+  }
+  ++pos;
+  // The escapes above only make valid UTF-8; the raw bytes may not be.
+  size_t badOffset = 0;
+  if (!llvm::json::isUTF8(out, &badOffset))
+    return syntaxErrorAt(start, "invalid UTF-8 in a string");
+  return llvm::Error::success();
+}
+
+llvm::Expected<llvm::StringRef> StatisticsParser::scanNumber() {
+  size_t start = pos;
+  auto skipDigits = [&] {
+    size_t first = pos;
+    while (llvm::isDigit(peek()))
+      ++pos;
+    return pos > first;
+  };
+  if (peek() == '-')
+    ++pos;
+  if (peek() == '0')
+    ++pos;
+  else if (!skipDigits())
+    return syntaxError("invalid number");
+  if (peek() == '.') {
+    ++pos;
+    if (!skipDigits())
+      return syntaxError("invalid number");
+  }
+  if (peek() == 'e' || peek() == 'E') {
+    ++pos;
+    if (peek() == '+' || peek() == '-')
+      ++pos;
+    if (!skipDigits())
+      return syntaxError("invalid number");
+  }
+  return text.slice(start, pos);
+}
+
+llvm::Error StatisticsParser::parseMembers(MemberFn onMember) {
+  ++pos;
+  skipSpace();
+  if (peek() == '}') {
+    ++pos;
+    return llvm::Error::success();
+  }
+  while (true) {
+    skipSpace();
+    if (peek() != '"')
+      return syntaxError(atEnd() ? "unexpected end of the file"
+                                 : "expected a string key");
+    if (llvm::Error error = parseString(key))
+      return error;
+    skipSpace();
+    if (peek() != ':')
+      return syntaxError("expected ':' after a key");
+    ++pos;
+    if (llvm::Error error = onMember(key))
+      return error;
+    skipSpace();
+    if (peek() == ',') {
+      ++pos;
+      continue;
+    }
+    if (peek() == '}') {
+      ++pos;
+      return llvm::Error::success();
+    }
+    return syntaxError(atEnd() ? "unexpected end of the file"
+                               : "expected ',' or '}' after an object member");
+  }
+}
+
+/// A JSON number that is a non-negative integer fitting int64_t.
+static std::optional<int64_t> parseCount(llvm::StringRef number) {
+  int64_t count;
+  if (number.getAsInteger(10, count) || count < 0)
+    return std::nullopt;
+  return count;
+}
+
+/// A JSON number as the nearest double (strtod rounds correctly);
+/// std::nullopt when it overflows. An underflow gives the nearest double (0
+/// or a subnormal), as the file's writer would have printed it.
+static std::optional<double> parseDouble(llvm::StringRef number) {
+  std::string terminated = number.str();
+  char *end = nullptr;
+  double value = std::strtod(terminated.c_str(), &end);
+  if (end != terminated.c_str() + terminated.size() || !std::isfinite(value))
+    return std::nullopt;
+  return value;
+}
+
+llvm::Error StatisticsParser::parseTopMember(llvm::StringRef key) {
+  unsigned field = llvm::StringSwitch<unsigned>(key)
+                       .Case("observer", TopObserver)
+                       .Case("samples", TopSamples)
+                       .Case("activations", TopActivations)
+                       .Default(0);
+  if (!field)
+    return makeError("unknown key \"" + quote(key) +
+                     "\" (expected observer, samples and activations)");
+  if (topSeen & field)
+    return makeError("duplicate key \"" + quote(key) + "\"");
+  topSeen |= field;
+
+  llvm::Expected<llvm::StringRef> kind = describeValue();
+  if (!kind)
+    return kind.takeError();
+  switch (field) {
+  case TopObserver: {
+    if (*kind != "a string")
+      return makeError("\"observer\" must be a string, got " + *kind);
+    std::string observer;
+    if (llvm::Error error = parseString(observer))
+      return error;
+    statistics.observer = std::move(observer);
+    return llvm::Error::success();
+  }
+  case TopSamples: {
+    if (*kind != "a number")
+      return makeError("\"samples\" must be a non-negative integer, got " +
+                       *kind);
+    llvm::Expected<llvm::StringRef> number = scanNumber();
+    if (!number)
+      return number.takeError();
+    std::optional<int64_t> count = parseCount(*number);
+    if (!count)
+      return makeError("\"samples\" must be a non-negative integer, got " +
+                       quote(*number));
+    statistics.samples = *count;
+    return llvm::Error::success();
+  }
+  default:
+    if (*kind != "an object")
+      return makeError(kNotActivationsObject);
+    return parseActivations();
+  }
+}
+
+llvm::Error StatisticsParser::parseActivations() {
+  return parseMembers([&](llvm::StringRef name) -> llvm::Error {
+    ActivationStatistics &entry = statistics.activations.emplace_back();
+    entry.name = name.str();
+    return parseEntry(entry);
+  });
+}
+
+llvm::Error StatisticsParser::parseEntry(ActivationStatistics &entry) {
+  auto needsRange = [&] {
+    return makeError("entry '" + quote(entry.name) +
+                     "' needs numeric \"min\" and \"max\"");
+  };
+  llvm::Expected<llvm::StringRef> kind = describeValue();
+  if (!kind)
+    return kind.takeError();
+  if (*kind != "an object")
+    return needsRange();
+  unsigned seen = 0;
+  // The bounds' own text, for the message of an inverted range.
+  llvm::StringRef minText, maxText;
+  if (llvm::Error error = parseMembers([&](llvm::StringRef key) -> llvm::Error {
+        size_t valueStart = pos;
+        if (llvm::Error error = parseEntryMember(entry, key, seen))
+          return error;
+        llvm::StringRef value = text.slice(valueStart, pos).trim();
+        if (key == "min")
+          minText = value;
+        else if (key == "max")
+          maxText = value;
+        return llvm::Error::success();
+      }))
+    return error;
+  if ((seen & (FieldMin | FieldMax)) != (FieldMin | FieldMax))
+    return needsRange();
+  if (entry.min > entry.max)
+    return makeError("entry '" + quote(entry.name) +
+                     "' has an invalid range [" + quote(minText) + ", " +
+                     quote(maxText) + "]");
+  return llvm::Error::success();
+}
+
+llvm::Error StatisticsParser::parseEntryMember(ActivationStatistics &entry,
+                                               llvm::StringRef key,
+                                               unsigned &seen) {
+  unsigned field = llvm::StringSwitch<unsigned>(key)
+                       .Case("min", FieldMin)
+                       .Case("max", FieldMax)
+                       .Case("observed_min", FieldObservedMin)
+                       .Case("observed_max", FieldObservedMax)
+                       .Case("non_finite", FieldNonFinite)
+                       .Default(0);
+  if (!field)
+    return makeError("entry '" + quote(entry.name) + "' has an unknown key \"" +
+                     quote(key) +
+                     "\" (expected min, max, observed_min, observed_max and "
+                     "non_finite)");
+  if (seen & field)
+    return makeError("entry '" + quote(entry.name) +
+                     "' has a duplicate key \"" + quote(key) + "\"");
+  seen |= field;
+
+  llvm::Expected<llvm::StringRef> kind = describeValue();
+  if (!kind)
+    return kind.takeError();
+  if (*kind != "a number") {
+    if (field == FieldMin || field == FieldMax)
+      return makeError("entry '" + quote(entry.name) +
+                       "' needs numeric \"min\" and \"max\"");
+    return makeError("entry '" + quote(entry.name) + "': \"" + quote(key) +
+                     "\" must be a number, got " + *kind);
+  }
+  llvm::Expected<llvm::StringRef> number = scanNumber();
+  if (!number)
+    return number.takeError();
+  if (field == FieldNonFinite) {
+    std::optional<int64_t> count = parseCount(*number);
+    if (!count)
+      return makeError("entry '" + quote(entry.name) +
+                       "': \"non_finite\" must be a non-negative integer, "
+                       "got " +
+                       quote(*number));
+    entry.nonFinite = *count;
+    return llvm::Error::success();
+  }
+  std::optional<double> value = parseDouble(*number);
+  if (!value)
+    return makeError("entry '" + quote(entry.name) + "': \"" + quote(key) +
+                     "\" " + quote(*number) + " is not a finite double");
+  switch (field) {
+  case FieldMin:
+    entry.min = *value;
+    break;
+  case FieldMax:
+    entry.max = *value;
+    break;
+  case FieldObservedMin:
+    entry.observedMin = *value;
+    break;
+  default:
+    entry.observedMax = *value;
+    break;
+  }
+  return llvm::Error::success();
+}
 
 /// The first activation whose name an earlier one already has. Two entries
 /// for one name would silently give one range to two layers: a file must say
@@ -421,67 +534,42 @@ findDuplicateName(llvm::ArrayRef<ActivationStatistics> activations) {
   return nullptr;
 }
 
-/// The 1-based line and column of byte `offset` of `text`.
-std::pair<size_t, size_t> getLineAndColumn(llvm::StringRef text,
-                                           size_t offset) {
-  llvm::StringRef before = text.take_front(offset);
-  size_t line = before.count('\n') + 1;
-  size_t lineStart = before.rfind('\n');
-  size_t column =
-      lineStart == llvm::StringRef::npos ? offset + 1 : offset - lineStart;
-  return {line, column};
+llvm::Expected<CalibrationStatistics> StatisticsParser::parse() {
+  // Every entry is an object, and the smallest takes 20 bytes
+  // ("":{"min":0,"max":0}), so this bounds the number of entries without
+  // ever reserving much more than the file's size: the vector need not grow
+  // and copy itself while it is filled.
+  constexpr size_t kSmallestEntryBytes = 20;
+  statistics.activations.reserve(
+      std::min<size_t>(text.count('{'), text.size() / kSmallestEntryBytes));
+
+  skipSpace();
+  if (atEnd())
+    return syntaxError("the file is empty");
+  llvm::Expected<llvm::StringRef> kind = describeValue();
+  if (!kind)
+    return kind.takeError();
+  if (*kind != "an object")
+    return makeError(kNotActivationsObject);
+  if (llvm::Error error = parseMembers(
+          [&](llvm::StringRef key) { return parseTopMember(key); }))
+    return std::move(error);
+  skipSpace();
+  if (!atEnd())
+    return syntaxError("text after the top-level object");
+  if (!(topSeen & TopActivations))
+    return makeError(kNotActivationsObject);
+  if (const ActivationStatistics *duplicate =
+          findDuplicateName(statistics.activations))
+    return makeError("duplicate activation '" + quote(duplicate->name) + "'");
+  return std::move(statistics);
 }
 
 } // namespace
 
 llvm::Expected<CalibrationStatistics>
 mlir::qsim::parseStatistics(llvm::StringRef text) {
-  // rapidjson's lengths are 32-bit; no real statistics file comes near.
-  if (text.size() > std::numeric_limits<rapidjson::SizeType>::max())
-    return makeError("larger than 4 GiB");
-  // The stream reads a NUL byte as the end of the input, which would make
-  // anything after one invisible.
-  size_t nul = text.find('\0');
-  if (nul != llvm::StringRef::npos) {
-    auto [line, column] = getLineAndColumn(text, nul);
-    return makeError("not valid JSON: a NUL byte (line " + llvm::Twine(line) +
-                     ", column " + llvm::Twine(column) + ")");
-  }
-
-  StatisticsHandler handler;
-  // Every entry is an object, and the smallest takes 20 bytes
-  // ("":{"min":0,"max":0}), so this bounds the number of entries without
-  // ever reserving much more than the file's size: the vector need not grow
-  // and copy itself while it is filled.
-  constexpr size_t kSmallestEntryBytes = 20;
-  handler.statistics.activations.reserve(
-      std::min<size_t>(text.count('{'), text.size() / kSmallestEntryBytes));
-  rapidjson::MemoryStream stream(text.data(), text.size());
-  rapidjson::Reader reader;
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag |
-                             rapidjson::kParseValidateEncodingFlag |
-                             rapidjson::kParseNumbersAsStringsFlag;
-  rapidjson::ParseResult result = reader.Parse<flags>(stream, handler);
-  if (result.IsError()) {
-    if (result.Code() == rapidjson::kParseErrorTermination)
-      return makeError(handler.message);
-    auto [line, column] = getLineAndColumn(text, result.Offset());
-    std::string reason = rapidjson::GetParseError_En(result.Code());
-    // rapidjson's sentences, as a diagnostic: lowercase, no period.
-    if (!reason.empty())
-      reason[0] = llvm::toLower(reason[0]);
-    if (llvm::StringRef(reason).ends_with("."))
-      reason.pop_back();
-    return makeError("not valid JSON: " + reason + " (line " +
-                     llvm::Twine(line) + ", column " + llvm::Twine(column) +
-                     ")");
-  }
-  if (!handler.isDone())
-    return makeError(kNotActivationsObject);
-  if (const ActivationStatistics *duplicate =
-          findDuplicateName(handler.statistics.activations))
-    return makeError("duplicate activation '" + quote(duplicate->name) + "'");
-  return std::move(handler.statistics);
+  return StatisticsParser(text).parse();
 }
 
 llvm::Expected<CalibrationStatistics>
