@@ -128,8 +128,8 @@ private:
   llvm::Error parseString(std::string &out);
   /// Reads a number (the JSON grammar) and returns its text.
   llvm::Expected<llvm::StringRef> scanNumber();
-  /// Reads the members of an object after its '{', calling `onMember` after
-  /// each key and its ':' to read the value.
+  /// Reads an object (at its '{'), calling `onMember` after each key and its
+  /// ':' to read the value. The key is valid until the next key is read.
   llvm::Error parseMembers(MemberFn onMember);
 
   llvm::Error parseTopMember(llvm::StringRef key);
@@ -278,8 +278,7 @@ llvm::Error StatisticsParser::parseString(std::string &out) {
   }
   ++pos;
   // The escapes above only make valid UTF-8; the raw bytes may not be.
-  size_t badOffset = 0;
-  if (!llvm::json::isUTF8(out, &badOffset))
+  if (!llvm::json::isUTF8(out))
     return syntaxErrorAt(start, "invalid UTF-8 in a string");
   return llvm::Error::success();
 }
