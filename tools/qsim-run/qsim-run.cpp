@@ -313,8 +313,8 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
                  << formatNumber(*entry.observedMin) << ", "
                  << formatNumber(*entry.observedMax) << "]";
     if (entry.nonFinite)
-      llvm::outs() << "; skipped " << entry.nonFinite
-                   << " NaN or infinite values";
+      llvm::outs() << "; skipped " << entry.nonFinite << " NaN or infinite "
+                   << (entry.nonFinite == 1 ? "value" : "values");
     llvm::outs() << ")\n";
   }
   return 0;
