@@ -194,8 +194,10 @@ RangeObserver::RangeObserver(const ObserverOptions &options)
 void RangeObserver::observeRange(llvm::ArrayRef<float> values) {
   assert(histogram.empty() && "observeRange after observeHistogram");
   for (float value : values) {
-    if (!std::isfinite(value))
+    if (!std::isfinite(value)) {
+      ++nonFiniteCount;
       continue;
+    }
     double v = value;
     if (count == 0) {
       min = max = v;

@@ -8,7 +8,6 @@
 
 #include "qsim/Runner/Calibration.h"
 
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -149,29 +148,33 @@ mlir::qsim::calibrate(Runner &runner, ArrayRef<std::string> observerNames,
           llvm::errs() << "\n";
       }
     }
+    // Every range is known after the first pass. Without a finite value
+    // there is none, and [0, 0] would quantize the activation to a constant.
+    if (pass == 0)
+      for (auto [name, observer] : llvm::zip(result.names, result.observers))
+        if (observer.getCount() == 0)
+          return makeError("activation '" + name + "' has no finite value (" +
+                           llvm::Twine(observer.getNonFiniteCount()) +
+                           " NaN or infinite values in " + llvm::Twine(count) +
+                           " samples)");
   }
   return result;
 }
 
-std::string mlir::qsim::formatStatistics(const CalibrationResult &result) {
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  llvm::json::OStream json(os, /*IndentSize=*/2);
-  json.object([&] {
-    json.attribute("observer", result.observer);
-    json.attribute("samples", result.samples);
-    json.attributeObject("activations", [&] {
-      for (auto [name, observer] : llvm::zip(result.names, result.observers)) {
-        auto [lo, hi] = observer.getRange();
-        json.attributeObject(name, [&] {
-          json.attribute("min", lo);
-          json.attribute("max", hi);
-          json.attribute("observed_min", observer.getObservedMin());
-          json.attribute("observed_max", observer.getObservedMax());
-        });
-      }
-    });
-  });
-  os << "\n";
-  return text;
+CalibrationStatistics
+mlir::qsim::getStatistics(const CalibrationResult &result) {
+  CalibrationStatistics statistics;
+  statistics.observer = result.observer;
+  statistics.samples = result.samples;
+  for (auto [name, observer] : llvm::zip(result.names, result.observers)) {
+    auto [lo, hi] = observer.getRange();
+    ActivationStatistics &entry = statistics.activations.emplace_back();
+    entry.name = name;
+    entry.min = lo;
+    entry.max = hi;
+    entry.observedMin = observer.getObservedMin();
+    entry.observedMax = observer.getObservedMax();
+    entry.nonFinite = observer.getNonFiniteCount();
+  }
+  return statistics;
 }

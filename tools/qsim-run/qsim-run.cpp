@@ -303,19 +303,20 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
   if (!result)
     return fail(toString(result.takeError()));
 
-  std::error_code ec;
-  llvm::raw_fd_ostream os(statsOut, ec);
-  if (ec)
-    return fail("cannot write '" + statsOut + "': " + ec.message());
-  os << formatStatistics(*result);
+  CalibrationStatistics statistics = getStatistics(*result);
+  if (llvm::Error error = writeStatisticsFile(statsOut, statistics))
+    return fail(toString(std::move(error)));
   llvm::outs() << "calibrated " << result->samples << " samples with the "
                << result->observer << " observer; wrote " << statsOut << "\n";
-  for (auto [name, observer] : llvm::zip(result->names, result->observers)) {
-    auto [lo, hi] = observer.getRange();
-    llvm::outs() << "  " << name << ": [" << formatNumber(lo) << ", "
-                 << formatNumber(hi) << "] (observed ["
-                 << formatNumber(observer.getObservedMin()) << ", "
-                 << formatNumber(observer.getObservedMax()) << "])\n";
+  for (const ActivationStatistics &entry : statistics.activations) {
+    llvm::outs() << "  " << entry.name << ": [" << formatNumber(entry.min)
+                 << ", " << formatNumber(entry.max) << "] (observed ["
+                 << formatNumber(*entry.observedMin) << ", "
+                 << formatNumber(*entry.observedMax) << "]";
+    if (entry.nonFinite)
+      llvm::outs() << "; skipped " << entry.nonFinite << " NaN or infinite "
+                   << (entry.nonFinite == 1 ? "value" : "values");
+    llvm::outs() << ")\n";
   }
   return 0;
 }

@@ -78,6 +78,8 @@ TEST(MinMaxObserverTest, SeveralBatchesSkipNonFinite) {
                 {{1.0f, -2.0f, kNaN}, {kInf, 3.5f, -kInf}, {}, {0.25f}});
   EXPECT_FALSE(observer.needsHistogram());
   EXPECT_EQ(observer.getCount(), 4);
+  // NaN, +inf and -inf: three values skipped, and counted.
+  EXPECT_EQ(observer.getNonFiniteCount(), 3);
   EXPECT_EQ(observer.getObservedMin(), -2.0);
   EXPECT_EQ(observer.getObservedMax(), 3.5);
   EXPECT_EQ(observer.getRange(), std::make_pair(-2.0, 3.5));
@@ -106,6 +108,8 @@ TEST(ObserverTest, EmptyObserverGivesZeroRange) {
 
     RangeObserver nonFinite = calibrate(makeOptions(kind), {{kNaN, kInf}, {}});
     EXPECT_EQ(nonFinite.getCount(), 0);
+    // Counted by the first pass only, though both passes see them.
+    EXPECT_EQ(nonFinite.getNonFiniteCount(), 2);
     EXPECT_TRUE(nonFinite.getHistogram().empty());
     EXPECT_EQ(nonFinite.getRange(), std::make_pair(0.0, 0.0));
   }

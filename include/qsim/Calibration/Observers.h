@@ -57,8 +57,9 @@ struct ObserverOptions {
 ///
 /// Only finite values count: NaN and +-inf are skipped by both passes (an
 /// infinite value cannot be represented by any affine range and would make
-/// every scale infinite). An observer that never saw a finite value has
-/// count 0 and range [0, 0].
+/// every scale infinite), and the first pass counts them, so that
+/// calibration can report them. An observer that never saw a finite value
+/// has count 0 and range [0, 0], which calibration refuses.
 ///
 /// The histogram has `numBins` equal bins over [lo, hi] (np.histogram's
 /// convention): a value x falls in bin floor((x - lo) * numBins / (hi - lo)),
@@ -117,6 +118,8 @@ public:
   double getObservedMax() const;
   /// The number of finite values of the first pass.
   int64_t getCount() const;
+  /// The number of NaN and infinite values the first pass skipped.
+  int64_t getNonFiniteCount() const { return nonFiniteCount; }
 
   /// The histogram of the second pass (empty before it), with its bounds:
   /// [min, max], or [0, max |x|] for entropy.
@@ -136,6 +139,7 @@ private:
   ObserverOptions options;
   double min = 0.0, max = 0.0;
   int64_t count = 0;
+  int64_t nonFiniteCount = 0;
   llvm::SmallVector<int64_t> histogram;
   int64_t histogramCount = 0;
 };

@@ -2,8 +2,8 @@
 //
 // Drives post-training calibration: runs a model instrumented by
 // qsim-instrument over every calibration sample, feeds the activations it
-// returns to range observers, and writes the ranges as JSON for
-// qsim-quantize.
+// returns to range observers, and turns the ranges into the statistics
+// file that qsim-quantize reads (qsim/Calibration/Statistics.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +11,7 @@
 #define QSIM_RUNNER_CALIBRATION_H
 
 #include "qsim/Calibration/Observers.h"
+#include "qsim/Calibration/Statistics.h"
 #include "qsim/Runner/Runner.h"
 
 #include <string>
@@ -38,16 +39,17 @@ struct CalibrationResult {
 /// Runs `runner`'s entry over `samples` (one array per argument, the leading
 /// dimension counting samples) and observes its last `observerNames.size()`
 /// results. A final partial batch is padded with copies of its last sample,
-/// whose activations are not observed.
+/// whose activations are not observed. NaN and infinite values are counted
+/// and skipped; an activation without a single finite value is an error
+/// naming it.
 llvm::Expected<CalibrationResult> calibrate(Runner &runner,
                                             ArrayRef<std::string> observerNames,
                                             ArrayRef<NpyArray> samples,
                                             const CalibrationOptions &options);
 
-/// The statistics file qsim-quantize reads, pretty-printed:
-/// {"observer": ..., "samples": N, "activations": {"<name>": {"min": m,
-/// "max": M, "observed_min": ..., "observed_max": ...}}}.
-std::string formatStatistics(const CalibrationResult &result);
+/// The content of the statistics file for `result`: each activation's
+/// calibrated and observed range, and its count of non-finite values.
+CalibrationStatistics getStatistics(const CalibrationResult &result);
 
 } // namespace mlir::qsim
 

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qsim/Calibration/Statistics.h"
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 #include "qsim/Dialect/QSim/Transforms/AccumulatorBounds.h"
@@ -25,8 +26,6 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Transforms/RegionUtils.h"
-#include "llvm/Support/JSON.h"
-#include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
 #include <cstring>
@@ -45,8 +44,8 @@ namespace {
 /// The calibrated [min, max] of each named activation.
 using RangeTable = llvm::StringMap<std::pair<double, double>>;
 
-/// Reads the statistics file written by qsim-run --calibrate:
-/// {"activations": {"<name>": {"min": m, "max": M}, ...}, ...}.
+/// Reads the statistics file written by qsim-run --calibrate (its format is
+/// owned by qsim/Calibration/Statistics.h) into the ranges by name.
 FailureOr<RangeTable> readRanges(StringRef path, Operation *anchor) {
   auto fail = [&](const Twine &message) -> FailureOr<RangeTable> {
     anchor->emitError("qsim-quantize: statistics file '")
@@ -55,32 +54,12 @@ FailureOr<RangeTable> readRanges(StringRef path, Operation *anchor) {
   };
   if (path.empty())
     return fail("no file given; pass stats=FILE");
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> buffer =
-      llvm::MemoryBuffer::getFile(path);
-  if (std::error_code ec = buffer.getError())
-    return fail("cannot read it: " + ec.message());
-  llvm::Expected<llvm::json::Value> json =
-      llvm::json::parse((*buffer)->getBuffer());
-  if (!json)
-    return fail("not valid JSON: " + llvm::toString(json.takeError()));
-  const llvm::json::Object *root = json->getAsObject();
-  const llvm::json::Object *activations =
-      root ? root->getObject("activations") : nullptr;
-  if (!activations)
-    return fail("expected an object with an \"activations\" object");
+  llvm::Expected<CalibrationStatistics> statistics = readStatisticsFile(path);
+  if (!statistics)
+    return fail(llvm::toString(statistics.takeError()));
   RangeTable table;
-  for (const auto &[key, value] : *activations) {
-    const llvm::json::Object *entry = value.getAsObject();
-    std::optional<double> min = entry ? entry->getNumber("min") : std::nullopt;
-    std::optional<double> max = entry ? entry->getNumber("max") : std::nullopt;
-    if (!min || !max)
-      return fail("entry '" + key.str() +
-                  "' needs numeric \"min\" and \"max\"");
-    if (!std::isfinite(*min) || !std::isfinite(*max) || *min > *max)
-      return fail("entry '" + key.str() + "' has an invalid range [" +
-                  std::to_string(*min) + ", " + std::to_string(*max) + "]");
-    table[key.str()] = {*min, *max};
-  }
+  for (const ActivationStatistics &entry : statistics->activations)
+    table[entry.name] = {entry.min, entry.max};
   return table;
 }
 
