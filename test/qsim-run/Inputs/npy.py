@@ -12,6 +12,10 @@
   stream HEADER [DATA_BYTES]
       writes what raw would to standard output, with zero bytes without end
       when DATA_BYTES is "endless", until the reader closes the pipe
+  stream-into HEADER DATA_BYTES COMMAND...
+      runs COMMAND with what stream writes on a pipe to its standard input,
+      and exits with its status (lit's internal shell would read an endless
+      writer of a pipeline to its end)
 """
 
 import os
@@ -35,8 +39,8 @@ def sparse(path, size):
         f.truncate(int(size))
 
 
-def stream(header, data_bytes="0"):
-    out = sys.stdout.buffer
+def stream(header, data_bytes="0", out=None):
+    out = out or sys.stdout.buffer
     try:
         out.write(preamble(header, 1))
         if data_bytes == "endless":
@@ -51,6 +55,18 @@ def stream(header, data_bytes="0"):
         os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
 
 
+def stream_into(header, data_bytes, *command):
+    import subprocess
+
+    process = subprocess.Popen(command, stdin=subprocess.PIPE)
+    stream(header, data_bytes, process.stdin)
+    try:
+        process.stdin.close()
+    except BrokenPipeError:
+        pass
+    sys.exit(process.wait())
+
+
 def resize(path, delta):
     with open(path, "rb") as f:
         data = f.read()
@@ -61,5 +77,11 @@ def resize(path, delta):
 
 
 if __name__ == "__main__":
-    commands = {"raw": raw, "resize": resize, "sparse": sparse, "stream": stream}
+    commands = {
+        "raw": raw,
+        "resize": resize,
+        "sparse": sparse,
+        "stream": stream,
+        "stream-into": stream_into,
+    }
     commands[sys.argv[1]](*sys.argv[2:])
