@@ -588,6 +588,12 @@ Error mlir::qsim::writeNpyFile(StringRef path, const NpyArray &array) {
     // The stream would otherwise report the error again as a fatal one when
     // it is destroyed.
     os.clear_error();
+    // A truncated file would read as a malformed array later; remove it,
+    // but never what a link points to or a device.
+    sys::fs::file_status status;
+    if (!sys::fs::status(path, status, /*follow=*/false) &&
+        status.type() == sys::fs::file_type::regular_file)
+      sys::fs::remove(path);
     return makeError("cannot write '" + path + "': " + error.message());
   }
   return Error::success();

@@ -19,6 +19,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <csignal>
 #include <cstdio>
 
 /// Prints `qsim-opt: error: message` and returns exit status 1.
@@ -43,6 +44,12 @@ static bool hasWriteError(llvm::raw_fd_ostream &os,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
+#ifdef SIGXFSZ
+  // Past a file size limit (ulimit -f), a write fails with EFBIG and is
+  // reported like any other write error, instead of the signal killing the
+  // process.
+  std::signal(SIGXFSZ, SIG_IGN);
+#endif
   mlir::DialectRegistry registry;
   mlir::qsim::registerAllDialects(registry);
   mlir::qsim::registerAllPasses();

@@ -39,6 +39,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <memory>
 
 using namespace mlir;
@@ -518,6 +519,12 @@ static int runTool(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
+#ifdef SIGXFSZ
+  // Past a file size limit (ulimit -f), a write fails with EFBIG and is
+  // reported like any other write error, instead of the signal killing the
+  // process.
+  std::signal(SIGXFSZ, SIG_IGN);
+#endif
   int status = runTool(argc, argv);
   // Everything printed is buffered: a write error (a full disk, a closed
   // pipe) shows only now, and the stream would report it as a fatal error

@@ -86,7 +86,7 @@ std::string serializeNpyHeader(const NpyArray &array);
 std::string serializeNpy(const NpyArray &array);
 
 /// Writes `array` to `path` in .npy format, the data straight from the
-/// array. An I/O error names `path`.
+/// array. An I/O error names `path` and removes what was written.
 llvm::Error writeNpyFile(llvm::StringRef path, const NpyArray &array);
 
 } // namespace mlir::qsim
