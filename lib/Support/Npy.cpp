@@ -479,7 +479,10 @@ Expected<NpyArray> readNpy(sys::fs::file_t file,
     return makeSizeError(Twine(dataStart.size()), *array);
   if (Error error = resizeNpyData(*array, expected))
     return std::move(error);
-  std::memcpy(array->data.data(), dataStart.data(), dataStart.size());
+  // memcpy wants valid pointers even for no bytes; an empty StringRef has
+  // none.
+  if (!dataStart.empty())
+    std::memcpy(array->data.data(), dataStart.data(), dataStart.size());
   Expected<size_t> count = readFully(
       file, MutableArrayRef<char>(array->data).drop_front(dataStart.size()));
   if (!count)
