@@ -8,6 +8,7 @@
 
 #include "qsim/Runner/Calibration.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -22,15 +23,23 @@ static llvm::Error makeError(const llvm::Twine &message) {
 
 /// Copies samples [begin, begin + count) of `samples` into an array of
 /// `batch` samples, repeating the last one to fill a partial batch.
-static NpyArray sliceBatch(const NpyArray &samples, int64_t begin,
-                           int64_t count, int64_t batch) {
+static llvm::Expected<NpyArray> sliceBatch(const NpyArray &samples,
+                                           int64_t begin, int64_t count,
+                                           int64_t batch) {
   NpyArray slice;
   slice.dtype = samples.dtype;
   slice.shape = samples.shape;
   slice.shape[0] = batch;
   size_t sampleBytes =
       samples.shape[0] ? samples.data.size() / samples.shape[0] : 0;
-  slice.data.resize(sampleBytes * batch);
+  // A static batch may hold far more than the samples do.
+  std::optional<uint64_t> bytes =
+      llvm::checkedMulUnsigned<uint64_t>(sampleBytes, batch);
+  if (!bytes)
+    return makeError("a batch of " + llvm::Twine(batch) + " samples of " +
+                     llvm::Twine(sampleBytes) + " bytes overflows");
+  if (llvm::Error error = resizeNpyData(slice, *bytes))
+    return std::move(error);
   for (int64_t i = 0; i < batch; ++i) {
     int64_t source = begin + std::min(i, count - 1);
     std::memcpy(slice.data.data() + i * sampleBytes,
@@ -86,11 +95,17 @@ mlir::qsim::calibrate(Runner &runner, ArrayRef<std::string> observerNames,
     }
   }
 
+  if (options.batchSize < 0)
+    return makeError("--batch-size must be at least 1, got " +
+                     llvm::Twine(options.batchSize));
   int64_t batch = options.batchSize;
-  if (batch <= 0) {
-    int64_t modelBatch = signature.arguments.front().shape.front();
+  int64_t modelBatch = signature.arguments.front().shape.front();
+  if (batch == 0)
     batch = ShapedType::isDynamic(modelBatch) ? 32 : modelBatch;
-  }
+  // A dynamic batch larger than the samples would only repeat the last one,
+  // whose copies are not observed: take the samples in one call.
+  if (ShapedType::isDynamic(modelBatch))
+    batch = std::min(batch, count);
   for (const TensorSpec &spec : signature.arguments)
     if (!ShapedType::isDynamic(spec.shape.front()) &&
         spec.shape.front() != batch)
@@ -114,8 +129,13 @@ mlir::qsim::calibrate(Runner &runner, ArrayRef<std::string> observerNames,
     for (int64_t begin = 0; begin < count; begin += batch) {
       int64_t valid = std::min(batch, count - begin);
       SmallVector<NpyArray> inputs;
-      for (const NpyArray &array : samples)
-        inputs.push_back(sliceBatch(array, begin, valid, batch));
+      for (auto [index, array] : llvm::enumerate(samples)) {
+        llvm::Expected<NpyArray> slice = sliceBatch(array, begin, valid, batch);
+        if (!slice)
+          return makeError("calibration input " + llvm::Twine(index) + ": " +
+                           toString(slice.takeError()));
+        inputs.push_back(std::move(*slice));
+      }
       llvm::Expected<SmallVector<NpyArray>> outputs = runner.run(inputs);
       if (!outputs)
         return outputs.takeError();

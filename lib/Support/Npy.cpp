@@ -15,6 +15,8 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 using namespace llvm;
@@ -282,7 +284,18 @@ std::string NpyArray::getShapeString() const {
   return result;
 }
 
-Expected<NpyArray> mlir::qsim::parseNpy(StringRef bytes) {
+namespace {
+/// The fixed start of a .npy file: the magic string, the version and the
+/// header length, 10 bytes in format 1.0 and 12 in 2.0 and 3.0.
+struct Preamble {
+  size_t size;
+  uint64_t headerLength;
+};
+
+constexpr size_t kMaxPreambleSize = 12;
+
+/// Parses the preamble at the start of `bytes`, which may go on beyond it.
+Expected<Preamble> parsePreamble(StringRef bytes) {
   static constexpr StringLiteral kMagic("\x93NUMPY");
   if (!bytes.starts_with(kMagic))
     return makeError("not a .npy file (bad magic string)");
@@ -302,13 +315,17 @@ Expected<NpyArray> mlir::qsim::parseNpy(StringRef bytes) {
   for (size_t i = 0; i < lengthBytes; ++i)
     headerLength |= static_cast<uint64_t>(static_cast<uint8_t>(bytes[i]))
                     << (8 * i);
-  bytes = bytes.drop_front(lengthBytes);
-  if (headerLength > bytes.size())
-    return makeError("truncated .npy file (header of " + Twine(headerLength) +
-                     " bytes, " + Twine(bytes.size()) + " left)");
-  StringRef headerText = bytes.take_front(headerLength);
-  StringRef payload = bytes.drop_front(headerLength);
+  return Preamble{kMagic.size() + 2 + lengthBytes, headerLength};
+}
 
+Error makeTruncatedHeaderError(uint64_t headerLength, uint64_t left) {
+  return makeError("truncated .npy file (header of " + Twine(headerLength) +
+                   " bytes, " + Twine(left) + " left)");
+}
+
+/// Parses the header dict into an array without data, with a shape whose
+/// data size fits comfortably in 64 bits.
+Expected<NpyArray> parseHeader(StringRef headerText) {
   Expected<Header> header = parseHeaderDict(headerText);
   if (!header)
     return makeError("malformed .npy header: " + toString(header.takeError()));
@@ -334,35 +351,193 @@ Expected<NpyArray> mlir::qsim::parseNpy(StringRef bytes) {
   if (count > ((uint64_t(1) << 62) / itemSize))
     return makeError("array of shape " + array.getShapeString() +
                      " is too large");
-  uint64_t expected = count * itemSize;
-  if (payload.size() != expected)
-    return makeError("data size " + Twine(payload.size()) +
-                     " bytes disagrees with the header's shape " +
-                     array.getShapeString() + " of " +
-                     getNpyDTypeName(array.dtype) + " (" + Twine(expected) +
-                     " bytes)");
-  array.data.assign(payload.begin(), payload.end());
-  // NumPy reads any nonzero byte of a bool array as True. Keep only 0 and 1,
-  // the bytes JIT code storing i1 values and every comparison expect.
-  if (array.dtype == NpyDType::Bool)
-    for (char &byte : array.data)
-      byte = byte != 0;
   return array;
 }
 
+/// The data size in bytes the header of `array` promises (parseHeader
+/// checked that it does not overflow).
+uint64_t getDataBytes(const NpyArray &array) {
+  return static_cast<uint64_t>(array.getNumElements()) *
+         getNpyItemSize(array.dtype);
+}
+
+Error makeSizeError(const Twine &actual, const NpyArray &array) {
+  return makeError(
+      "data size " + actual + " bytes disagrees with the header's shape " +
+      array.getShapeString() + " of " + getNpyDTypeName(array.dtype) + " (" +
+      Twine(getDataBytes(array)) + " bytes)");
+}
+
+/// NumPy reads any nonzero byte of a bool array as True. Keep only 0 and 1,
+/// the bytes JIT code storing i1 values and every comparison expect.
+void normalizeBools(NpyArray &array) {
+  if (array.dtype == NpyDType::Bool)
+    for (char &byte : array.data)
+      byte = byte != 0;
+}
+} // namespace
+
+Expected<NpyArray> mlir::qsim::parseNpy(StringRef bytes) {
+  Expected<Preamble> preamble = parsePreamble(bytes);
+  if (!preamble)
+    return preamble.takeError();
+  bytes = bytes.drop_front(preamble->size);
+  if (preamble->headerLength > bytes.size())
+    return makeTruncatedHeaderError(preamble->headerLength, bytes.size());
+  Expected<NpyArray> array =
+      parseHeader(bytes.take_front(preamble->headerLength));
+  if (!array)
+    return array.takeError();
+  StringRef payload = bytes.drop_front(preamble->headerLength);
+  uint64_t expected = getDataBytes(*array);
+  if (payload.size() != expected)
+    return makeSizeError(Twine(payload.size()), *array);
+  array->data.assign(payload.begin(), payload.end());
+  normalizeBools(*array);
+  return array;
+}
+
+namespace {
+/// Reads until `buffer` is full or the file ends; returns the bytes read.
+Expected<size_t> readFully(sys::fs::file_t file, MutableArrayRef<char> buffer) {
+  size_t done = 0;
+  while (done < buffer.size()) {
+    Expected<size_t> count =
+        sys::fs::readNativeFile(file, buffer.drop_front(done));
+    if (!count)
+      return count.takeError();
+    if (*count == 0)
+      break;
+    done += *count;
+  }
+  return done;
+}
+
+/// Closes a file when it goes out of scope.
+struct FileCloser {
+  sys::fs::file_t file;
+  ~FileCloser() { sys::fs::closeFile(file); }
+};
+
+/// Reads the .npy file open as `file` piece by piece: the preamble and the
+/// header first, so that bytes that are not a .npy file, or a header that
+/// claims more data than the file holds, are rejected before anything large
+/// is read or allocated. `fileSize` is the size of a regular file; a pipe or
+/// a device has none, and is read as far as the header says, plus one byte
+/// to detect trailing data.
+Expected<NpyArray> readNpy(sys::fs::file_t file,
+                           std::optional<uint64_t> fileSize) {
+  char start[kMaxPreambleSize];
+  Expected<size_t> startSize = readFully(file, start);
+  if (!startSize)
+    return startSize.takeError();
+  StringRef startBytes(start, *startSize);
+  Expected<Preamble> preamble = parsePreamble(startBytes);
+  if (!preamble)
+    return preamble.takeError();
+
+  // The header: whatever of it the first read took, then the rest.
+  std::string headerText(startBytes.drop_front(preamble->size));
+  uint64_t headerLength = preamble->headerLength;
+  // The file may shrink after its size was taken; never wrap around.
+  uint64_t afterPreamble =
+      fileSize ? *fileSize - std::min<uint64_t>(*fileSize, preamble->size) : 0;
+  if (fileSize && headerLength > afterPreamble)
+    return makeTruncatedHeaderError(headerLength, afterPreamble);
+  if (headerText.size() > headerLength)
+    headerText.resize(headerLength);
+  // Grow the header as its bytes arrive, rather than trusting a length of
+  // up to 4 GiB from a stream.
+  while (headerText.size() < headerLength) {
+    size_t chunk =
+        std::min<uint64_t>(headerLength - headerText.size(), uint64_t(1) << 20);
+    size_t old = headerText.size();
+    headerText.resize(old + chunk);
+    Expected<size_t> count =
+        readFully(file, MutableArrayRef<char>(&headerText[old], chunk));
+    if (!count)
+      return count.takeError();
+    headerText.resize(old + *count);
+    if (*count < chunk)
+      return makeTruncatedHeaderError(headerLength, headerText.size());
+  }
+  // Whatever the first read took beyond the header is data.
+  StringRef dataStart;
+  if (startBytes.size() - preamble->size > headerLength)
+    dataStart = startBytes.drop_front(preamble->size + headerLength);
+
+  Expected<NpyArray> array = parseHeader(headerText);
+  if (!array)
+    return array.takeError();
+  uint64_t expected = getDataBytes(*array);
+  if (fileSize) {
+    uint64_t payload = afterPreamble - headerLength;
+    if (payload != expected)
+      return makeSizeError(Twine(payload), *array);
+  }
+  if (dataStart.size() > expected)
+    return makeSizeError(Twine(dataStart.size()), *array);
+  if (Error error = resizeNpyData(*array, expected))
+    return std::move(error);
+  // memcpy wants valid pointers even for no bytes; an empty StringRef has
+  // none.
+  if (!dataStart.empty())
+    std::memcpy(array->data.data(), dataStart.data(), dataStart.size());
+  Expected<size_t> count = readFully(
+      file, MutableArrayRef<char>(array->data).drop_front(dataStart.size()));
+  if (!count)
+    return count.takeError();
+  uint64_t got = dataStart.size() + *count;
+  if (got < expected)
+    return makeSizeError(Twine(got), *array);
+  char extra;
+  Expected<size_t> extraCount = readFully(file, MutableArrayRef<char>(extra));
+  if (!extraCount)
+    return extraCount.takeError();
+  if (*extraCount)
+    return makeSizeError("more than " + Twine(expected), *array);
+  normalizeBools(*array);
+  return array;
+}
+} // namespace
+
 Expected<NpyArray> mlir::qsim::readNpyFile(StringRef path) {
-  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer =
-      MemoryBuffer::getFile(path, /*IsText=*/false,
-                            /*RequiresNullTerminator=*/false);
-  if (std::error_code ec = buffer.getError())
+  auto cannotRead = [&](std::error_code ec) {
     return makeError("cannot read '" + path + "': " + ec.message());
-  Expected<NpyArray> array = parseNpy((*buffer)->getBuffer());
+  };
+  Expected<sys::fs::file_t> file = sys::fs::openNativeFileForRead(path);
+  if (!file)
+    return cannotRead(errorToErrorCode(file.takeError()));
+  FileCloser closer{*file};
+  sys::fs::file_status status;
+  if (std::error_code ec = sys::fs::status(*file, status))
+    return cannotRead(ec);
+  if (status.type() == sys::fs::file_type::directory_file)
+    return cannotRead(std::make_error_code(std::errc::is_a_directory));
+  std::optional<uint64_t> fileSize;
+  if (status.type() == sys::fs::file_type::regular_file)
+    fileSize = status.getSize();
+  Expected<NpyArray> array = readNpy(*file, fileSize);
   if (!array)
     return makeError("'" + path + "': " + toString(array.takeError()));
   return array;
 }
 
-std::string mlir::qsim::serializeNpy(const NpyArray &array) {
+Error mlir::qsim::resizeNpyData(NpyArray &array, uint64_t bytes) {
+  // A failed std::vector allocation aborts the process (there are no
+  // exceptions to catch). Ask malloc first, which fails gracefully when the
+  // address space or the commit limit cannot hold the array.
+  void *probe = bytes <= array.data.max_size() ? std::malloc(bytes) : nullptr;
+  if (!probe && bytes)
+    return makeError("cannot allocate " + Twine(bytes) +
+                     " bytes for an array of shape " + array.getShapeString() +
+                     " of " + getNpyDTypeName(array.dtype));
+  std::free(probe);
+  array.data.resize(bytes);
+  return Error::success();
+}
+
+std::string mlir::qsim::serializeNpyHeader(const NpyArray &array) {
   std::string dict;
   raw_string_ostream os(dict);
   os << "{'descr': '" << getInfo(array.dtype).descr
@@ -392,6 +567,11 @@ std::string mlir::qsim::serializeNpy(const NpyArray &array) {
   for (size_t i = 0; i < lengthBytes; ++i)
     out.push_back(static_cast<char>((dict.size() >> (8 * i)) & 0xff));
   out += dict;
+  return out;
+}
+
+std::string mlir::qsim::serializeNpy(const NpyArray &array) {
+  std::string out = serializeNpyHeader(array);
   out.append(array.data.begin(), array.data.end());
   return out;
 }
@@ -401,9 +581,23 @@ Error mlir::qsim::writeNpyFile(StringRef path, const NpyArray &array) {
   raw_fd_ostream os(path, ec, sys::fs::OF_None);
   if (ec)
     return makeError("cannot write '" + path + "': " + ec.message());
-  os << serializeNpy(array);
+  // The data goes from the array to the file directly: a copy of a large
+  // result would double the memory the write needs.
+  os << serializeNpyHeader(array);
+  os.write(array.data.data(), array.data.size());
   os.close();
-  if (os.has_error())
-    return makeError("cannot write '" + path + "': " + os.error().message());
+  if (os.has_error()) {
+    std::error_code error = os.error();
+    // The stream would otherwise report the error again as a fatal one when
+    // it is destroyed.
+    os.clear_error();
+    // A truncated file would read as a malformed array later; remove it,
+    // but never what a link points to or a device.
+    sys::fs::file_status status;
+    if (!sys::fs::status(path, status, /*follow=*/false) &&
+        status.type() == sys::fs::file_type::regular_file)
+      sys::fs::remove(path);
+    return makeError("cannot write '" + path + "': " + error.message());
+  }
   return Error::success();
 }

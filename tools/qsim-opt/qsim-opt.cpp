@@ -1,7 +1,10 @@
 //===- qsim-opt.cpp - the qsim optimizer driver ---------------------------===//
 //
 // An mlir-opt with the qsim dialect, passes and pipelines added to every
-// upstream dialect and pass.
+// upstream dialect and pass. It drives MlirOptMain on a stream it opens
+// itself, so that a failed write (a full disk, /dev/full, a closed pipe) is
+// a one-line error naming the output and exit status 1, rather than LLVM's
+// fatal "IO failure on output stream".
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,15 +12,96 @@
 #include "qsim/Support/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
+#include "mlir/Support/FileUtilities.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <csignal>
+#include <cstdio>
+
+/// Prints `qsim-opt: error: message` and returns exit status 1.
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "qsim-opt: error: " << message << "\n";
+  return 1;
+}
+
+/// Flushes `os` and reports a write error on it, naming `outputName`.
+/// Clears the error, which the stream would otherwise report as a fatal one
+/// when it is destroyed.
+static bool hasWriteError(llvm::raw_fd_ostream &os,
+                          const llvm::Twine &outputName, int &status) {
+  os.flush();
+  std::error_code ec = os.error();
+  if (!ec)
+    return false;
+  os.clear_error();
+  status = fail("cannot write " + outputName + ": " + ec.message());
+  return true;
+}
 
 int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+#ifdef SIGXFSZ
+  // Past a file size limit (ulimit -f), a write fails with EFBIG and is
+  // reported like any other write error, instead of the signal killing the
+  // process.
+  std::signal(SIGXFSZ, SIG_IGN);
+#endif
   mlir::DialectRegistry registry;
   mlir::qsim::registerAllDialects(registry);
   mlir::qsim::registerAllPasses();
   llvm::cl::AddExtraVersionPrinter(mlir::qsim::printQSimVersion);
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
+  auto [inputFilename, outputFilename] = mlir::registerAndParseCLIOptions(
       argc, argv, "qsim optimizer driver: INT8 quantization and simulation\n",
-      registry));
+      registry);
+  mlir::MlirOptMainConfig config =
+      mlir::MlirOptMainConfig::createFromCLOptions();
+
+  // The listings print and return without reading any input.
+  if (config.shouldShowDialects() || config.shouldListPasses()) {
+    int status = failed(mlir::MlirOptMain(llvm::outs(),
+                                          llvm::MemoryBuffer::getMemBuffer(""),
+                                          registry, config))
+                     ? 1
+                     : 0;
+    hasWriteError(llvm::outs(), "standard output", status);
+    return status;
+  }
+
+  // Reading a terminal is usually a mistake that looks like a hang.
+  if (inputFilename == "-" &&
+      llvm::sys::Process::FileDescriptorIsDisplayed(fileno(stdin)))
+    llvm::errs() << "qsim-opt: reading the module from standard input "
+                    "(end it with ctrl-d)\n";
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(inputFilename, &errorMessage);
+  if (!input)
+    return fail(errorMessage);
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      mlir::openOutputFile(outputFilename, &errorMessage);
+  if (!output)
+    return fail(errorMessage);
+
+  int status = failed(mlir::MlirOptMain(output->os(), std::move(input),
+                                        registry, config))
+                   ? 1
+                   : 0;
+  std::string outputName = outputFilename == "-"
+                               ? std::string("standard output")
+                               : "'" + outputFilename + "'";
+  // A failed run or write leaves no partial output file behind (the
+  // ToolOutputFile removes it unless kept).
+  if (!hasWriteError(output->os(), outputName, status) && status == 0)
+    output->keep();
+  // Listings such as --show-dialects print to llvm::outs(), not to the
+  // output stream.
+  hasWriteError(llvm::outs(), "standard output", status);
+  return status;
 }

@@ -29,6 +29,7 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
@@ -39,6 +40,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
+#include <memory>
 
 using namespace mlir;
 using namespace mlir::qsim;
@@ -118,8 +121,12 @@ static cl::opt<double>
 static cl::opt<int64_t> batchSize(
     "batch-size",
     cl::desc("Samples per call when calibrating (default: the model's batch "
-             "size, or 32 for a dynamic batch)"),
+             "size, or 32 for a dynamic batch; a dynamic batch never exceeds "
+             "the sample count)"),
     cl::init(0), cl::cat(calibrationCategory));
+
+/// The most --repeat runs: the timing table keeps every run's time.
+static constexpr unsigned kMaxRepeat = 10'000'000;
 
 /// Prints `qsim-run: error: message` and returns exit status 1.
 static int fail(const llvm::Twine &message) {
@@ -132,6 +139,65 @@ static std::string formatNumber(double value) {
   llvm::raw_string_ostream os(text);
   os << llvm::format("%.6g", value);
   return text;
+}
+
+static llvm::Error makeFlagError(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+/// Checks the flags against each other and their ranges, before anything is
+/// read: a flag that would be ignored, or an empty name, is an error rather
+/// than silently doing nothing.
+static llvm::Error checkFlags() {
+  if (entryName.getNumOccurrences() && entryName.empty())
+    return makeFlagError("--entry needs a function name");
+  if (outputDir.getNumOccurrences() && outputDir.empty())
+    return makeFlagError("--output-dir needs a directory name");
+  if (statsOut.getNumOccurrences() && statsOut.empty())
+    return makeFlagError("--stats-out needs a file name");
+  if (repeat == 0)
+    return makeFlagError("--repeat must be at least 1");
+  if (repeat > kMaxRepeat)
+    return makeFlagError("--repeat " + llvm::Twine(repeat) +
+                         " is more than the " + llvm::Twine(kMaxRepeat) +
+                         " runs a timing table holds");
+  if (tolerance.getNumOccurrences() && compareFiles.empty())
+    return makeFlagError("--tolerance needs --compare");
+  // A negative default means "no tolerance"; a negative or NaN tolerance
+  // given on purpose would silently check nothing.
+  if (tolerance.getNumOccurrences() && !(tolerance >= 0))
+    return makeFlagError("--tolerance must be a non-negative number");
+  if (dequantizeOutputs && outputDir.empty())
+    return makeFlagError("--dequantize-outputs needs --output-dir");
+  if (optLevel > 3)
+    return makeFlagError("-O takes 0 to 3");
+  if (calibrateMode && statsOut.empty())
+    return makeFlagError("--calibrate needs --stats-out");
+  cl::Option *calibrationFlags[] = {&statsOut, &observerName, &percentileValue,
+                                    &batchSize};
+  // Calibration runs the model its own way and writes only statistics.
+  cl::Option *runFlags[] = {
+      &outputDir, &dequantizeOutputs,           &quantizeInputs, &repeat,
+      &warmup,    std::addressof(compareFiles), &tolerance};
+  if (!calibrateMode) {
+    for (const cl::Option *option : calibrationFlags)
+      if (option->getNumOccurrences())
+        return makeFlagError("--" + option->ArgStr + " needs --calibrate");
+  } else {
+    for (const cl::Option *option : runFlags)
+      if (option->getNumOccurrences())
+        return makeFlagError("--" + option->ArgStr +
+                             " does not apply to --calibrate");
+  }
+  if (batchSize.getNumOccurrences() && batchSize < 1)
+    return makeFlagError("--batch-size must be at least 1, got " +
+                         llvm::Twine(batchSize));
+  // Below 50 the lower and upper percentiles cross.
+  if (!(percentileValue > 50 && percentileValue <= 100))
+    return makeFlagError("--percentile must be in (50, 100]");
+  if (percentileValue.getNumOccurrences() && observerName != "percentile")
+    return makeFlagError("--percentile needs --observer percentile");
+  return llvm::Error::success();
 }
 
 /// Loads the inputs, quantizing float inputs of quantized arguments when
@@ -321,8 +387,7 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
   return 0;
 }
 
-int main(int argc, char **argv) {
-  llvm::InitLLVM y(argc, argv);
+static int runTool(int argc, char **argv) {
   cl::HideUnrelatedOptions({&runCategory, &calibrationCategory});
   cl::AddExtraVersionPrinter(mlir::qsim::printQSimVersion);
   cl::ParseCommandLineOptions(
@@ -330,29 +395,12 @@ int main(int argc, char **argv) {
       "qsim-run: JIT-run a model on .npy inputs\n\n"
       "  qsim-run model.mlir --input x.npy [--output-dir out] [--repeat N]\n"
       "           [--compare ref.npy [--tolerance T]]\n");
-  if (repeat == 0)
-    return fail("--repeat must be at least 1");
-  if (tolerance.getNumOccurrences() && compareFiles.empty())
-    return fail("--tolerance needs --compare");
-  // A negative default means "no tolerance"; a negative or NaN tolerance
-  // given on purpose would silently check nothing.
-  if (tolerance.getNumOccurrences() && !(tolerance >= 0))
-    return fail("--tolerance must be a non-negative number");
-  if (dequantizeOutputs && outputDir.empty())
-    return fail("--dequantize-outputs needs --output-dir");
-  if (optLevel > 3)
-    return fail("-O takes 0 to 3");
+  if (llvm::Error error = checkFlags())
+    return fail(toString(std::move(error)));
   std::optional<ObserverKind> observerKind = parseObserverKind(observerName);
   if (!observerKind)
     return fail("unknown --observer '" + observerName +
                 "'; expected minmax, percentile, entropy or mse");
-  if (calibrateMode && statsOut.empty())
-    return fail("--calibrate needs --stats-out");
-  if (!calibrateMode && statsOut.getNumOccurrences())
-    return fail("--stats-out needs --calibrate");
-  // Below 50 the lower and upper percentiles cross.
-  if (!(percentileValue > 50 && percentileValue <= 100))
-    return fail("--percentile must be in (50, 100]");
 
   DialectRegistry registry;
   qsim::registerAllDialects(registry);
@@ -387,10 +435,19 @@ int main(int argc, char **argv) {
       options.sharedLibs.push_back(path.str().str());
   }
   // The execution engine only warns about a library it cannot load and
-  // goes on without it.
+  // goes on without it: load each one here first, so that a file that is
+  // not a library is an error with the loader's reason.
   for (const std::string &lib : sharedLibs) {
     if (!llvm::sys::fs::exists(lib))
       return fail("cannot find shared library '" + lib + "'");
+    // dlopen searches the library path for a name without a slash.
+    llvm::SmallString<128> path(lib);
+    llvm::sys::fs::make_absolute(path);
+    std::string loadError;
+    if (!llvm::sys::DynamicLibrary::getPermanentLibrary(path.c_str(),
+                                                        &loadError)
+             .isValid())
+      return fail("cannot load shared library '" + lib + "': " + loadError);
   }
   options.sharedLibs.append(sharedLibs.begin(), sharedLibs.end());
 
@@ -424,6 +481,7 @@ int main(int argc, char **argv) {
       return fail(toString(outputs.takeError()));
   }
   SmallVector<double> times;
+  times.reserve(repeat);
   SmallVector<NpyArray> outputs;
   for (unsigned i = 0; i < repeat; ++i) {
     double seconds = 0;
@@ -460,4 +518,24 @@ int main(int argc, char **argv) {
       return 2;
   }
   return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+#ifdef SIGXFSZ
+  // Past a file size limit (ulimit -f), a write fails with EFBIG and is
+  // reported like any other write error, instead of the signal killing the
+  // process.
+  std::signal(SIGXFSZ, SIG_IGN);
+#endif
+  int status = runTool(argc, argv);
+  // Everything printed is buffered: a write error (a full disk, a closed
+  // pipe) shows only now, and the stream would report it as a fatal error
+  // when it is destroyed.
+  llvm::outs().flush();
+  if (std::error_code ec = llvm::outs().error()) {
+    llvm::outs().clear_error();
+    return fail("cannot write standard output: " + ec.message());
+  }
+  return status;
 }

@@ -22,7 +22,8 @@ namespace mlir::qsim {
 struct CalibrationOptions {
   ObserverOptions observer;
   /// Samples per call; 0 takes the model's static batch size, or 32 when
-  /// the batch dimension is dynamic.
+  /// the batch dimension is dynamic. A dynamic batch never exceeds the
+  /// sample count; a negative value is an error.
   int64_t batchSize = 0;
   /// Draw a progress bar on stderr.
   bool showProgress = false;

@@ -67,14 +67,26 @@ struct NpyArray {
 /// Parses the bytes of a .npy file.
 llvm::Expected<NpyArray> parseNpy(llvm::StringRef bytes);
 
-/// Reads and parses a .npy file.
+/// Reads and parses a .npy file. The header comes first: bytes that are not
+/// a .npy file, or a header that disagrees with the size of a regular file,
+/// are errors before any data is read. A pipe or a device is read as far as
+/// its header says, and must end there.
 llvm::Expected<NpyArray> readNpyFile(llvm::StringRef path);
 
-/// Serializes `array` in .npy format 1.0, or 2.0 when the header does not
-/// fit in 1.0's 64 KiB (a shape of very high rank), as NumPy does.
+/// Resizes `array.data` to `bytes`, or fails with a message naming the
+/// array's shape when so much memory cannot be allocated.
+llvm::Error resizeNpyData(NpyArray &array, uint64_t bytes);
+
+/// The .npy preamble and header of `array`, without the data: format 1.0,
+/// or 2.0 when the header does not fit in 1.0's 64 KiB (a shape of very high
+/// rank), as NumPy does.
+std::string serializeNpyHeader(const NpyArray &array);
+
+/// Serializes `array` in .npy format: serializeNpyHeader, then the data.
 std::string serializeNpy(const NpyArray &array);
 
-/// Writes `array` to `path` in .npy format.
+/// Writes `array` to `path` in .npy format, the data straight from the
+/// array. An I/O error names `path` and removes what was written.
 llvm::Error writeNpyFile(llvm::StringRef path, const NpyArray &array);
 
 } // namespace mlir::qsim
