@@ -16,9 +16,6 @@
 #include "qsim/Pipelines/Pipelines.h"
 
 #include "mlir/AsmParser/AsmParser.h"
-#include "mlir/Conversion/TosaToArith/TosaToArith.h"
-#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
-#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
@@ -241,15 +238,8 @@ static LogicalResult lowerToLLVM(ModuleOp module) {
     }
     return WalkResult::advance();
   });
-  if (hasTosa) {
-    TosaToLinalgOptions tosaOptions;
-    // No TOSA level validation: a model with a dynamic batch is still a
-    // model qsim-run should run.
-    tosa::addTosaToLinalgPasses(pm, tosaOptions, TosaToLinalgNamedOptions(),
-                                std::nullopt);
-    pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
-    pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
-  }
+  if (hasTosa)
+    buildTosaToLinalgPipeline(pm);
   buildLowerToLLVMPipeline(pm, LowerToLLVMOptions());
   return pm.run(module);
 }
