@@ -27,6 +27,8 @@ using namespace mlir;
 
 void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
                                           const LowerToLLVMOptions &options) {
+  // A static size whose byte count wraps would become a small malloc.
+  pm.addPass(createQSimCheckStaticSizes());
   // Keep the tensor-level signatures for runners of the lowered module.
   pm.addPass(createQSimRecordSignatures());
   if (options.fuseActivations)
@@ -49,8 +51,14 @@ void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Allocate through the generic functions, which qsim then defines with a
+  // check of malloc's result.
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createQSimDefineAllocFunctions());
 }
 
 void mlir::qsim::buildTosaToLinalgPipeline(OpPassManager &pm) {

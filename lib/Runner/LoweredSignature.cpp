@@ -146,7 +146,9 @@ struct CallSites {
   /// The function with a body that `call` calls directly, or null.
   LLVM::LLVMFuncOp getCallee(LLVM::CallOp call) const {
     std::optional<StringRef> name = call.getCallee();
-    if (!name)
+    // The allocation functions qsim-define-alloc-functions defines are
+    // sources of fresh buffers, shared by buffers of every element type.
+    if (!name || name->starts_with("_mlir_memref_to_llvm_"))
       return {};
     auto callee = symbols.lookup<LLVM::LLVMFuncOp>(*name);
     if (!callee || callee.isExternal())
