@@ -18,6 +18,8 @@
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
@@ -276,8 +278,36 @@ static void initializeNativeTarget() {
   });
 }
 
+/// Reports every tensor.dim and memref.dim whose constant index is outside
+/// its ranked source. The verifiers accept them (the index is an operand),
+/// and upstream's folds of such a dim crash the lowering.
+static LogicalResult checkDimIndices(ModuleOp module) {
+  bool valid = true;
+  module.walk([&](Operation *op) {
+    std::optional<int64_t> index;
+    Type source;
+    if (auto dim = dyn_cast<tensor::DimOp>(op)) {
+      index = dim.getConstantIndex();
+      source = dim.getSource().getType();
+    } else if (auto dim = dyn_cast<memref::DimOp>(op)) {
+      index = dim.getConstantIndex();
+      source = dim.getSource().getType();
+    }
+    auto shaped = dyn_cast_or_null<ShapedType>(source);
+    if (!index || !shaped || !shaped.hasRank() ||
+        (*index >= 0 && *index < shaped.getRank()))
+      return;
+    op->emitError() << "dimension index " << *index << " is out of range "
+                    << "for the rank-" << shaped.getRank() << " " << source;
+    valid = false;
+  });
+  return success(valid);
+}
+
 Expected<std::unique_ptr<Runner>>
 Runner::compile(ModuleOp module, const RunnerOptions &options) {
+  if (failed(checkDimIndices(module)))
+    return makeError("the module has a dim op with an invalid index");
   Expected<Operation *> entry = findEntryFunction(module, options.entry);
   if (!entry)
     return entry.takeError();
