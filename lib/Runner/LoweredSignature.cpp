@@ -463,6 +463,29 @@ Error mlir::qsim::checkLoweredSignature(Operation *function,
         return makeError("cannot check " + what + " of '" + signature.name +
                          "' against its qsim.signature: the llvm.func does " +
                          "not show where its data pointer comes from");
+      // The runner frees each result and bounds its reads by the block's
+      // usable size, so the allocated pointer must come from malloc.
+      Path allocatedPosition(position.begin(), position.end() - 1);
+      allocatedPosition.push_back(0);
+      FailureOr<SmallVector<Value>> blocks =
+          resolveLeaf(op.getArg(), allocatedPosition, &calls, func);
+      if (failed(blocks))
+        return makeError("cannot check " + what + " of '" + signature.name +
+                         "': the llvm.func does not show where its buffer " +
+                         "is allocated");
+      for (Value block : *blocks) {
+        auto call = block.getDefiningOp<LLVM::CallOp>();
+        std::optional<StringRef> callee =
+            call ? call.getCallee() : std::nullopt;
+        if (!callee || !llvm::is_contained(
+                           {StringRef("malloc"), StringRef("aligned_alloc"),
+                            StringRef("_mlir_memref_to_llvm_alloc"),
+                            StringRef("_mlir_memref_to_llvm_aligned_alloc")},
+                           *callee))
+          return makeError("cannot run '" + signature.name + "': " + what +
+                           " is not a buffer the function allocates with " +
+                           "malloc, so the runner cannot free it");
+      }
       // Static sizes the code returns as constants must be the signature's.
       for (auto [d, dim] : llvm::enumerate(spec.shape)) {
         if (ShapedType::isDynamic(dim))
