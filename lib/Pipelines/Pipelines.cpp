@@ -3,6 +3,7 @@
 // The registered pipelines. qsim-lower-to-llvm takes a qsim module through
 // the integer lowering and then upstream's bufferization and LLVM lowering,
 // in the order upstream's quantized-convolution integration tests use.
+// qsim-tosa-to-linalg is the TOSA front end qsim-run applies before it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +12,9 @@
 #include "qsim/Dialect/QSim/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,6 +27,8 @@ using namespace mlir;
 
 void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
                                           const LowerToLLVMOptions &options) {
+  // A static size whose byte count wraps would become a small malloc.
+  pm.addPass(createQSimCheckStaticSizes());
   // Keep the tensor-level signatures for runners of the lowered module.
   pm.addPass(createQSimRecordSignatures());
   if (options.fuseActivations)
@@ -45,8 +51,23 @@ void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Allocate through the generic functions, which qsim then defines with a
+  // check of malloc's result.
+  FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
+  memrefOptions.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createQSimDefineAllocFunctions());
+}
+
+void mlir::qsim::buildTosaToLinalgPipeline(OpPassManager &pm) {
+  // No TOSA level validation: a model with a dynamic batch is still a model
+  // to run.
+  tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
+                              TosaToLinalgNamedOptions(), std::nullopt);
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
 }
 
 void mlir::qsim::buildPTQPipeline(OpPassManager &pm,
@@ -76,4 +97,10 @@ void mlir::qsim::registerPipelines() {
       "Lower qsim, quant.scast, linalg, tensor and arith to the LLVM dialect "
       "(bufferized, loops), ready for mlir-runner",
       buildLowerToLLVMPipeline);
+  PassPipelineRegistration<>(
+      "qsim-tosa-to-linalg",
+      "Lower TOSA to linalg, arith and tensor (upstream's TOSA-to-linalg "
+      "passes, tosa-to-arith, tosa-to-tensor), as qsim-run does before "
+      "qsim-lower-to-llvm",
+      buildTosaToLinalgPipeline);
 }

@@ -16,11 +16,10 @@
 #include "qsim/Pipelines/Pipelines.h"
 
 #include "mlir/AsmParser/AsmParser.h"
-#include "mlir/Conversion/TosaToArith/TosaToArith.h"
-#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
-#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
@@ -30,12 +29,18 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 using namespace mlir;
 using namespace mlir::qsim;
@@ -241,15 +246,8 @@ static LogicalResult lowerToLLVM(ModuleOp module) {
     }
     return WalkResult::advance();
   });
-  if (hasTosa) {
-    TosaToLinalgOptions tosaOptions;
-    // No TOSA level validation: a model with a dynamic batch is still a
-    // model qsim-run should run.
-    tosa::addTosaToLinalgPasses(pm, tosaOptions, TosaToLinalgNamedOptions(),
-                                std::nullopt);
-    pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
-    pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
-  }
+  if (hasTosa)
+    buildTosaToLinalgPipeline(pm);
   buildLowerToLLVMPipeline(pm, LowerToLLVMOptions());
   return pm.run(module);
 }
@@ -280,8 +278,36 @@ static void initializeNativeTarget() {
   });
 }
 
+/// Reports every tensor.dim and memref.dim whose constant index is outside
+/// its ranked source. The verifiers accept them (the index is an operand),
+/// and upstream's folds of such a dim crash the lowering.
+static LogicalResult checkDimIndices(ModuleOp module) {
+  bool valid = true;
+  module.walk([&](Operation *op) {
+    std::optional<int64_t> index;
+    Type source;
+    if (auto dim = dyn_cast<tensor::DimOp>(op)) {
+      index = dim.getConstantIndex();
+      source = dim.getSource().getType();
+    } else if (auto dim = dyn_cast<memref::DimOp>(op)) {
+      index = dim.getConstantIndex();
+      source = dim.getSource().getType();
+    }
+    auto shaped = dyn_cast_or_null<ShapedType>(source);
+    if (!index || !shaped || !shaped.hasRank() ||
+        (*index >= 0 && *index < shaped.getRank()))
+      return;
+    op->emitError() << "dimension index " << *index << " is out of range "
+                    << "for the rank-" << shaped.getRank() << " " << source;
+    valid = false;
+  });
+  return success(valid);
+}
+
 Expected<std::unique_ptr<Runner>>
 Runner::compile(ModuleOp module, const RunnerOptions &options) {
+  if (failed(checkDimIndices(module)))
+    return makeError("the module has a dim op with an invalid index");
   Expected<Operation *> entry = findEntryFunction(module, options.entry);
   if (!entry)
     return entry.takeError();
@@ -304,6 +330,13 @@ Runner::compile(ModuleOp module, const RunnerOptions &options) {
                     << "' was not lowered to the LLVM dialect";
     return makeError("lowering to the LLVM dialect failed");
   }
+
+  // The descriptors the runner passes and reads are built from the
+  // signature, so the code must agree with it (a lowered module's
+  // signature is only a string).
+  if (Error error = checkLoweredSignature(module.lookupSymbol(signature->name),
+                                          *signature))
+    return std::move(error);
 
   auto runner = std::unique_ptr<Runner>(new Runner());
   runner->signature = std::move(*signature);
@@ -419,6 +452,66 @@ struct Descriptor {
 };
 } // namespace
 
+/// Checks a result descriptor the entry function returned before anything is
+/// read through it: its sizes against the static dimensions of `spec`, and
+/// that every element the runner will read lies inside the block the result
+/// was allocated in.
+static Error checkResultDescriptor(const int64_t *fields,
+                                   const TensorSpec &spec, size_t index) {
+  size_t rank = spec.shape.size();
+  ArrayRef<int64_t> sizes(fields + 3, rank);
+  ArrayRef<int64_t> strides(fields + 3 + rank, rank);
+  auto what = [&] { return "result " + std::to_string(index); };
+  for (size_t d = 0; d < rank; ++d) {
+    if (sizes[d] < 0 ||
+        (!ShapedType::isDynamic(spec.shape[d]) && sizes[d] != spec.shape[d]))
+      return makeError(what() + " of the call has shape " +
+                       getShapeString(sizes) + ", but its qsim.signature " +
+                       "type is " + spec.str());
+  }
+  // The last byte read, relative to the aligned pointer, with every
+  // product checked: a size, stride or offset the code got wrong must not
+  // wrap around into an address that looks valid.
+  int64_t count = 1;
+  for (int64_t size : sizes)
+    if (llvm::MulOverflow(count, size, count))
+      return makeError(what() + " of the call has " + getShapeString(sizes) +
+                       " elements, more than memory holds");
+  if (count == 0)
+    return Error::success();
+  int64_t lastElement = fields[2];
+  bool overflow = lastElement < 0;
+  for (size_t d = 0; d < rank && !overflow; ++d) {
+    int64_t step;
+    overflow = strides[d] < 0 ||
+               llvm::MulOverflow(sizes[d] - 1, strides[d], step) ||
+               llvm::AddOverflow(lastElement, step, lastElement);
+  }
+  int64_t elementBytes = spec.storageBits / 8, endByte;
+  if (overflow || llvm::MulOverflow(lastElement + 1, elementBytes, endByte))
+    return makeError(what() + " of the call has offset " +
+                     llvm::Twine(fields[2]) + " and strides " +
+                     getShapeString(strides) + ", which the runner cannot " +
+                     "read as " + spec.str());
+#if defined(__GLIBC__)
+  // Results are fresh allocations from malloc (the runner frees them), so
+  // the block's usable size bounds what may be read.
+  auto allocated = static_cast<uint64_t>(fields[0]);
+  auto aligned = static_cast<uint64_t>(fields[1]);
+  uint64_t usable = malloc_usable_size(reinterpret_cast<void *>(fields[0]));
+  if (aligned < allocated || aligned - allocated > usable ||
+      static_cast<uint64_t>(endByte) > usable - (aligned - allocated))
+    return makeError(
+        what() + " of the call is " + getShapeString(sizes) + " elements of " +
+        llvm::Twine(elementBytes) + " byte(s) (" + llvm::Twine(endByte) +
+        " bytes), but " + "its buffer holds " +
+        llvm::Twine(usable - std::min(usable, aligned - allocated)) +
+        " bytes: the qsim.signature type " + spec.str() +
+        " does not match the code");
+#endif
+  return Error::success();
+}
+
 Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
                                             double *seconds) {
   if (Error error = checkInputs(inputs))
@@ -461,16 +554,32 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
   if (seconds)
     *seconds = std::chrono::duration<double>(stop - start).count();
 
-  SmallVector<NpyArray> outputs;
   // A function that returns one value twice returns one buffer twice: free
   // each buffer once, after every result has been copied out.
   llvm::SmallPtrSet<void *, 4> buffersToFree;
   size_t offset = 0;
   for (const TensorSpec &spec : signature.results) {
+    buffersToFree.insert(reinterpret_cast<void *>(resultStorage[offset]));
+    offset += Descriptor::getNumFields(spec.shape.size());
+  }
+  auto freeBuffers = llvm::make_scope_exit([&] {
+    for (void *buffer : buffersToFree)
+      std::free(buffer);
+  });
+  offset = 0;
+  for (auto [index, spec] : llvm::enumerate(signature.results)) {
+    if (Error error =
+            checkResultDescriptor(resultStorage.data() + offset, spec, index))
+      return std::move(error);
+    offset += Descriptor::getNumFields(spec.shape.size());
+  }
+
+  SmallVector<NpyArray> outputs;
+  offset = 0;
+  for (const TensorSpec &spec : signature.results) {
     size_t rank = spec.shape.size();
     const int64_t *fields = resultStorage.data() + offset;
     offset += Descriptor::getNumFields(rank);
-    auto *allocated = reinterpret_cast<char *>(fields[0]);
     auto *aligned = reinterpret_cast<char *>(fields[1]);
     int64_t base = fields[2];
     ArrayRef<int64_t> sizes(fields + 3, rank);
@@ -509,10 +618,7 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
       }
     }
     outputs.push_back(std::move(output));
-    buffersToFree.insert(allocated);
   }
-  for (void *buffer : buffersToFree)
-    std::free(buffer);
   // Dequantizing a result reads one scale per slice.
   for (auto [index, pair] :
        llvm::enumerate(llvm::zip(outputs, signature.results))) {

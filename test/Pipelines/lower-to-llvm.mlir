@@ -16,9 +16,14 @@
 //       CHECK:   llvm.intr.roundeven
 //       CHECK:   llvm.return
 
-// Tests that the fuse-activations option controls qsim-fuse-activations.
+// Tests that the fuse-activations option controls qsim-fuse-activations, and
+// that the pipeline checks static sizes first and allocates through the
+// generic functions that qsim-define-alloc-functions defines last.
+// FUSED: qsim-check-static-sizes
 // FUSED: qsim-fuse-activations
 // FUSED: convert-qsim-to-linalg
+// FUSED: finalize-memref-to-llvm{{.*}}use-generic-functions=true
+// FUSED: qsim-define-alloc-functions
 // UNFUSED-NOT: qsim-fuse-activations
 // UNFUSED: convert-qsim-to-linalg
 

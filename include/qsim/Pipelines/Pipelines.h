@@ -62,6 +62,12 @@ void buildPTQPipeline(OpPassManager &pm, const PTQOptions &options);
 void buildLowerToLLVMPipeline(OpPassManager &pm,
                               const LowerToLLVMOptions &options);
 
+/// Lowers TOSA ops to linalg, arith and tensor on tensors: upstream's
+/// TOSA-to-linalg passes (without TOSA level validation, so that models with
+/// a dynamic batch still pass), then tosa-to-arith and tosa-to-tensor. The
+/// result is input for qsim-lower-to-llvm (or the quantizer).
+void buildTosaToLinalgPipeline(OpPassManager &pm);
+
 /// Registers the qsim pipelines with the global pass registry.
 void registerPipelines();
 

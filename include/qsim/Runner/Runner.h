@@ -100,6 +100,15 @@ private:
 llvm::Expected<Operation *> findEntryFunction(ModuleOp module,
                                               llvm::StringRef name);
 
+/// Checks that the lowered entry `function` (an llvm.func) has the calling
+/// convention `signature` describes: one expanded memref descriptor per
+/// argument and the descriptor struct(s) of the results, with the element
+/// types its body accesses the buffers with. A result whose element type
+/// the body does not reveal, or that returns an argument's buffer, is
+/// refused. The runner calls it on every entry before JIT-compiling.
+llvm::Error checkLoweredSignature(Operation *function,
+                                  const EntrySignature &signature);
+
 /// Quantizes a float array into the storage integers of `spec`'s quantized
 /// type, with qsim.quantize's formula (per-tensor or per-axis).
 llvm::Expected<NpyArray> quantizeArray(const NpyArray &input,

@@ -93,6 +93,38 @@ def QSimCheckAccumulators : Pass<"qsim-check-accumulators", "::mlir::ModuleOp"> 
   ];
 }
 
+def QSimCheckStaticSizes : Pass<"qsim-check-static-sizes", "::mlir::ModuleOp"> {
+  let summary = "Refuse tensors and memrefs whose static byte size "
+                "overflows int64";
+  let description = [{
+    The lowered code computes a buffer's byte count in 64-bit arithmetic,
+    so a static shape such as `tensor<4611686018427387904x4xf32>` wraps to a
+    small allocation that the code then writes far past. This pass reports
+    every value and every function argument or result of a ranked tensor
+    or memref type whose element count times element size does not fit in
+    int64, naming the type, and fails. `qsim-lower-to-llvm` runs it first.
+  }];
+}
+
+def QSimDefineAllocFunctions : Pass<"qsim-define-alloc-functions",
+                                    "::mlir::ModuleOp"> {
+  let summary = "Define the generic memref allocation functions so that a "
+                "failed allocation is a diagnostic";
+  let description = [{
+    `finalize-memref-to-llvm` with `use-generic-functions` allocates through
+    `_mlir_memref_to_llvm_alloc(i64) -> ptr` (and the aligned variant) and
+    frees through `_mlir_memref_to_llvm_free(ptr)`. This pass replaces each
+    such declaration of the module with a definition in the LLVM dialect:
+    the allocation functions call `malloc` (`aligned_alloc`) and, when it
+    returns null for a non-zero size, write
+    `qsim: error: cannot allocate N bytes` to stderr and `exit(1)`; the free
+    function calls `free`. Code lowered by `qsim-lower-to-llvm` therefore
+    fails the same way under `qsim-run` and `mlir-runner`, instead of
+    writing through a null pointer.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def QSimInstrument : Pass<"qsim-instrument", "::mlir::ModuleOp"> {
   let summary = "Return every activation the quantizer needs a range for";
   let description = [{
