@@ -6,7 +6,7 @@
 // shape and data), and serializing it again must give the same bytes: the
 // writer's output is what the reader accepts, whatever the reader accepted.
 //
-// scripts/fuzz-npy.sh builds and runs it; test/fuzz/npy-fuzz.test runs it
+// scripts/fuzz.sh npy builds and runs it; test/fuzz/npy-fuzz.test runs it
 // briefly as part of the test suite.
 //
 //===----------------------------------------------------------------------===//
