@@ -209,8 +209,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return success();
   });
 
+  // MLIR's lexer stops at a NUL byte past the end, as every file buffer
+  // has; libFuzzer's data has none, so the parser gets a copy that does.
+  std::string source = text.str();
   OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(text, ParserConfig(&context));
+      parseSourceString<ModuleOp>(source, ParserConfig(&context));
   if (!module) {
     if (!sawError)
       fail("the parser failed without an error");
