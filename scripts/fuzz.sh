@@ -64,8 +64,11 @@ mkdir -p "$work/seeds" "$work/corpus"
 "$python" "$root/test/fuzz/make-$target-seeds.py" "$work/seeds"
 
 # -timeout bounds the time per input, -rss_limit_mb the memory; inputs are
-# bounded to 8 KiB, which holds every seed the generators keep.
-common=(-timeout=20 -rss_limit_mb=3072 -max_len=8192 -artifact_prefix="$work/")
+# bounded to 8 KiB, which holds every seed the generators keep. No input
+# needs a second, but the timeout is wall-clock time and includes
+# LeakSanitizer's scans of the heap, so it is generous: a busy machine must
+# not fail the suite's runs.
+common=(-timeout=120 -rss_limit_mb=3072 -max_len=8192 -artifact_prefix="$work/")
 dict="$root/test/fuzz/$target.dict"
 [ -f "$dict" ] && common+=(-dict="$dict")
 
