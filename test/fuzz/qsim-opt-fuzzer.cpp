@@ -147,6 +147,21 @@ static bool hasKnownUpstreamCrash(llvm::StringRef text) {
   return false;
 }
 
+/// Whether `text` has an op whose MLIR 22 parser can fail without a
+/// diagnostic (a known upstream bug): the TOSA ops with a `nan_mode` parse
+/// their attribute dictionary by hand and return failure silently on a
+/// malformed entry, e.g.
+///   tosa.clamp %a {min_val = 0.0 : f32, max_val = 1.0, : f32} : ...
+/// mlir-opt exits 1 on it without a word, too.
+static bool mayFailToParseSilently(llvm::StringRef text) {
+  for (llvm::StringRef op :
+       {"tosa.clamp", "tosa.maximum", "tosa.minimum", "tosa.argmax",
+        "tosa.reduce_max", "tosa.reduce_min", "tosa.max_pool2d"})
+    if (text.contains(op))
+      return true;
+  return false;
+}
+
 /// Whether every shaped type of `module` has at most kMaxElements elements.
 static bool hasOnlySmallShapes(ModuleOp module) {
   auto isSmall = [](Type type) {
@@ -271,7 +286,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   OwningOpRef<ModuleOp> module =
       parseSourceString<ModuleOp>(source, ParserConfig(&context));
   if (!module) {
-    if (!sawError)
+    if (!sawError && !mayFailToParseSilently(source))
       fail("the parser failed without an error");
     return 0;
   }
