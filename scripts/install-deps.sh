@@ -11,8 +11,9 @@ packages=(
   libgtest-dev
   # Reference computations, and the digits data set of the main example.
   python3 python3-numpy python3-sklearn
-  # The libFuzzer target of the .npy reader.
-  clang libclang-rt-14-dev
+  # The sanitized build and the libFuzzer targets (scripts/test-sanitized.sh,
+  # scripts/fuzz.sh): clang 22 and its sanitizer and libFuzzer runtimes.
+  clang-22 libclang-rt-22-dev
 )
 
 missing=()

@@ -523,7 +523,9 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
   for (auto [input, spec] : llvm::zip(inputs, signature.arguments)) {
     size_t bytes = std::max<size_t>(input.data.size(), 1);
     buffers.push_back(std::make_unique<char[]>(bytes));
-    std::memcpy(buffers.back().get(), input.data.data(), input.data.size());
+    // An empty array's data() may be null, which memcpy must not get.
+    if (!input.data.empty())
+      std::memcpy(buffers.back().get(), input.data.data(), input.data.size());
     Descriptor descriptor;
     auto pointer = reinterpret_cast<intptr_t>(buffers.back().get());
     descriptor.fields = {pointer, pointer, 0};

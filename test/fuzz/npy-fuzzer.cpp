@@ -8,7 +8,7 @@
 // The same bytes read from a file by readNpyFile, which reads the header
 // before the data, must give the same array or the same error.
 //
-// scripts/fuzz-npy.sh builds and runs it; test/fuzz/npy-fuzz.test runs it
+// scripts/fuzz.sh npy builds and runs it; test/fuzz/npy-fuzz.test runs it
 // briefly as part of the test suite.
 //
 //===----------------------------------------------------------------------===//
