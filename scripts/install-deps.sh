@@ -7,6 +7,8 @@ packages=(
   # Build.
   build-essential cmake ninja-build ccache git
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  # The JSON parser of the statistics reader.
+  nlohmann-json3-dev
   # Unit tests.
   libgtest-dev
   # Reference computations, and the digits data set of the main example.

@@ -1,23 +1,28 @@
 //===- Statistics.cpp - read and write the calibration statistics file ----===//
 //
-// The reader follows the schema of qsim/Calibration/Statistics.h directly
-// over the JSON grammar: one function for each of its three levels (the
-// top-level object, "activations", an entry), each reading the members of
-// its object and rejecting the first one the schema does not allow. So no
-// JSON tree is ever built (a tree of small objects takes over a hundred
-// times the file's size), nothing recurses, and a value nested deeper than
-// the schema is rejected by its first character.
+// The reader is a handler of the SAX events of nlohmann::json's parser
+// (Debian's nlohmann-json3-dev), which does the JSON grammar: strings,
+// escapes, UTF-8 and numbers. The handler follows the schema of
+// qsim/Calibration/Statistics.h level by level and stops the parse at the
+// first event the schema does not allow. So no JSON tree is ever built (a
+// tree of small objects takes over a hundred times the file's size), and a
+// value nested deeper than the schema is rejected at its opening bracket,
+// before the parser's stack grows. The parser keeps that stack itself: it
+// never recurses.
 //
-// Numbers are kept as their text until strtod, which rounds correctly,
-// converts them, so that a double written with 17 significant digits reads
-// back as the same double.
+// Built without exceptions, nlohmann turns a throw into std::abort(), but
+// sax_parse never throws: it hands every syntax error and every number
+// that overflows a double to the handler's parse_error.
+//
+// Numbers come from the parser as int64_t, uint64_t or, for the rest, from
+// strtod, which rounds correctly, so that a double written with 17
+// significant digits reads back as the same double.
 //
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Calibration/Statistics.h"
 
 #include "llvm/ADT/DenseSet.h"
-#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/ADT/Twine.h"
@@ -26,9 +31,11 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
+#include <limits>
 
 using namespace mlir::qsim;
 
@@ -93,430 +100,309 @@ enum TopField : unsigned {
   TopActivations = 1u << 2,
 };
 
-/// A reader of exactly the schema of Statistics.h over the JSON grammar
-/// (RFC 8259). The three levels of the schema are three functions, so there
-/// is no recursion; a value of the wrong kind (an array, a nested object) is
-/// rejected by its first character, never read.
-class StatisticsParser {
-public:
-  explicit StatisticsParser(llvm::StringRef text) : text(text) {}
+/// The object the parser is in, one per level of the schema.
+enum class Level { Root, Top, Activations, Entry, Done };
 
-  llvm::Expected<CalibrationStatistics> parse();
-
-private:
-  using MemberFn = llvm::function_ref<llvm::Error(llvm::StringRef key)>;
-
-  bool atEnd() const { return pos == text.size(); }
-  char peek() const { return atEnd() ? '\0' : text[pos]; }
-  void skipSpace() {
-    while (!atEnd() && (text[pos] == ' ' || text[pos] == '\t' ||
-                        text[pos] == '\n' || text[pos] == '\r'))
-      ++pos;
-  }
-
-  /// `not valid JSON: <what> (line L, column C)` at byte `at`.
-  llvm::Error syntaxErrorAt(size_t at, const llvm::Twine &what) const;
-  llvm::Error syntaxError(const llvm::Twine &what) const {
-    return syntaxErrorAt(pos, what);
-  }
-
-  /// What the value starting at the next character is ("an array", "a
-  /// number", ...), or an error when no JSON value starts there.
-  llvm::Expected<llvm::StringRef> describeValue();
-
-  /// Reads a string (at its opening quote) into `out`.
-  llvm::Error parseString(std::string &out);
-  /// Reads a number (the JSON grammar) and returns its text.
-  llvm::Expected<llvm::StringRef> scanNumber();
-  /// Reads an object (at its '{'), calling `onMember` after each key and its
-  /// ':' to read the value. The key is valid until the next key is read.
-  llvm::Error parseMembers(MemberFn onMember);
-
-  llvm::Error parseTopMember(llvm::StringRef key);
-  llvm::Error parseActivations();
-  llvm::Error parseEntry(ActivationStatistics &entry);
-  llvm::Error parseEntryMember(ActivationStatistics &entry, llvm::StringRef key,
-                               unsigned &seen);
-
-  llvm::StringRef text;
-  size_t pos = 0;
-  CalibrationStatistics statistics;
-  unsigned topSeen = 0;
-  std::string key;
+/// A JSON value that is not an object: what a message calls it, and what
+/// the schema may take from it.
+struct Scalar {
+  /// "a string", "a number", "true", "false" or "null".
+  llvm::StringRef kind;
+  /// A number's text, as the file has it (or as an integer prints).
+  std::string text;
+  /// A number as the nearest double.
+  std::optional<double> number;
+  /// A number that is a non-negative integer fitting int64_t.
+  std::optional<int64_t> count;
+  /// A string's value.
+  std::string *string = nullptr;
 };
 
-llvm::Error StatisticsParser::syntaxErrorAt(size_t at,
-                                            const llvm::Twine &what) const {
-  llvm::StringRef before = text.take_front(at);
-  size_t line = before.count('\n') + 1;
-  size_t lineStart = before.rfind('\n');
-  size_t column = lineStart == llvm::StringRef::npos ? at + 1 : at - lineStart;
-  return makeError("not valid JSON: " + what + " (line " + llvm::Twine(line) +
-                   ", column " + llvm::Twine(column) + ")");
-}
+/// Enforces the schema of Statistics.h on the events of nlohmann's SAX
+/// parser. A callback returns false at the first thing the schema does not
+/// allow, which stops the parse there: a value nested deeper than the
+/// schema is refused at its opening bracket, so the parser's own stack never
+/// grows beyond the schema's three levels.
+class StatisticsHandler : public nlohmann::json_sax<nlohmann::json> {
+public:
+  explicit StatisticsHandler(CalibrationStatistics &statistics)
+      : statistics(statistics) {}
 
-llvm::Expected<llvm::StringRef> StatisticsParser::describeValue() {
-  skipSpace();
-  llvm::StringRef rest = text.drop_front(pos);
-  switch (peek()) {
-  case '{':
-    return llvm::StringRef("an object");
-  case '[':
-    return llvm::StringRef("an array");
-  case '"':
-    return llvm::StringRef("a string");
+  /// The first violation found; only meaningful after the parse failed.
+  llvm::Error takeError() {
+    return makeError(error.empty() ? "not valid JSON" : error);
+  }
+
+  bool null() override { return scalar({"null"}); }
+  bool boolean(bool value) override {
+    return scalar({value ? "true" : "false"});
+  }
+  bool number_integer(number_integer_t value) override {
+    Scalar number{"a number", std::to_string(value),
+                  static_cast<double>(value)};
+    if (value >= 0)
+      number.count = value;
+    return scalar(std::move(number));
+  }
+  bool number_unsigned(number_unsigned_t value) override {
+    Scalar number{"a number", std::to_string(value),
+                  static_cast<double>(value)};
+    if (value <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+      number.count = static_cast<int64_t>(value);
+    return scalar(std::move(number));
+  }
+  // The parser reports a float that overflows to parse_error, so `value`
+  // is finite here; strtod rounded it correctly.
+  bool number_float(number_float_t value, const string_t &text) override {
+    return scalar({"a number", text, value});
+  }
+  bool string(string_t &value) override {
+    Scalar text{"a string"};
+    text.string = &value;
+    return scalar(std::move(text));
+  }
+  bool binary(binary_t &) override { return fail("unexpected binary value"); }
+
+  bool start_object(std::size_t) override;
+  bool key(string_t &name) override;
+  bool end_object() override;
+  bool start_array(std::size_t) override { return wrongKind("an array"); }
+  bool end_array() override { return fail("unexpected end of an array"); }
+
+  bool parse_error(std::size_t position, const std::string &lastToken,
+                   const nlohmann::detail::exception &exception) override;
+
+private:
+  bool fail(const llvm::Twine &message) {
+    error = message.str();
+    return false;
+  }
+  /// A value of kind `kind` ("an array", ...) where the schema wants
+  /// something else.
+  bool wrongKind(llvm::StringRef kind);
+  bool scalar(Scalar value);
+  bool entryValue(Scalar value);
+
+  CalibrationStatistics &statistics;
+  Level level = Level::Root;
+  unsigned topSeen = 0;
+  /// The top-level key or the entry key whose value comes next.
+  unsigned topField = 0;
+  unsigned entryField = 0;
+  /// The current entry's keys so far, and the text of its bounds (for the
+  /// message of an inverted range).
+  unsigned entrySeen = 0;
+  std::string minText, maxText;
+  std::string error;
+};
+
+bool StatisticsHandler::start_object(std::size_t) {
+  switch (level) {
+  case Level::Root:
+    level = Level::Top;
+    return true;
+  case Level::Top:
+    if (topField != TopActivations)
+      return wrongKind("an object");
+    level = Level::Activations;
+    return true;
+  case Level::Activations:
+    level = Level::Entry;
+    entrySeen = 0;
+    return true;
   default:
-    if (peek() == '-' || llvm::isDigit(peek()))
-      return llvm::StringRef("a number");
-    for (llvm::StringRef literal : {"true", "false", "null"})
-      if (rest.starts_with(literal))
-        return literal;
-    if (atEnd())
-      return syntaxError("unexpected end of the file");
-    return syntaxError("invalid value");
+    return wrongKind("an object");
   }
 }
 
-/// Appends code point `c` (at most 0x10FFFF, not a surrogate) as UTF-8.
-static void appendUTF8(std::string &out, unsigned c) {
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+bool StatisticsHandler::key(string_t &name) {
+  switch (level) {
+  case Level::Top: {
+    topField = llvm::StringSwitch<unsigned>(name)
+                   .Case("observer", TopObserver)
+                   .Case("samples", TopSamples)
+                   .Case("activations", TopActivations)
+                   .Default(0);
+    if (!topField)
+      return fail("unknown key \"" + quote(name) +
+                  "\" (expected observer, samples and activations)");
+    if (topSeen & topField)
+      return fail("duplicate key \"" + quote(name) + "\"");
+    topSeen |= topField;
+    return true;
+  }
+  case Level::Activations:
+    statistics.activations.emplace_back().name = std::move(name);
+    return true;
+  default: {
+    const std::string &entryName = statistics.activations.back().name;
+    entryField = llvm::StringSwitch<unsigned>(name)
+                     .Case("min", FieldMin)
+                     .Case("max", FieldMax)
+                     .Case("observed_min", FieldObservedMin)
+                     .Case("observed_max", FieldObservedMax)
+                     .Case("non_finite", FieldNonFinite)
+                     .Default(0);
+    if (!entryField)
+      return fail("entry '" + quote(entryName) + "' has an unknown key \"" +
+                  quote(name) +
+                  "\" (expected min, max, observed_min, observed_max and "
+                  "non_finite)");
+    if (entrySeen & entryField)
+      return fail("entry '" + quote(entryName) + "' has a duplicate key \"" +
+                  quote(name) + "\"");
+    entrySeen |= entryField;
+    return true;
+  }
   }
 }
 
-llvm::Error StatisticsParser::parseString(std::string &out) {
-  size_t start = pos++;
-  out.clear();
-  // The four hex digits of a \u escape at pos, or std::nullopt.
-  auto readHex4 = [&]() -> std::optional<unsigned> {
-    unsigned value = 0;
-    if (text.size() - pos < 4)
-      return std::nullopt;
-    for (int i = 0; i < 4; ++i) {
-      unsigned digit = llvm::hexDigitValue(text[pos + i]);
-      if (digit == ~0u)
-        return std::nullopt;
-      value = value * 16 + digit;
-    }
-    pos += 4;
-    return value;
-  };
-  while (true) {
-    if (atEnd())
-      return syntaxErrorAt(start, "unterminated string");
-    char c = text[pos];
-    if (c == '"')
-      break;
-    if (static_cast<unsigned char>(c) < 0x20)
-      return syntaxError("control character in a string");
-    ++pos;
-    if (c != '\\') {
-      out.push_back(c);
-      continue;
-    }
-    if (atEnd())
-      return syntaxErrorAt(start, "unterminated string");
-    char escape = text[pos++];
-    switch (escape) {
-    case '"':
-    case '\\':
-    case '/':
-      out.push_back(escape);
-      break;
-    case 'b':
-      out.push_back('\b');
-      break;
-    case 'f':
-      out.push_back('\f');
-      break;
-    case 'n':
-      out.push_back('\n');
-      break;
-    case 'r':
-      out.push_back('\r');
-      break;
-    case 't':
-      out.push_back('\t');
-      break;
-    case 'u': {
-      size_t escapeStart = pos - 2;
-      std::optional<unsigned> code = readHex4();
-      if (!code)
-        return syntaxErrorAt(escapeStart, "invalid \\u escape");
-      // A high surrogate must be followed by the escape of a low one; the
-      // pair is one code point. A lone surrogate is no character.
-      if (*code >= 0xD800 && *code <= 0xDBFF) {
-        std::optional<unsigned> low;
-        if (text.drop_front(pos).starts_with("\\u")) {
-          pos += 2;
-          low = readHex4();
-        }
-        if (!low || *low < 0xDC00 || *low > 0xDFFF)
-          return syntaxErrorAt(escapeStart, "unpaired surrogate escape");
-        *code = 0x10000 + ((*code - 0xD800) << 10) + (*low - 0xDC00);
-      } else if (*code >= 0xDC00 && *code <= 0xDFFF) {
-        return syntaxErrorAt(escapeStart, "unpaired surrogate escape");
-      }
-      appendUTF8(out, *code);
-      break;
-    }
-    default:
-      return syntaxErrorAt(pos - 2, "invalid escape in a string");
-    }
+bool StatisticsHandler::end_object() {
+  switch (level) {
+  case Level::Entry: {
+    const ActivationStatistics &entry = statistics.activations.back();
+    if ((entrySeen & (FieldMin | FieldMax)) != (FieldMin | FieldMax))
+      return fail("entry '" + quote(entry.name) +
+                  "' needs numeric \"min\" and \"max\"");
+    if (entry.min > entry.max)
+      return fail("entry '" + quote(entry.name) + "' has an invalid range [" +
+                  quote(minText) + ", " + quote(maxText) + "]");
+    level = Level::Activations;
+    return true;
   }
-  ++pos;
-  // The escapes above only make valid UTF-8; the raw bytes may not be.
-  if (!llvm::json::isUTF8(out))
-    return syntaxErrorAt(start, "invalid UTF-8 in a string");
-  return llvm::Error::success();
-}
-
-llvm::Expected<llvm::StringRef> StatisticsParser::scanNumber() {
-  size_t start = pos;
-  auto skipDigits = [&] {
-    size_t first = pos;
-    while (llvm::isDigit(peek()))
-      ++pos;
-    return pos > first;
-  };
-  if (peek() == '-')
-    ++pos;
-  if (peek() == '0')
-    ++pos;
-  else if (!skipDigits())
-    return syntaxError("invalid number");
-  if (peek() == '.') {
-    ++pos;
-    if (!skipDigits())
-      return syntaxError("invalid number");
-  }
-  if (peek() == 'e' || peek() == 'E') {
-    ++pos;
-    if (peek() == '+' || peek() == '-')
-      ++pos;
-    if (!skipDigits())
-      return syntaxError("invalid number");
-  }
-  return text.slice(start, pos);
-}
-
-llvm::Error StatisticsParser::parseMembers(MemberFn onMember) {
-  ++pos;
-  skipSpace();
-  if (peek() == '}') {
-    ++pos;
-    return llvm::Error::success();
-  }
-  while (true) {
-    skipSpace();
-    if (peek() != '"')
-      return syntaxError(atEnd() ? "unexpected end of the file"
-                                 : "expected a string key");
-    if (llvm::Error error = parseString(key))
-      return error;
-    skipSpace();
-    if (peek() != ':')
-      return syntaxError("expected ':' after a key");
-    ++pos;
-    if (llvm::Error error = onMember(key))
-      return error;
-    skipSpace();
-    if (peek() == ',') {
-      ++pos;
-      continue;
-    }
-    if (peek() == '}') {
-      ++pos;
-      return llvm::Error::success();
-    }
-    return syntaxError(atEnd() ? "unexpected end of the file"
-                               : "expected ',' or '}' after an object member");
-  }
-}
-
-/// A JSON number that is a non-negative integer fitting int64_t.
-static std::optional<int64_t> parseCount(llvm::StringRef number) {
-  int64_t count;
-  if (number.getAsInteger(10, count) || count < 0)
-    return std::nullopt;
-  return count;
-}
-
-/// A JSON number as the nearest double (strtod rounds correctly);
-/// std::nullopt when it overflows. An underflow gives the nearest double (0
-/// or a subnormal), as the file's writer would have printed it.
-static std::optional<double> parseDouble(llvm::StringRef number) {
-  std::string terminated = number.str();
-  char *end = nullptr;
-  double value = std::strtod(terminated.c_str(), &end);
-  if (end != terminated.c_str() + terminated.size() || !std::isfinite(value))
-    return std::nullopt;
-  return value;
-}
-
-llvm::Error StatisticsParser::parseTopMember(llvm::StringRef key) {
-  unsigned field = llvm::StringSwitch<unsigned>(key)
-                       .Case("observer", TopObserver)
-                       .Case("samples", TopSamples)
-                       .Case("activations", TopActivations)
-                       .Default(0);
-  if (!field)
-    return makeError("unknown key \"" + quote(key) +
-                     "\" (expected observer, samples and activations)");
-  if (topSeen & field)
-    return makeError("duplicate key \"" + quote(key) + "\"");
-  topSeen |= field;
-
-  llvm::Expected<llvm::StringRef> kind = describeValue();
-  if (!kind)
-    return kind.takeError();
-  switch (field) {
-  case TopObserver: {
-    if (*kind != "a string")
-      return makeError("\"observer\" must be a string, got " + *kind);
-    std::string observer;
-    if (llvm::Error error = parseString(observer))
-      return error;
-    statistics.observer = std::move(observer);
-    return llvm::Error::success();
-  }
-  case TopSamples: {
-    if (*kind != "a number")
-      return makeError("\"samples\" must be a non-negative integer, got " +
-                       *kind);
-    llvm::Expected<llvm::StringRef> number = scanNumber();
-    if (!number)
-      return number.takeError();
-    std::optional<int64_t> count = parseCount(*number);
-    if (!count)
-      return makeError("\"samples\" must be a non-negative integer, got " +
-                       quote(*number));
-    statistics.samples = *count;
-    return llvm::Error::success();
-  }
+  case Level::Activations:
+    level = Level::Top;
+    return true;
   default:
-    if (*kind != "an object")
-      return makeError(kNotActivationsObject);
-    return parseActivations();
+    if (!(topSeen & TopActivations))
+      return fail(kNotActivationsObject);
+    level = Level::Done;
+    return true;
   }
 }
 
-llvm::Error StatisticsParser::parseActivations() {
-  return parseMembers([&](llvm::StringRef name) -> llvm::Error {
-    ActivationStatistics &entry = statistics.activations.emplace_back();
-    entry.name = name.str();
-    return parseEntry(entry);
-  });
+bool StatisticsHandler::wrongKind(llvm::StringRef kind) {
+  switch (level) {
+  case Level::Root:
+    return fail(kNotActivationsObject);
+  case Level::Top:
+    if (topField == TopObserver)
+      return fail("\"observer\" must be a string, got " + kind);
+    if (topField == TopSamples)
+      return fail("\"samples\" must be a non-negative integer, got " + kind);
+    return fail(kNotActivationsObject);
+  case Level::Activations:
+    return fail("entry '" + quote(statistics.activations.back().name) +
+                "' needs numeric \"min\" and \"max\"");
+  default: {
+    const std::string &entryName = statistics.activations.back().name;
+    if (entryField == FieldMin || entryField == FieldMax)
+      return fail("entry '" + quote(entryName) +
+                  "' needs numeric \"min\" and \"max\"");
+    llvm::StringRef key = entryField == FieldObservedMin   ? "observed_min"
+                          : entryField == FieldObservedMax ? "observed_max"
+                                                           : "non_finite";
+    return fail("entry '" + quote(entryName) + "': \"" + key +
+                "\" must be a number, got " + kind);
+  }
+  }
 }
 
-llvm::Error StatisticsParser::parseEntry(ActivationStatistics &entry) {
-  auto needsRange = [&] {
-    return makeError("entry '" + quote(entry.name) +
-                     "' needs numeric \"min\" and \"max\"");
-  };
-  llvm::Expected<llvm::StringRef> kind = describeValue();
-  if (!kind)
-    return kind.takeError();
-  if (*kind != "an object")
-    return needsRange();
-  unsigned seen = 0;
-  // The bounds' own text, for the message of an inverted range.
-  llvm::StringRef minText, maxText;
-  if (llvm::Error error = parseMembers([&](llvm::StringRef key) -> llvm::Error {
-        size_t valueStart = pos;
-        if (llvm::Error error = parseEntryMember(entry, key, seen))
-          return error;
-        llvm::StringRef value = text.slice(valueStart, pos).trim();
-        if (key == "min")
-          minText = value;
-        else if (key == "max")
-          maxText = value;
-        return llvm::Error::success();
-      }))
-    return error;
-  if ((seen & (FieldMin | FieldMax)) != (FieldMin | FieldMax))
-    return needsRange();
-  if (entry.min > entry.max)
-    return makeError("entry '" + quote(entry.name) +
-                     "' has an invalid range [" + quote(minText) + ", " +
-                     quote(maxText) + "]");
-  return llvm::Error::success();
+bool StatisticsHandler::scalar(Scalar value) {
+  if (level == Level::Entry)
+    return entryValue(std::move(value));
+  if (level != Level::Top)
+    return wrongKind(value.kind);
+  if (topField == TopObserver) {
+    if (!value.string)
+      return wrongKind(value.kind);
+    statistics.observer = std::move(*value.string);
+    return true;
+  }
+  if (topField == TopSamples) {
+    if (!value.number)
+      return wrongKind(value.kind);
+    if (!value.count)
+      return fail("\"samples\" must be a non-negative integer, got " +
+                  quote(value.text));
+    statistics.samples = *value.count;
+    return true;
+  }
+  return wrongKind(value.kind);
 }
 
-llvm::Error StatisticsParser::parseEntryMember(ActivationStatistics &entry,
-                                               llvm::StringRef key,
-                                               unsigned &seen) {
-  unsigned field = llvm::StringSwitch<unsigned>(key)
-                       .Case("min", FieldMin)
-                       .Case("max", FieldMax)
-                       .Case("observed_min", FieldObservedMin)
-                       .Case("observed_max", FieldObservedMax)
-                       .Case("non_finite", FieldNonFinite)
-                       .Default(0);
-  if (!field)
-    return makeError("entry '" + quote(entry.name) + "' has an unknown key \"" +
-                     quote(key) +
-                     "\" (expected min, max, observed_min, observed_max and "
-                     "non_finite)");
-  if (seen & field)
-    return makeError("entry '" + quote(entry.name) +
-                     "' has a duplicate key \"" + quote(key) + "\"");
-  seen |= field;
-
-  llvm::Expected<llvm::StringRef> kind = describeValue();
-  if (!kind)
-    return kind.takeError();
-  if (*kind != "a number") {
-    if (field == FieldMin || field == FieldMax)
-      return makeError("entry '" + quote(entry.name) +
-                       "' needs numeric \"min\" and \"max\"");
-    return makeError("entry '" + quote(entry.name) + "': \"" + quote(key) +
-                     "\" must be a number, got " + *kind);
-  }
-  llvm::Expected<llvm::StringRef> number = scanNumber();
-  if (!number)
-    return number.takeError();
-  if (field == FieldNonFinite) {
-    std::optional<int64_t> count = parseCount(*number);
-    if (!count)
-      return makeError("entry '" + quote(entry.name) +
-                       "': \"non_finite\" must be a non-negative integer, "
-                       "got " +
-                       quote(*number));
-    entry.nonFinite = *count;
-    return llvm::Error::success();
-  }
-  std::optional<double> value = parseDouble(*number);
-  if (!value)
-    return makeError("entry '" + quote(entry.name) + "': \"" + quote(key) +
-                     "\" " + quote(*number) + " is not a finite double");
-  switch (field) {
+bool StatisticsHandler::entryValue(Scalar value) {
+  if (!value.number)
+    return wrongKind(value.kind);
+  ActivationStatistics &entry = statistics.activations.back();
+  switch (entryField) {
   case FieldMin:
-    entry.min = *value;
-    break;
+    entry.min = *value.number;
+    minText = std::move(value.text);
+    return true;
   case FieldMax:
-    entry.max = *value;
-    break;
+    entry.max = *value.number;
+    maxText = std::move(value.text);
+    return true;
   case FieldObservedMin:
-    entry.observedMin = *value;
-    break;
+    entry.observedMin = *value.number;
+    return true;
+  case FieldObservedMax:
+    entry.observedMax = *value.number;
+    return true;
   default:
-    entry.observedMax = *value;
-    break;
+    if (!value.count)
+      return fail("entry '" + quote(entry.name) +
+                  "': \"non_finite\" must be a non-negative integer, got " +
+                  quote(value.text));
+    entry.nonFinite = *value.count;
+    return true;
   }
-  return llvm::Error::success();
+}
+
+bool StatisticsHandler::parse_error(
+    std::size_t position, const std::string &lastToken,
+    const nlohmann::detail::exception &exception) {
+  // 406: a number that overflows a double. It is a number of the wrong
+  // value, not a syntax error, wherever the schema wants a number.
+  constexpr int kNumberOverflow = 406;
+  if (exception.id == kNumberOverflow) {
+    if (level == Level::Entry) {
+      const std::string &entryName = statistics.activations.back().name;
+      if (entryField == FieldNonFinite)
+        return fail("entry '" + quote(entryName) +
+                    "': \"non_finite\" must be a non-negative integer, got " +
+                    quote(lastToken));
+      llvm::StringRef key = entryField == FieldMin           ? "min"
+                            : entryField == FieldMax         ? "max"
+                            : entryField == FieldObservedMin ? "observed_min"
+                                                             : "observed_max";
+      return fail("entry '" + quote(entryName) + "': \"" + key + "\" " +
+                  quote(lastToken) + " is not a finite double");
+    }
+    if (level == Level::Top && topField == TopSamples)
+      return fail("\"samples\" must be a non-negative integer, got " +
+                  quote(lastToken));
+    return wrongKind("a number");
+  }
+  // nlohmann's message is "[json.exception.parse_error.101] parse error at
+  // line L, column C: <what>; last read: '<token>'". The token is the
+  // file's own bytes, of any length, so it is left out.
+  llvm::StringRef message = exception.what();
+  llvm::StringRef where = "at line";
+  size_t at = message.find(where);
+  llvm::StringRef place, what = message;
+  if (at != llvm::StringRef::npos) {
+    llvm::StringRef rest = message.drop_front(at + 3);
+    std::tie(place, what) = rest.split(": ");
+  }
+  what = what.take_front(what.find("; last read:"));
+  // Without a line and column, the byte offset.
+  std::string location =
+      place.empty() ? "byte " + std::to_string(position) : place.str();
+  if (level == Level::Done)
+    what = "text after the top-level object";
+  return fail("not valid JSON: " + what + " (" + location + ")");
 }
 
 /// The first activation whose name an earlier one already has. Two entries
@@ -533,7 +419,14 @@ findDuplicateName(llvm::ArrayRef<ActivationStatistics> activations) {
   return nullptr;
 }
 
-llvm::Expected<CalibrationStatistics> StatisticsParser::parse() {
+} // namespace
+
+llvm::Expected<CalibrationStatistics>
+mlir::qsim::parseStatistics(llvm::StringRef text) {
+  if (text.find_first_not_of(" \t\n\r") == llvm::StringRef::npos)
+    return makeError("not valid JSON: the file is empty (line 1, column 1)");
+
+  CalibrationStatistics statistics;
   // Every entry is an object, and the smallest takes 20 bytes
   // ("":{"min":0,"max":0}), so this bounds the number of entries without
   // ever reserving much more than the file's size: the vector need not grow
@@ -542,33 +435,26 @@ llvm::Expected<CalibrationStatistics> StatisticsParser::parse() {
   statistics.activations.reserve(
       std::min<size_t>(text.count('{'), text.size() / kSmallestEntryBytes));
 
-  skipSpace();
-  if (atEnd())
-    return syntaxError("the file is empty");
-  llvm::Expected<llvm::StringRef> kind = describeValue();
-  if (!kind)
-    return kind.takeError();
-  if (*kind != "an object")
-    return makeError(kNotActivationsObject);
-  if (llvm::Error error = parseMembers(
-          [&](llvm::StringRef key) { return parseTopMember(key); }))
-    return std::move(error);
-  skipSpace();
-  if (!atEnd())
-    return syntaxError("text after the top-level object");
-  if (!(topSeen & TopActivations))
-    return makeError(kNotActivationsObject);
+  StatisticsHandler handler(statistics);
+  if (!nlohmann::json::sax_parse(text.begin(), text.end(), &handler))
+    return handler.takeError();
+  // nlohmann's lexer takes a NUL byte between tokens for the end of the
+  // input. Anywhere else a NUL is an error it reports, so a file that parsed
+  // and has one has it after the top-level object.
+  size_t nul = text.find('\0');
+  if (nul != llvm::StringRef::npos) {
+    llvm::StringRef before = text.take_front(nul);
+    size_t lineStart = before.rfind('\n');
+    size_t column =
+        lineStart == llvm::StringRef::npos ? nul + 1 : nul - lineStart;
+    return makeError("not valid JSON: text after the top-level object (line " +
+                     llvm::Twine(before.count('\n') + 1) + ", column " +
+                     llvm::Twine(column) + ")");
+  }
   if (const ActivationStatistics *duplicate =
           findDuplicateName(statistics.activations))
     return makeError("duplicate activation '" + quote(duplicate->name) + "'");
   return std::move(statistics);
-}
-
-} // namespace
-
-llvm::Expected<CalibrationStatistics>
-mlir::qsim::parseStatistics(llvm::StringRef text) {
-  return StatisticsParser(text).parse();
 }
 
 llvm::Expected<CalibrationStatistics>
@@ -598,6 +484,17 @@ void mlir::qsim::writeStatistics(llvm::raw_ostream &os,
   // json::OStream prints a double with 17 significant digits, which strtod
   // turns back into the same double.
   llvm::json::OStream json(os, /*IndentSize=*/2);
+  auto writeDouble = [&](llvm::StringRef key, double value) {
+    // OStream writes -0.0 as "-0", which a JSON parser reads as the integer
+    // 0; "-0.0" is a float and keeps the sign.
+    if (value == 0 && std::signbit(value)) {
+      json.attributeBegin(key);
+      json.rawValue("-0.0");
+      json.attributeEnd();
+      return;
+    }
+    json.attribute(key, value);
+  };
   json.object([&] {
     if (statistics.observer)
       json.attribute("observer", *statistics.observer);
@@ -606,12 +503,12 @@ void mlir::qsim::writeStatistics(llvm::raw_ostream &os,
     json.attributeObject("activations", [&] {
       for (const ActivationStatistics &entry : statistics.activations) {
         json.attributeObject(entry.name, [&] {
-          json.attribute("min", entry.min);
-          json.attribute("max", entry.max);
+          writeDouble("min", entry.min);
+          writeDouble("max", entry.max);
           if (entry.observedMin)
-            json.attribute("observed_min", *entry.observedMin);
+            writeDouble("observed_min", *entry.observedMin);
           if (entry.observedMax)
-            json.attribute("observed_max", *entry.observedMax);
+            writeDouble("observed_max", *entry.observedMax);
           json.attribute("non_finite", entry.nonFinite);
         });
       }

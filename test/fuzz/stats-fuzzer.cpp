@@ -8,6 +8,18 @@
 // parseStatistics, and writing them again must give the same text: the
 // writer's output is what the reader accepts, whatever the reader accepted.
 //
+// Built with -fno-exceptions, as qsim is, so that a throw inside nlohmann's
+// parser would be the std::abort() that qsim-opt would hit:
+//
+//   clang++ -std=c++17 -g -O1 -fno-rtti -fno-exceptions \
+//     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+//     -Iinclude -I/usr/lib/llvm-22/include -I/usr/include \
+//     test/fuzz/stats-fuzzer.cpp lib/Calibration/Statistics.cpp \
+//     -L/usr/lib/llvm-22/lib -lLLVM -Wl,-rpath,/usr/lib/llvm-22/lib \
+//     -o stats-fuzzer
+//   python3 test/fuzz/make-stats-seeds.py seeds
+//   ./stats-fuzzer -dict=test/fuzz/stats.dict -max_len=8192 corpus seeds
+//
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Calibration/Statistics.h"

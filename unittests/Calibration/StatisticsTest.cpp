@@ -154,22 +154,31 @@ TEST(StatisticsTest, RejectsWhatTheSchemaDoesNotAllow) {
       {"{\"activations\": {}}\n x",
        "not valid JSON: text after the top-level object (line 2, column 2)"},
       {"{\"activations\": {\"a\": {\"min\": 01, \"max\": 1}}}",
-       "not valid JSON: expected ',' or '}' after an object member (line 1, "
-       "column 32)"},
+       "not valid JSON: syntax error while parsing object - unexpected number "
+       "literal; expected '}' (line 1, column 32)"},
       {"{\"activations\": {\"a\": {\"min\": -, \"max\": 1}}}",
-       "not valid JSON: invalid number (line 1, column 32)"},
+       "not valid JSON: syntax error while parsing value - invalid number; "
+       "expected digit after '-' (line 1, column 32)"},
       {"{\"activations\": {\"a\": {\"min\": NaN, \"max\": 1}}}",
-       "not valid JSON: invalid value (line 1, column 31)"},
+       "not valid JSON: syntax error while parsing value - invalid literal "
+       "(line 1, column 31)"},
       {"{\"activations\": {\"\\udc00\": {\"min\": 0, \"max\": 1}}}",
-       "not valid JSON: unpaired surrogate escape (line 1, column 19)"},
+       "not valid JSON: syntax error while parsing object key - invalid "
+       "string: surrogate U+DC00..U+DFFF must follow U+D800..U+DBFF (line 1, "
+       "column 24)"},
       {"{\"activations\": {\"\xff\": {\"min\": 0, \"max\": 1}}}",
-       "not valid JSON: invalid UTF-8 in a string (line 1, column 18)"},
+       "not valid JSON: syntax error while parsing object key - invalid "
+       "string: ill-formed UTF-8 byte (line 1, column 19)"},
       {"{\"activations\": {\"a\tb\": {\"min\": 0, \"max\": 1}}}",
-       "not valid JSON: control character in a string (line 1, column 20)"},
-      {"{\"activations\": {\"a", "not valid JSON: unterminated string "
-                                 "(line 1, column 18)"},
+       "not valid JSON: syntax error while parsing object key - invalid "
+       "string: control character U+0009 (HT) must be escaped to \\u0009 or "
+       "\\t (line 1, column 20)"},
+      {"{\"activations\": {\"a",
+       "not valid JSON: syntax error while parsing object key - invalid "
+       "string: missing closing quote (line 1, column 20)"},
       {"{\"activations\": {,}}",
-       "not valid JSON: expected a string key (line 1, column 18)"},
+       "not valid JSON: syntax error while parsing object key - unexpected "
+       "','; expected string literal (line 1, column 18)"},
   };
   for (const Case &c : cases) {
     llvm::StringRef text(c.text);
@@ -186,6 +195,72 @@ TEST(StatisticsTest, DeepNestingFailsAtTheFirstLevelTooDeep) {
   std::string text = "{\"activations\": {\"a\": {\"min\": ";
   text.append(1000000, '[');
   EXPECT_EQ(parseError(text), "entry 'a' needs numeric \"min\" and \"max\"");
+}
+
+TEST(StatisticsTest, NestingDeeperThanTheSchemaFailsAtEveryLevel) {
+  struct Case {
+    const char *prefix;
+    const char *open;
+    const char *message;
+  };
+  const Case cases[] = {
+      {"", "[", "expected an object with an \"activations\" object"},
+      {"{\"observer\": ", "{\"a\": ",
+       "\"observer\" must be a string, got an "
+       "object"},
+      {"{\"samples\": ", "[",
+       "\"samples\" must be a non-negative integer, got an array"},
+      {"{\"activations\": ", "[",
+       "expected an object with an \"activations\" object"},
+      {"{\"activations\": {\"a\": ", "[",
+       "entry 'a' needs numeric \"min\" and \"max\""},
+      {"{\"activations\": {\"a\": {\"min\": ", "{\"a\": ",
+       "entry 'a' needs numeric \"min\" and \"max\""},
+      {"{\"activations\": {\"a\": {\"observed_max\": ", "[",
+       "entry 'a': \"observed_max\" must be a number, got an array"},
+  };
+  for (const Case &c : cases) {
+    std::string text = c.prefix;
+    for (int i = 0; i < 200000; ++i)
+      text += c.open;
+    EXPECT_EQ(parseError(text), c.message) << "input: " << c.prefix;
+  }
+}
+
+TEST(StatisticsTest, NumbersOutOfRangeAreErrors) {
+  struct Case {
+    const char *text;
+    const char *message;
+  };
+  const Case cases[] = {
+      {"{\"samples\": 1e400, \"activations\": {}}",
+       "\"samples\" must be a non-negative integer, got 1e400"},
+      {"{\"samples\": -9223372036854775809, \"activations\": {}}",
+       "\"samples\" must be a non-negative integer, got "
+       "-9223372036854775809"},
+      {"{\"activations\": {\"a\": {\"min\": -1E+400, \"max\": 0}}}",
+       "entry 'a': \"min\" -1E+400 is not a finite double"},
+      {"{\"activations\": {\"a\": {\"min\": 0, \"max\": 1, "
+       "\"observed_min\": -2e308}}}",
+       "entry 'a': \"observed_min\" -2e308 is not a finite double"},
+      {"{\"activations\": {\"a\": {\"min\": 0, \"max\": 1, "
+       "\"non_finite\": 1e400}}}",
+       "entry 'a': \"non_finite\" must be a non-negative integer, got 1e400"},
+      {"{\"activations\": {\"a\": {\"min\": 0, \"max\": 1, "
+       "\"non_finite\": 18446744073709551615}}}",
+       "entry 'a': \"non_finite\" must be a non-negative integer, got "
+       "18446744073709551615"},
+  };
+  for (const Case &c : cases)
+    EXPECT_EQ(parseError(c.text), c.message) << "input: " << c.text;
+
+  // An integer beyond 64 bits is still a number: the nearest double.
+  llvm::Expected<CalibrationStatistics> parsed = parseStatistics(
+      "{\"activations\": {\"a\": {\"min\": -100000000000000000000000, "
+      "\"max\": 18446744073709551615}}}");
+  ASSERT_TRUE(static_cast<bool>(parsed)) << llvm::toString(parsed.takeError());
+  EXPECT_EQ(parsed->activations[0].min, -1e23);
+  EXPECT_EQ(parsed->activations[0].max, 18446744073709551616.0);
 }
 
 TEST(StatisticsTest, LongNamesAreCutInMessages) {

@@ -48,7 +48,9 @@ using RangeTable = llvm::StringMap<std::pair<double, double>>;
 /// owned by qsim/Calibration/Statistics.h) into the ranges by name.
 FailureOr<RangeTable> readRanges(StringRef path, Operation *anchor) {
   auto fail = [&](const Twine &message) -> FailureOr<RangeTable> {
-    anchor->emitError("qsim-quantize: statistics file '")
+    // At the module's location, not on the module: one line, without the
+    // whole module as a note.
+    mlir::emitError(anchor->getLoc(), "qsim-quantize: statistics file '")
         << path << "': " << message;
     return failure();
   };
