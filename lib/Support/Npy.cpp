@@ -526,8 +526,11 @@ Expected<NpyArray> mlir::qsim::readNpyFile(StringRef path) {
 Error mlir::qsim::resizeNpyData(NpyArray &array, uint64_t bytes) {
   // A failed std::vector allocation aborts the process (there are no
   // exceptions to catch). Ask malloc first, which fails gracefully when the
-  // address space or the commit limit cannot hold the array.
-  void *probe = bytes <= array.data.max_size() ? std::malloc(bytes) : nullptr;
+  // address space or the commit limit cannot hold the array. The pointer is
+  // volatile because a compiler may otherwise drop an unused malloc/free
+  // pair, and with it the probe (clang does at -O1 and above).
+  void *volatile probe =
+      bytes <= array.data.max_size() ? std::malloc(bytes) : nullptr;
   if (!probe && bytes)
     return makeError("cannot allocate " + Twine(bytes) +
                      " bytes for an array of shape " + array.getShapeString() +
