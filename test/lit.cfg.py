@@ -81,6 +81,13 @@ if config.qsim_sanitizers:
     ])
     config.environment["UBSAN_OPTIONS"] = "abort_on_error=1:halt_on_error=1:print_stacktrace=1"
 
+# Tests that bound the address space do it with `%ulimit_v KIB`.
+# AddressSanitizer reserves terabytes of address space for its shadow memory
+# and cannot start under such a limit, so a sanitized build drops it; tests
+# that need an allocation to fail do not run there ("UNSUPPORTED:
+# sanitized"), since AddressSanitizer reports such an allocation itself.
+config.substitutions.append(("%ulimit_v", "true" if config.qsim_sanitizers else "ulimit -v"))
+
 # --version prints the CMake project version and, in a git checkout, the
 # revision of the sources.
 qsim_full_version = "qsim version " + config.qsim_version

@@ -4,6 +4,8 @@
 // pointer malloc returns.
 
 // REQUIRES: qsim-jit
+// AddressSanitizer reports the failed allocation itself (see lit.cfg.py).
+// UNSUPPORTED: sanitized
 // RUN: qsim-opt %s --qsim-lower-to-llvm -o %t.mlir
 // RUN: %python %S/../qsim-run/Inputs/expect-exit.py 1 mlir-runner %t.mlir -e main -entry-point-result=void \
 // RUN:     -shared-libs=%mlir_c_runner_utils,%mlir_runner_utils > %t.runner.out 2> %t.runner.err
