@@ -350,8 +350,9 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
     if (!std::isfinite(*splat))
       nonFinite = {0, *splat};
   } else {
-    int64_t index = 0, channel = 0, inChannel = 0;
+    int64_t index = 0;
     layer.weights.forEach([&](float value) {
+      int64_t channel = index / perChannelCount;
       if (!std::isfinite(value)) {
         if (!nonFinite)
           nonFinite = {index, value};
@@ -360,10 +361,6 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
         channelMax[channel] = std::max(channelMax[channel], value);
       }
       ++index;
-      if (++inChannel == perChannelCount) {
-        inChannel = 0;
-        ++channel;
-      }
     });
   }
   if (nonFinite)
@@ -424,21 +421,17 @@ LogicalResult FunctionQuantizer::rewriteLayer(const FloatLayer &layer) {
     size_t bytes = weightFormat.bits <= 8 ? 1 : 2;
     uint64_t mask = (uint64_t(1) << weightFormat.bits) - 1;
     std::vector<char> buffer(layer.weights.size() * bytes);
-    int64_t index = 0, channel = 0, inChannel = 0;
+    int64_t index = 0;
     layer.weights.forEach([&](float value) {
+      const AffineParams &p =
+          weightParams[perChannel ? index / perChannelCount : 0];
       auto code = static_cast<uint16_t>(
-          static_cast<uint64_t>(
-              quantizeWeight(value, weightParams[perChannel ? channel : 0])) &
-          mask);
+          static_cast<uint64_t>(quantizeWeight(value, p)) & mask);
       if (bytes == 1)
         buffer[index] = static_cast<char>(code);
       else
         std::memcpy(&buffer[index * 2], &code, 2);
       ++index;
-      if (++inChannel == perChannelCount) {
-        inChannel = 0;
-        ++channel;
-      }
     });
     weightAttr = DenseElementsAttr::getFromRawBuffer(rawWeightType, buffer);
   }
