@@ -564,7 +564,7 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
     buffersToFree.insert(reinterpret_cast<void *>(resultStorage[offset]));
     offset += Descriptor::getNumFields(spec.shape.size());
   }
-  auto freeBuffers = llvm::make_scope_exit([&] {
+  llvm::scope_exit freeBuffers([&] {
     for (void *buffer : buffersToFree)
       std::free(buffer);
   });
@@ -593,7 +593,10 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
     size_t elementBytes = spec.storageBits / 8;
     size_t itemSize = getNpyItemSize(spec.dtype);
     int64_t count = output.getNumElements();
-    output.data.resize(count * itemSize);
+    // checkResultDescriptor bounded the product; the memory may still not
+    // be there.
+    if (Error error = resizeNpyData(output, count * itemSize))
+      return std::move(error);
     // Walk the result in C order through its strides.
     SmallVector<int64_t> index(rank, 0);
     for (int64_t i = 0; i < count; ++i) {
@@ -686,7 +689,9 @@ Expected<NpyArray> mlir::qsim::quantizeArray(const NpyArray &input,
   NpyArray output;
   output.dtype = spec.dtype;
   output.shape = input.shape;
-  output.data.resize(input.getNumElements() * getNpyItemSize(spec.dtype));
+  if (Error error = resizeNpyData(output, input.getNumElements() *
+                                              getNpyItemSize(spec.dtype)))
+    return std::move(error);
   forEachWithChannel(input, spec, params, [&](int64_t i, int64_t channel) {
     auto value = static_cast<float>(input.getAsDouble(i));
     storeInteger(output, i,
