@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qsim/InitAll.h"
+#include "qsim/Support/ToolOutput.h"
 #include "qsim/Support/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -21,7 +22,6 @@
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <csignal>
 #include <cstdio>
 
 /// Prints `qsim-opt: error: message` and returns exit status 1.
@@ -30,28 +30,20 @@ static int fail(const llvm::Twine &message) {
   return 1;
 }
 
-/// Flushes `os` and reports a write error on it, naming `outputName`.
-/// Clears the error, which the stream would otherwise report as a fatal one
-/// when it is destroyed.
+/// Flushes `os` and, on a write error, reports it naming `outputName` and
+/// sets `status` to 1. Returns true when there was one.
 static bool hasWriteError(llvm::raw_fd_ostream &os,
                           const llvm::Twine &outputName, int &status) {
-  os.flush();
-  std::error_code ec = os.error();
-  if (!ec)
+  llvm::Error error = mlir::qsim::flushOutput(os, outputName);
+  if (!error)
     return false;
-  os.clear_error();
-  status = fail("cannot write " + outputName + ": " + ec.message());
+  status = fail(llvm::toString(std::move(error)));
   return true;
 }
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
-#ifdef SIGXFSZ
-  // Past a file size limit (ulimit -f), a write fails with EFBIG and is
-  // reported like any other write error, instead of the signal killing the
-  // process.
-  std::signal(SIGXFSZ, SIG_IGN);
-#endif
+  mlir::qsim::ignoreFileSizeLimitSignal();
   mlir::DialectRegistry registry;
   mlir::qsim::registerAllDialects(registry);
   mlir::qsim::registerAllPasses();

@@ -18,6 +18,7 @@
 #include "qsim/Runner/Metrics.h"
 #include "qsim/Runner/Runner.h"
 #include "qsim/Support/Npy.h"
+#include "qsim/Support/ToolOutput.h"
 #include "qsim/Support/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -40,7 +41,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <memory>
 
 using namespace mlir;
@@ -522,20 +522,11 @@ static int runTool(int argc, char **argv) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM y(argc, argv);
-#ifdef SIGXFSZ
-  // Past a file size limit (ulimit -f), a write fails with EFBIG and is
-  // reported like any other write error, instead of the signal killing the
-  // process.
-  std::signal(SIGXFSZ, SIG_IGN);
-#endif
+  ignoreFileSizeLimitSignal();
   int status = runTool(argc, argv);
   // Everything printed is buffered: a write error (a full disk, a closed
-  // pipe) shows only now, and the stream would report it as a fatal error
-  // when it is destroyed.
-  llvm::outs().flush();
-  if (std::error_code ec = llvm::outs().error()) {
-    llvm::outs().clear_error();
-    return fail("cannot write standard output: " + ec.message());
-  }
+  // pipe) shows only now.
+  if (llvm::Error error = flushOutput(llvm::outs(), "standard output"))
+    return fail(toString(std::move(error)));
   return status;
 }
