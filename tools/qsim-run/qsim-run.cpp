@@ -11,8 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qsim/Conversion/FloatToQSim/FloatToQSim.h"
+#include "qsim/Conversion/Passes.h"
 #include "qsim/Dialect/QSim/IR/QSimDialect.h"
-#include "qsim/Dialect/QSim/Transforms/Passes.h"
 #include "qsim/InitAll.h"
 #include "qsim/Runner/Calibration.h"
 #include "qsim/Runner/Metrics.h"
@@ -336,10 +337,26 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
       return fail("cannot instrument the model");
   }
   auto names = (*entry)->getAttrOfType<ArrayAttr>(kObserversAttrName);
-  if (!names || names.empty())
-    return fail("'" + cast<FunctionOpInterface>(*entry).getName() +
-                "' has no layer to calibrate (no conv/linear with constant "
-                "weights)");
+  if (!names || names.empty()) {
+    // Say what was there, and why none of it can be quantized.
+    std::string message = "'" +
+                          cast<FunctionOpInterface>(*entry).getName().str() +
+                          "' has nothing to calibrate: no op qsim quantizes";
+    auto func = dyn_cast<func::FuncOp>(*entry);
+    std::vector<FloatOpRecord> records;
+    if (func && !func.isExternal() && func.getBody().hasOneBlock())
+      records = explainUnquantizableOps(func);
+    else
+      message += " (only a function of one block, with no callers, can be "
+                 "calibrated)";
+    if (records.empty() && func && !func.isExternal() &&
+        func.getBody().hasOneBlock())
+      message += " (it has no float compute op)";
+    for (const FloatOpRecord &record : records)
+      message += "\n  '" + record.op->getName().getStringRef().str() + "' at " +
+                 formatLocation(record.op->getLoc()) + ": " + record.reason;
+    return fail(message);
+  }
   std::vector<std::string> observerNames;
   for (Attribute name : names) {
     auto text = dyn_cast<StringAttr>(name);

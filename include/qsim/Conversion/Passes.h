@@ -13,6 +13,15 @@
 
 namespace mlir::qsim {
 
+// The float-to-qsim passes; ConvertQSimToLinalg is declared with its
+// patterns in QSimToLinalg.h.
+#define GEN_PASS_DECL_QSIMINSTRUMENT
+#define GEN_PASS_DECL_QSIMATTACHRANGES
+#define GEN_PASS_DECL_CONVERTLINALGTOQSIM
+#define GEN_PASS_DECL_CONVERTTOSATOQSIM
+#define GEN_PASS_DECL_QSIMQUANTIZE
+#include "qsim/Conversion/Passes.h.inc"
+
 #define GEN_PASS_REGISTRATION
 #include "qsim/Conversion/Passes.h.inc"
 

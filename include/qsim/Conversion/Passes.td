@@ -35,4 +35,174 @@ def ConvertQSimToLinalg : Pass<"convert-qsim-to-linalg", "::mlir::ModuleOp"> {
   ];
 }
 
+//===----------------------------------------------------------------------===//
+// Float to qsim
+//===----------------------------------------------------------------------===//
+
+// The weight options every float-to-qsim conversion takes.
+defvar WeightQuantizationOptions = [
+  Option<"weightGranularity", "weight-granularity", "std::string",
+         /*default=*/"\"per-channel\"",
+         "per-channel or per-tensor weight scales">,
+  Option<"weightScheme", "weight-scheme", "std::string",
+         /*default=*/"\"symmetric\"", "symmetric or asymmetric weights">,
+  Option<"weightBits", "weight-bits", "unsigned", /*default=*/"8",
+         "bits of the signed weight storage (2 to 16)">,
+  Option<"narrowRange", "narrow-range", "bool", /*default=*/"false",
+         "weights in [-(2^(b-1) - 1), 2^(b-1) - 1], as [-127, 127]">
+];
+
+// The activation options of the passes that attach ranges.
+defvar ActivationQuantizationOptions = [
+  Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
+         "JSON file of calibrated activation ranges">,
+  Option<"activationType", "activation-type", "std::string",
+         /*default=*/"\"u8\"",
+         "u8 or i8 activations (asymmetric either way)">,
+  Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
+         "bits of the activation storage (2 to 16)">
+];
+
+def QSimInstrument : Pass<"qsim-instrument", "::mlir::ModuleOp"> {
+  let summary = "Return every activation the quantizer needs a range for";
+  let description = [{
+    Finds the float ops that `qsim-quantize` will make integer (the
+    recognizers its conversion patterns use: conv, depthwise, grouped conv
+    and matmul layers of linalg and TOSA, with their bias and fused
+    ReLU/clamp) and makes each activation they read or produce an extra
+    result of its function: the source of each input (a function argument,
+    another op's output, or any other op's result, looking through
+    reshapes, transposes and max pooling) and each output, taken after the
+    fused activation. The function gets a `qsim.observers` array attribute
+    naming the extra results in order, with the names `qsim-attach-ranges`
+    looks up in the statistics file: `<func>/arg<N>`, `<func>/<op>.output`
+    and `<func>/<op>.input` (the op is named by the front end's NameLoc on
+    the anchor, or `conv<K>` / `linear<K>`, K counting the quantizable ops).
+
+    `qsim-run --calibrate` runs the instrumented model on calibration data
+    and feeds the extra results to the observers. Functions with more than
+    one block, or with callers, are left alone.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+def QSimAttachRanges : Pass<"qsim-attach-ranges", "::mlir::ModuleOp"> {
+  let summary = "Attach calibrated ranges to the activations as "
+                "quantize/dequantize pairs";
+  let description = [{
+    The only reader of the statistics file (written by
+    `qsim-run --calibrate`). For every activation `qsim-instrument` names,
+    it computes the affine parameters of its calibrated range (asymmetric,
+    `activation-type`, `activation-bits` wide) and replaces every use of the
+    float value `x` by `qsim.dequantize(qsim.quantize(x))` of that type:
+
+    ```mlir
+    %q = qsim.quantize %x : tensor<1x8xf32> -> tensor<1x8x!quant.uniform<u8:f32, 0.0078431372549019607:128>>
+    %r = qsim.dequantize %q : tensor<1x8x!quant.uniform<u8:f32, 0.0078431372549019607:128>> -> tensor<1x8xf32>
+    ```
+
+    The conversions (`convert-linalg-to-qsim`, `convert-tosa-to-qsim`)
+    rewrite each float op between such pairs, as they would an imported
+    QDQ model. A missing entry, a malformed file or a range whose scale is
+    not a normal f32 is an error naming the entry.
+  }];
+  let options = ActivationQuantizationOptions;
+  let dependentDialects = ["::mlir::qsim::QSimDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
+def ConvertLinalgToQSim : Pass<"convert-linalg-to-qsim", "::mlir::ModuleOp"> {
+  let summary = "Rewrite float linalg layers between quantize/dequantize "
+                "pairs into qsim ops";
+  let description = [{
+    Applies the linalg-to-qsim patterns, and the patterns that move
+    `qsim.dequantize` across data-movement ops, to a float model whose
+    activations carry ranges as `qsim.quantize`/`qsim.dequantize` pairs
+    (`qsim-attach-ranges`, or an imported QDQ model). Each layer
+    (`linalg.conv_2d_nchw_fchw`, `linalg.depthwise_conv_2d_nchw_chw`,
+    `linalg.conv_2d_ngchw_gfchw`, `linalg.matmul`, with a zero-fill or
+    bias-broadcast init, a bias add and a ReLU/ReLU6/clamp) whose input is
+    a `qsim.dequantize` and whose output feeds a `qsim.quantize` becomes
+    `qsim.conv2d`/`qsim.linear`, `qsim.requantize` to the output type and
+    `qsim.relu`/`qsim.clamp`, with weights quantized at compile time and
+    the bias in int32 at the accumulator scale. Everything else stays float.
+  }];
+  let options = WeightQuantizationOptions;
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::qsim::QSimDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def ConvertTosaToQSim : Pass<"convert-tosa-to-qsim", "::mlir::ModuleOp"> {
+  let summary = "Rewrite float TOSA layers between quantize/dequantize pairs "
+                "into qsim ops";
+  let description = [{
+    As `convert-linalg-to-qsim`, for `tosa.conv2d`, `tosa.depthwise_conv2d`
+    (constant zero points of 0) and `tosa.matmul` (any batch, one constant
+    weight matrix for all batches) with their bias, `tosa.add` of a bias and
+    `tosa.clamp`. The channels-last layers are transposed to NCHW and back
+    on quantized values.
+  }];
+  let options = WeightQuantizationOptions;
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::qsim::QSimDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def QSimQuantize : Pass<"qsim-quantize", "::mlir::ModuleOp"> {
+  let summary = "Post-training quantization of a float model with "
+                "calibrated ranges";
+  let description = [{
+    The whole float-to-qsim rewrite of a calibrated model:
+
+    1. `qsim-attach-ranges`: every activation `qsim-instrument` names gets
+       its calibrated range from the `stats` file, as a
+       `qsim.quantize`/`qsim.dequantize` pair;
+    2. the linalg-to-qsim and TOSA-to-qsim conversion patterns rewrite each
+       layer between its pairs (weights quantized at compile time per
+       output channel or per tensor, symmetric or not, `weight-bits` wide;
+       the bias in int32 at the accumulator scale `s_x * s_w`, rounded half
+       to even and saturated); `qsim.dequantize` moves forward across
+       reshapes, transposes and max pooling, and a `quantize(dequantize(q))`
+       of equal types folds, so chained layers meet on quantized values;
+    3. a pair no qsim op consumed is removed, so ops that stay float compute
+       in float on float values;
+    4. every float op left is reported, as a remark at its location with
+       the reason the pattern gave (`qsim-quantize: 'linalg.conv_2d_nchw_fchw'
+       stays float: its weights are not a constant f32 tensor`) and, with
+       `report=FILE`, as a JSON list;
+    5. the result is checked as `qsim-check-accumulators` checks it: a
+       conv/linear whose INT32 accumulator may overflow is an error, or a
+       warning with `allow-accumulator-overflow`.
+
+    A model never fails to compile because an op is not supported: it stays
+    float, between `qsim.dequantize` and `qsim.quantize`.
+  }];
+  let options = !listconcat(ActivationQuantizationOptions,
+                            WeightQuantizationOptions, [
+    Option<"allowAccumulatorOverflow", "allow-accumulator-overflow", "bool",
+           /*default=*/"false",
+           "Warn, rather than fail, when qsim-check-accumulators finds a "
+           "conv/linear whose INT32 accumulator may overflow">,
+    Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
+           "Write the float ops left, with the reason each stayed float, "
+           "to this JSON file">
+  ]);
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::qsim::QSimDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // QSIM_CONVERSION_PASSES_TD

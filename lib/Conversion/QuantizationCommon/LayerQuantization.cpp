@@ -1,0 +1,478 @@
+//===- LayerQuantization.cpp - shared pieces of the float-to-qsim rewrite -===//
+//
+// The integer form of a conv/linear layer is the same whichever dialect the
+// float layer came from: weights quantized at compile time (per output
+// channel or per tensor), the bias at the accumulator scale, the typed
+// accumulator, requantization to the output range and the fused activation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Conversion/QuantizationCommon/LayerQuantization.h"
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::qsim;
+
+//===----------------------------------------------------------------------===//
+// LayerWeights
+//===----------------------------------------------------------------------===//
+
+LayerWeights LayerWeights::getSplat(float value, int64_t count) {
+  LayerWeights weights;
+  weights.count = count;
+  weights.splat = value;
+  return weights;
+}
+
+LayerWeights LayerWeights::getDense(ArrayRef<float> data,
+                                    ArrayRef<int64_t> sourceShape,
+                                    ArrayRef<int64_t> permutation) {
+  LayerWeights weights;
+  weights.count = data.size();
+  weights.data = data;
+  weights.sourceShape.assign(sourceShape.begin(), sourceShape.end());
+  // An identity permutation reads the data in order.
+  bool identity = true;
+  for (auto [index, dim] : llvm::enumerate(permutation))
+    identity &= static_cast<int64_t>(index) == dim;
+  if (!identity)
+    weights.permutation.assign(permutation.begin(), permutation.end());
+  return weights;
+}
+
+void LayerWeights::forEach(llvm::function_ref<void(float)> fn) const {
+  if (splat) {
+    for (int64_t i = 0; i < count; ++i)
+      fn(*splat);
+    return;
+  }
+  if (permutation.empty()) {
+    for (float value : data)
+      fn(value);
+    return;
+  }
+  // Walk the permuted shape like an odometer, keeping the source offset.
+  size_t rank = permutation.size();
+  SmallVector<int64_t> sourceStrides(rank, 1);
+  for (size_t d = rank - 1; d > 0; --d)
+    sourceStrides[d - 1] = sourceStrides[d] * sourceShape[d];
+  SmallVector<int64_t> sizes, strides, index(rank, 0);
+  for (int64_t dim : permutation) {
+    sizes.push_back(sourceShape[dim]);
+    strides.push_back(sourceStrides[dim]);
+  }
+  int64_t offset = 0;
+  for (int64_t n = 0; n < count; ++n) {
+    fn(data[offset]);
+    for (size_t d = rank; d-- > 0;) {
+      offset += strides[d];
+      if (++index[d] < sizes[d])
+        break;
+      offset -= strides[d] * sizes[d];
+      index[d] = 0;
+    }
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// QuantizationState
+//===----------------------------------------------------------------------===//
+
+std::optional<std::string> mlir::qsim::getLocName(Operation *op) {
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location inner : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(inner))
+        return name.getName().str();
+  }
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  return std::nullopt;
+}
+
+std::string QuantizationState::getName(Operation *anchor,
+                                       StringRef kind) const {
+  auto it = names.find(anchor);
+  if (it != names.end())
+    return it->second;
+  return getLocName(anchor).value_or(kind.str());
+}
+
+void QuantizationState::decline(Operation *op, const Twine &reason) {
+  declined[op] = reason.str();
+}
+
+std::optional<std::string>
+QuantizationState::getDeclineReason(Operation *op) const {
+  auto it = declined.find(op);
+  if (it == declined.end())
+    return std::nullopt;
+  return it->second;
+}
+
+LogicalResult mlir::qsim::declineMatch(PatternRewriter &rewriter, Operation *op,
+                                       QuantizationState &state,
+                                       const Twine &reason) {
+  std::string text = reason.str();
+  state.decline(op, text);
+  return rewriter.notifyMatchFailure(op, text);
+}
+
+//===----------------------------------------------------------------------===//
+// Float constants
+//===----------------------------------------------------------------------===//
+
+std::optional<ConstantFloats> mlir::qsim::readConstantFloats(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
+    return std::nullopt;
+  // Reshapes keep the row-major order of the elements.
+  Value source = value;
+  while (Operation *op = source.getDefiningOp()) {
+    if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp,
+             tosa::ReshapeOp>(op))
+      break;
+    source = op->getOperand(0);
+  }
+  Attribute attr;
+  if (auto constant = source.getDefiningOp<arith::ConstantOp>())
+    attr = constant.getValue();
+  else if (auto constant = source.getDefiningOp<tosa::ConstOp>())
+    attr = constant.getValuesAttr();
+  if (!attr)
+    return std::nullopt;
+  ConstantFloats result;
+  result.shape.assign(type.getShape().begin(), type.getShape().end());
+  result.count = type.getNumElements();
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(attr)) {
+    if (!dense.getElementType().isF32())
+      return std::nullopt;
+    if (dense.isSplat()) {
+      result.splat = dense.getSplatValue<float>();
+      return result;
+    }
+    // Non-splat f32 elements are stored as a contiguous float array.
+    ArrayRef<char> raw = dense.getRawData();
+    result.data = ArrayRef<float>(reinterpret_cast<const float *>(raw.data()),
+                                  raw.size() / sizeof(float));
+  } else if (auto resource = dyn_cast<DenseF32ResourceElementsAttr>(attr)) {
+    std::optional<ArrayRef<float>> data = resource.tryGetAsArrayRef();
+    if (!data)
+      return std::nullopt;
+    result.data = *data;
+  } else {
+    return std::nullopt;
+  }
+  if (static_cast<int64_t>(result.data.size()) != result.count)
+    return std::nullopt;
+  return result;
+}
+
+bool mlir::qsim::getConstantFloats(Value value, SmallVector<float> &values,
+                                   SmallVector<int64_t> &shape) {
+  std::optional<ConstantFloats> constant = readConstantFloats(value);
+  if (!constant)
+    return false;
+  shape = constant->shape;
+  if (constant->splat)
+    values.assign(constant->count, *constant->splat);
+  else
+    values.assign(constant->data.begin(), constant->data.end());
+  return true;
+}
+
+bool mlir::qsim::getConstantWeights(Value value, LayerWeights &weights,
+                                    SmallVector<int64_t> &shape,
+                                    ArrayRef<int64_t> permutation) {
+  std::optional<ConstantFloats> constant = readConstantFloats(value);
+  if (!constant ||
+      (!permutation.empty() && permutation.size() != constant->shape.size()))
+    return false;
+  shape = constant->shape;
+  if (constant->splat)
+    weights = LayerWeights::getSplat(*constant->splat, constant->count);
+  else
+    weights = LayerWeights::getDense(constant->data, shape, permutation);
+  return true;
+}
+
+std::optional<double> mlir::qsim::getFloatConstant(Value value) {
+  FloatAttr attr;
+  if (matchPattern(value, m_Constant(&attr)))
+    return attr.getValueAsDouble();
+  std::optional<ConstantFloats> constant = readConstantFloats(value);
+  if (constant && constant->splat)
+    return *constant->splat;
+  if (constant && constant->count == 1)
+    return constant->data.front();
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// The quantized values around a float op
+//===----------------------------------------------------------------------===//
+
+FailureOr<Value> mlir::qsim::getQuantizedActivation(Value value) {
+  auto dequantize = value.getDefiningOp<DequantizeOp>();
+  if (!dequantize)
+    return failure();
+  quant::QuantizedType type =
+      getUniformQuantElementType(dequantize.getInput().getType());
+  if (!isa_and_nonnull<quant::UniformQuantizedType>(type) ||
+      type.getStorageTypeIntegralWidth() > 16)
+    return failure();
+  return dequantize.getInput();
+}
+
+std::string mlir::qsim::describeUnquantizedInput(Value value) {
+  if (auto dequantize = value.getDefiningOp<DequantizeOp>())
+    return "its input is a per-axis or wider than 16-bit quantized value";
+  return "its input has no calibrated range (not a function argument, "
+         "a quantized op's output, or a range the statistics give)";
+}
+
+QuantizeOp mlir::qsim::getOutputQuantize(Value output) {
+  if (!output.hasOneUse())
+    return {};
+  return dyn_cast<QuantizeOp>(*output.getUsers().begin());
+}
+
+//===----------------------------------------------------------------------===//
+// Layers
+//===----------------------------------------------------------------------===//
+
+quant::UniformQuantizedType
+mlir::qsim::makeQuantizedType(MLIRContext *ctx, const StorageFormat &format,
+                              const AffineParams &params) {
+  unsigned flags = format.isSigned ? quant::QuantizationFlags::Signed : 0;
+  return quant::UniformQuantizedType::get(
+      flags, IntegerType::get(ctx, format.bits), Float32Type::get(ctx),
+      params.scale, params.zeroPoint, params.qmin, params.qmax);
+}
+
+std::string mlir::qsim::describeValidScaleRange() {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << "the normal f32 range [" << std::numeric_limits<float>::min() << ", "
+     << std::numeric_limits<float>::max() << "]";
+  return text;
+}
+
+Value mlir::qsim::transposeTensor(OpBuilder &b, Location loc, Value value,
+                                  ArrayRef<int64_t> permutation) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, value);
+  SmallVector<OpFoldResult> permuted;
+  for (int64_t dim : permutation)
+    permuted.push_back(sizes[dim]);
+  Value init = tensor::EmptyOp::create(b, loc, permuted, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, value, init, permutation)
+      .getResult()[0];
+}
+
+void mlir::qsim::eraseDeadChain(PatternRewriter &rewriter,
+                                ArrayRef<Operation *> ops) {
+  for (Operation *op : ops)
+    if (op->use_empty())
+      rewriter.eraseOp(op);
+}
+
+FailureOr<Value> mlir::qsim::buildQuantizedLayer(
+    PatternRewriter &rewriter, const FloatLayer &layer, StringRef name,
+    Value input, quant::QuantizedType outputType, RankedTensorType resultShape,
+    const QuantizationState &state) {
+  MLIRContext *ctx = rewriter.getContext();
+  Operation *anchor = layer.anchor;
+  Location loc = anchor->getLoc();
+  const WeightQuantizationOptions &options = state.weights;
+  const StorageFormat &weightFormat = options.format;
+  bool perChannel = options.perChannel;
+  auto inputType = cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(input.getType()).getElementType());
+  double inputScale = inputType.getScale();
+  auto layerError = [&]() {
+    return mlir::emitError(loc, state.diagnosticPrefix)
+           << "layer '" << name << "': ";
+  };
+
+  // The range of each output channel's weights, read in one pass.
+  int64_t channels = layer.getNumOutputChannels();
+  int64_t perChannelCount = layer.weights.size() / channels;
+  std::optional<float> splat = layer.weights.getSplatValue();
+  SmallVector<float> channelMin(
+      channels, splat.value_or(std::numeric_limits<float>::infinity()));
+  SmallVector<float> channelMax(
+      channels, splat.value_or(-std::numeric_limits<float>::infinity()));
+  std::optional<std::pair<int64_t, float>> nonFinite;
+  if (splat) {
+    if (!std::isfinite(*splat))
+      nonFinite = {0, *splat};
+  } else {
+    int64_t index = 0;
+    layer.weights.forEach([&](float value) {
+      int64_t channel = index / perChannelCount;
+      if (!std::isfinite(value)) {
+        if (!nonFinite)
+          nonFinite = {index, value};
+      } else {
+        channelMin[channel] = std::min(channelMin[channel], value);
+        channelMax[channel] = std::max(channelMax[channel], value);
+      }
+      ++index;
+    });
+  }
+  if (nonFinite) {
+    layerError() << "weight " << nonFinite->first % perChannelCount
+                 << " of output channel " << nonFinite->first / perChannelCount
+                 << " is " << nonFinite->second << "; weights must be finite";
+    return failure();
+  }
+
+  // Weights: one set of parameters per output channel, or one for all.
+  if (!perChannel) {
+    channelMin.assign(1, *llvm::min_element(channelMin));
+    channelMax.assign(1, *llvm::max_element(channelMax));
+  }
+  SmallVector<AffineParams> weightParams;
+  for (auto [lo, hi] : llvm::zip_equal(channelMin, channelMax))
+    weightParams.push_back(
+        computeAffineParams(lo, hi, weightFormat, options.symmetric));
+  SmallVector<double> weightScales, accScales;
+  SmallVector<int64_t> weightZeros, accZeros;
+  for (auto [c, p] : llvm::enumerate(weightParams)) {
+    std::string which =
+        perChannel ? " of output channel " + std::to_string(c) : "";
+    // The bias is quantized at the accumulator scale: checking it checks the
+    // bias scale too.
+    double accScale = inputScale * p.scale;
+    if (!isValidScale(p.scale)) {
+      layerError() << "weight scale " << p.scale << which << " (weights in ["
+                   << channelMin[c] << ", " << channelMax[c] << "]) is outside "
+                   << describeValidScaleRange();
+      return failure();
+    }
+    if (!isValidScale(accScale)) {
+      layerError() << "accumulator scale " << accScale << which
+                   << " (input scale " << inputScale << " x weight scale "
+                   << p.scale << ") is outside " << describeValidScaleRange();
+      return failure();
+    }
+    weightScales.push_back(p.scale);
+    weightZeros.push_back(p.zeroPoint);
+    accScales.push_back(accScale);
+    accZeros.push_back(0);
+  }
+
+  // The integer weights, built in their storage type: a splat stays a splat
+  // (every channel then has the same parameters), other weights go through
+  // one buffer of 1 or 2 bytes per weight.
+  auto weightStorage = IntegerType::get(ctx, weightFormat.bits);
+  auto rawWeightType = RankedTensorType::get(layer.weightShape, weightStorage);
+  auto quantizeWeight = [](float value, const AffineParams &p) {
+    return quantizeValue(value, p.scale, p.zeroPoint, p.qmin, p.qmax);
+  };
+  DenseElementsAttr weightAttr;
+  if (splat) {
+    int64_t q = quantizeWeight(*splat, weightParams[0]);
+    weightAttr = DenseElementsAttr::get(
+        rawWeightType, APInt(weightFormat.bits, q, /*isSigned=*/true));
+  } else {
+    // Integer elements of up to 8 bits take a byte, up to 16 bits two;
+    // the bits above the width stay zero, as DenseElementsAttr writes them.
+    size_t bytes = weightFormat.bits <= 8 ? 1 : 2;
+    uint64_t mask = (uint64_t(1) << weightFormat.bits) - 1;
+    std::vector<char> buffer(layer.weights.size() * bytes);
+    int64_t index = 0;
+    layer.weights.forEach([&](float value) {
+      const AffineParams &p =
+          weightParams[perChannel ? index / perChannelCount : 0];
+      auto code = static_cast<uint16_t>(
+          static_cast<uint64_t>(quantizeWeight(value, p)) & mask);
+      if (bytes == 1)
+        buffer[index] = static_cast<char>(code);
+      else
+        std::memcpy(&buffer[index * 2], &code, 2);
+      ++index;
+    });
+    weightAttr = DenseElementsAttr::getFromRawBuffer(rawWeightType, buffer);
+  }
+
+  unsigned signedFlag = quant::QuantizationFlags::Signed;
+  Type f32 = Float32Type::get(ctx);
+  quant::QuantizedType weightType, accType;
+  auto i32 = IntegerType::get(ctx, 32);
+  int64_t i32Min = std::numeric_limits<int32_t>::min();
+  int64_t i32Max = std::numeric_limits<int32_t>::max();
+  if (perChannel) {
+    weightType = quant::UniformQuantizedPerAxisType::get(
+        signedFlag, weightStorage, f32, weightScales, weightZeros,
+        /*quantizedDimension=*/0, weightParams[0].qmin, weightParams[0].qmax);
+    accType = quant::UniformQuantizedPerAxisType::get(
+        signedFlag, i32, f32, accScales, accZeros, /*quantizedDimension=*/1,
+        i32Min, i32Max);
+  } else {
+    weightType = makeQuantizedType(ctx, weightFormat, weightParams[0]);
+    accType = quant::UniformQuantizedType::get(signedFlag, i32, f32,
+                                               accScales[0], 0, i32Min, i32Max);
+  }
+
+  // A bias that is not finite is an error; one beyond int32 at the
+  // accumulator scale is saturated, with a warning.
+  SmallVector<int32_t> biasInts;
+  for (auto [c, value] : llvm::enumerate(layer.bias)) {
+    double accScale = accScales[perChannel ? c : 0];
+    if (!std::isfinite(value)) {
+      layerError() << "bias " << value << " of output channel " << c
+                   << " is not finite";
+      return failure();
+    }
+    if (biasSaturates(value, accScale))
+      mlir::emitWarning(loc, state.diagnosticPrefix)
+          << "layer '" << name << "': bias " << value << " of output channel "
+          << c << " saturates int32 at accumulator scale " << accScale;
+    biasInts.push_back(quantizeBias(value, accScale));
+  }
+
+  Value rawWeights = arith::ConstantOp::create(rewriter, loc, weightAttr);
+  Value weights = quant::StorageCastOp::create(
+      rewriter, loc, rawWeightType.clone(weightType), rawWeights);
+  Value bias;
+  if (!biasInts.empty()) {
+    auto biasType = RankedTensorType::get({channels}, i32);
+    bias = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(biasType, ArrayRef<int32_t>(biasInts)));
+  }
+  auto accTensorType = resultShape.clone(accType);
+  Value acc;
+  if (layer.kind == LayerKind::Conv2D) {
+    acc = Conv2DOp::create(rewriter, loc, accTensorType, input, weights, bias,
+                           rewriter.getDenseI64ArrayAttr(layer.strides),
+                           rewriter.getDenseI64ArrayAttr(layer.padding),
+                           rewriter.getDenseI64ArrayAttr(layer.dilations),
+                           rewriter.getI64IntegerAttr(layer.groups));
+  } else {
+    acc = LinearOp::create(rewriter, loc, accTensorType, input, weights, bias);
+  }
+  Value result =
+      RequantizeOp::create(rewriter, loc, resultShape.clone(outputType), acc);
+  if (layer.activation == ActivationKind::Relu)
+    result = ReluOp::create(rewriter, loc, result);
+  else if (layer.activation == ActivationKind::Clamp)
+    result = ClampOp::create(rewriter, loc, result,
+                             rewriter.getF64FloatAttr(layer.clampMin),
+                             rewriter.getF64FloatAttr(layer.clampMax));
+  return result;
+}
