@@ -253,3 +253,14 @@ func.func @concat_axis_sum(%a: tensor<2x3x!u8>, %b: tensor<3x3x!i8>) {
   %0 = qsim.concat %a, %b {axis = 0 : i64} : (tensor<2x3x!u8>, tensor<3x3x!i8>) -> tensor<4x3x!u8>
   return
 }
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that sizes on the axis whose sum overflows int64 are rejected.
+func.func @concat_axis_overflow(%a: tensor<5000000000000000000x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op expects sizes on axis 0 whose sum fits in 64 bits}}
+  %0 = qsim.concat %a, %a {axis = 0 : i64} : (tensor<5000000000000000000x!u8>, tensor<5000000000000000000x!u8>) -> tensor<1x!u8>
+  return
+}
