@@ -739,6 +739,286 @@ struct MaxPool2DOpLowering final : OpConversionPattern<MaxPool2DOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// add / mul / concat
+//===----------------------------------------------------------------------===//
+
+/// The indexing map that reads an operand of `operandType` broadcast into a
+/// result of rank `rank`, NumPy style: the operand's dimensions align with
+/// the result's trailing ones, and a dimension of static size 1 always
+/// reads index 0.
+AffineMap getBroadcastMap(RankedTensorType operandType, int64_t rank,
+                          MLIRContext *ctx) {
+  int64_t leading = rank - operandType.getRank();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t dim = 0; dim < operandType.getRank(); ++dim) {
+    if (operandType.getDimSize(dim) == 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(dim + leading, ctx));
+  }
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+/// Creates the f64 zero point of a per-tensor operand, or null when it is 0.
+Value buildZeroPointF64(OpBuilder &b, Location loc,
+                        const UniformQuantParams &params) {
+  int64_t zeroPoint = params.zeroPoints.front();
+  if (zeroPoint == 0)
+    return {};
+  return arith::ConstantOp::create(
+      b, loc, b.getF64FloatAttr(static_cast<double>(zeroPoint)));
+}
+
+/// Converts a storage value to f64 and subtracts `zero` (when not null):
+/// both steps are exact, since storage of at most 16 bits fits in an f64.
+Value buildCenteredF64(OpBuilder &b, Location loc, Value q, Value zero,
+                       bool isSigned) {
+  Type f64 = b.getF64Type();
+  Value real = isSigned ? Value(arith::SIToFPOp::create(b, loc, f64, q))
+                        : Value(arith::UIToFPOp::create(b, loc, f64, q));
+  if (!zero)
+    return real;
+  return arith::SubFOp::create(b, loc, real, zero);
+}
+
+/// The constants of the final clamp of a per-tensor output: the bounds
+/// shifted by -z_y in f64, and z_y in the output's compute type.
+struct OutputClamp {
+  Value low, high, zero;
+  IntegerType computeType;
+  IntegerType storageType;
+
+  /// Creates the constants, at the start of a body so that they precede the
+  /// arithmetic.
+  static OutputClamp create(OpBuilder &b, Location loc,
+                            const UniformQuantParams &out, int64_t lo,
+                            int64_t hi, IntegerType storageType) {
+    IntegerType computeType = getComputeType(b.getContext(), out.storageWidth);
+    int64_t zeroPoint = out.zeroPoints.front();
+    OutputClamp clamp;
+    clamp.low = arith::ConstantOp::create(
+        b, loc, b.getF64FloatAttr(static_cast<double>(lo - zeroPoint)));
+    clamp.high = arith::ConstantOp::create(
+        b, loc, b.getF64FloatAttr(static_cast<double>(hi - zeroPoint)));
+    clamp.zero = arith::ConstantOp::create(
+        b, loc, IntegerAttr::get(computeType, zeroPoint));
+    clamp.computeType = computeType;
+    clamp.storageType = storageType;
+    return clamp;
+  }
+
+  /// clamp(round_half_to_even(scaled) + z_y, lo, hi) in the storage type.
+  Value apply(OpBuilder &b, Location loc, Value scaled) const {
+    Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+    return clampShiftAndNarrow(b, loc, rounded, low, high, zero, computeType,
+                               storageType);
+  }
+};
+
+/// Builds the elementwise linalg.generic of a broadcasting binary op over
+/// the storage tensors `lhs` and `rhs`, producing `resultType`. A dynamic
+/// result dimension takes its size from an operand that has it dynamic; the
+/// verifier guarantees that one does.
+Value buildBroadcastBinary(
+    OpBuilder &b, Location loc, Value lhs, Value rhs,
+    RankedTensorType resultType,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> body) {
+  MLIRContext *ctx = b.getContext();
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> dynamicSizes;
+  for (int64_t dim = 0; dim < rank; ++dim) {
+    if (!resultType.isDynamicDim(dim))
+      continue;
+    int64_t lhsDim = dim - (rank - lhsType.getRank());
+    Value source = lhsDim >= 0 && lhsType.isDynamicDim(lhsDim) ? lhs : rhs;
+    int64_t sourceDim =
+        dim - (rank - cast<RankedTensorType>(source.getType()).getRank());
+    dynamicSizes.push_back(tensor::DimOp::create(b, loc, source, sourceDim));
+  }
+  Value init = tensor::EmptyOp::create(
+      b, loc, resultType.getShape(), resultType.getElementType(), dynamicSizes);
+  SmallVector<AffineMap> maps = {getBroadcastMap(lhsType, rank, ctx),
+                                 getBroadcastMap(rhsType, rank, ctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, resultType, ValueRange{lhs, rhs}, init, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, body(nb, nloc, args[0], args[1]));
+      });
+  return generic.getResult(0);
+}
+
+/// y = clamp(round_half_to_even(M_a * (a - z_a) + M_b * (b - z_b)) + z_y,
+/// lo, hi) with M_a = s_a / s_y and M_b = s_b / s_y; every step in f64, in
+/// the order written.
+struct AddOpLowering final : OpConversionPattern<AddOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(AddOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getRounding() != RoundingMode::HalfEven)
+      return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
+    UniformQuantParams lhs = getParams(op.getLhs());
+    UniformQuantParams rhs = getParams(op.getRhs());
+    UniformQuantParams out = getParams(op.getOutput());
+    IntegerType storageType = getStorageType(op.getOutput());
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    double lhsMultiplier = lhs.scales.front() / out.scales.front();
+    double rhsMultiplier = rhs.scales.front() / out.scales.front();
+    int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
+    Value result = buildBroadcastBinary(
+        rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(), resultType,
+        [&](OpBuilder &b, Location loc, Value a, Value c) -> Value {
+          Value lhsM = arith::ConstantOp::create(
+              b, loc, b.getF64FloatAttr(lhsMultiplier));
+          Value lhsZero = buildZeroPointF64(b, loc, lhs);
+          Value rhsM = arith::ConstantOp::create(
+              b, loc, b.getF64FloatAttr(rhsMultiplier));
+          Value rhsZero = buildZeroPointF64(b, loc, rhs);
+          OutputClamp clamp =
+              OutputClamp::create(b, loc, out, lo, hi, storageType);
+          Value lhsTerm = arith::MulFOp::create(
+              b, loc, buildCenteredF64(b, loc, a, lhsZero, lhs.isSigned), lhsM);
+          Value rhsTerm = arith::MulFOp::create(
+              b, loc, buildCenteredF64(b, loc, c, rhsZero, rhs.isSigned), rhsM);
+          Value sum = arith::AddFOp::create(b, loc, lhsTerm, rhsTerm);
+          return clamp.apply(b, loc, sum);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// y = clamp(round_half_to_even(M * p) + z_y, lo, hi) with
+/// p = (a - z_a) * (b - z_b) exact in i64 and M = s_a * s_b / s_y in f64.
+struct MulOpLowering final : OpConversionPattern<MulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getRounding() != RoundingMode::HalfEven)
+      return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
+    UniformQuantParams lhs = getParams(op.getLhs());
+    UniformQuantParams rhs = getParams(op.getRhs());
+    UniformQuantParams out = getParams(op.getOutput());
+    IntegerType storageType = getStorageType(op.getOutput());
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    double multiplier =
+        lhs.scales.front() * rhs.scales.front() / out.scales.front();
+    int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
+    Value result = buildBroadcastBinary(
+        rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(), resultType,
+        [&](OpBuilder &b, Location loc, Value a, Value c) -> Value {
+          IntegerType i64 = b.getI64Type();
+          auto zeroPoint = [&](const UniformQuantParams &params) -> Value {
+            if (params.zeroPoints.front() == 0)
+              return {};
+            return arith::ConstantOp::create(
+                b, loc, IntegerAttr::get(i64, params.zeroPoints.front()));
+          };
+          Value lhsZero = zeroPoint(lhs);
+          Value rhsZero = zeroPoint(rhs);
+          Value m =
+              arith::ConstantOp::create(b, loc, b.getF64FloatAttr(multiplier));
+          OutputClamp clamp =
+              OutputClamp::create(b, loc, out, lo, hi, storageType);
+          // Two deltas of at most 17 bits: their product is exact in i64.
+          auto center = [&](Value q, Value zero, bool isSigned) -> Value {
+            Value wide = widen(b, loc, q, i64, isSigned);
+            if (!zero)
+              return wide;
+            return arith::SubIOp::create(b, loc, wide, zero);
+          };
+          Value lhsDelta = center(a, lhsZero, lhs.isSigned);
+          Value rhsDelta = center(c, rhsZero, rhs.isSigned);
+          Value product = arith::MulIOp::create(b, loc, lhsDelta, rhsDelta);
+          Value real = arith::SIToFPOp::create(b, loc, b.getF64Type(), product);
+          Value scaled = arith::MulFOp::create(b, loc, real, m);
+          return clamp.apply(b, loc, scaled);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Inserts every input, requantized to the result type unless its element
+/// type already is the result's, into an empty tensor at its offset on the
+/// axis: y = clamp(round_half_to_even((s_in / s_y) * (q - z_in)) + z_y,
+/// qmin_y, qmax_y) in f64.
+struct ConcatOpLowering final : OpConversionPattern<ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getRounding() != RoundingMode::HalfEven)
+      return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
+    Location loc = op.getLoc();
+    UniformQuantParams out = getParams(op.getOutput());
+    IntegerType storageType = getStorageType(op.getOutput());
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    Type resultElementType = op.getOutput().getType().getElementType();
+    int64_t axis = op.getAxis();
+    int64_t rank = resultType.getRank();
+
+    // Off the axis every input has the result's sizes; read the dynamic
+    // ones from the first input.
+    Value first = adaptor.getInputs().front();
+    SmallVector<Value> dynamicSizes = getDynamicSizes(rewriter, loc, first);
+    Value result = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           storageType, dynamicSizes);
+    int64_t offset = 0;
+    for (auto [input, converted] :
+         llvm::zip(op.getInputs(), adaptor.getInputs())) {
+      Value piece = converted;
+      if (cast<RankedTensorType>(input.getType()).getElementType() !=
+          resultElementType) {
+        UniformQuantParams in = getParams(input);
+        double multiplier = in.scales.front() / out.scales.front();
+        piece = buildElementwise(
+            rewriter, loc, converted, storageType, {}, std::nullopt,
+            [&](OpBuilder &b, Location nloc, Value q, ValueRange) -> Value {
+              Value m = arith::ConstantOp::create(
+                  b, nloc, b.getF64FloatAttr(multiplier));
+              Value zero = buildZeroPointF64(b, nloc, in);
+              OutputClamp clamp = OutputClamp::create(
+                  b, nloc, out, out.storageMin, out.storageMax, storageType);
+              Value centered = buildCenteredF64(b, nloc, q, zero, in.isSigned);
+              Value scaled = arith::MulFOp::create(b, nloc, centered, m);
+              return clamp.apply(b, nloc, scaled);
+            });
+      }
+      auto pieceType = cast<RankedTensorType>(piece.getType());
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes;
+      for (int64_t dim = 0; dim < rank; ++dim) {
+        if (pieceType.isDynamicDim(dim))
+          sizes.push_back(
+              tensor::DimOp::create(rewriter, loc, piece, dim).getResult());
+        else
+          sizes.push_back(rewriter.getIndexAttr(pieceType.getDimSize(dim)));
+      }
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      result = tensor::InsertSliceOp::create(rewriter, loc, piece, result,
+                                             offsets, sizes, strides);
+      offset += pieceType.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // quant.scast and data movement
 //===----------------------------------------------------------------------===//
 
@@ -833,6 +1113,8 @@ void mlir::qsim::populateQSimToLinalgPatterns(
                LinearOpLowering, MaxPool2DOpLowering, StorageCastOpLowering,
                TransposeOpLowering, TensorDataMovementLowering>(typeConverter,
                                                                 ctx);
+  patterns.add<AddOpLowering, MulOpLowering, ConcatOpLowering>(typeConverter,
+                                                               ctx);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  typeConverter);
   populateCallOpTypeConversionPattern(patterns, typeConverter);

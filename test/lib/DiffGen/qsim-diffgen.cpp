@@ -25,6 +25,12 @@
 // dilations and groups. Statistics about all of these go to stderr so that a
 // test can prove it still exercises them.
 //
+// The kinds add, mul and concat test qsim.add, qsim.mul and qsim.concat the
+// same way: NumPy broadcasting of ranks and unit dimensions, dynamic
+// dimensions, exact ties from power-of-two scales, output scales nudged
+// so that one sum or product lands within ulps of .5, saturation, clamp
+// bounds, and concat inputs that are copied or requantized.
+//
 // --perturb-rounding makes the reference round half away from zero while
 // the module stays the same: a negative control showing that the checks do
 // reject a wrong rounding.
@@ -1322,6 +1328,693 @@ void emitCase(std::ostream &os, std::ostream &check, const Case &testCase,
   check << "]{{$}}\n";
 }
 
+//===----------------------------------------------------------------------===//
+// Elementwise kinds: add, mul, concat
+//===----------------------------------------------------------------------===//
+
+/// True for the kinds that test qsim.add, qsim.mul and qsim.concat.
+bool isElementwiseKind(const std::string &kind) {
+  return kind == "add" || kind == "mul" || kind == "concat";
+}
+
+/// One input of an elementwise case. `dynamic` marks the dimensions that
+/// the op's types spell `?`; the constant itself is static.
+struct ElementwiseInput {
+  QuantType type;
+  std::vector<int64_t> shape;
+  std::vector<bool> dynamic;
+  std::vector<int64_t> values;
+};
+
+/// One qsim.add, qsim.mul or qsim.concat with its data and results.
+struct ElementwiseCase {
+  std::string op;
+  std::vector<ElementwiseInput> inputs;
+  QuantType output;
+  std::vector<int64_t> outShape;
+  std::vector<bool> outDynamic;
+  int64_t axis = 0;
+  bool clampAttrs = false;
+  int64_t clampMin = 0, clampMax = 0;
+  ScaleStyle style = ScaleStyle::Generic;
+  std::vector<int64_t> outValues;
+};
+
+/// Statistics of the elementwise kinds, reported on stderr.
+struct ElementwiseStats {
+  int64_t cases = 0;
+  int64_t elements = 0;
+  /// Elements computed through a rounding (all of add and mul, the
+  /// requantized inputs of concat).
+  int64_t rounded = 0;
+  int64_t ties = 0;
+  int64_t tiesDown = 0;
+  int64_t tiesUp = 0;
+  int64_t nearTies = 0;
+  int64_t saturatedLow = 0;
+  int64_t saturatedHigh = 0;
+  /// Elements whose output clamp_min / clamp_max change.
+  int64_t clampDecided = 0;
+  /// add/mul cases whose operand shapes differ, and those whose ranks do.
+  int64_t broadcastCases = 0;
+  int64_t rankBroadcastCases = 0;
+  int64_t dynamicCases = 0;
+  int64_t copiedInputs = 0;
+  int64_t requantizedInputs = 0;
+};
+
+bool sameQuantType(const QuantType &a, const QuantType &b) {
+  return a.storage.width == b.storage.width &&
+         a.storage.isSigned == b.storage.isSigned &&
+         a.storage.qmin == b.storage.qmin && a.storage.qmax == b.storage.qmax &&
+         a.scales == b.scales && a.zeroPoints == b.zeroPoints &&
+         a.axis == b.axis;
+}
+
+/// The row-major index into an operand of `shape` broadcast into `outShape`
+/// (NumPy style) of the output element at multi-index `outIndex`.
+int64_t broadcastIndex(const std::vector<int64_t> &shape,
+                       const std::vector<int64_t> &outShape,
+                       const std::vector<int64_t> &outIndex) {
+  size_t leading = outShape.size() - shape.size();
+  int64_t index = 0;
+  for (size_t d = 0; d < shape.size(); ++d) {
+    int64_t i = shape[d] == 1 ? 0 : outIndex[d + leading];
+    index = index * shape[d] + i;
+  }
+  return index;
+}
+
+/// Advances a row-major multi-index; false after the last one.
+bool nextIndex(std::vector<int64_t> &index, const std::vector<int64_t> &shape) {
+  for (size_t d = shape.size(); d-- > 0;) {
+    if (++index[d] < shape[d])
+      return true;
+    index[d] = 0;
+  }
+  return false;
+}
+
+/// Rounds, adds z_y and clamps one scaled value, and counts what it hit:
+///   y = clamp(round_half_to_even(scaled) + z_y, lo, hi).
+/// `perturb` rounds half away from zero instead.
+int64_t roundAndClamp(double scaled, int64_t zy, int64_t lo, int64_t hi,
+                      const Storage &storage, bool perturb,
+                      ElementwiseStats &stats) {
+  // The clamp happens in double: a rounded value can exceed int64.
+  auto outputFor = [&](double rounded, int64_t low, int64_t high) {
+    double shifted = rounded + static_cast<double>(zy);
+    if (shifted < static_cast<double>(low))
+      return low;
+    if (shifted > static_cast<double>(high))
+      return high;
+    return static_cast<int64_t>(shifted);
+  };
+  const double halfEven = std::nearbyint(scaled);
+  const int64_t y = outputFor(perturb ? std::round(scaled) : halfEven, lo, hi);
+
+  ++stats.rounded;
+  double shifted = halfEven + static_cast<double>(zy);
+  if (shifted < static_cast<double>(storage.qmin))
+    ++stats.saturatedLow;
+  else if (shifted > static_cast<double>(storage.qmax))
+    ++stats.saturatedHigh;
+  if (outputFor(halfEven, lo, hi) !=
+      outputFor(halfEven, storage.qmin, storage.qmax))
+    ++stats.clampDecided;
+  const double fraction = scaled - std::floor(scaled);
+  const bool decides = outputFor(std::floor(scaled), lo, hi) !=
+                       outputFor(std::ceil(scaled), lo, hi);
+  if (fraction != 0.5 && std::fabs(fraction - 0.5) <= 0x1.0p-30 && decides)
+    ++stats.nearTies;
+  if (fraction == 0.5) {
+    ++stats.ties;
+    if (decides)
+      ++(halfEven < scaled ? stats.tiesDown : stats.tiesUp);
+  }
+  return y;
+}
+
+/// The plain reference of the three ops, straight from their formulas:
+///   add:    round(s_a/s_y * (a - z_a) + s_b/s_y * (b - z_b)),
+///   mul:    round((s_a * s_b / s_y) * ((a - z_a) * (b - z_b))),
+///   concat: a copy, or round((s_in / s_y) * (q - z_in)),
+/// each then + z_y and clamped; every multiplier and product in double.
+void referenceElementwise(ElementwiseCase &testCase, bool perturb,
+                          ElementwiseStats &stats) {
+  testCase.outValues.clear();
+  const QuantType &out = testCase.output;
+  const double sy = out.scales[0];
+  const int64_t zy = out.zeroPoints[0];
+  int64_t lo = out.storage.qmin, hi = out.storage.qmax;
+  if (testCase.clampAttrs) {
+    lo = testCase.clampMin;
+    hi = testCase.clampMax;
+  }
+  std::vector<int64_t> index(testCase.outShape.size(), 0);
+  do {
+    if (testCase.op == "concat") {
+      // Find the input that holds this position on the axis.
+      int64_t position = index[testCase.axis];
+      size_t which = 0;
+      while (position >= testCase.inputs[which].shape[testCase.axis])
+        position -= testCase.inputs[which++].shape[testCase.axis];
+      const ElementwiseInput &input = testCase.inputs[which];
+      std::vector<int64_t> inIndex = index;
+      inIndex[testCase.axis] = position;
+      int64_t flat = 0;
+      for (size_t d = 0; d < inIndex.size(); ++d)
+        flat = flat * input.shape[d] + inIndex[d];
+      int64_t q = input.values[flat];
+      if (sameQuantType(input.type, out)) {
+        testCase.outValues.push_back(q);
+        continue;
+      }
+      const double multiplier = input.type.scales[0] / sy;
+      const double scaled =
+          multiplier * static_cast<double>(q - input.type.zeroPoints[0]);
+      testCase.outValues.push_back(roundAndClamp(scaled, zy, out.storage.qmin,
+                                                 out.storage.qmax, out.storage,
+                                                 perturb, stats));
+      continue;
+    }
+    const ElementwiseInput &lhs = testCase.inputs[0];
+    const ElementwiseInput &rhs = testCase.inputs[1];
+    const int64_t a =
+        lhs.values[broadcastIndex(lhs.shape, testCase.outShape, index)];
+    const int64_t b =
+        rhs.values[broadcastIndex(rhs.shape, testCase.outShape, index)];
+    const double sa = lhs.type.scales[0], sb = rhs.type.scales[0];
+    const int64_t za = lhs.type.zeroPoints[0], zb = rhs.type.zeroPoints[0];
+    double scaled;
+    if (testCase.op == "add") {
+      // Separate statements, and -ffp-contract=off: no fused multiply-add.
+      const double lhsTerm = (sa / sy) * static_cast<double>(a - za);
+      const double rhsTerm = (sb / sy) * static_cast<double>(b - zb);
+      scaled = lhsTerm + rhsTerm;
+    } else {
+      const int64_t product = (a - za) * (b - zb);
+      const double multiplier = sa * sb / sy;
+      scaled = multiplier * static_cast<double>(product);
+    }
+    testCase.outValues.push_back(
+        roundAndClamp(scaled, zy, lo, hi, out.storage, perturb, stats));
+  } while (nextIndex(index, testCase.outShape));
+}
+
+/// Draws a storage type of 2 to 16 bits: mostly u8 and i8.
+Storage randomElementwiseStorage(Random &rng) {
+  if (rng.chance(25)) {
+    switch (rng.uniform(0, 5)) {
+    case 0:
+      return Storage::make(16, true);
+    case 1:
+      return Storage::make(16, false);
+    case 2:
+      return Storage::make(4, rng.chance(50));
+    case 3:
+      return Storage::make(2, rng.chance(50));
+    default:
+      return Storage::make(8, true, /*narrow=*/true);
+    }
+  }
+  return Storage::make(8, rng.chance(50));
+}
+
+/// A zero point near the middle of the range, so that values near it leave
+/// room for ties on both sides; or any zero point.
+int64_t randomCenteredZeroPoint(Random &rng, const Storage &storage,
+                                bool centered) {
+  if (!centered || rng.chance(30))
+    return randomZeroPoint(rng, storage);
+  int64_t mid = storage.qmin + (storage.qmax - storage.qmin + 1) / 2;
+  int64_t jitter = (storage.qmax - storage.qmin) / 16;
+  return storage.clamp(mid + rng.uniform(-jitter, jitter));
+}
+
+/// Values around the type's zero point with a small spread (most outputs
+/// land in range and ties decide them), or over the whole storage range.
+std::vector<int64_t> randomElementwiseValues(Random &rng, int64_t count,
+                                             const QuantType &type,
+                                             int64_t spread) {
+  return randomValues(rng, count, type.storage, {type.zeroPoints[0]}, count,
+                      spread);
+}
+
+/// A random shape of rank 1 to 4 with at most about 120 elements.
+std::vector<int64_t> randomShape(Random &rng) {
+  int64_t rank = rng.uniform(1, 4);
+  std::vector<int64_t> shape;
+  int64_t budget = 120;
+  for (int64_t d = 0; d < rank; ++d) {
+    int64_t size =
+        rng.uniform(1, std::max<int64_t>(1, std::min<int64_t>(6, budget)));
+    budget /= size;
+    shape.push_back(size);
+  }
+  return shape;
+}
+
+/// The largest |s_a/s_y * (a - z_a) + ...| style magnitude of the real
+/// result, in units of the output scale 1, used to choose s_y.
+double largestReal(const ElementwiseCase &testCase) {
+  double largest = 0.0;
+  std::vector<int64_t> index(testCase.outShape.size(), 0);
+  const ElementwiseInput &lhs = testCase.inputs[0];
+  const ElementwiseInput &rhs = testCase.inputs[1];
+  do {
+    double a = static_cast<double>(
+        lhs.values[broadcastIndex(lhs.shape, testCase.outShape, index)] -
+        lhs.type.zeroPoints[0]);
+    double b = static_cast<double>(
+        rhs.values[broadcastIndex(rhs.shape, testCase.outShape, index)] -
+        rhs.type.zeroPoints[0]);
+    double real = testCase.op == "add"
+                      ? lhs.type.scales[0] * a + rhs.type.scales[0] * b
+                      : lhs.type.scales[0] * rhs.type.scales[0] * a * b;
+    largest = std::max(largest, std::fabs(real));
+  } while (nextIndex(index, testCase.outShape));
+  return largest;
+}
+
+/// Draws the two operand shapes of an add/mul from the result shape: equal,
+/// or with unit dimensions and missing leading ones, on either side; then
+/// now and then marks dimensions dynamic where the op allows it.
+void randomBroadcastShapes(Random &rng, ElementwiseCase &testCase,
+                           ElementwiseStats &stats) {
+  testCase.outShape = randomShape(rng);
+  const size_t rank = testCase.outShape.size();
+  testCase.inputs.assign(2, ElementwiseInput());
+  bool broadcast = rng.chance(70);
+  for (ElementwiseInput &input : testCase.inputs) {
+    input.shape = testCase.outShape;
+    if (!broadcast)
+      continue;
+    for (int64_t &dim : input.shape)
+      if (rng.chance(35))
+        dim = 1;
+    // Drop leading dimensions of one operand at most, so that the other
+    // keeps the result's rank; keep at least one dimension, since a rank-0
+    // constant has no nested list.
+    bool otherDropped = testCase.inputs[0].shape.size() < rank;
+    if (rank > 1 && !otherDropped && rng.chance(35)) {
+      size_t drop = static_cast<size_t>(rng.uniform(1, rank - 1));
+      input.shape.erase(input.shape.begin(), input.shape.begin() + drop);
+    }
+  }
+  // The result is the broadcast of what the operands kept.
+  const std::vector<int64_t> &a = testCase.inputs[0].shape;
+  const std::vector<int64_t> &b = testCase.inputs[1].shape;
+  for (size_t d = 0; d < rank; ++d) {
+    size_t la = rank - a.size(), lb = rank - b.size();
+    int64_t da = d < la ? 1 : a[d - la];
+    int64_t db = d < lb ? 1 : b[d - lb];
+    testCase.outShape[d] = std::max(da, db);
+  }
+  if (a != b)
+    ++stats.broadcastCases;
+  if (a.size() != b.size())
+    ++stats.rankBroadcastCases;
+
+  for (ElementwiseInput &input : testCase.inputs)
+    input.dynamic.assign(input.shape.size(), false);
+  testCase.outDynamic.assign(rank, false);
+  if (!rng.chance(20))
+    return;
+  // A dimension may be dynamic where both operands have it (equal sizes) or
+  // where the other operand has size 1.
+  bool any = false;
+  for (size_t d = 0; d < rank; ++d) {
+    if (!rng.chance(50))
+      continue;
+    size_t la = rank - a.size(), lb = rank - b.size();
+    bool hasA = d >= la, hasB = d >= lb;
+    int64_t da = hasA ? a[d - la] : 1, db = hasB ? b[d - lb] : 1;
+    if (hasA && hasB && da == db && da != 1) {
+      testCase.inputs[0].dynamic[d - la] = true;
+      testCase.inputs[1].dynamic[d - lb] = true;
+    } else if (hasA && da != 1 && db == 1) {
+      testCase.inputs[0].dynamic[d - la] = true;
+    } else if (hasB && db != 1 && da == 1) {
+      testCase.inputs[1].dynamic[d - lb] = true;
+    } else {
+      continue;
+    }
+    testCase.outDynamic[d] = true;
+    any = true;
+  }
+  if (any)
+    ++stats.dynamicCases;
+}
+
+/// Draws an add or mul case: shapes, types, data, scales and clamp bounds.
+void randomBinaryCase(Random &rng, ElementwiseCase &testCase,
+                      ElementwiseStats &stats) {
+  randomBroadcastShapes(rng, testCase, stats);
+  testCase.style =
+      rng.chance(60) ? ScaleStyle::PowerOfTwo : ScaleStyle::Generic;
+  const bool pow2 = testCase.style == ScaleStyle::PowerOfTwo;
+  testCase.output.storage = randomElementwiseStorage(rng);
+  testCase.output.zeroPoints = {
+      randomCenteredZeroPoint(rng, testCase.output.storage, pow2)};
+  const Storage &out = testCase.output.storage;
+  const double halfRange = static_cast<double>(out.qmax - out.qmin) / 2.0;
+  const bool saturate = rng.chance(20);
+
+  for (ElementwiseInput &input : testCase.inputs) {
+    input.type.storage = randomElementwiseStorage(rng);
+    input.type.zeroPoints = {
+        randomCenteredZeroPoint(rng, input.type.storage, pow2)};
+    int64_t spread = pow2 ? rng.pick(std::vector<int64_t>{1, 2, 3, 5, 9, -1})
+                          : rng.pick(std::vector<int64_t>{4, 16, 60, -1, -1});
+    if (testCase.op == "mul" && pow2 && spread < 0 && rng.chance(50))
+      spread = 12;
+    input.values = randomElementwiseValues(rng, numElements(input.shape),
+                                           input.type, spread);
+  }
+
+  if (pow2) {
+    // s_y = 2^-ky; add: s_a = M_a * s_y with dyadic M_a, exact and often
+    // giving .25/.5/.75 fractions; mul: M = 2^-k sized to the products.
+    double sy = std::ldexp(1.0, -static_cast<int>(rng.uniform(0, 6)));
+    testCase.output.scales = {sy};
+    if (testCase.op == "add") {
+      std::vector<double> multipliers = {0.25, 0.5, 0.5, 0.75,
+                                         1.0,  1.5, 2.0, 3.0};
+      for (ElementwiseInput &input : testCase.inputs)
+        input.type.scales = {rng.pick(multipliers) * (saturate ? 8.0 : 1.0) *
+                             sy};
+    } else {
+      testCase.inputs[0].type.scales = {
+          std::ldexp(1.0, -static_cast<int>(rng.uniform(0, 4)))};
+      testCase.inputs[1].type.scales = {1.0};
+      double largest = std::max(1.0, largestReal(testCase));
+      int k = static_cast<int>(std::ceil(std::log2(largest / halfRange)));
+      k += static_cast<int>(rng.pick(std::vector<int64_t>{-1, 0, 0, 1}));
+      k = saturate ? k - static_cast<int>(rng.uniform(1, 3)) : std::max(k, 1);
+      double odd = rng.pick(std::vector<double>{1.0, 1.0, 3.0});
+      // M = s_a * s_b / s_y = odd * 2^-k exactly.
+      testCase.inputs[1].type.scales = {odd * std::ldexp(1.0, -k) * sy /
+                                        testCase.inputs[0].type.scales[0]};
+    }
+  } else {
+    for (ElementwiseInput &input : testCase.inputs)
+      input.type.scales = {rng.uniformReal(0.004, 0.1)};
+    double factor =
+        saturate ? rng.uniformReal(0.1, 0.4) : rng.uniformReal(0.6, 1.3);
+    double largest = largestReal(testCase);
+    if (largest == 0.0)
+      largest = 1.0;
+    testCase.output.scales = {largest * factor / halfRange};
+    // Nudges s_y so that one element, chosen at random, lands within a few
+    // ulps of .5 (or on it): it rounds as the reference does only when the
+    // multipliers and the products are computed in float64 as specified.
+    if (rng.chance(85)) {
+      for (int attempt = 0; attempt < 10; ++attempt) {
+        std::vector<int64_t> index;
+        for (int64_t dim : testCase.outShape)
+          index.push_back(rng.uniform(0, dim - 1));
+        const ElementwiseInput &lhs = testCase.inputs[0];
+        const ElementwiseInput &rhs = testCase.inputs[1];
+        double a = static_cast<double>(
+            lhs.values[broadcastIndex(lhs.shape, testCase.outShape, index)] -
+            lhs.type.zeroPoints[0]);
+        double b = static_cast<double>(
+            rhs.values[broadcastIndex(rhs.shape, testCase.outShape, index)] -
+            rhs.type.zeroPoints[0]);
+        double real = testCase.op == "add"
+                          ? lhs.type.scales[0] * a + rhs.type.scales[0] * b
+                          : lhs.type.scales[0] * rhs.type.scales[0] * a * b;
+        double current = real / testCase.output.scales[0];
+        if (std::fabs(current) < 2.0 || std::fabs(current) > halfRange)
+          continue;
+        testCase.output.scales = {real / (std::floor(current) + 0.5)};
+        break;
+      }
+    }
+  }
+
+  testCase.clampAttrs = rng.chance(30);
+  if (testCase.clampAttrs) {
+    int64_t zy = testCase.output.zeroPoints[0];
+    if (rng.chance(50)) {
+      // A fused ReLU: clamp_min = z_y.
+      testCase.clampMin = zy;
+      testCase.clampMax = out.qmax;
+    } else {
+      int64_t a = rng.uniform(out.qmin, out.qmax);
+      int64_t b = rng.uniform(out.qmin, out.qmax);
+      testCase.clampMin = std::min(a, b);
+      testCase.clampMax = std::max(a, b);
+    }
+  }
+}
+
+/// Draws a concat case: 1 to 4 inputs along a random axis, each either of
+/// the result's type (copied) or of another type (requantized).
+void randomConcatCase(Random &rng, ElementwiseCase &testCase,
+                      ElementwiseStats &stats) {
+  std::vector<int64_t> base = randomShape(rng);
+  const size_t rank = base.size();
+  testCase.axis = rng.uniform(0, static_cast<int64_t>(rank) - 1);
+  testCase.style =
+      rng.chance(60) ? ScaleStyle::PowerOfTwo : ScaleStyle::Generic;
+  const bool pow2 = testCase.style == ScaleStyle::PowerOfTwo;
+  QuantType &out = testCase.output;
+  out.storage = randomElementwiseStorage(rng);
+  out.zeroPoints = {randomCenteredZeroPoint(rng, out.storage, pow2)};
+  out.scales = {pow2 ? std::ldexp(1.0, -static_cast<int>(rng.uniform(0, 6)))
+                     : rng.uniformReal(0.004, 0.1)};
+  const double halfRange =
+      static_cast<double>(out.storage.qmax - out.storage.qmin) / 2.0;
+
+  // Off the axis a dimension may be dynamic when it is on every input.
+  std::vector<bool> dynamic(rank, false);
+  if (rank > 1 && rng.chance(20)) {
+    int64_t d = rng.uniform(0, static_cast<int64_t>(rank) - 2);
+    if (d >= testCase.axis)
+      ++d;
+    dynamic[d] = true;
+    ++stats.dynamicCases;
+  }
+  int64_t numInputs = rng.uniform(1, 4);
+  testCase.outShape = base;
+  testCase.outShape[testCase.axis] = 0;
+  for (int64_t i = 0; i < numInputs; ++i) {
+    ElementwiseInput input;
+    input.shape = base;
+    input.shape[testCase.axis] = rng.uniform(1, 4);
+    input.dynamic = dynamic;
+    testCase.outShape[testCase.axis] += input.shape[testCase.axis];
+    bool copy = rng.chance(35);
+    if (copy) {
+      input.type = out;
+      ++stats.copiedInputs;
+    } else {
+      input.type.storage = randomElementwiseStorage(rng);
+      input.type.zeroPoints = {
+          randomCenteredZeroPoint(rng, input.type.storage, pow2)};
+      if (pow2) {
+        double factor = rng.pick(
+            std::vector<double>{0.25, 0.5, 0.5, 0.75, 1.5, 2.0, 3.0, 8.0});
+        input.type.scales = {factor * out.scales[0]};
+      } else {
+        input.type.scales = {out.scales[0] * rng.uniformReal(0.3, 3.0)};
+      }
+      // A type that happens to equal the result's would be copied.
+      if (sameQuantType(input.type, out))
+        input.type.scales[0] *= 2.0;
+      ++stats.requantizedInputs;
+    }
+    int64_t spread = pow2 ? rng.pick(std::vector<int64_t>{1, 2, 3, 5, -1})
+                          : rng.pick(std::vector<int64_t>{4, 16, 60, -1, -1});
+    input.values = randomElementwiseValues(rng, numElements(input.shape),
+                                           input.type, spread);
+    // Nudges the input scale so that one element lands within a few ulps of
+    // .5: it pins the float64 multiplier s_in / s_y and product.
+    if (!copy && !pow2 && rng.chance(85)) {
+      for (int attempt = 0; attempt < 10; ++attempt) {
+        size_t element = static_cast<size_t>(
+            rng.uniform(0, static_cast<int64_t>(input.values.size()) - 1));
+        double delta = static_cast<double>(input.values[element] -
+                                           input.type.zeroPoints[0]);
+        double current = input.type.scales[0] / out.scales[0] * delta;
+        if (std::fabs(current) < 2.0 || std::fabs(current) > halfRange)
+          continue;
+        input.type.scales = {(std::floor(current) + 0.5) * out.scales[0] /
+                             delta};
+        break;
+      }
+      if (sameQuantType(input.type, out))
+        input.type.scales[0] *= 2.0;
+    }
+    testCase.inputs.push_back(input);
+  }
+  testCase.outDynamic = dynamic;
+}
+
+/// `shape` with -1 where `dynamic` is set, as shapePrefix spells `?`.
+std::vector<int64_t> typeShape(const std::vector<int64_t> &shape,
+                               const std::vector<bool> &dynamic) {
+  std::vector<int64_t> result = shape;
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (dynamic[d])
+      result[d] = -1;
+  return result;
+}
+
+std::string describeShape(const std::vector<int64_t> &shape) {
+  std::string text = shapePrefix(shape);
+  return text.empty() ? "scalar" : text.substr(0, text.size() - 1);
+}
+
+/// Emits one elementwise case and the printing of its output; appends the
+/// expected output to `check`.
+void emitElementwiseCase(std::ostream &os, std::ostream &check,
+                         const ElementwiseCase &testCase, int index) {
+  std::string prefix = "%c" + std::to_string(index);
+  std::ostringstream note;
+  note << testCase.op;
+  if (testCase.op == "concat")
+    note << " axis=" << testCase.axis;
+  for (const ElementwiseInput &input : testCase.inputs)
+    note << "; " << describeShape(typeShape(input.shape, input.dynamic)) << " "
+         << describeType(input.type)
+         << " s=" << formatDouble(input.type.scales[0]);
+  note << " -> "
+       << describeShape(typeShape(testCase.outShape, testCase.outDynamic))
+       << " " << describeType(testCase.output)
+       << " s=" << formatDouble(testCase.output.scales[0]) << "; "
+       << (testCase.style == ScaleStyle::PowerOfTwo ? "pow2" : "generic")
+       << " scales";
+  if (testCase.clampAttrs)
+    note << "; clamp_min/max=[" << testCase.clampMin << ", "
+         << testCase.clampMax << "]";
+  os << "\n    // Case " << index << ": " << note.str() << "\n";
+  check << "\n// Case " << index << ": " << note.str() << "\n";
+
+  std::vector<std::string> operands, operandTypes;
+  for (size_t i = 0; i < testCase.inputs.size(); ++i) {
+    const ElementwiseInput &input = testCase.inputs[i];
+    std::string name = prefix + "_x" + std::to_string(i);
+    emitQuantConstant(os, name, input.values, input.shape, input.type);
+    std::string type =
+        quantTensorType(typeShape(input.shape, input.dynamic), input.type);
+    if (std::find(input.dynamic.begin(), input.dynamic.end(), true) !=
+        input.dynamic.end()) {
+      os << "    " << name << "_dyn = tensor.cast " << name << " : "
+         << quantTensorType(input.shape, input.type) << " to " << type << "\n";
+      name += "_dyn";
+    }
+    operands.push_back(name);
+    operandTypes.push_back(type);
+  }
+  std::vector<int64_t> outTypeShape =
+      typeShape(testCase.outShape, testCase.outDynamic);
+  std::string outType = quantTensorType(outTypeShape, testCase.output);
+  std::string y = prefix + "_y";
+  os << "    " << y << " = qsim." << testCase.op << " ";
+  for (size_t i = 0; i < operands.size(); ++i)
+    os << (i ? ", " : "") << operands[i];
+  if (testCase.op == "concat")
+    os << " {axis = " << testCase.axis << " : i64}";
+  else if (testCase.clampAttrs)
+    os << " {clamp_min = " << testCase.clampMin
+       << " : i64, clamp_max = " << testCase.clampMax << " : i64}";
+  os << "\n        : (";
+  for (size_t i = 0; i < operandTypes.size(); ++i)
+    os << (i ? ", " : "") << operandTypes[i];
+  os << ") -> " << outType << "\n";
+
+  // Print the output as a 1-D i32 memref.
+  const Storage &storage = testCase.output.storage;
+  std::string storageType = tensorType(outTypeShape, storage.intName());
+  std::string wide = tensorType(outTypeShape, "i32");
+  os << "    " << prefix << "_s = quant.scast " << y << " : " << outType
+     << " to " << storageType << "\n";
+  os << "    " << prefix << "_e = arith."
+     << (storage.isSigned ? "extsi " : "extui ") << prefix
+     << "_s : " << storageType << " to " << wide << "\n";
+  bool anyDynamic =
+      std::find(testCase.outDynamic.begin(), testCase.outDynamic.end(), true) !=
+      testCase.outDynamic.end();
+  int64_t count = numElements(testCase.outShape);
+  std::string flat = prefix + "_e";
+  std::string flatType = wide;
+  if (outTypeShape.size() > 1) {
+    std::string reassociation = "[[0";
+    for (size_t d = 1; d < outTypeShape.size(); ++d)
+      reassociation += ", " + std::to_string(d);
+    reassociation += "]]";
+    flat = prefix + "_f";
+    flatType = tensorType({anyDynamic ? -1 : count}, "i32");
+    os << "    " << flat << " = tensor.collapse_shape " << prefix << "_e "
+       << reassociation << " : " << wide << " into " << flatType << "\n";
+  }
+  os << "    " << prefix << "_u = tensor.cast " << flat << " : " << flatType
+     << " to tensor<*xi32>\n";
+  os << "    call @printMemrefI32(" << prefix
+     << "_u) : (tensor<*xi32>) -> ()\n";
+
+  check << "// " << (index == 0 ? "CHECK: " : "CHECK-NEXT: ")
+        << "rank = 1 offset = 0 sizes = [" << count
+        << "] strides = [1] data =\n";
+  check << "// CHECK-NEXT: {{^}}[";
+  for (size_t i = 0; i < testCase.outValues.size(); ++i)
+    check << (i ? ", " : "") << testCase.outValues[i];
+  check << "]{{$}}\n";
+}
+
+/// Generates, emits and checks the cases of an elementwise kind, then
+/// prints its statistics. Returns the process exit code.
+int runElementwiseKind(const Options &options, Random &rng, std::ostream &mlir,
+                       std::ostream &check) {
+  ElementwiseStats stats;
+  for (int i = 0; i < options.cases; ++i) {
+    ElementwiseCase testCase;
+    testCase.op = options.kind;
+    if (testCase.op == "concat")
+      randomConcatCase(rng, testCase, stats);
+    else
+      randomBinaryCase(rng, testCase, stats);
+    ElementwiseStats before = stats;
+    referenceElementwise(testCase, /*perturb=*/false, stats);
+    if (options.perturbRounding) {
+      ElementwiseStats ignored;
+      referenceElementwise(testCase, /*perturb=*/true, ignored);
+    }
+    if (options.verbose)
+      std::cerr << "case " << i << ": ties " << stats.ties - before.ties
+                << " (deciding: down " << stats.tiesDown - before.tiesDown
+                << ", up " << stats.tiesUp - before.tiesUp << ")\n";
+    emitElementwiseCase(mlir, check, testCase, i);
+    ++stats.cases;
+    stats.elements += static_cast<int64_t>(testCase.outValues.size());
+  }
+  mlir << "    return\n  }\n}\n";
+  if (!mlir.good() || !check.good()) {
+    std::cerr << "qsim-diffgen: write error\n";
+    return 1;
+  }
+  std::cerr << "qsim-diffgen: seed " << options.seed << ", " << stats.cases
+            << " cases (" << options.kind << "), " << stats.elements
+            << " output elements\n"
+            << "rounded elements: " << stats.rounded << "\n"
+            << "exact ties: " << stats.ties << "\n"
+            << "deciding ties rounded down to even: " << stats.tiesDown << "\n"
+            << "deciding ties rounded up to even: " << stats.tiesUp << "\n"
+            << "deciding near ties: " << stats.nearTies << "\n"
+            << "saturated low: " << stats.saturatedLow << "\n"
+            << "saturated high: " << stats.saturatedHigh << "\n"
+            << "decided by clamp_min/clamp_max: " << stats.clampDecided << "\n"
+            << "broadcast cases: " << stats.broadcastCases << "\n"
+            << "rank-broadcast cases: " << stats.rankBroadcastCases << "\n"
+            << "dynamic cases: " << stats.dynamicCases << "\n"
+            << "copied inputs: " << stats.copiedInputs << "\n"
+            << "requantized inputs: " << stats.requantizedInputs << "\n";
+  return 0;
+}
+
 bool parseInteger(const char *text, uint64_t &value) {
   char *end = nullptr;
   errno = 0;
@@ -1334,11 +2027,12 @@ bool parseInteger(const char *text, uint64_t &value) {
 
 void printUsage(std::ostream &os) {
   os << "usage: qsim-diffgen [--seed N] [--cases N] "
-        "[--kind conv|linear|mixed]\n"
+        "[--kind conv|linear|mixed|add|mul|concat]\n"
         "                    --mlir OUT.mlir --check OUT.check "
         "[--perturb-rounding] [--verbose]\n"
         "\n"
-        "Writes randomized qsim.conv2d / qsim.linear cases as an MLIR "
+        "Writes randomized qsim.conv2d / qsim.linear (or qsim.add, qsim.mul, "
+        "qsim.concat)\ncases as an MLIR "
         "module that\n"
         "prints every case's output, and the outputs a plain C++ reference "
         "computes\n"
@@ -1380,7 +2074,7 @@ bool parseOptions(int argc, char **argv, Options &options) {
       options.cases = static_cast<int>(number);
     } else if (arg == "--kind" &&
                (!std::strcmp(text, "conv") || !std::strcmp(text, "linear") ||
-                !std::strcmp(text, "mixed"))) {
+                !std::strcmp(text, "mixed") || isElementwiseKind(text))) {
       options.kind = text;
     } else if (arg == "--mlir") {
       options.mlirPath = text;
@@ -1434,6 +2128,8 @@ int main(int argc, char **argv) {
              "purpose.\n";
 
   Random rng(options.seed);
+  if (isElementwiseKind(options.kind))
+    return runElementwiseKind(options, rng, mlir, check);
   Stats stats;
   for (int i = 0; i < options.cases; ++i) {
     Stats before = stats;

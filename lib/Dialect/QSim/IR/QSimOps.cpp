@@ -470,3 +470,185 @@ LogicalResult MaxPool2DOp::verify() {
            << formatDim(out[3]);
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// AddOp / MulOp / ConcatOp
+//===----------------------------------------------------------------------===//
+
+/// Checks that `type` is a per-tensor quantized type of 2 to 16 storage
+/// bits: the elementwise ops read one scale and zero point per operand, and
+/// their products of two 16-bit deltas are exact in int64.
+static LogicalResult verifyPerTensorNarrow(Operation *op, StringRef name,
+                                           Type type) {
+  UniformQuantParams params = getParams(type);
+  if (params.isPerAxis())
+    return op->emitOpError("expects a per-tensor quantized ")
+           << name << ", got one quantized on axis " << *params.axis;
+  if (params.storageWidth < 2 || params.storageWidth > 16)
+    return op->emitOpError("expects ")
+           << name << " storage of 2 to 16 bits, got " << params.storageWidth;
+  return success();
+}
+
+/// Formats a shape as `2x?x3` (a scalar as `scalar`).
+static std::string formatShape(ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string text;
+  for (auto [i, dim] : llvm::enumerate(shape))
+    text += (i ? "x" : "") + formatDim(dim);
+  return text;
+}
+
+/// The NumPy broadcast of two shapes, or failure (with a diagnostic) when
+/// they are incompatible. A dynamic dimension is accepted where both shapes
+/// have it dynamic or the other has size 1: then the result size is the
+/// dynamic size itself, without a run-time broadcast.
+static FailureOr<SmallVector<int64_t>>
+getBroadcastShape(Operation *op, ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
+  size_t rank = std::max(lhs.size(), rhs.size());
+  SmallVector<int64_t> shape(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    // Aligned on the trailing dimension; a missing leading one counts as 1.
+    int64_t l = i < rank - lhs.size() ? 1 : lhs[i - (rank - lhs.size())];
+    int64_t r = i < rank - rhs.size() ? 1 : rhs[i - (rank - rhs.size())];
+    bool lDynamic = ShapedType::isDynamic(l),
+         rDynamic = ShapedType::isDynamic(r);
+    if (lDynamic || rDynamic) {
+      if ((lDynamic && rDynamic) || (lDynamic && r == 1) ||
+          (rDynamic && l == 1)) {
+        shape[i] = ShapedType::kDynamic;
+        continue;
+      }
+      return op->emitOpError("expects a dynamic dimension only where both "
+                             "operands have it or the other has size 1, got ")
+             << formatShape(lhs) << " and " << formatShape(rhs);
+    }
+    if (l != r && l != 1 && r != 1)
+      return op->emitOpError("expects broadcast-compatible operand shapes, "
+                             "got ")
+             << formatShape(lhs) << " and " << formatShape(rhs);
+    shape[i] = l == 1 ? r : l;
+  }
+  return shape;
+}
+
+/// The verifier shared by add and mul: per-tensor narrow types, broadcast
+/// shapes and clamp bounds in the output storage range.
+static LogicalResult verifyBroadcastBinary(Operation *op, Value lhs, Value rhs,
+                                           Value result, int64_t lo,
+                                           int64_t hi) {
+  if (failed(verifyQuantizedOperandsAndResults(op)) ||
+      failed(verifyPerTensorNarrow(op, "lhs", lhs.getType())) ||
+      failed(verifyPerTensorNarrow(op, "rhs", rhs.getType())) ||
+      failed(verifyPerTensorNarrow(op, "result", result.getType())))
+    return failure();
+  ArrayRef<int64_t> lhsShape = cast<ShapedType>(lhs.getType()).getShape();
+  ArrayRef<int64_t> rhsShape = cast<ShapedType>(rhs.getType()).getShape();
+  ArrayRef<int64_t> resultShape = cast<ShapedType>(result.getType()).getShape();
+  FailureOr<SmallVector<int64_t>> expected =
+      getBroadcastShape(op, lhsShape, rhsShape);
+  if (failed(expected))
+    return failure();
+  if (ArrayRef<int64_t>(*expected) != resultShape)
+    return op->emitOpError("expects a result of shape ")
+           << formatShape(*expected) << " (the broadcast of "
+           << formatShape(lhsShape) << " and " << formatShape(rhsShape)
+           << "), got " << formatShape(resultShape);
+  UniformQuantParams output = getParams(result.getType());
+  if (lo < output.storageMin || hi > output.storageMax)
+    return op->emitOpError("expects clamp bounds within the result storage "
+                           "range [")
+           << output.storageMin << ", " << output.storageMax << "], got [" << lo
+           << ", " << hi << "]";
+  if (lo > hi)
+    return op->emitOpError("expects clamp_min <= clamp_max, got [")
+           << lo << ", " << hi << "]";
+  return success();
+}
+
+int64_t AddOp::getLowerBound() {
+  if (std::optional<int64_t> bound = getClampMin())
+    return *bound;
+  return getUniformQuantElementType(getOutput().getType()).getStorageTypeMin();
+}
+
+int64_t AddOp::getUpperBound() {
+  if (std::optional<int64_t> bound = getClampMax())
+    return *bound;
+  return getUniformQuantElementType(getOutput().getType()).getStorageTypeMax();
+}
+
+LogicalResult AddOp::verify() {
+  return verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
+                               getLowerBound(), getUpperBound());
+}
+
+int64_t MulOp::getLowerBound() {
+  if (std::optional<int64_t> bound = getClampMin())
+    return *bound;
+  return getUniformQuantElementType(getOutput().getType()).getStorageTypeMin();
+}
+
+int64_t MulOp::getUpperBound() {
+  if (std::optional<int64_t> bound = getClampMax())
+    return *bound;
+  return getUniformQuantElementType(getOutput().getType()).getStorageTypeMax();
+}
+
+LogicalResult MulOp::verify() {
+  return verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
+                               getLowerBound(), getUpperBound());
+}
+
+LogicalResult ConcatOp::verify() {
+  if (getInputs().empty())
+    return emitOpError("expects at least one input");
+  if (failed(verifyQuantizedOperandsAndResults(*this)))
+    return failure();
+  for (OpOperand &input : getOperation()->getOpOperands()) {
+    std::string name = "input #" + std::to_string(input.getOperandNumber());
+    if (failed(verifyPerTensorNarrow(*this, name, input.get().getType())))
+      return failure();
+  }
+  if (failed(verifyPerTensorNarrow(*this, "result", getOutput().getType())))
+    return failure();
+
+  RankedTensorType resultTy = getOutput().getType();
+  int64_t rank = resultTy.getRank();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError("expects an axis in [0, ") << rank << "), got " << axis;
+  int64_t axisSize = 0;
+  for (auto [index, input] : llvm::enumerate(getInputs())) {
+    auto inputTy = cast<RankedTensorType>(input.getType());
+    if (inputTy.getRank() != rank)
+      return emitOpError("expects input #")
+             << index << " of the result's rank " << rank << ", got rank "
+             << inputTy.getRank();
+    for (int64_t dim = 0; dim < rank; ++dim) {
+      int64_t size = inputTy.getDimSize(dim);
+      if (dim == axis) {
+        if (ShapedType::isDynamic(size))
+          return emitOpError("expects a static size on axis ")
+                 << axis << ", got a dynamic one on input #" << index;
+        std::optional<int64_t> sum = llvm::checkedAdd(axisSize, size);
+        if (!sum)
+          return emitOpError("expects sizes on axis ")
+                 << axis << " whose sum fits in 64 bits";
+        axisSize = *sum;
+        continue;
+      }
+      if (size != resultTy.getDimSize(dim))
+        return emitOpError("expects input #")
+               << index << " to match the result off the axis, got "
+               << formatShape(inputTy.getShape()) << " and "
+               << formatShape(resultTy.getShape()) << " on dimension " << dim;
+    }
+  }
+  if (resultTy.getDimSize(axis) != axisSize)
+    return emitOpError("expects a result size on axis ")
+           << axis << " of " << axisSize << " (the sum of the inputs'), got "
+           << formatDim(resultTy.getDimSize(axis));
+  return success();
+}

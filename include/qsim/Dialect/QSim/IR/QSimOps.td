@@ -353,4 +353,174 @@ def QSim_MaxPool2DOp : QSim_Op<"max_pool2d", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// AddOp
+//===----------------------------------------------------------------------===//
+
+def QSim_AddOp : QSim_Op<"add", [Pure]> {
+  let summary = "elementwise sum of two quantized tensors, with broadcasting";
+  let description = [{
+    Adds two tensors that each have their own scale and zero point and
+    quantizes the sum to the result type:
+
+    ```
+    y = clamp(round_half_to_even(M_a * (a - z_a) + M_b * (b - z_b)) + z_y, lo, hi)
+    M_a = s_a / s_y,  M_b = s_b / s_y
+    ```
+
+    `M_a` and `M_b` are computed in float64 at compile time. The expression
+    is evaluated as written, in float64: the two products, then their sum,
+    then the rounding (`a - z_a` and `b - z_b` are exact). `lo`/`hi` are
+    `clamp_min`/`clamp_max`, in the output storage domain, defaulting to the
+    output storage bounds; a ReLU after a residual add is
+    `clamp_min = z_y`. `rounding` is `qsim.requantize`'s attribute.
+
+    The shapes broadcast as in NumPy: aligned on their trailing dimensions,
+    each pair of sizes equal or one of them 1 (a missing leading dimension
+    counts as 1), the result having the broadcast shape. A dimension may be
+    dynamic where both operands have it dynamic (their sizes must then be
+    equal at run time) or where the other operand's size is 1.
+
+    Example:
+
+    ```mlir
+    %y = qsim.add %a, %b {clamp_min = 10 : i64}
+        : (tensor<1x8x4x4x!quant.uniform<u8:f32, 0.02:128>>,
+           tensor<8x1x1x!quant.uniform<i8:f32, 0.05:-3>>)
+        -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.04:10>>
+    ```
+
+    Invariants: per-tensor types of 2 to 16 storage bits on both operands
+    and the result; broadcast-compatible shapes whose broadcast is the
+    result shape; `clamp_min` and `clamp_max` in the output storage range
+    and `clamp_min <= clamp_max`.
+  }];
+
+  let arguments = (ins
+    QSim_QuantizedTensor:$lhs,
+    QSim_QuantizedTensor:$rhs,
+    DefaultValuedAttr<QSim_RoundingModeAttr,
+                      "::mlir::qsim::RoundingMode::HalfEven">:$rounding,
+    OptionalAttr<I64Attr>:$clamp_min,
+    OptionalAttr<I64Attr>:$clamp_max
+  );
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// The lower clamp bound in the output storage domain: `clamp_min` when
+    /// present, otherwise the output type's storage minimum.
+    int64_t getLowerBound();
+    /// The upper clamp bound: `clamp_max`, or the storage maximum.
+    int64_t getUpperBound();
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// MulOp
+//===----------------------------------------------------------------------===//
+
+def QSim_MulOp : QSim_Op<"mul", [Pure]> {
+  let summary = "elementwise product of two quantized tensors, with broadcasting";
+  let description = [{
+    Multiplies two tensors that each have their own scale and zero point and
+    quantizes the product to the result type:
+
+    ```
+    y = clamp(round_half_to_even(M * p) + z_y, lo, hi)
+    p = (a - z_a) * (b - z_b)
+    M = s_a * s_b / s_y
+    ```
+
+    `p` is exact (in 64-bit integers), then converted to float64. `M` is
+    computed in float64 at compile time, the product `s_a * s_b` first, then
+    the division by `s_y`; `M * p` is a float64 product. `clamp_min`,
+    `clamp_max`, `rounding` and the broadcasting of the shapes are those of
+    `qsim.add`.
+
+    Example (a squeeze-and-excitation gate scaling each channel):
+
+    ```mlir
+    %y = qsim.mul %x, %gate
+        : (tensor<1x8x4x4x!quant.uniform<u8:f32, 0.02:128>>,
+           tensor<1x8x1x1x!quant.uniform<u8:f32, 0.00390625>>)
+        -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.02:128>>
+    ```
+
+    Invariants: those of `qsim.add`.
+  }];
+
+  let arguments = (ins
+    QSim_QuantizedTensor:$lhs,
+    QSim_QuantizedTensor:$rhs,
+    DefaultValuedAttr<QSim_RoundingModeAttr,
+                      "::mlir::qsim::RoundingMode::HalfEven">:$rounding,
+    OptionalAttr<I64Attr>:$clamp_min,
+    OptionalAttr<I64Attr>:$clamp_max
+  );
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// The lower clamp bound in the output storage domain: `clamp_min` when
+    /// present, otherwise the output type's storage minimum.
+    int64_t getLowerBound();
+    /// The upper clamp bound: `clamp_max`, or the storage maximum.
+    int64_t getUpperBound();
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// ConcatOp
+//===----------------------------------------------------------------------===//
+
+def QSim_ConcatOp : QSim_Op<"concat", [Pure]> {
+  let summary = "concatenate quantized tensors, requantizing to the result type";
+  let description = [{
+    Concatenates its inputs along `axis`. An input whose element type equals
+    the result's is copied; any other is requantized to the result type
+    with `qsim.requantize`'s formula:
+
+    ```
+    y = clamp(round_half_to_even((s_in / s_y) * (q - z_in)) + z_y, qmin_y, qmax_y)
+    ```
+
+    with the multiplier `s_in / s_y` computed in float64 at compile time and
+    the product in float64; `qmin_y`/`qmax_y` are the result's storage
+    bounds. `rounding` is `qsim.requantize`'s attribute.
+
+    Example (channel concatenation of two branches at different scales):
+
+    ```mlir
+    %y = qsim.concat %a, %b {axis = 1 : i64}
+        : (tensor<1x8x4x4x!quant.uniform<u8:f32, 0.02:128>>,
+           tensor<1x4x4x4x!quant.uniform<u8:f32, 0.03:120>>)
+        -> tensor<1x12x4x4x!quant.uniform<u8:f32, 0.02:128>>
+    ```
+
+    Invariants: at least one input; per-tensor types of 2 to 16 storage
+    bits; inputs and result of one rank, with `0 <= axis < rank`; every
+    dimension but `axis` identical on all inputs and the result; the sizes on
+    `axis` static, the result's their sum. Off the axis a dimension may be
+    dynamic when it is dynamic on every input and on the result (the sizes
+    must then agree at run time).
+  }];
+
+  let arguments = (ins
+    Variadic<QSim_QuantizedTensor>:$inputs,
+    I64Attr:$axis,
+    DefaultValuedAttr<QSim_RoundingModeAttr,
+                      "::mlir::qsim::RoundingMode::HalfEven">:$rounding
+  );
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $inputs attr-dict `:` functional-type($inputs, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QSIM_DIALECT_QSIM_IR_QSIMOPS_TD

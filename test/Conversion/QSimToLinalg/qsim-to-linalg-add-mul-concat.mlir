@@ -1,0 +1,100 @@
+// RUN: qsim-opt %s -split-input-file --convert-qsim-to-linalg | FileCheck %s
+
+// Tests that add broadcasts a unit dimension with a constant-0 index, sizes
+// a dynamic result dimension from the operand that has it, and computes
+// M_a * (a - z_a) + M_b * (b - z_b) in f64 in that order (M_a = 0.1 / 0.3,
+// M_b = 0.2 / 0.3, both in f64), then rounds half to even and clamps to
+// [clamp_min - z_y, qmax - z_y] = [5, 132] before adding z_y = -5.
+// CHECK-DAG: #[[$ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1) -> (0, d1)>
+// CHECK-LABEL: func.func @add
+//  CHECK-SAME:   (%[[A:.+]]: tensor<?x3xi8>, %[[B:.+]]: tensor<1x3xi8>) -> tensor<?x3xi8>
+//       CHECK:   %[[DIM:.+]] = tensor.dim %[[A]], %{{.+}} : tensor<?x3xi8>
+//       CHECK:   %[[INIT:.+]] = tensor.empty(%[[DIM]]) : tensor<?x3xi8>
+//       CHECK:   linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]]
+//  CHECK-SAME:     ins(%[[A]], %[[B]] : tensor<?x3xi8>, tensor<1x3xi8>) outs(%[[INIT]] : tensor<?x3xi8>)
+//       CHECK:   ^bb0(%[[QA:.+]]: i8, %[[QB:.+]]: i8, %{{.+}}: i8):
+//   CHECK-DAG:     %[[MA:.+]] = arith.constant 0.33333333333333337 : f64
+//   CHECK-DAG:     %[[ZA:.+]] = arith.constant 1.280000e+02 : f64
+//   CHECK-DAG:     %[[MB:.+]] = arith.constant 0.66666666666666674 : f64
+//   CHECK-DAG:     %[[LO:.+]] = arith.constant 5.000000e+00 : f64
+//   CHECK-DAG:     %[[HI:.+]] = arith.constant 1.320000e+02 : f64
+//   CHECK-DAG:     %[[ZY:.+]] = arith.constant -5 : i32
+//       CHECK:     %[[FA:.+]] = arith.uitofp %[[QA]] : i8 to f64
+//       CHECK:     %[[DA:.+]] = arith.subf %[[FA]], %[[ZA]] : f64
+//       CHECK:     %[[TA:.+]] = arith.mulf %[[DA]], %[[MA]] : f64
+//       CHECK:     %[[FB:.+]] = arith.sitofp %[[QB]] : i8 to f64
+//       CHECK:     %[[TB:.+]] = arith.mulf %[[FB]], %[[MB]] : f64
+//       CHECK:     %[[SUM:.+]] = arith.addf %[[TA]], %[[TB]] : f64
+//       CHECK:     %[[R:.+]] = math.roundeven %[[SUM]] : f64
+//       CHECK:     %[[MAX:.+]] = arith.maximumf %[[R]], %[[LO]] : f64
+//       CHECK:     %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] : f64
+//       CHECK:     %[[I:.+]] = arith.fptosi %[[MIN]] : f64 to i32
+//       CHECK:     %[[S:.+]] = arith.addi %[[I]], %[[ZY]] : i32
+//       CHECK:     arith.trunci %[[S]] : i32 to i8
+func.func @add(%a: tensor<?x3x!quant.uniform<u8:f32, 0.1:128>>, %b: tensor<1x3x!quant.uniform<i8:f32, 0.2>>) -> tensor<?x3x!quant.uniform<i8:f32, 0.3:-5>> {
+  %y = qsim.add %a, %b {clamp_min = 0 : i64} : (tensor<?x3x!quant.uniform<u8:f32, 0.1:128>>, tensor<1x3x!quant.uniform<i8:f32, 0.2>>) -> tensor<?x3x!quant.uniform<i8:f32, 0.3:-5>>
+  return %y : tensor<?x3x!quant.uniform<i8:f32, 0.3:-5>>
+}
+
+// -----
+
+// Tests that mul aligns operands of different ranks on their trailing
+// dimensions, widens signed and unsigned (u16) storage to i64, multiplies
+// the deltas exactly in i64 and scales by M = 0.1 * 0.2 / 0.3 in f64.
+// CHECK-DAG: #[[$LHS:.+]] = affine_map<(d0, d1, d2) -> (d1, 0)>
+// CHECK-DAG: #[[$RHS:.+]] = affine_map<(d0, d1, d2) -> (d0, 0, d2)>
+// CHECK-DAG: #[[$OUT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @mul
+//  CHECK-SAME:   (%[[A:.+]]: tensor<4x1xi8>, %[[B:.+]]: tensor<2x1x5xi16>) -> tensor<2x4x5xi8>
+//       CHECK:   %[[INIT:.+]] = tensor.empty() : tensor<2x4x5xi8>
+//       CHECK:   linalg.generic {indexing_maps = [#[[$LHS]], #[[$RHS]], #[[$OUT]]]
+//  CHECK-SAME:     ins(%[[A]], %[[B]] : tensor<4x1xi8>, tensor<2x1x5xi16>) outs(%[[INIT]] : tensor<2x4x5xi8>)
+//       CHECK:   ^bb0(%[[QA:.+]]: i8, %[[QB:.+]]: i16, %{{.+}}: i8):
+//   CHECK-DAG:     %[[ZA:.+]] = arith.constant 3 : i64
+//   CHECK-DAG:     %[[ZB:.+]] = arith.constant 7 : i64
+//   CHECK-DAG:     %[[M:.+]] = arith.constant 0.06666666666666668 : f64
+//       CHECK:     %[[WA:.+]] = arith.extsi %[[QA]] : i8 to i64
+//       CHECK:     %[[DA:.+]] = arith.subi %[[WA]], %[[ZA]] : i64
+//       CHECK:     %[[WB:.+]] = arith.extui %[[QB]] : i16 to i64
+//       CHECK:     %[[DB:.+]] = arith.subi %[[WB]], %[[ZB]] : i64
+//       CHECK:     %[[P:.+]] = arith.muli %[[DA]], %[[DB]] : i64
+//       CHECK:     %[[F:.+]] = arith.sitofp %[[P]] : i64 to f64
+//       CHECK:     %[[SC:.+]] = arith.mulf %[[F]], %[[M]] : f64
+//       CHECK:     math.roundeven %[[SC]] : f64
+func.func @mul(%a: tensor<4x1x!quant.uniform<i8:f32, 0.1:3>>, %b: tensor<2x1x5x!quant.uniform<u16:f32, 0.2:7>>) -> tensor<2x4x5x!quant.uniform<u8:f32, 0.3:10>> {
+  %y = qsim.mul %a, %b : (tensor<4x1x!quant.uniform<i8:f32, 0.1:3>>, tensor<2x1x5x!quant.uniform<u16:f32, 0.2:7>>) -> tensor<2x4x5x!quant.uniform<u8:f32, 0.3:10>>
+  return %y : tensor<2x4x5x!quant.uniform<u8:f32, 0.3:10>>
+}
+
+// -----
+
+// Tests that concat copies an input of the result's type, requantizes any
+// other with M = s_in / s_y = 0.03 / 0.02 and the result's full storage
+// range, and inserts each at its offset on the axis, sizing dynamic
+// dimensions off the axis from the inputs.
+// CHECK-LABEL: func.func @concat
+//  CHECK-SAME:   (%[[X:.+]]: tensor<?x2xi8>, %[[Y:.+]]: tensor<?x3xi8>)
+//       CHECK:   %[[D0:.+]] = tensor.dim %[[X]], %{{.+}} : tensor<?x2xi8>
+//       CHECK:   %[[INIT:.+]] = tensor.empty(%[[D0]]) : tensor<?x5xi8>
+//       CHECK:   %[[D1:.+]] = tensor.dim %[[X]], %{{.+}} : tensor<?x2xi8>
+//       CHECK:   %[[FIRST:.+]] = tensor.insert_slice %[[X]] into %[[INIT]][0, 0] [%[[D1]], 2] [1, 1] : tensor<?x2xi8> into tensor<?x5xi8>
+//       CHECK:   %[[RQ:.+]] = linalg.generic
+//  CHECK-SAME:     ins(%[[Y]] : tensor<?x3xi8>)
+//       CHECK:   ^bb0(%[[Q:.+]]: i8, %{{.+}}: i8):
+//   CHECK-DAG:     %[[M:.+]] = arith.constant 1.500000e+00 : f64
+//   CHECK-DAG:     %[[ZIN:.+]] = arith.constant 1.200000e+02 : f64
+//   CHECK-DAG:     %[[LO:.+]] = arith.constant -1.280000e+02 : f64
+//   CHECK-DAG:     %[[HI:.+]] = arith.constant 1.270000e+02 : f64
+//       CHECK:     %[[F:.+]] = arith.uitofp %[[Q]] : i8 to f64
+//       CHECK:     %[[D:.+]] = arith.subf %[[F]], %[[ZIN]] : f64
+//       CHECK:     %[[P:.+]] = arith.mulf %[[D]], %[[M]] : f64
+//       CHECK:     %[[R:.+]] = math.roundeven %[[P]] : f64
+//       CHECK:     arith.maximumf %[[R]], %[[LO]] : f64
+//       CHECK:   %[[D2:.+]] = tensor.dim %[[RQ]], %{{.+}} : tensor<?x3xi8>
+//       CHECK:   %[[SECOND:.+]] = tensor.insert_slice %[[RQ]] into %[[FIRST]][0, 2] [%[[D2]], 3] [1, 1] : tensor<?x3xi8> into tensor<?x5xi8>
+//       CHECK:   return %[[SECOND]]
+func.func @concat(%x: tensor<?x2x!quant.uniform<u8:f32, 0.02:128>>, %y: tensor<?x3x!quant.uniform<u8:f32, 0.03:120>>) -> tensor<?x5x!quant.uniform<u8:f32, 0.02:128>> {
+  %z = qsim.concat %x, %y {axis = 1 : i64} : (tensor<?x2x!quant.uniform<u8:f32, 0.02:128>>, tensor<?x3x!quant.uniform<u8:f32, 0.03:120>>) -> tensor<?x5x!quant.uniform<u8:f32, 0.02:128>>
+  return %z : tensor<?x5x!quant.uniform<u8:f32, 0.02:128>>
+}

@@ -1,0 +1,266 @@
+// RUN: qsim-opt %s -split-input-file -verify-diagnostics
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+!i8 = !quant.uniform<i8:f32, 0.05:-3>
+
+// Tests that add requires quantized operands.
+func.func @add_integer_operand(%a: tensor<4xi8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op operand #0 must be ranked tensor of uniform quantized type values, but got 'tensor<4xi8>'}}
+  %0 = qsim.add %a, %b : (tensor<4xi8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that add requires types expressed in f32.
+func.func @add_f16_expressed(%a: tensor<4x!u8>, %b: tensor<4x!quant.uniform<u8:f16, 0.5>>) {
+  // expected-error @+1 {{'qsim.add' op expects the operand #1 type to be expressed in f32, got 'f16'}}
+  %0 = qsim.add %a, %b : (tensor<4x!u8>, tensor<4x!quant.uniform<u8:f16, 0.5>>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that add rejects a per-axis operand.
+func.func @add_per_axis(%a: tensor<2x2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, %b: tensor<2x2x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects a per-tensor quantized lhs, got one quantized on axis 0}}
+  %0 = qsim.add %a, %b : (tensor<2x2x!quant.uniform<i8:f32:0, {0.1, 0.2}>>, tensor<2x2x!u8>) -> tensor<2x2x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that mul rejects a per-axis result.
+func.func @mul_per_axis_result(%a: tensor<2x2x!u8>) {
+  // expected-error @+1 {{'qsim.mul' op expects a per-tensor quantized result, got one quantized on axis 1}}
+  %0 = qsim.mul %a, %a : (tensor<2x2x!u8>, tensor<2x2x!u8>) -> tensor<2x2x!quant.uniform<u8:f32:1, {0.1, 0.2}>>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that add rejects storage wider than 16 bits.
+func.func @add_wide_storage(%a: tensor<4x!u8>, %b: tensor<4x!quant.uniform<i32:f32, 0.001>>) {
+  // expected-error @+1 {{'qsim.add' op expects rhs storage of 2 to 16 bits, got 32}}
+  %0 = qsim.add %a, %b : (tensor<4x!u8>, tensor<4x!quant.uniform<i32:f32, 0.001>>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that add rejects shapes that do not broadcast.
+func.func @add_incompatible(%a: tensor<2x3x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects broadcast-compatible operand shapes, got 2x3 and 4}}
+  %0 = qsim.add %a, %b : (tensor<2x3x!u8>, tensor<4x!u8>) -> tensor<2x3x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that a dynamic dimension needs a dynamic or unit partner.
+func.func @mul_dynamic_against_static(%a: tensor<?x3x!u8>, %b: tensor<2x3x!u8>) {
+  // expected-error @+1 {{'qsim.mul' op expects a dynamic dimension only where both operands have it or the other has size 1, got ?x3 and 2x3}}
+  %0 = qsim.mul %a, %b : (tensor<?x3x!u8>, tensor<2x3x!u8>) -> tensor<?x3x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that the result has the broadcast shape.
+func.func @add_result_shape(%a: tensor<2x3x!u8>, %b: tensor<3x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects a result of shape 2x3 (the broadcast of 2x3 and 3), got 3}}
+  %0 = qsim.add %a, %b : (tensor<2x3x!u8>, tensor<3x!u8>) -> tensor<3x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that a broadcast dimension that is dynamic stays dynamic in the
+// result.
+func.func @mul_result_dynamic(%a: tensor<?x3x!u8>, %b: tensor<3x!u8>) {
+  // expected-error @+1 {{'qsim.mul' op expects a result of shape ?x3 (the broadcast of ?x3 and 3), got 2x3}}
+  %0 = qsim.mul %a, %b : (tensor<?x3x!u8>, tensor<3x!u8>) -> tensor<2x3x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that add's clamp bounds lie in the result storage range.
+func.func @add_clamp_range(%a: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects clamp bounds within the result storage range [-128, 127], got [-129, 127]}}
+  %0 = qsim.add %a, %a {clamp_min = -129 : i64} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that mul's clamp bounds lie in a narrow result storage range.
+func.func @mul_clamp_narrow_range(%a: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.mul' op expects clamp bounds within the result storage range [-127, 127], got [-127, 128]}}
+  %0 = qsim.mul %a, %a {clamp_max = 128 : i64} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!quant.uniform<i8<-127:127>:f32, 0.1>>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that clamp_min <= clamp_max.
+func.func @mul_clamp_order(%a: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.mul' op expects clamp_min <= clamp_max, got [20, 10]}}
+  %0 = qsim.mul %a, %a {clamp_min = 20 : i64, clamp_max = 10 : i64} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that concat needs at least one input.
+func.func @concat_no_input() {
+  // expected-error @+1 {{'qsim.concat' op expects at least one input}}
+  %0 = qsim.concat {axis = 0 : i64} : () -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that concat needs its axis.
+func.func @concat_no_axis(%a: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op requires attribute 'axis'}}
+  %0 = qsim.concat %a : (tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that concat rejects a per-axis input.
+func.func @concat_per_axis(%a: tensor<2x2x!u8>, %b: tensor<2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>) {
+  // expected-error @+1 {{'qsim.concat' op expects a per-tensor quantized input #1, got one quantized on axis 1}}
+  %0 = qsim.concat %a, %b {axis = 0 : i64} : (tensor<2x2x!u8>, tensor<2x2x!quant.uniform<i8:f32:1, {0.1, 0.2}>>) -> tensor<4x2x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that concat rejects storage wider than 16 bits.
+func.func @concat_wide_storage(%a: tensor<2x!quant.uniform<i32:f32, 0.001>>) {
+  // expected-error @+1 {{'qsim.concat' op expects input #0 storage of 2 to 16 bits, got 32}}
+  %0 = qsim.concat %a {axis = 0 : i64} : (tensor<2x!quant.uniform<i32:f32, 0.001>>) -> tensor<2x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that concat's axis lies within the rank.
+func.func @concat_axis_range(%a: tensor<2x2x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op expects an axis in [0, 2), got 2}}
+  %0 = qsim.concat %a {axis = 2 : i64} : (tensor<2x2x!u8>) -> tensor<2x2x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that a negative axis is rejected.
+func.func @concat_negative_axis(%a: tensor<2x2x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op expects an axis in [0, 2), got -1}}
+  %0 = qsim.concat %a {axis = -1 : i64} : (tensor<2x2x!u8>) -> tensor<2x2x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that every input has the result's rank.
+func.func @concat_rank(%a: tensor<2x2x!u8>, %b: tensor<2x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op expects input #1 of the result's rank 2, got rank 1}}
+  %0 = qsim.concat %a, %b {axis = 0 : i64} : (tensor<2x2x!u8>, tensor<2x!u8>) -> tensor<3x2x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that the sizes on the axis are static.
+func.func @concat_dynamic_axis(%a: tensor<?x2x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op expects a static size on axis 0, got a dynamic one on input #0}}
+  %0 = qsim.concat %a {axis = 0 : i64} : (tensor<?x2x!u8>) -> tensor<?x2x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that the inputs agree with the result off the axis.
+func.func @concat_off_axis(%a: tensor<2x3x!u8>, %b: tensor<2x4x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op expects input #1 to match the result off the axis, got 2x4 and 4x3 on dimension 1}}
+  %0 = qsim.concat %a, %b {axis = 0 : i64} : (tensor<2x3x!u8>, tensor<2x4x!u8>) -> tensor<4x3x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that a dynamic dimension off the axis must be dynamic everywhere.
+func.func @concat_off_axis_dynamic(%a: tensor<?x3x!u8>, %b: tensor<2x3x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op expects input #1 to match the result off the axis, got 2x3 and ?x6 on dimension 0}}
+  %0 = qsim.concat %a, %b {axis = 1 : i64} : (tensor<?x3x!u8>, tensor<2x3x!u8>) -> tensor<?x6x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+!i8 = !quant.uniform<i8:f32, 0.05:-3>
+
+// Tests that the result size on the axis is the sum of the inputs'.
+func.func @concat_axis_sum(%a: tensor<2x3x!u8>, %b: tensor<3x3x!i8>) {
+  // expected-error @+1 {{'qsim.concat' op expects a result size on axis 0 of 5 (the sum of the inputs'), got 4}}
+  %0 = qsim.concat %a, %b {axis = 0 : i64} : (tensor<2x3x!u8>, tensor<3x3x!i8>) -> tensor<4x3x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that sizes on the axis whose sum overflows int64 are rejected.
+func.func @concat_axis_overflow(%a: tensor<5000000000000000000x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op expects sizes on axis 0 whose sum fits in 64 bits}}
+  %0 = qsim.concat %a, %a {axis = 0 : i64} : (tensor<5000000000000000000x!u8>, tensor<5000000000000000000x!u8>) -> tensor<1x!u8>
+  return
+}
