@@ -760,8 +760,9 @@ SmallVector<int64_t> countInBoundsTaps(int64_t size, int64_t kernel,
 /// (n, c, oh, ow, kh, kw) on the input padded with z_x (so padded taps add
 /// 0); then, elementwise,
 /// y = clamp(round_half_to_even((double(S) * M) / double(count)) + z_y, ...)
-/// with `count` a scalar, or an [OH, OW] constant of the in-bounds tap counts
-/// when count_include_pad is off and some window overlaps the padding.
+/// with `count` a scalar, or, when count_include_pad is off and some window
+/// overlaps the padding, the product of the in-bounds taps of its rows and of
+/// its columns, read from [OH] and [OW] constants.
 struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -826,35 +827,40 @@ struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
                     })
                     .getResult(0);
 
-    // The divisor: one value for every window, or one per output position.
+    // The divisor is separable, (taps in the rows) * (taps in the columns):
+    // one constant per output row and one per output column when they
+    // vary, so the constants grow as OH + OW, not OH * OW.
     int64_t outH = resultType.getDimSize(2), outW = resultType.getDimSize(3);
     SmallVector<int64_t> rows = countInBoundsTaps(
         inputType.getDimSize(2), kernel[0], strides[0], padding[0], outH);
     SmallVector<int64_t> cols = countInBoundsTaps(
         inputType.getDimSize(3), kernel[1], strides[1], padding[1], outW);
-    bool fullWindows =
-        llvm::all_of(rows, [&](int64_t r) { return r == kernel[0]; }) &&
-        llvm::all_of(cols, [&](int64_t k) { return k == kernel[1]; });
-    bool uniformCount = op.getCountIncludePad() || fullWindows;
+    bool includePad = op.getCountIncludePad();
+    bool rowsVary = !includePad && llvm::any_of(rows, [&](int64_t r) {
+      return r != kernel[0];
+    });
+    bool colsVary = !includePad && llvm::any_of(cols, [&](int64_t k) {
+      return k != kernel[1];
+    });
     SmallVector<Value> inputs = {sum};
     AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
     SmallVector<AffineMap> maps = {identity};
-    if (!uniformCount) {
-      SmallVector<double> counts;
-      for (int64_t r : rows)
-        for (int64_t k : cols)
-          counts.push_back(static_cast<double>(r * k));
-      auto countType = RankedTensorType::get({outH, outW}, f64);
+    auto addCounts = [&](ArrayRef<int64_t> counts, unsigned dim) {
+      SmallVector<double> values(counts.begin(), counts.end());
+      auto type =
+          RankedTensorType::get({static_cast<int64_t>(values.size())}, f64);
       inputs.push_back(arith::ConstantOp::create(
           rewriter, loc,
-          DenseElementsAttr::get(countType, ArrayRef<double>(counts))));
-      maps.push_back(AffineMap::get(
-          4, 0, {getAffineDimExpr(2, ctx), getAffineDimExpr(3, ctx)}, ctx));
-    }
+          DenseElementsAttr::get(type, ArrayRef<double>(values))));
+      maps.push_back(AffineMap::get(4, 0, getAffineDimExpr(dim, ctx)));
+    };
+    if (rowsVary)
+      addCounts(rows, 2);
+    if (colsVary)
+      addCounts(cols, 3);
     maps.push_back(identity);
 
     double multiplier = in.scales.front() / out.scales.front();
-    double windowSize = static_cast<double>(kernel[0] * kernel[1]);
     IntegerType computeType = getComputeType(ctx, out.storageWidth);
     Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
                                           outStorage, dynamicSizes);
@@ -872,7 +878,18 @@ struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
           if (multiplier != 1.0)
             real =
                 arith::MulFOp::create(b, nloc, real, f64Constant(multiplier));
-          Value count = uniformCount ? f64Constant(windowSize) : args[1];
+          // Both factors are at most 2^32 and so is their product: exact.
+          Value count;
+          if (rowsVary && colsVary)
+            count = arith::MulFOp::create(b, nloc, args[1], args[2]);
+          else if (rowsVary)
+            count = arith::MulFOp::create(
+                b, nloc, args[1], f64Constant(static_cast<double>(kernel[1])));
+          else if (colsVary)
+            count = arith::MulFOp::create(
+                b, nloc, f64Constant(static_cast<double>(kernel[0])), args[1]);
+          else
+            count = f64Constant(static_cast<double>(kernel[0] * kernel[1]));
           Value mean = arith::DivFOp::create(b, nloc, real, count);
           Value rounded = math::RoundEvenOp::create(b, nloc, mean);
           Value result = clampShiftAndNarrow(

@@ -1,15 +1,16 @@
 // RUN: qsim-opt %s --split-input-file --convert-qsim-to-linalg | FileCheck %s
 
 // Tests that avg_pool2d pads with z_x, sums x - z_x in i64 over a [KH, KW]
-// window, and divides the float64 product S * M by the in-bounds tap counts
-// of each output position: 4x4 input, 3x3 kernel, stride 2, top/left
-// padding 1 gives rows (and columns) of 2 and 3 taps, so counts
-// [[4, 6], [6, 9]]; M = 0.1 / 0.2 = 0.5; clamp to [-128 - z_y, 127 - z_y].
+// window, and divides the float64 product S * M by the in-bounds tap count
+// of each output position, (taps of its rows) * (taps of its columns): 4x4
+// input, 3x3 kernel, stride 2, top/left padding 1 gives rows (and columns)
+// of 2 and 3 taps; M = 0.1 / 0.2 = 0.5; clamp to [-128 - z_y, 127 - z_y].
 // CHECK-DAG: #[[$SUM_IN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2 * 2 + d4, d3 * 2 + d5)>
 // CHECK-DAG: #[[$SUM_WIN:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d4, d5)>
 // CHECK-DAG: #[[$SUM_OUT:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[$ID:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
-// CHECK-DAG: #[[$POS:.+]] = affine_map<(d0, d1, d2, d3) -> (d2, d3)>
+// CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1, d2, d3) -> (d2)>
+// CHECK-DAG: #[[$COL:.+]] = affine_map<(d0, d1, d2, d3) -> (d3)>
 // CHECK-LABEL: func.func @avg_pool2d
 //  CHECK-SAME:   (%[[X:.+]]: tensor<?x2x4x4xi8>) -> tensor<?x2x2x2xi8>
 //       CHECK:   %[[ZX:.+]] = arith.constant 3 : i8
@@ -28,15 +29,17 @@
 //       CHECK:     %[[D:.+]] = arith.subi %[[WIDE]], %[[Z64]] : i64
 //       CHECK:     %[[SUM:.+]] = arith.addi %[[ACC]], %[[D]] : i64
 //       CHECK:     linalg.yield %[[SUM]] : i64
-//       CHECK:   %[[COUNTS:.+]] = arith.constant dense<{{\[}}[4.000000e+00, 6.000000e+00], [6.000000e+00, 9.000000e+00]]> : tensor<2x2xf64>
+//       CHECK:   %[[ROWS:.+]] = arith.constant dense<[2.000000e+00, 3.000000e+00]> : tensor<2xf64>
+//       CHECK:   %[[COLS:.+]] = arith.constant dense<[2.000000e+00, 3.000000e+00]> : tensor<2xf64>
 //       CHECK:   %[[OUT:.+]] = tensor.empty(%[[N]]) : tensor<?x2x2x2xi8>
-//       CHECK:   %[[Y:.+]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$POS]], #[[$ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
-//  CHECK-SAME:     ins(%[[S]], %[[COUNTS]] : tensor<?x2x2x2xi64>, tensor<2x2xf64>) outs(%[[OUT]] : tensor<?x2x2x2xi8>)
-//       CHECK:   ^bb0(%[[SV:.+]]: i64, %[[CV:.+]]: f64, %{{.+}}: i8):
+//       CHECK:   %[[Y:.+]] = linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$COL]], #[[$ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+//  CHECK-SAME:     ins(%[[S]], %[[ROWS]], %[[COLS]] : tensor<?x2x2x2xi64>, tensor<2xf64>, tensor<2xf64>) outs(%[[OUT]] : tensor<?x2x2x2xi8>)
+//       CHECK:   ^bb0(%[[SV:.+]]: i64, %[[RV:.+]]: f64, %[[CV:.+]]: f64, %{{.+}}: i8):
 //       CHECK:     %[[SF:.+]] = arith.sitofp %[[SV]] : i64 to f64
 //       CHECK:     %[[M:.+]] = arith.constant 5.000000e-01 : f64
 //       CHECK:     %[[PROD:.+]] = arith.mulf %[[SF]], %[[M]] : f64
-//       CHECK:     %[[MEAN:.+]] = arith.divf %[[PROD]], %[[CV]] : f64
+//       CHECK:     %[[COUNT:.+]] = arith.mulf %[[RV]], %[[CV]] : f64
+//       CHECK:     %[[MEAN:.+]] = arith.divf %[[PROD]], %[[COUNT]] : f64
 //       CHECK:     %[[R:.+]] = math.roundeven %[[MEAN]] : f64
 //       CHECK:     %[[ZY:.+]] = arith.constant -1 : i32
 //       CHECK:     %[[HI:.+]] = arith.constant 1.280000e+02 : f64
@@ -52,6 +55,27 @@ func.func @avg_pool2d(%x: tensor<?x2x4x4x!quant.uniform<u8:f32, 0.1:3>>) -> tens
   %0 = qsim.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 0, 0>}
       : tensor<?x2x4x4x!quant.uniform<u8:f32, 0.1:3>> -> tensor<?x2x2x2x!quant.uniform<i8:f32, 0.2:-1>>
   return %0 : tensor<?x2x2x2x!quant.uniform<i8:f32, 0.2:-1>>
+}
+
+// -----
+
+// Tests that only the rows get a count constant when only they overlap the
+// padding: 3x3 input, 2x2 kernel, top padding 1 gives rows of 1, 2 and 2
+// taps, times the 2 taps of every column.
+// CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1, d2, d3) -> (d2)>
+// CHECK-LABEL: func.func @avg_pool2d_rows
+//       CHECK:   %[[ROWS:.+]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 2.000000e+00]> : tensor<3xf64>
+//       CHECK:   linalg.generic {indexing_maps = [#{{.+}}, #[[$ROW]], #{{.+}}]
+//  CHECK-SAME:     ins(%{{.+}}, %[[ROWS]] : tensor<1x1x3x2xi64>, tensor<3xf64>)
+//       CHECK:   ^bb0(%[[SV:.+]]: i64, %[[RV:.+]]: f64, %{{.+}}: i8):
+//       CHECK:     %[[SF:.+]] = arith.sitofp %[[SV]] : i64 to f64
+//  CHECK-NEXT:     %[[KW:.+]] = arith.constant 2.000000e+00 : f64
+//  CHECK-NEXT:     %[[COUNT:.+]] = arith.mulf %[[RV]], %[[KW]] : f64
+//  CHECK-NEXT:     arith.divf %[[SF]], %[[COUNT]] : f64
+func.func @avg_pool2d_rows(%x: tensor<1x1x3x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<1x1x3x2x!quant.uniform<u8:f32, 0.5>> {
+  %0 = qsim.avg_pool2d %x {kernel = array<i64: 2, 2>, padding = array<i64: 1, 0, 0, 0>}
+      : tensor<1x1x3x3x!quant.uniform<u8:f32, 0.5>> -> tensor<1x1x3x2x!quant.uniform<u8:f32, 0.5>>
+  return %0 : tensor<1x1x3x2x!quant.uniform<u8:f32, 0.5>>
 }
 
 // -----
