@@ -1019,6 +1019,219 @@ struct ConcatOpLowering final : OpConversionPattern<ConcatOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// avg_pool2d
+//===----------------------------------------------------------------------===//
+
+/// The number of taps of each output position's window that lie inside an
+/// input of `size` along one spatial dimension.
+SmallVector<int64_t> countInBoundsTaps(int64_t size, int64_t kernel,
+                                       int64_t stride, int64_t padBefore,
+                                       int64_t outSize) {
+  SmallVector<int64_t> counts;
+  for (int64_t o = 0; o < outSize; ++o) {
+    int64_t start = o * stride - padBefore;
+    counts.push_back(std::min(size, start + kernel) -
+                     std::max<int64_t>(0, start));
+  }
+  return counts;
+}
+
+/// S = sum of (x - z_x) over the window in i64, as one linalg.generic over
+/// (n, c, oh, ow, kh, kw) on the input padded with z_x (so padded taps add
+/// 0); then, elementwise,
+/// y = clamp(round_half_to_even((double(S) * M) / double(count)) + z_y, ...)
+/// with `count` a scalar, or, when count_include_pad is off and some window
+/// overlaps the padding, the product of the in-bounds taps of its rows and of
+/// its columns, read from [OH] and [OW] constants.
+struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getRounding() != RoundingMode::HalfEven)
+      return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = getContext();
+    UniformQuantParams in = getParams(op.getInput());
+    UniformQuantParams out = getParams(op.getOutput());
+    IntegerType inStorage = getStorageType(op.getInput());
+    IntegerType outStorage = getStorageType(op.getOutput());
+    auto resultType = cast<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    auto inputType = cast<RankedTensorType>(op.getInput().getType());
+    ArrayRef<int64_t> kernel = op.getKernel(), strides = op.getStrides(),
+                      padding = op.getPadding();
+    int64_t inZero = in.zeroPoints.front(), outZero = out.zeroPoints.front();
+    IntegerType i64 = rewriter.getI64Type();
+    Type f64 = rewriter.getF64Type();
+
+    Value padValue = arith::ConstantOp::create(
+        rewriter, loc, getStorageAttr(inStorage, inZero, in.isSigned));
+    Value padded =
+        padSpatially(rewriter, loc, adaptor.getInput(), padding, padValue);
+    Value window =
+        tensor::EmptyOp::create(rewriter, loc, kernel, rewriter.getI8Type());
+    SmallVector<Value> dynamicSizes =
+        getDynamicBatch(rewriter, loc, resultType, adaptor.getInput());
+    Value sumEmpty = tensor::EmptyOp::create(
+        rewriter, loc, resultType.getShape(), i64, dynamicSizes);
+    Value zero64 =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(0));
+    Value sumInit =
+        linalg::FillOp::create(rewriter, loc, zero64, sumEmpty).getResult(0);
+
+    AffineExpr n, c, oh, ow, kh, kw;
+    bindDims(ctx, n, c, oh, ow, kh, kw);
+    SmallVector<AffineMap> sumMaps = {
+        AffineMap::get(6, 0, {n, c, oh * strides[0] + kh, ow * strides[1] + kw},
+                       ctx),
+        AffineMap::get(6, 0, {kh, kw}, ctx),
+        AffineMap::get(6, 0, {n, c, oh, ow}, ctx)};
+    SmallVector<utils::IteratorType> sumIterators(
+        4, utils::IteratorType::parallel);
+    sumIterators.append(2, utils::IteratorType::reduction);
+    bool isSigned = in.isSigned;
+    Value sum = linalg::GenericOp::create(
+                    rewriter, loc, sumInit.getType(),
+                    ValueRange{padded, window}, sumInit, sumMaps, sumIterators,
+                    [&](OpBuilder &b, Location nloc, ValueRange args) {
+                      Value x = widen(b, nloc, args[0], i64, isSigned);
+                      if (inZero != 0)
+                        x = arith::SubIOp::create(
+                            b, nloc, x,
+                            arith::ConstantOp::create(
+                                b, nloc, b.getI64IntegerAttr(inZero)));
+                      Value total = arith::AddIOp::create(b, nloc, args[2], x);
+                      linalg::YieldOp::create(b, nloc, total);
+                    })
+                    .getResult(0);
+
+    // The divisor is separable, (taps in the rows) * (taps in the columns):
+    // one constant per output row and one per output column when they
+    // vary, so the constants grow as OH + OW, not OH * OW.
+    int64_t outH = resultType.getDimSize(2), outW = resultType.getDimSize(3);
+    SmallVector<int64_t> rows = countInBoundsTaps(
+        inputType.getDimSize(2), kernel[0], strides[0], padding[0], outH);
+    SmallVector<int64_t> cols = countInBoundsTaps(
+        inputType.getDimSize(3), kernel[1], strides[1], padding[1], outW);
+    bool includePad = op.getCountIncludePad();
+    bool rowsVary = !includePad && llvm::any_of(rows, [&](int64_t r) {
+      return r != kernel[0];
+    });
+    bool colsVary = !includePad && llvm::any_of(cols, [&](int64_t k) {
+      return k != kernel[1];
+    });
+    SmallVector<Value> inputs = {sum};
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
+    SmallVector<AffineMap> maps = {identity};
+    auto addCounts = [&](ArrayRef<int64_t> counts, unsigned dim) {
+      SmallVector<double> values(counts.begin(), counts.end());
+      auto type =
+          RankedTensorType::get({static_cast<int64_t>(values.size())}, f64);
+      inputs.push_back(arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(type, ArrayRef<double>(values))));
+      maps.push_back(AffineMap::get(4, 0, getAffineDimExpr(dim, ctx)));
+    };
+    if (rowsVary)
+      addCounts(rows, 2);
+    if (colsVary)
+      addCounts(cols, 3);
+    maps.push_back(identity);
+
+    double multiplier = in.scales.front() / out.scales.front();
+    IntegerType computeType = getComputeType(ctx, out.storageWidth);
+    Value empty = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                          outStorage, dynamicSizes);
+    SmallVector<utils::IteratorType> iterators(4,
+                                               utils::IteratorType::parallel);
+    rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+        op, resultType, inputs, empty, maps, iterators,
+        [&](OpBuilder &b, Location nloc, ValueRange args) {
+          auto f64Constant = [&](double v) -> Value {
+            return arith::ConstantOp::create(b, nloc, b.getF64FloatAttr(v));
+          };
+          // Exact: |S| < 2^48 (see the op's description).
+          Value real = arith::SIToFPOp::create(b, nloc, f64, args[0]);
+          // S * 1.0 is S, so equal scales skip the product.
+          if (multiplier != 1.0)
+            real =
+                arith::MulFOp::create(b, nloc, real, f64Constant(multiplier));
+          // Both factors are at most 2^32 and so is their product: exact.
+          Value count;
+          if (rowsVary && colsVary)
+            count = arith::MulFOp::create(b, nloc, args[1], args[2]);
+          else if (rowsVary)
+            count = arith::MulFOp::create(
+                b, nloc, args[1], f64Constant(static_cast<double>(kernel[1])));
+          else if (colsVary)
+            count = arith::MulFOp::create(
+                b, nloc, f64Constant(static_cast<double>(kernel[0])), args[1]);
+          else
+            count = f64Constant(static_cast<double>(kernel[0] * kernel[1]));
+          Value mean = arith::DivFOp::create(b, nloc, real, count);
+          Value rounded = math::RoundEvenOp::create(b, nloc, mean);
+          Value result = clampShiftAndNarrow(
+              b, nloc, rounded,
+              f64Constant(static_cast<double>(out.storageMin - outZero)),
+              f64Constant(static_cast<double>(out.storageMax - outZero)),
+              arith::ConstantOp::create(b, nloc,
+                                        IntegerAttr::get(computeType, outZero)),
+              computeType, outStorage);
+          linalg::YieldOp::create(b, nloc, result);
+        });
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// table
+//===----------------------------------------------------------------------===//
+
+/// y = table[q - qmin_storage]: a tensor.extract from a constant of the
+/// result's storage integers, inside an elementwise linalg.generic.
+struct TableOpLowering final : OpConversionPattern<TableOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(TableOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    UniformQuantParams in = getParams(op.getInput());
+    UniformQuantParams out = getParams(op.getOutput());
+    IntegerType outStorage = getStorageType(op.getOutput());
+    SmallVector<APInt> entries;
+    for (const APInt &entry : op.getTable().getValues<APInt>())
+      entries.push_back(APInt(outStorage.getWidth(), entry.getSExtValue(),
+                              /*isSigned=*/true, /*implicitTrunc=*/true));
+    auto tableType = RankedTensorType::get(
+        {static_cast<int64_t>(entries.size())}, outStorage);
+    Value table = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(tableType, entries));
+    // The storage type's own minimum, not a narrow range's.
+    int64_t first = quant::QuantizedType::getDefaultMinimumForInteger(
+        in.isSigned, in.storageWidth);
+    bool isSigned = in.isSigned;
+    Value result = buildElementwise(
+        rewriter, loc, adaptor.getInput(), outStorage, {}, std::nullopt,
+        [&](OpBuilder &b, Location nloc, Value q, ValueRange) -> Value {
+          IntegerType i32 = b.getI32Type();
+          Value index = widen(b, nloc, q, i32, isSigned);
+          if (first != 0)
+            index = arith::SubIOp::create(
+                b, nloc, index,
+                arith::ConstantOp::create(b, nloc, b.getI32IntegerAttr(first)));
+          Value position =
+              arith::IndexCastOp::create(b, nloc, b.getIndexType(), index);
+          return tensor::ExtractOp::create(b, nloc, table, position);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // quant.scast and data movement
 //===----------------------------------------------------------------------===//
 
@@ -1113,6 +1326,7 @@ void mlir::qsim::populateQSimToLinalgPatterns(
                LinearOpLowering, MaxPool2DOpLowering, StorageCastOpLowering,
                TransposeOpLowering, TensorDataMovementLowering>(typeConverter,
                                                                 ctx);
+  patterns.add<AvgPool2DOpLowering, TableOpLowering>(typeConverter, ctx);
   patterns.add<AddOpLowering, MulOpLowering, ConcatOpLowering>(typeConverter,
                                                                ctx);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -31,6 +31,13 @@
 // so that one sum or product lands within ulps of .5, saturation, clamp
 // bounds, and concat inputs that are copied or requantized.
 //
+// --kind avgpool and --kind table generate qsim.avg_pool2d and qsim.table
+// cases instead, each with its own reference and statistics: average pools
+// over every combination of kernel, stride, padding and count_include_pad,
+// global pools, equal and differing input and result types, means on and
+// within a few ulps of .5 and saturating outputs; lookup tables on i8, u8,
+// narrow-range and 2- to 7-bit inputs that read every entry.
+//
 // --perturb-rounding makes the reference round half away from zero while
 // the module stays the same: a negative control showing that the checks do
 // reject a wrong rounding.
@@ -2015,6 +2022,565 @@ int runElementwiseKind(const Options &options, Random &rng, std::ostream &mlir,
   return 0;
 }
 
+//===----------------------------------------------------------------------===//
+// Printing a case's output
+//===----------------------------------------------------------------------===//
+
+/// Emits the printing of a quantized result `value` of `shape` (-1 for a
+/// dynamic first dimension) holding `expected.size()` elements, and its
+/// expected output, in the same form as emitCase.
+void emitPrintedResult(std::ostream &os, std::ostream &check,
+                       const std::string &prefix, const std::string &value,
+                       const std::vector<int64_t> &shape, const QuantType &type,
+                       int index, const std::vector<int64_t> &expected) {
+  std::string storage = tensorType(shape, type.storage.intName());
+  std::string wide = tensorType(shape, "i32");
+  os << "    " << prefix << "_s = quant.scast " << value << " : "
+     << quantTensorType(shape, type) << " to " << storage << "\n";
+  os << "    " << prefix << "_e = arith."
+     << (type.storage.isSigned ? "extsi " : "extui ") << prefix
+     << "_s : " << storage << " to " << wide << "\n";
+  int64_t count = static_cast<int64_t>(expected.size());
+  std::string flatType = tensorType({shape[0] < 0 ? -1 : count}, "i32");
+  std::string flat = prefix + "_e";
+  if (shape.size() > 1) {
+    std::string reassociation = "[[0";
+    for (size_t d = 1; d < shape.size(); ++d)
+      reassociation += ", " + std::to_string(d);
+    reassociation += "]]";
+    flat = prefix + "_f";
+    os << "    " << flat << " = tensor.collapse_shape " << prefix << "_e "
+       << reassociation << " : " << wide << " into " << flatType << "\n";
+  }
+  os << "    " << prefix << "_u = tensor.cast " << flat << " : " << flatType
+     << " to tensor<*xi32>\n";
+  os << "    call @printMemrefI32(" << prefix
+     << "_u) : (tensor<*xi32>) -> ()\n";
+  check << "// " << (index == 0 ? "CHECK: " : "CHECK-NEXT: ")
+        << "rank = 1 offset = 0 sizes = [" << count
+        << "] strides = [1] data =\n";
+  check << "// CHECK-NEXT: {{^}}[";
+  for (size_t i = 0; i < expected.size(); ++i)
+    check << (i ? ", " : "") << expected[i];
+  check << "]{{$}}\n";
+}
+
+/// Emits the storage constant and quant.scast of an input, cast to a dynamic
+/// first dimension when `dynamic` is set; returns the SSA name to use.
+std::string emitInput(std::ostream &os, const std::string &name,
+                      const std::vector<int64_t> &values,
+                      const std::vector<int64_t> &shape, const QuantType &type,
+                      bool dynamic) {
+  emitQuantConstant(os, name, values, shape, type);
+  if (!dynamic)
+    return name;
+  os << "    " << name << "_dyn = tensor.cast " << name << " : "
+     << quantTensorType(shape, type) << " to "
+     << quantTensorType(withBatch(shape, true), type) << "\n";
+  return name + "_dyn";
+}
+
+//===----------------------------------------------------------------------===//
+// Average pooling (--kind avgpool)
+//===----------------------------------------------------------------------===//
+
+/// How the result type of an average pool relates to its input type.
+enum class PoolTypes {
+  /// Identical types: M = 1, the result is the rounded mean.
+  Equal,
+  /// s_y = s_x * 2^k: M is exact and means land on .5.
+  PowerOfTwo,
+  /// Arbitrary scales, often nudged so that one mean lands within a few
+  /// ulps of .5, where the order "product, then division" decides.
+  Generic,
+};
+
+/// One qsim.avg_pool2d with its data and its expected output.
+struct PoolCase {
+  int64_t n = 1, c = 1, h = 1, w = 1, kh = 1, kw = 1, sh = 1, sw = 1;
+  int64_t pt = 0, pl = 0, pb = 0, pr = 0;
+  bool countIncludePad = false;
+  bool isGlobal = false;
+  bool dynamicBatch = false;
+  bool explicitDefaults = false;
+  PoolTypes types = PoolTypes::Equal;
+  QuantType input, output;
+  std::vector<int64_t> x, y;
+
+  int64_t oh() const { return (h + pt + pb - kh) / sh + 1; }
+  int64_t ow() const { return (w + pl + pr - kw) / sw + 1; }
+  std::vector<int64_t> inputShape() const { return {n, c, h, w}; }
+  std::vector<int64_t> outputShape() const { return {n, c, oh(), ow()}; }
+};
+
+/// Statistics of the average-pool cases, reported on stderr.
+struct PoolStats {
+  int64_t cases = 0, elements = 0;
+  int64_t countIncludePad = 0, countExcludePad = 0;
+  /// Outputs of count_include_pad = false whose window overlaps the
+  /// padding, so that the divisor is less than KH * KW.
+  int64_t partialWindows = 0;
+  int64_t padded = 0, strided = 0, global = 0;
+  int64_t equalTypes = 0, otherTypes = 0;
+  int64_t ties = 0, tiesDown = 0, tiesUp = 0;
+  /// Means within 2^-30 of .5, not on it, whose rounding decides the output.
+  int64_t nearTies = 0;
+  /// Outputs that differ when the mean is computed as (S / count) * M
+  /// instead of (S * M) / count.
+  int64_t orderSensitive = 0;
+  int64_t saturatedLow = 0, saturatedHigh = 0;
+};
+
+/// The exact sum S of (x - z_x) over the in-bounds taps of one window, and
+/// the number of those taps.
+void windowSum(const PoolCase &pool, int64_t n, int64_t c, int64_t oy,
+               int64_t ox, int64_t &sum, int64_t &taps) {
+  sum = 0;
+  taps = 0;
+  const int64_t zx = pool.input.zeroPoint(0);
+  for (int64_t ky = 0; ky < pool.kh; ++ky) {
+    const int64_t iy = oy * pool.sh + ky - pool.pt;
+    if (iy < 0 || iy >= pool.h)
+      continue;
+    for (int64_t kx = 0; kx < pool.kw; ++kx) {
+      const int64_t ix = ox * pool.sw + kx - pool.pl;
+      if (ix < 0 || ix >= pool.w)
+        continue;
+      sum += pool.x[((n * pool.c + c) * pool.h + iy) * pool.w + ix] - zx;
+      ++taps;
+    }
+  }
+}
+
+/// y = clamp(round_half_to_even((double(S) * M) / double(count)) + z_y,
+/// qmin, qmax) with M = s_x / s_y; `perturb` rounds half away from zero.
+void referenceAvgPool(PoolCase &pool, bool perturb, PoolStats &stats) {
+  const double multiplier = pool.input.scale(0) / pool.output.scale(0);
+  const int64_t zy = pool.output.zeroPoint(0);
+  const Storage &out = pool.output.storage;
+  auto outputFor = [&](double rounded) {
+    double shifted = rounded + static_cast<double>(zy);
+    if (shifted < static_cast<double>(out.qmin))
+      return out.qmin;
+    if (shifted > static_cast<double>(out.qmax))
+      return out.qmax;
+    return static_cast<int64_t>(shifted);
+  };
+  pool.y.clear();
+  for (int64_t n = 0; n < pool.n; ++n) {
+    for (int64_t c = 0; c < pool.c; ++c) {
+      for (int64_t oy = 0; oy < pool.oh(); ++oy) {
+        for (int64_t ox = 0; ox < pool.ow(); ++ox) {
+          int64_t sum = 0, taps = 0;
+          windowSum(pool, n, c, oy, ox, sum, taps);
+          const int64_t count = pool.countIncludePad ? pool.kh * pool.kw : taps;
+          const double mean = (static_cast<double>(sum) * multiplier) /
+                              static_cast<double>(count);
+          const double halfEven = std::nearbyint(mean);
+          pool.y.push_back(outputFor(perturb ? std::round(mean) : halfEven));
+
+          if (!pool.countIncludePad && taps != pool.kh * pool.kw)
+            ++stats.partialWindows;
+          const double shifted = halfEven + static_cast<double>(zy);
+          if (shifted < static_cast<double>(out.qmin))
+            ++stats.saturatedLow;
+          else if (shifted > static_cast<double>(out.qmax))
+            ++stats.saturatedHigh;
+          const double otherOrder =
+              std::nearbyint(static_cast<double>(sum) /
+                             static_cast<double>(count) * multiplier);
+          if (outputFor(otherOrder) != outputFor(halfEven))
+            ++stats.orderSensitive;
+          const double fraction = mean - std::floor(mean);
+          const bool decides =
+              outputFor(std::floor(mean)) != outputFor(std::ceil(mean));
+          if (fraction != 0.5 && std::fabs(fraction - 0.5) <= 0x1.0p-30 &&
+              decides)
+            ++stats.nearTies;
+          if (fraction != 0.5)
+            continue;
+          ++stats.ties;
+          if (!decides)
+            continue;
+          if (halfEven < mean)
+            ++stats.tiesDown;
+          else
+            ++stats.tiesUp;
+        }
+      }
+    }
+  }
+}
+
+/// Draws a per-tensor activation type of at most 16 bits: mostly u8 and i8.
+Storage randomPoolStorage(Random &rng) {
+  if (rng.chance(20)) {
+    switch (rng.uniform(0, 3)) {
+    case 0:
+      return Storage::make(16, rng.chance(50));
+    case 1:
+      return Storage::make(4, rng.chance(50));
+    case 2:
+      return Storage::make(8, true, /*narrow=*/true);
+    default:
+      return Storage::make(6, rng.chance(50));
+    }
+  }
+  return Storage::make(8, rng.chance(50));
+}
+
+/// Draws an average pool: geometry, types, data; then computes its output.
+PoolCase randomPoolCase(Random &rng, PoolStats &stats) {
+  PoolCase pool;
+  pool.n = rng.uniform(1, 2);
+  pool.c = rng.uniform(1, 4);
+  pool.dynamicBatch = rng.chance(15);
+  pool.explicitDefaults = rng.chance(30);
+  pool.countIncludePad = rng.chance(50);
+  pool.isGlobal = rng.chance(15);
+  if (pool.isGlobal) {
+    pool.h = rng.uniform(1, 7);
+    pool.w = rng.uniform(1, 7);
+    pool.kh = pool.h;
+    pool.kw = pool.w;
+  } else {
+    pool.kh = rng.uniform(1, 4);
+    pool.kw = rng.uniform(1, 4);
+    pool.sh = rng.uniform(1, 3);
+    pool.sw = rng.uniform(1, 3);
+    if (rng.chance(65)) {
+      pool.pt = rng.uniform(0, std::min<int64_t>(2, pool.kh - 1));
+      pool.pb = rng.uniform(0, std::min<int64_t>(2, pool.kh - 1));
+      pool.pl = rng.uniform(0, std::min<int64_t>(2, pool.kw - 1));
+      pool.pr = rng.uniform(0, std::min<int64_t>(2, pool.kw - 1));
+    }
+    pool.h = rng.uniform(std::max<int64_t>(1, pool.kh - pool.pt - pool.pb), 8);
+    pool.w = rng.uniform(std::max<int64_t>(1, pool.kw - pool.pl - pool.pr), 8);
+  }
+
+  pool.input.storage = randomPoolStorage(rng);
+  pool.input.zeroPoints = {randomZeroPoint(rng, pool.input.storage)};
+  int roll = static_cast<int>(rng.uniform(0, 99));
+  pool.types = roll < 35   ? PoolTypes::Equal
+               : roll < 70 ? PoolTypes::PowerOfTwo
+                           : PoolTypes::Generic;
+  pool.input.scales = {
+      pool.types == PoolTypes::Generic
+          ? rng.uniformReal(0.004, 0.2)
+          : std::ldexp(1.0, -static_cast<int>(rng.uniform(0, 6)))};
+
+  // Data: a few units around z_x (means near small integers, where ties
+  // are visible), a wider spread, or the full range (saturation).
+  const Storage &in = pool.input.storage;
+  int64_t spread = rng.pick(std::vector<int64_t>{2, 3, 5, 12, 40, -1});
+  int64_t count = numElements(pool.inputShape());
+  pool.x =
+      randomValues(rng, count, in, {pool.input.zeroPoint(0)}, count, spread);
+
+  if (pool.types == PoolTypes::Equal) {
+    pool.output = pool.input;
+  } else {
+    pool.output.storage = rng.chance(70) ? Storage::make(8, rng.chance(50))
+                                         : randomPoolStorage(rng);
+    const Storage &out = pool.output.storage;
+    // Headroom on both sides of z_y for most cases, anywhere otherwise.
+    int64_t mid = out.qmin + (out.qmax - out.qmin + 1) / 2;
+    pool.output.zeroPoints = {rng.chance(70)
+                                  ? out.clamp(mid + rng.uniform(-3, 3))
+                                  : randomZeroPoint(rng, out)};
+    if (pool.types == PoolTypes::PowerOfTwo) {
+      // M = 2^-k; k < 0 magnifies, and saturates now and then.
+      int k = static_cast<int>(rng.uniform(-3, 2));
+      pool.output.scales = {std::ldexp(pool.input.scale(0), k)};
+    } else {
+      pool.output.scales = {pool.input.scale(0) * rng.uniformReal(0.2, 4.0)};
+    }
+  }
+
+  PoolStats ignored;
+  referenceAvgPool(pool, /*perturb=*/false, ignored);
+  // With arbitrary scales, move s_y so that one mean lands within a few
+  // ulps of .5: only the prescribed float64 product-then-division rounds
+  // it the way the reference does.
+  if (pool.types == PoolTypes::Generic && rng.chance(80)) {
+    const double sx = pool.input.scale(0);
+    const double original = pool.output.scale(0);
+    double nudged = 0.0;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      int64_t n = rng.uniform(0, pool.n - 1), c = rng.uniform(0, pool.c - 1);
+      int64_t oy = rng.uniform(0, pool.oh() - 1);
+      int64_t ox = rng.uniform(0, pool.ow() - 1);
+      int64_t sum = 0, taps = 0;
+      windowSum(pool, n, c, oy, ox, sum, taps);
+      const double s = static_cast<double>(sum);
+      const double divisor =
+          static_cast<double>(pool.countIncludePad ? pool.kh * pool.kw : taps);
+      const double mean = s * sx / original / divisor;
+      if (sum == 0 || std::fabs(mean) > 40.0)
+        continue;
+      const double scale = s * sx / ((std::floor(mean) + 0.5) * divisor);
+      if (nudged == 0.0)
+        nudged = scale;
+      // Prefer a scale a few ulps away on which the two orders of product
+      // and division round apart, trying other windows until one does.
+      double up = scale, down = scale;
+      bool found = false;
+      for (int step = 0; step < 64 && !found; ++step) {
+        double &candidate = step % 2 ? down : up;
+        candidate = std::nextafter(candidate, step % 2 ? 0.0 : 1e300);
+        const double m = sx / candidate;
+        if (std::nearbyint(s * m / divisor) !=
+            std::nearbyint(s / divisor * m)) {
+          nudged = candidate;
+          found = true;
+        }
+      }
+      if (found)
+        break;
+    }
+    if (nudged != 0.0)
+      pool.output.scales = {nudged};
+  }
+  referenceAvgPool(pool, /*perturb=*/false, stats);
+
+  ++stats.cases;
+  stats.elements += static_cast<int64_t>(pool.y.size());
+  ++(pool.countIncludePad ? stats.countIncludePad : stats.countExcludePad);
+  if (pool.pt || pool.pl || pool.pb || pool.pr)
+    ++stats.padded;
+  if (pool.sh > 1 || pool.sw > 1)
+    ++stats.strided;
+  if (pool.isGlobal)
+    ++stats.global;
+  ++(pool.types == PoolTypes::Equal ? stats.equalTypes : stats.otherTypes);
+  return pool;
+}
+
+void emitPoolCase(std::ostream &os, std::ostream &check, const PoolCase &pool,
+                  int index) {
+  static const char *typeNames[] = {"equal types", "pow2 scales",
+                                    "generic scales"};
+  std::ostringstream description;
+  description << "avg_pool2d N=" << pool.n
+              << (pool.dynamicBatch ? " (dynamic)" : "") << " C=" << pool.c
+              << " H=" << pool.h << " W=" << pool.w << " k=" << pool.kh << "x"
+              << pool.kw << " stride=" << pool.sh << "x" << pool.sw
+              << " pad=" << pool.pt << "," << pool.pl << "," << pool.pb << ","
+              << pool.pr << (pool.countIncludePad ? " include" : " exclude")
+              << (pool.isGlobal ? " global" : "") << "; x "
+              << describeType(pool.input) << "; "
+              << typeNames[static_cast<int>(pool.types)] << "; out "
+              << describeType(pool.output);
+  os << "\n    // Case " << index << ": " << description.str() << "\n";
+  check << "\n// Case " << index << ": " << description.str() << "\n";
+
+  std::string prefix = "%c" + std::to_string(index);
+  std::string x = emitInput(os, prefix + "_x", pool.x, pool.inputShape(),
+                            pool.input, pool.dynamicBatch);
+  auto pair = [](int64_t first, int64_t second) {
+    return "array<i64: " + std::to_string(first) + ", " +
+           std::to_string(second) + ">";
+  };
+  std::vector<std::string> attrs = {"kernel = " + pair(pool.kh, pool.kw)};
+  if (pool.explicitDefaults || pool.sh != 1 || pool.sw != 1)
+    attrs.push_back("strides = " + pair(pool.sh, pool.sw));
+  if (pool.explicitDefaults || pool.pt || pool.pl || pool.pb || pool.pr)
+    attrs.push_back("padding = array<i64: " + std::to_string(pool.pt) + ", " +
+                    std::to_string(pool.pl) + ", " + std::to_string(pool.pb) +
+                    ", " + std::to_string(pool.pr) + ">");
+  if (pool.explicitDefaults || pool.countIncludePad)
+    attrs.push_back(std::string("count_include_pad = ") +
+                    (pool.countIncludePad ? "true" : "false"));
+  if (pool.explicitDefaults)
+    attrs.push_back("rounding = #qsim.rounding<half_even>");
+  std::vector<int64_t> inShape =
+      withBatch(pool.inputShape(), pool.dynamicBatch);
+  std::vector<int64_t> outShape =
+      withBatch(pool.outputShape(), pool.dynamicBatch);
+  std::string y = prefix + "_y";
+  os << "    " << y << " = qsim.avg_pool2d " << x << " {";
+  for (size_t i = 0; i < attrs.size(); ++i)
+    os << (i ? ", " : "") << attrs[i];
+  os << "}\n        : " << quantTensorType(inShape, pool.input) << " -> "
+     << quantTensorType(outShape, pool.output) << "\n";
+  emitPrintedResult(os, check, prefix, y, outShape, pool.output, index, pool.y);
+}
+
+//===----------------------------------------------------------------------===//
+// Lookup tables (--kind table)
+//===----------------------------------------------------------------------===//
+
+/// One qsim.table with its data and its expected output.
+struct TableCase {
+  QuantType input, output;
+  std::vector<int64_t> shape;
+  bool dynamic = false;
+  std::vector<int64_t> table, x, y;
+};
+
+/// Statistics of the table cases, reported on stderr.
+struct TableStats {
+  int64_t cases = 0, elements = 0;
+  int64_t signed8 = 0, unsigned8 = 0, narrow8 = 0, narrower = 0;
+  /// Cases whose input holds every code of its storage type.
+  int64_t everyCode = 0;
+  /// Outputs read from the first or the last entry.
+  int64_t firstEntry = 0, lastEntry = 0;
+};
+
+/// y = table[q - qmin_storage], qmin_storage the storage type's minimum.
+void referenceTable(TableCase &table) {
+  const unsigned width = table.input.storage.width;
+  const int64_t first =
+      table.input.storage.isSigned ? -(int64_t(1) << (width - 1)) : 0;
+  table.y.clear();
+  for (int64_t q : table.x)
+    table.y.push_back(table.table[static_cast<size_t>(q - first)]);
+}
+
+TableCase randomTableCase(Random &rng, TableStats &stats) {
+  TableCase table;
+  int roll = static_cast<int>(rng.uniform(0, 99));
+  Storage in = roll < 30   ? Storage::make(8, true)
+               : roll < 60 ? Storage::make(8, false)
+               : roll < 70
+                   ? Storage::make(8, true, /*narrow=*/true)
+                   : Storage::make(static_cast<unsigned>(rng.uniform(2, 7)),
+                                   rng.chance(50));
+  table.input.storage = in;
+  table.input.zeroPoints = {randomZeroPoint(rng, in)};
+  table.input.scales = {rng.uniformReal(0.01, 0.5)};
+  roll = static_cast<int>(rng.uniform(0, 99));
+  table.output.storage = roll < 35   ? Storage::make(8, false)
+                         : roll < 70 ? Storage::make(8, true)
+                         : roll < 80 ? Storage::make(8, true, /*narrow=*/true)
+                         : roll < 90 ? Storage::make(16, rng.chance(50))
+                                     : Storage::make(4, rng.chance(50));
+  table.output.zeroPoints = {randomZeroPoint(rng, table.output.storage)};
+  table.output.scales = {rng.uniformReal(0.002, 0.1)};
+
+  // Entries anywhere in the result range (the storage range of a narrow
+  // type), sorted half of the time, as a monotone activation's are.
+  const Storage &out = table.output.storage;
+  const int64_t size = int64_t(1) << in.width;
+  for (int64_t i = 0; i < size; ++i)
+    table.table.push_back(rng.uniform(out.qmin, out.qmax));
+  if (rng.chance(50))
+    std::sort(table.table.begin(), table.table.end());
+
+  // Every storage code (narrow ranges included: quant.scast does not check
+  // them), shuffled, in a tensor of rank 1 to 3; or random codes.
+  const int64_t first = in.isSigned ? -(size / 2) : 0;
+  bool everyCode = rng.chance(50);
+  if (everyCode) {
+    for (int64_t i = 0; i < size; ++i)
+      table.x.push_back(first + i);
+    for (int64_t i = size - 1; i > 0; --i)
+      std::swap(table.x[static_cast<size_t>(i)],
+                table.x[static_cast<size_t>(rng.uniform(0, i))]);
+    int64_t rows = rng.pick(std::vector<int64_t>{1, 2, 4});
+    table.shape = rng.chance(50) ? std::vector<int64_t>{size}
+                                 : std::vector<int64_t>{rows, size / rows};
+  } else {
+    table.shape = {rng.uniform(1, 3), rng.uniform(1, 5), rng.uniform(1, 6)};
+    for (int64_t i = 0; i < numElements(table.shape); ++i)
+      table.x.push_back(first + rng.uniform(0, size - 1));
+  }
+  table.dynamic = rng.chance(15);
+  referenceTable(table);
+
+  ++stats.cases;
+  stats.elements += static_cast<int64_t>(table.y.size());
+  if (in.width == 8 && in.isNarrow())
+    ++stats.narrow8;
+  else if (in.width == 8)
+    ++(in.isSigned ? stats.signed8 : stats.unsigned8);
+  else
+    ++stats.narrower;
+  if (everyCode)
+    ++stats.everyCode;
+  for (int64_t q : table.x) {
+    if (q == first)
+      ++stats.firstEntry;
+    if (q == first + size - 1)
+      ++stats.lastEntry;
+  }
+  return table;
+}
+
+void emitTableCase(std::ostream &os, std::ostream &check,
+                   const TableCase &table, int index) {
+  std::ostringstream description;
+  description << "table shape=" << shapePrefix(table.shape)
+              << (table.dynamic ? " (dynamic)" : "") << " x "
+              << describeType(table.input) << "; out "
+              << describeType(table.output);
+  os << "\n    // Case " << index << ": " << description.str() << "\n";
+  check << "\n// Case " << index << ": " << description.str() << "\n";
+
+  std::string prefix = "%c" + std::to_string(index);
+  std::string x = emitInput(os, prefix + "_x", table.x, table.shape,
+                            table.input, table.dynamic);
+  std::vector<int64_t> shape = withBatch(table.shape, table.dynamic);
+  std::string y = prefix + "_y";
+  os << "    " << y << " = qsim.table " << x << " {table = "
+     << denseLiteral(table.table, {static_cast<int64_t>(table.table.size())})
+     << " : tensor<" << table.table.size()
+     << "xi32>}\n        : " << quantTensorType(shape, table.input) << " -> "
+     << quantTensorType(shape, table.output) << "\n";
+  emitPrintedResult(os, check, prefix, y, shape, table.output, index, table.y);
+}
+
+/// Writes the cases of --kind avgpool or table and their statistics.
+void generateAvgPoolOrTableCases(const Options &options, Random &rng,
+                                 std::ostream &mlir, std::ostream &check) {
+  if (options.kind == "avgpool") {
+    PoolStats stats;
+    for (int i = 0; i < options.cases; ++i) {
+      PoolCase pool = randomPoolCase(rng, stats);
+      if (options.perturbRounding) {
+        PoolStats ignored;
+        referenceAvgPool(pool, /*perturb=*/true, ignored);
+      }
+      emitPoolCase(mlir, check, pool, i);
+    }
+    std::cerr << "qsim-diffgen: seed " << options.seed << ", " << stats.cases
+              << " cases (avgpool), " << stats.elements << " output elements\n"
+              << "count_include_pad true: " << stats.countIncludePad << "\n"
+              << "count_include_pad false: " << stats.countExcludePad << "\n"
+              << "outputs divided by fewer than KH * KW taps: "
+              << stats.partialWindows << "\n"
+              << "padded: " << stats.padded << "\n"
+              << "strided: " << stats.strided << "\n"
+              << "global pools: " << stats.global << "\n"
+              << "equal input and output types: " << stats.equalTypes << "\n"
+              << "different input and output types: " << stats.otherTypes
+              << "\n"
+              << "exact ties: " << stats.ties << "\n"
+              << "deciding ties rounded down to even: " << stats.tiesDown
+              << "\n"
+              << "deciding ties rounded up to even: " << stats.tiesUp << "\n"
+              << "deciding near ties: " << stats.nearTies << "\n"
+              << "outputs that depend on the order of product and division: "
+              << stats.orderSensitive << "\n"
+              << "saturated low: " << stats.saturatedLow << "\n"
+              << "saturated high: " << stats.saturatedHigh << "\n";
+    return;
+  }
+  TableStats stats;
+  for (int i = 0; i < options.cases; ++i)
+    emitTableCase(mlir, check, randomTableCase(rng, stats), i);
+  std::cerr << "qsim-diffgen: seed " << options.seed << ", " << stats.cases
+            << " cases (table), " << stats.elements << " output elements\n"
+            << "i8 inputs: " << stats.signed8 << "\n"
+            << "u8 inputs: " << stats.unsigned8 << "\n"
+            << "narrow-range i8 inputs: " << stats.narrow8 << "\n"
+            << "inputs of 2 to 7 bits: " << stats.narrower << "\n"
+            << "inputs holding every code: " << stats.everyCode << "\n"
+            << "outputs from the first entry: " << stats.firstEntry << "\n"
+            << "outputs from the last entry: " << stats.lastEntry << "\n";
+}
+
 bool parseInteger(const char *text, uint64_t &value) {
   char *end = nullptr;
   errno = 0;
@@ -2027,12 +2593,12 @@ bool parseInteger(const char *text, uint64_t &value) {
 
 void printUsage(std::ostream &os) {
   os << "usage: qsim-diffgen [--seed N] [--cases N] "
-        "[--kind conv|linear|mixed|add|mul|concat]\n"
+        "[--kind conv|linear|mixed|add|mul|concat|avgpool|table]\n"
         "                    --mlir OUT.mlir --check OUT.check "
         "[--perturb-rounding] [--verbose]\n"
         "\n"
         "Writes randomized qsim.conv2d / qsim.linear (or qsim.add, qsim.mul, "
-        "qsim.concat)\ncases as an MLIR "
+        "qsim.concat,\nqsim.avg_pool2d, qsim.table) cases as an MLIR "
         "module that\n"
         "prints every case's output, and the outputs a plain C++ reference "
         "computes\n"
@@ -2074,7 +2640,8 @@ bool parseOptions(int argc, char **argv, Options &options) {
       options.cases = static_cast<int>(number);
     } else if (arg == "--kind" &&
                (!std::strcmp(text, "conv") || !std::strcmp(text, "linear") ||
-                !std::strcmp(text, "mixed") || isElementwiseKind(text))) {
+                !std::strcmp(text, "mixed") || isElementwiseKind(text) ||
+                !std::strcmp(text, "avgpool") || !std::strcmp(text, "table"))) {
       options.kind = text;
     } else if (arg == "--mlir") {
       options.mlirPath = text;
@@ -2128,6 +2695,15 @@ int main(int argc, char **argv) {
              "purpose.\n";
 
   Random rng(options.seed);
+  if (options.kind == "avgpool" || options.kind == "table") {
+    generateAvgPoolOrTableCases(options, rng, mlir, check);
+    mlir << "    return\n  }\n}\n";
+    if (!mlir.good() || !check.good()) {
+      std::cerr << "qsim-diffgen: write error\n";
+      return 1;
+    }
+    return 0;
+  }
   if (isElementwiseKind(options.kind))
     return runElementwiseKind(options, rng, mlir, check);
   Stats stats;

@@ -652,3 +652,118 @@ LogicalResult ConcatOp::verify() {
            << formatDim(resultTy.getDimSize(axis));
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// AvgPool2DOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult AvgPool2DOp::verify() {
+  if (failed(verifyQuantizedOperandsAndResults(*this)))
+    return failure();
+  RankedTensorType inputTy = getInput().getType();
+  RankedTensorType resultTy = getOutput().getType();
+  if (inputTy.getRank() != 4 || resultTy.getRank() != 4)
+    return emitOpError("expects rank-4 NCHW input and result, got ranks ")
+           << inputTy.getRank() << " and " << resultTy.getRank();
+  UniformQuantParams input = getParams(inputTy);
+  UniformQuantParams output = getParams(resultTy);
+  if (input.isPerAxis() || output.isPerAxis())
+    return emitOpError("expects per-tensor input and result types, got ")
+           << inputTy.getElementType() << " and " << resultTy.getElementType();
+  // With at most 16 bits and 2^32 taps, |S| < 2^48: exact in int64 and in
+  // the float64 the mean is computed in.
+  if (input.storageWidth > 16 || output.storageWidth > 16)
+    return emitOpError("expects input and result storage of at most 16 bits, "
+                       "got ")
+           << input.storageWidth << " and " << output.storageWidth;
+  ArrayRef<int64_t> kernel = getKernel(), strides = getStrides(),
+                    padding = getPadding();
+  if (kernel.size() != 2 || strides.size() != 2 || padding.size() != 4)
+    return emitOpError("expects 2 kernel sizes, 2 strides and 4 padding "
+                       "values, got ")
+           << kernel.size() << ", " << strides.size() << " and "
+           << padding.size();
+  if (llvm::any_of(kernel, [](int64_t k) { return k <= 0; }))
+    return emitOpError("expects positive kernel sizes, got [") << kernel << "]";
+  if (llvm::any_of(strides, [](int64_t s) { return s <= 0; }))
+    return emitOpError("expects positive strides, got [") << strides << "]";
+  if (llvm::any_of(padding, [](int64_t p) { return p < 0; }))
+    return emitOpError("expects non-negative padding, got [") << padding << "]";
+  constexpr int64_t maxTaps = int64_t(1) << 32;
+  if (kernel[0] > maxTaps || kernel[1] > maxTaps / kernel[0])
+    return emitOpError("expects a window of at most 2^32 taps, got ")
+           << kernel[0] << "x" << kernel[1];
+  ArrayRef<int64_t> in = inputTy.getShape(), out = resultTy.getShape();
+  if (llvm::any_of(in.drop_front(), ShapedType::isDynamic))
+    return emitOpError("expects static channel and spatial input "
+                       "dimensions, got ")
+           << inputTy;
+  SmallVector<int64_t, 2> expected;
+  for (int i = 0; i < 2; ++i) {
+    if (padding[i] >= kernel[i] || padding[i + 2] >= kernel[i])
+      return emitOpError("expects padding smaller than the kernel (")
+             << kernel[i] << ") on spatial dimension " << i
+             << ", so that no window is all padding, got [" << padding << "]";
+    std::optional<int64_t> padded =
+        getPaddedSize(in[2 + i], padding[i], padding[i + 2]);
+    if (!padded)
+      return emitOpError("expects sizes and padding whose sum fits in 64 "
+                         "bits");
+    if (kernel[i] > *padded)
+      return emitOpError("expects the kernel (")
+             << kernel[i] << ") to fit in the padded input (" << *padded
+             << ") on spatial dimension " << i;
+    expected.push_back((*padded - kernel[i]) / strides[i] + 1);
+  }
+  if (!dimsCompatible(out[0], in[0]) || out[1] != in[1] ||
+      out[2] != expected[0] || out[3] != expected[1])
+    return emitOpError("expects a result of shape ")
+           << formatDim(in[0]) << "x" << in[1] << "x" << expected[0] << "x"
+           << expected[1] << ", got " << formatDim(out[0]) << "x"
+           << formatDim(out[1]) << "x" << formatDim(out[2]) << "x"
+           << formatDim(out[3]);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// TableOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TableOp::verify() {
+  if (failed(verifyQuantizedOperandsAndResults(*this)) ||
+      failed(verifyIdenticalShapes(*this, getInput().getType(),
+                                   getOutput().getType())))
+    return failure();
+  Type inputElement = cast<ShapedType>(getInput().getType()).getElementType();
+  Type resultElement = cast<ShapedType>(getOutput().getType()).getElementType();
+  if (!isa<quant::UniformQuantizedType>(inputElement) ||
+      !isa<quant::UniformQuantizedType>(resultElement))
+    return emitOpError("expects per-tensor input and result types, got ")
+           << inputElement << " and " << resultElement;
+  UniformQuantParams input = getParams(getInput().getType());
+  UniformQuantParams output = getParams(getOutput().getType());
+  // 2^8 entries at most keep the table small; 16-bit result codes, signed
+  // or unsigned, all fit in the i32 entries.
+  if (input.storageWidth > 8)
+    return emitOpError("expects input storage of at most 8 bits, got ")
+           << input.storageWidth;
+  if (output.storageWidth > 16)
+    return emitOpError("expects result storage of at most 16 bits, got ")
+           << output.storageWidth;
+  DenseIntElementsAttr table = getTable();
+  int64_t expectedSize = int64_t(1) << input.storageWidth;
+  auto tableType = cast<ShapedType>(table.getType());
+  if (tableType.getRank() != 1 || tableType.getDimSize(0) != expectedSize)
+    return emitOpError("expects a table of ")
+           << expectedSize << " entries (2^" << input.storageWidth
+           << " for the input storage), got " << tableType;
+  for (auto [index, entry] : llvm::enumerate(table.getValues<APInt>())) {
+    int64_t value = entry.getSExtValue();
+    if (value < output.storageMin || value > output.storageMax)
+      return emitOpError("expects table entries within the result storage "
+                         "range [")
+             << output.storageMin << ", " << output.storageMax << "], got "
+             << value << " at index " << index;
+  }
+  return success();
+}

@@ -523,4 +523,113 @@ def QSim_ConcatOp : QSim_Op<"concat", [Pure]> {
   let hasVerifier = 1;
 }
 
+
+//===----------------------------------------------------------------------===//
+// AvgPool2DOp
+//===----------------------------------------------------------------------===//
+
+def QSim_AvgPool2DOp : QSim_Op<"avg_pool2d", [Pure]> {
+  let summary = "2-D average pooling of a quantized NCHW tensor";
+  let description = [{
+    Averages each `KH x KW` window of the real values and quantizes the mean
+    to the result type:
+
+    ```
+    S[n, c, oy, ox] = sum_{ky, kx in bounds} (q[n, c, oy*sh + ky - pt, ox*sw + kx - pl] - z_x)
+    y = clamp(round_half_to_even((double(S) * M) / double(count)) + z_y, qmin, qmax)
+    M = s_x / s_y
+    ```
+
+    `S` is exact in int64: storage is at most 16 bits and a window at most
+    2^32 taps, so `|S| < 2^48`, which int64 and float64 both hold exactly.
+    Padded taps are real zeros: they add 0 to `S`. `count` is `KH * KW`
+    when `count_include_pad` is set, otherwise the number of taps of the
+    window that lie inside the input. `M` is computed in float64 at compile
+    time; the product `double(S) * M`, then the division by `count`, are
+    float64 operations evaluated in that order, then rounded as `rounding`
+    says (`half_even`, the default, is NumPy's `np.round`). With equal
+    input and result types `M = 1` and the result is the correctly rounded
+    mean. A global average pool is `kernel = [H, W]`.
+
+    Example:
+
+    ```mlir
+    %y = qsim.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>,
+                             padding = array<i64: 1, 1, 1, 1>, count_include_pad = false}
+        : tensor<1x8x8x8x!quant.uniform<u8:f32, 0.02:3>> -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.01:5>>
+    ```
+
+    Invariants: rank 4; per-tensor input and result types of at most 16
+    bits (they may differ); 2 positive kernel sizes and strides; 4
+    non-negative padding values (top, left, bottom, right, as in
+    `qsim.max_pool2d`) each smaller than the kernel, so that no window is
+    all padding; a window of at most 2^32 taps that fits in the padded
+    input; result spatial sizes `(H + pt + pb - KH) / sh + 1` and
+    `(W + pl + pr - KW) / sw + 1`; equal channels. C, H and W are static,
+    N may be dynamic.
+  }];
+
+  let arguments = (ins
+    QSim_QuantizedTensor:$input,
+    DenseI64ArrayAttr:$kernel,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{1, 1}">:$strides,
+    DefaultValuedAttr<DenseI64ArrayAttr, "{0, 0, 0, 0}">:$padding,
+    DefaultValuedAttr<BoolAttr, "false">:$count_include_pad,
+    DefaultValuedAttr<QSim_RoundingModeAttr,
+                      "::mlir::qsim::RoundingMode::HalfEven">:$rounding
+  );
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// TableOp
+//===----------------------------------------------------------------------===//
+
+def QSim_TableOp : QSim_Op<"table", [Pure]> {
+  let summary = "elementwise lookup table on an 8-bit (or narrower) quantized tensor";
+  let description = [{
+    Maps every input code through a table with one entry per code of the
+    input storage type:
+
+    ```
+    y = table[q - qmin_storage]
+    ```
+
+    where `qmin_storage` is the minimum of the storage type itself (0 for
+    `u<b>`, `-2^(b-1)` for `i<b>`; a narrow range such as `i8<-127:127>`
+    still has 256 entries, entry 0 unused). The entries are codes of the
+    result type. A quantizer builds the table at compile time by
+    dequantizing every input code, applying an elementwise real function
+    (sigmoid, tanh, GELU, ...) and quantizing the result with
+    `qsim.quantize`'s formula (`mlir::qsim::buildTable`), as TFLite and
+    `tosa.table` do for 8-bit activations.
+
+    Example:
+
+    ```mlir
+    %y = qsim.table %x {table = dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]> : tensor<16xi32>}
+        : tensor<1x8x!quant.uniform<u4:f32, 0.5:8>> -> tensor<1x8x!quant.uniform<u8:f32, 0.25:2>>
+    ```
+
+    Invariants: identical input and result shapes; per-tensor input and
+    result types; input storage of at most 8 bits, result storage of at
+    most 16; a rank-1 table of `2^b` entries for `b`-bit input storage,
+    each within the result storage range `[qmin, qmax]`.
+  }];
+
+  let arguments = (ins
+    QSim_QuantizedTensor:$input,
+    I32ElementsAttr:$table
+  );
+  let results = (outs QSim_QuantizedTensor:$output);
+  let assemblyFormat = [{
+    $input attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // QSIM_DIALECT_QSIM_IR_QSIMOPS_TD
