@@ -404,9 +404,9 @@ class Emitter:
                   f"{t_src}, {t_w}) outs(%{name}_init : {t_dst}) -> {t_dst} loc(\"{loc}\")")
         return f"%{name}", t_dst, out_hw
 
-    def bn(self, bn, src, t):
+    def bn(self, bn, src, t, channels):
         """The four elementwise generics of the decomposed aten.batch_norm."""
-        t_c = tensor_type((1, int(t.split("x")[1]), 1, 1))
+        t_c = tensor_type((1, channels, 1, 1))
         bodies = {
             "mean": ("arith.mulf %in_1, %cst_1 : f32", "arith.subf %in, %{v}_scaled : f32"),
             "invstd": (None, "arith.mulf %in, %in_1 : f32"),
@@ -451,7 +451,7 @@ class Emitter:
 
     def conv_bn(self, name, src, t_src, hw):
         out, t, out_hw = self.conv(name, src, t_src, hw)
-        return self.bn(BN_OF[name], out, t), t, out_hw
+        return self.bn(BN_OF[name], out, t, CONVS[name][0]), t, out_hw
 
 
 def emit_mlir(c):
