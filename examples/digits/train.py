@@ -43,12 +43,11 @@ import time
 
 import numpy as np
 
+from data import load_split, write_data_dir
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_MODEL = os.path.join(HERE, "model.mlir")
 
-SPLIT_SEED = 0
-TEST_SIZE = 0.25
-NUM_CALIB = 200
 TRAIN_SEED = 20261126
 EPOCHS = 60
 BATCH = 32
@@ -66,27 +65,6 @@ PARAM_SHAPES = {
     "fc_weight": (NUM_CLASSES, FLAT),
     "fc_bias": (NUM_CLASSES,),
 }
-
-
-# --------------------------------------------------------------------------
-# Data
-# --------------------------------------------------------------------------
-
-def load_split():
-    """The deterministic split: (x_train, y_train, x_test, y_test).
-
-    Images are [N, 1, 8, 8] float32 in [0, 1]; labels are int64.
-    """
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
-    digits = load_digits()
-    x = (digits.images.astype(np.float32) / np.float32(16.0)).reshape(-1, 1, 8, 8)
-    y = digits.target.astype(np.int64)
-    x_train, x_test, y_train, y_test = train_test_split(
-        x, y, test_size=TEST_SIZE, random_state=SPLIT_SEED, stratify=y)
-    return (np.ascontiguousarray(x_train), y_train,
-            np.ascontiguousarray(x_test), y_test)
 
 
 # --------------------------------------------------------------------------
@@ -396,17 +374,7 @@ def main():
           f"({int(round(acc * len(y_test)))}/{len(y_test)})")
 
     if args.data_dir:
-        os.makedirs(args.data_dir, exist_ok=True)
-        out = {
-            "calib.npy": x_train[:NUM_CALIB],
-            "test_x.npy": x_test,
-            "test_y.npy": y_test.astype(np.int64),
-            "float_logits.npy": logits.astype(np.float32),
-        }
-        for name, arr in out.items():
-            np.save(os.path.join(args.data_dir, name), np.ascontiguousarray(arr))
-        print(f"wrote {', '.join(out)} to {args.data_dir}")
-
+        write_data_dir(args.data_dir, x_train, x_test, y_test, logits)
 
 if __name__ == "__main__":
     main()
