@@ -4,12 +4,16 @@ torch-mlir's TorchToLinalg emits, with seeded weights, sample inputs and the
 float output of an independent NumPy forward pass.
 
   make_networks.py --net {resnet18,mobilenetv2} --out DIR [--perturb]
+                   [--torch-mlir-minmax]
 
 writes DIR/model.mlir (func.func @main on tensor<?x3x32x32xf32>, linalg on
 tensors), DIR/calib.npy (16 images), DIR/test_x.npy (8 images) and
 DIR/float_out.npy (the [8, 10] logits that NumPy computes for test_x from the
 same weights). --perturb changes one stem weight in the NumPy forward only, so
 that float_out.npy no longer matches the model (a negative control).
+--torch-mlir-minmax writes ReLU6's aten.minimum as torch-mlir's TorchToLinalg
+does (arith.cmpf olt + arith.select, not arith.minimumf), and each clamp as
+aten.hardtanh's decomposition (a maximum and a minimum generic).
 
 Each `emit_*` method of `Builder` writes one torch op in the form torch-mlir
 lowers it to (see README.md beside this file) and computes the same op on
@@ -89,6 +93,7 @@ class Builder:
         self.x = Value("%x", x.shape, x.astype(np.float64))
         self.scalar_consts = {}
         self.perturb_pending = False
+        self.torch_mlir_minmax = False
 
     # -- naming and helpers -------------------------------------------------
     def fresh(self, base):
@@ -131,9 +136,9 @@ class Builder:
         return Value(name, shape, batched=batched)
 
     def elementwise(self, base, inputs, maps, body, result_array):
-        """A linalg.generic whose result has the shape of inputs[0]; `body`
-        lists the region's lines, then the name of the value it yields."""
-        out = self.empty(base, inputs[0].shape)
+        """A linalg.generic whose result has the shape of its highest-rank
+        input; `body` lists the region's lines, then the value it yields."""
+        out = self.empty(base, max(inputs, key=lambda v: len(v.shape)).shape)
         rank = len(out.shape)
         name = self.fresh(base)
         ins = ", ".join(v.name for v in inputs)
@@ -296,17 +301,39 @@ class Builder:
     def emit_relu6_minimum(self, x):
         """aten.relu6 = relu, then aten.minimum with a rank-0 6.0."""
         r = self.emit_relu(x)
-        six = Value("%six", (), batched=False)
-        if six.name not in self.used:
-            self.used.add(six.name)
-            self.consts.append(f"{six.name} = arith.constant dense<6.0> : {six.type}")
+        six = self.rank0("six", 6.0)
+        # torch-mlir's AtenMinimumOp lowering writes cmpf olt + select; the
+        # default is the arith.minimumf form the front end was specified with.
+        body = (["%0 = arith.cmpf olt, %in, %in_1 : f32",
+                 "%1 = arith.select %0, %in, %in_1 : f32", "%1"]
+                if self.torch_mlir_minmax else
+                ["%0 = arith.minimumf %in, %in_1 : f32", "%0"])
         return self.elementwise(x.name[1:] + "_relu6", [r, six],
-                                [identity_map(4), affine(4, "")],
-                                ["%0 = arith.minimumf %in, %in_1 : f32", "%0"],
+                                [identity_map(4), affine(4, "")], body,
                                 np.minimum(r.array, 6.0))
 
+    def rank0(self, name, value):
+        """A tensor<f32> constant, as torch's rank-0 scalar tensors lower."""
+        v = Value("%" + name, (), batched=False)
+        if v.name not in self.used:
+            self.used.add(v.name)
+            self.consts.append(f"{v.name} = arith.constant dense<{float(value)!r}> : {v.type}")
+        return v
+
     def emit_hardtanh(self, x, lo=0.0, hi=6.0):
-        """aten.hardtanh / aten.clamp(min, max): one generic."""
+        """aten.clamp(min, max): one generic. With torch_mlir_minmax,
+        aten.hardtanh as DecomposeAtenHardtanhOp writes it instead:
+        aten.maximum(x, min) then aten.minimum(max, that), each a generic
+        with a rank-0 operand and cmpf + select."""
+        if self.torch_mlir_minmax:
+            lo_t, hi_t = self.rank0("zero", lo), self.rank0("six", hi)
+            select = ["%1 = arith.select %0, %in, %in_1 : f32", "%1"]
+            m = self.elementwise(x.name[1:] + "_max", [x, lo_t], [identity_map(4), affine(4, "")],
+                                 ["%0 = arith.cmpf ogt, %in, %in_1 : f32"] + select,
+                                 np.maximum(x.array, lo))
+            return self.elementwise(x.name[1:] + "_clamp", [hi_t, m], [affine(4, ""), identity_map(4)],
+                                    ["%0 = arith.cmpf olt, %in, %in_1 : f32"] + select,
+                                    np.minimum(m.array, hi))
         lo_c, hi_c = self.scalar(lo), self.scalar(hi)
         return self.elementwise(x.name[1:] + "_clamp", [x], [identity_map(4)],
                                 [f"%0 = arith.cmpf ult, %in, {lo_c} : f32",
@@ -600,12 +627,13 @@ def smooth_images(rng, count):
     return images.astype(np.float32)
 
 
-def build(net, images, perturb=False):
+def build(net, images, perturb=False, torch_mlir_minmax=False):
     """Returns (IR text, NumPy logits of `images`)."""
     rng = np.random.default_rng(SEED + list(NETWORKS).index(net))
     params = Weights(rng)
     builder = Builder(images)
     builder.perturb_pending = perturb
+    builder.torch_mlir_minmax = torch_mlir_minmax
     out = NETWORKS[net](builder, params)
     comment = [f"A {net}-style network in torch-mlir's TorchToLinalg forms.",
                f"Generated by examples/torch-mlir/make_networks.py --net {net}; do not edit."]
@@ -618,11 +646,14 @@ def main():
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--perturb", action="store_true",
                         help="change one stem weight in the NumPy forward only")
+    parser.add_argument("--torch-mlir-minmax", action="store_true",
+                        help="write ReLU6's minimum and hardtanh as torch-mlir's "
+                        "lowering does (cmpf + select generics with rank-0 bounds)")
     args = parser.parse_args()
     rng = np.random.default_rng(SEED + 100)
     calib = smooth_images(rng, CALIB_IMAGES)
     test_x = smooth_images(rng, TEST_IMAGES)
-    text, logits = build(args.net, test_x, args.perturb)
+    text, logits = build(args.net, test_x, args.perturb, args.torch_mlir_minmax)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "model.mlir"), "w") as f:
         f.write(text)
