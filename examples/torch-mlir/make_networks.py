@@ -374,7 +374,8 @@ class Builder:
         return Value(result, out_shape, ref)
 
     def emit_global_avg_pool(self, name, x):
-        """aten.adaptive_avg_pool2d to 1x1 (avg_pool2d over the whole map):
+        """aten.adaptive_avg_pool2d to 1x1, which DecomposeAtenAdaptivePool2dOp
+        turns into avg_pool2d with kernel = stride = [H, W]:
         linalg.pooling_nchw_sum, then a generic dividing by H*W."""
         base = name.replace(".", "_")
         h, w = x.shape[2:]
@@ -382,9 +383,10 @@ class Builder:
         init = self.fill(base + "_sum", out_shape, self.scalar(0.0))
         window = self.empty(base + "_window", (h, w), batched=False)
         total = self.fresh(base + "_sum")
+        strides = f"dense<{h}>" if h == w else f"dense<[{h}, {w}]>"
         self.lines.append(
             f"{total} = linalg.pooling_nchw_sum {{dilations = dense<1> : vector<2xi64>, "
-            f"strides = dense<1> : vector<2xi64>}} ins({x.name}, {window.name} : {x.type}, "
+            f"strides = {strides} : vector<2xi64>}} ins({x.name}, {window.name} : {x.type}, "
             f"{window.type}) outs({init.name} : {init.type}) -> {init.type}")
         count = self.scalar(float(h * w))
         return self.elementwise(base, [Value(total, out_shape)], [identity_map(4)],
