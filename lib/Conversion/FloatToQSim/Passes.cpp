@@ -167,6 +167,7 @@ struct QSimQuantizePass final : qsim::impl::QSimQuantizeBase<QSimQuantizePass> {
       return signalPassFailure();
     QuantizationState state(*weights);
     state.diagnosticPrefix = prefix.str();
+    state.activationFormat = *activations;
     if (failed(attachRanges(module, statsFile, *activations, state, prefix)) ||
         failed(convertFloatToQSim(module, state)))
       return signalPassFailure();

@@ -5,6 +5,7 @@
 #include "qsim/Conversion/QuantizationCommon/LayerQuantization.h"
 
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
@@ -25,12 +26,16 @@ SmallVector<QuantizableOp> mlir::qsim::findQuantizableOps(
   // Only ops of the function body itself: an op inside a loop or another
   // region has no single range per activation, and its values cannot be
   // returned.
+  llvm::SmallPtrSet<Operation *, 16> absorbed;
   for (Operation &op : func.getBody().front()) {
+    if (absorbed.contains(&op))
+      continue;
     std::string firstReason;
     for (QuantizableOpMatcher matcher : matchers) {
       std::string reason;
       FailureOr<QuantizableOp> match = matcher(&op, reason);
       if (succeeded(match)) {
+        absorbed.insert(match->absorbed.begin(), match->absorbed.end());
         ops.push_back(std::move(*match));
         firstReason.clear();
         break;
