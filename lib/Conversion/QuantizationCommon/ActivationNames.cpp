@@ -70,13 +70,15 @@ ActivationNames::ActivationNames(func::FuncOp func, ArrayRef<QuantizableOp> ops)
     opNames[op.anchor] = name;
   }
 
-  for (const QuantizableOp &op : ops)
+  for (const QuantizableOp &op : ops) {
     valueNames[op.output] = opNames[op.anchor] + ".output";
+    outputs.insert(op.output);
+  }
   // A source that is neither an argument nor an output is named after the
   // first op (in program order) that reads it.
   for (const QuantizableOp &op : ops) {
     for (auto [index, input] : llvm::enumerate(op.inputs)) {
-      Value source = getActivationSource(input);
+      Value source = getSource(input);
       activations.insert(source);
       if (isa<BlockArgument>(source))
         continue;
@@ -93,8 +95,20 @@ StringRef ActivationNames::getOpName(Operation *anchor) const {
   return it == opNames.end() ? StringRef() : StringRef(it->second);
 }
 
+Value ActivationNames::getSource(Value value) const {
+  // An output stays itself even when data movement produced it (the
+  // collapse after a grouped conv): its range is the op's.
+  while (!outputs.contains(value)) {
+    Value source = getDataMovementSource(value.getDefiningOp());
+    if (!source)
+      break;
+    value = source;
+  }
+  return value;
+}
+
 std::string ActivationNames::getName(Value value) const {
-  value = getActivationSource(value);
+  value = getSource(value);
   if (auto arg = dyn_cast<BlockArgument>(value))
     return prefix + "arg" + std::to_string(arg.getArgNumber());
   auto it = valueNames.find(value);
