@@ -55,7 +55,11 @@ def QSimFoldBatchNorm : Pass<"qsim-fold-batch-norm", "::mlir::func::FuncOp"> {
     ```
 
     computed in double and stored as new f32 constants, the bias broadcast
-    into the init with `linalg.broadcast`. The conv keeps its location. The
+    into the init with `linalg.broadcast`. Likewise a `linalg.matmul` into a
+    zero fill, with a `[K, F]` constant or a `linalg.transpose` of an
+    `[F, K]` constant as weights, followed by its bias add and a
+    BatchNorm1d: the folded bias is added by a broadcasting generic after
+    the new matmul. The conv or matmul keeps its location. The
     chain is proven affine by evaluating its bodies symbolically, so any
     spelling of the arithmetic folds; constant sub-expressions such as
     `rsqrt(var + eps)` are evaluated in f32 as the float model computes them.

@@ -143,6 +143,71 @@ FailureOr<SmallVector<double>> matchInitBias(Value init, int64_t channels,
   return SmallVector<double>(values->begin(), values->end());
 }
 
+/// Collects after `layer`, whose result (or its NCHW collapse) is `output`
+/// with `channels` channels along dimension 1, the longest chain of
+/// single-use elementwise generics that is affine per channel, and checks
+/// that the affine map can be folded: a finite, non-zero scale and a finite
+/// shift on every channel, and not a scale of 1 everywhere.
+LogicalResult matchAffineChain(Operation *layer, Value output, int64_t channels,
+                               PatternRewriter &rewriter,
+                               SmallVector<linalg::GenericOp> &chain,
+                               ChannelAffine &affine) {
+  if (!output.hasOneUse())
+    return rewriter.notifyMatchFailure(layer,
+                                       "the layer's result has several users");
+  FailureOr<ChannelAffine> found = failure();
+  std::string chainReason = "no elementwise generic uses the layer's result";
+  for (Value current = output;;) {
+    if (!chain.empty() && !current.hasOneUse()) {
+      chainReason = "the next value has several users";
+      break;
+    }
+    auto next = current.hasOneUse()
+                    ? dyn_cast<linalg::GenericOp>(*current.getUsers().begin())
+                    : linalg::GenericOp();
+    if (!next)
+      break;
+    SmallVector<linalg::GenericOp> longer(chain);
+    longer.push_back(next);
+    std::string why;
+    FailureOr<ChannelAffine> longerAffine =
+        matchChannelAffine(longer, output, /*channelDim=*/1, channels, why);
+    if (failed(longerAffine)) {
+      chainReason = why;
+      break;
+    }
+    chain = std::move(longer);
+    found = std::move(longerAffine);
+    current = next->getResult(0);
+  }
+  if (chain.empty())
+    return rewriter.notifyMatchFailure(
+        layer, "no per-channel affine chain follows the layer: " + chainReason);
+  if (chain.back()->getResult(0).getType() != output.getType())
+    return rewriter.notifyMatchFailure(
+        layer, "the chain's result type differs from the layer's");
+
+  // A chain that only adds a bias (a == 1) is left as it is: the front end
+  // reads it as the layer's bias, and folding would only reassociate sums.
+  if (llvm::all_of(found->scale, [](double a) { return a == 1.0; }))
+    return rewriter.notifyMatchFailure(
+        layer, "the chain only adds a bias (a[c] == 1 for every channel)");
+  for (int64_t c = 0; c < channels; ++c) {
+    double a = found->scale[c];
+    double b = found->shift[c];
+    // a == 0 would erase the channel's weights (and lose NaN/inf inputs the
+    // unfolded chain propagates); a non-finite a or b has no finite fold.
+    if (a == 0.0 || !std::isfinite(a) || !std::isfinite(b))
+      return rewriter.notifyMatchFailure(layer, [&](Diagnostic &diag) {
+        diag << "channel " << c << " has a[c] = " << a << ", b[c] = " << b
+             << ": no finite, non-zero scale to fold";
+      });
+  }
+
+  affine = std::move(*found);
+  return success();
+}
+
 /// Folds the affine chain after `conv` into it. `grouped` convs
 /// (`conv_2d_ngchw_gfchw`) take their init through an expand_shape of the
 /// NCHW init and give their result through a collapse_shape to NCHW; the
@@ -180,60 +245,10 @@ LogicalResult foldIntoConv(linalg::LinalgOp conv, bool grouped,
         conv, "the conv's result is not NCHW f32 with a static channel count");
   int64_t channels = outputType.getDimSize(1);
 
-  // The longest chain of single-use elementwise generics after the conv
-  // that is still affine per channel.
-  if (!output.hasOneUse())
-    return rewriter.notifyMatchFailure(conv,
-                                       "the conv's result has several users");
   SmallVector<linalg::GenericOp> chain;
-  FailureOr<ChannelAffine> affine = failure();
-  std::string chainReason = "no elementwise generic uses the conv's result";
-  for (Value current = output;;) {
-    if (!chain.empty() && !current.hasOneUse()) {
-      chainReason = "the next value has several users";
-      break;
-    }
-    auto next = current.hasOneUse()
-                    ? dyn_cast<linalg::GenericOp>(*current.getUsers().begin())
-                    : linalg::GenericOp();
-    if (!next)
-      break;
-    SmallVector<linalg::GenericOp> longer(chain);
-    longer.push_back(next);
-    std::string why;
-    FailureOr<ChannelAffine> longerAffine =
-        matchChannelAffine(longer, output, /*channelDim=*/1, channels, why);
-    if (failed(longerAffine)) {
-      chainReason = why;
-      break;
-    }
-    chain = std::move(longer);
-    affine = std::move(longerAffine);
-    current = next->getResult(0);
-  }
-  if (chain.empty())
-    return rewriter.notifyMatchFailure(
-        conv, "no per-channel affine chain follows the conv: " + chainReason);
-  if (chain.back()->getResult(0).getType() != outputType)
-    return rewriter.notifyMatchFailure(
-        conv, "the chain's result type differs from the conv's");
-
-  // A chain that only adds a bias (a == 1) is left as it is: the front end
-  // reads it as the conv's bias, and folding would only reassociate sums.
-  if (llvm::all_of(affine->scale, [](double a) { return a == 1.0; }))
-    return rewriter.notifyMatchFailure(
-        conv, "the chain only adds a bias (a[c] == 1 for every channel)");
-  for (int64_t c = 0; c < channels; ++c) {
-    double a = affine->scale[c];
-    double b = affine->shift[c];
-    // a == 0 would erase the channel's weights (and lose NaN/inf inputs the
-    // unfolded chain propagates); a non-finite a or b has no finite fold.
-    if (a == 0.0 || !std::isfinite(a) || !std::isfinite(b))
-      return rewriter.notifyMatchFailure(conv, [&](Diagnostic &diag) {
-        diag << "channel " << c << " has a[c] = " << a << ", b[c] = " << b
-             << ": no finite, non-zero scale to fold";
-      });
-  }
+  ChannelAffine affine;
+  if (failed(matchAffineChain(conv, output, channels, rewriter, chain, affine)))
+    return failure();
 
   FailureOr<ConvWeights> weights = matchWeights(weight);
   if (failed(weights))
@@ -254,11 +269,11 @@ LogicalResult foldIntoConv(linalg::LinalgOp conv, bool grouped,
   SmallVector<float> foldedWeights;
   for (auto [index, w] : llvm::enumerate(weights->values))
     foldedWeights.push_back(static_cast<float>(
-        affine->scale[index / weightsPerChannel] * static_cast<double>(w)));
+        affine.scale[index / weightsPerChannel] * static_cast<double>(w)));
   SmallVector<float> foldedBias;
   for (int64_t c = 0; c < channels; ++c)
     foldedBias.push_back(
-        static_cast<float>(affine->scale[c] * (*bias)[c] + affine->shift[c]));
+        static_cast<float>(affine.scale[c] * (*bias)[c] + affine.shift[c]));
   if (!llvm::all_of(foldedWeights, [](float v) { return std::isfinite(v); }) ||
       !llvm::all_of(foldedBias, [](float v) { return std::isfinite(v); }))
     return rewriter.notifyMatchFailure(conv,
@@ -307,6 +322,109 @@ LogicalResult foldIntoConv(linalg::LinalgOp conv, bool grouped,
   return success();
 }
 
+/// Folds the affine chain after a `linalg.matmul` `[M, K] x [K, F]` into a
+/// zero fill (a linear layer, whose bias add is part of the chain, as in
+/// torch-mlir's addmm form) into its weights: a `[K, F]` constant, or a
+/// `linalg.transpose` of an `[F, K]` constant. The folded bias is added by a
+/// broadcasting generic after the new matmul, the form the front end reads
+/// as a linear layer's bias.
+LogicalResult foldIntoMatmul(linalg::MatmulOp matmul,
+                             PatternRewriter &rewriter) {
+  if (matmul.hasUserDefinedMaps())
+    return rewriter.notifyMatchFailure(matmul,
+                                       "the matmul has user-defined maps");
+  Value output = matmul->getResult(0);
+  auto outputType = dyn_cast<RankedTensorType>(output.getType());
+  if (!outputType || outputType.getRank() != 2 ||
+      !outputType.getElementType().isF32() ||
+      ShapedType::isDynamic(outputType.getDimSize(1)))
+    return rewriter.notifyMatchFailure(
+        matmul, "the matmul's result is not [M, F] f32 with a static F");
+  int64_t features = outputType.getDimSize(1);
+  Value init = matmul.getDpsInitOperand(0)->get();
+  auto fill = init.getDefiningOp<linalg::FillOp>();
+  FloatAttr fillValue;
+  if (!fill || !matchPattern(fill.getInputs()[0], m_Constant(&fillValue)) ||
+      !fillValue.getValue().isZero())
+    return rewriter.notifyMatchFailure(matmul,
+                                       "the matmul's init is not a zero fill");
+
+  SmallVector<linalg::GenericOp> chain;
+  ChannelAffine affine;
+  if (failed(
+          matchAffineChain(matmul, output, features, rewriter, chain, affine)))
+    return failure();
+
+  // The weights, and for each element the feature it feeds.
+  Value weight = matmul.getDpsInputOperand(1)->get();
+  Value constant = weight;
+  auto transpose = weight.getDefiningOp<linalg::TransposeOp>();
+  if (transpose) {
+    if (transpose.getPermutation() != ArrayRef<int64_t>{1, 0})
+      return rewriter.notifyMatchFailure(
+          matmul, "the weights' transpose is not a permutation [1, 0]");
+    constant = transpose.getInput();
+  }
+  std::optional<SmallVector<float>> values = readF32Constant(constant);
+  if (!values)
+    return rewriter.notifyMatchFailure(
+        matmul, "the matmul's weights are not an f32 constant");
+  auto constantType = cast<RankedTensorType>(constant.getType());
+  // [F, K] under a transpose: row-major rows are features; [K, F]: columns.
+  int64_t inner = constantType.getDimSize(1);
+  SmallVector<float> foldedWeights;
+  for (auto [index, w] : llvm::enumerate(*values)) {
+    int64_t feature = transpose ? index / inner : index % inner;
+    foldedWeights.push_back(
+        static_cast<float>(affine.scale[feature] * static_cast<double>(w)));
+  }
+  SmallVector<float> foldedBias(affine.shift.begin(), affine.shift.end());
+  if (!llvm::all_of(foldedWeights, [](float v) { return std::isfinite(v); }) ||
+      !llvm::all_of(foldedBias, [](float v) { return std::isfinite(v); }))
+    return rewriter.notifyMatchFailure(matmul,
+                                       "a folded weight or bias overflows f32");
+
+  Location loc = matmul.getLoc();
+  rewriter.setInsertionPoint(matmul);
+  Value newWeight = arith::ConstantOp::create(
+      rewriter, loc,
+      DenseElementsAttr::get(constantType, ArrayRef<float>(foldedWeights)));
+  IRMapping mapping;
+  if (transpose) {
+    mapping.map(constant, newWeight);
+    newWeight = rewriter.clone(*transpose, mapping)->getResult(0);
+  }
+  mapping.map(weight, newWeight);
+  Value product = rewriter.clone(*matmul, mapping)->getResult(0);
+
+  MLIRContext *context = rewriter.getContext();
+  Value biasConstant = arith::ConstantOp::create(
+      rewriter, loc,
+      DenseElementsAttr::get(
+          RankedTensorType::get({features}, rewriter.getF32Type()),
+          ArrayRef<float>(foldedBias)));
+  Value empty = tensor::EmptyOp::create(
+      rewriter, loc, tensor::getMixedSizes(rewriter, loc, init),
+      rewriter.getF32Type());
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(2, context);
+  AffineMap featureMap = AffineMap::get(2, 0, getAffineDimExpr(1, context));
+  auto biasAdd = linalg::GenericOp::create(
+      rewriter, loc, outputType, ValueRange{product, biasConstant},
+      ValueRange{empty}, ArrayRef<AffineMap>{identity, featureMap, identity},
+      ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                    utils::IteratorType::parallel},
+      [](OpBuilder &builder, Location bodyLoc, ValueRange args) {
+        Value sum = arith::AddFOp::create(builder, bodyLoc, args[0], args[1]);
+        linalg::YieldOp::create(builder, bodyLoc, sum);
+      });
+
+  rewriter.replaceOp(chain.back(), biasAdd->getResult(0));
+  for (linalg::GenericOp op : llvm::reverse(ArrayRef(chain).drop_back()))
+    rewriter.eraseOp(op);
+  rewriter.eraseOp(matmul);
+  return success();
+}
+
 /// Folds a BatchNorm after a `ConvOp` into its weights and bias.
 template <typename ConvOp>
 struct FoldBatchNormIntoConv final : OpRewritePattern<ConvOp> {
@@ -317,6 +435,16 @@ struct FoldBatchNormIntoConv final : OpRewritePattern<ConvOp> {
         cast<linalg::LinalgOp>(conv.getOperation()),
         /*grouped=*/std::is_same_v<ConvOp, linalg::Conv2DNgchwGfchwOp>,
         rewriter);
+  }
+};
+
+/// Folds a BatchNorm1d (and the bias add before it) after a linear layer
+/// into its weights and bias.
+struct FoldBatchNormIntoMatmul final : OpRewritePattern<linalg::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::MatmulOp matmul,
+                                PatternRewriter &rewriter) const override {
+    return foldIntoMatmul(matmul, rewriter);
   }
 };
 
@@ -343,6 +471,6 @@ struct QSimFoldBatchNormPass final
 void mlir::qsim::populateFoldBatchNormPatterns(RewritePatternSet &patterns) {
   patterns.add<FoldBatchNormIntoConv<linalg::Conv2DNchwFchwOp>,
                FoldBatchNormIntoConv<linalg::DepthwiseConv2DNchwChwOp>,
-               FoldBatchNormIntoConv<linalg::Conv2DNgchwGfchwOp>>(
-      patterns.getContext());
+               FoldBatchNormIntoConv<linalg::Conv2DNgchwGfchwOp>,
+               FoldBatchNormIntoMatmul>(patterns.getContext());
 }

@@ -734,3 +734,74 @@ func.func @conv_bias_add(%x: tensor<1x1x3x3xf32>) -> tensor<1x2x2x2xf32> {
   } -> tensor<1x2x2x2xf32>
   return %add : tensor<1x2x2x2xf32>
 }
+
+
+// -----
+
+// Tests that a BatchNorm1d after a linear layer (an [F, K] constant through
+// linalg.transpose, a zero fill, and torch-mlir's bias-add generic) folds
+// into the weights and a new bias-add generic; the bias add alone is then
+// left as it is.
+// W' = 3 6 9 -1.5 0.75 3; bias' = 0.25 -0.75
+// CHECK-LABEL: func.func @linear_bn
+//  CHECK-SAME:     (%[[X:.+]]: tensor<4x3xf32>
+//   CHECK-DAG:   %[[W:.+]] = arith.constant dense<"0x000040400000C040000010410000C0BF0000403F00004040"> : tensor<2x3xf32>
+//   CHECK-DAG:   %[[WT:.+]] = linalg.transpose ins(%[[W]] : tensor<2x3xf32>) outs(%{{.+}} : tensor<3x2xf32>) permutation = [1, 0]
+//   CHECK-DAG:   %[[INIT:.+]] = linalg.fill
+//       CHECK:   %[[MM:.+]] = linalg.matmul
+//  CHECK-SAME:     ins(%[[X]], %[[WT]] : tensor<4x3xf32>, tensor<3x2xf32>) outs(%[[INIT]] : tensor<4x2xf32>)
+//  CHECK-SAME:     loc("fc")
+//       CHECK:   %[[B:.+]] = arith.constant dense<"0x0000803E000040BF"> : tensor<2xf32>
+//       CHECK:   %[[E:.+]] = tensor.empty() : tensor<4x2xf32>
+//       CHECK:   %[[ADD:.+]] = linalg.generic
+//  CHECK-SAME:     ins(%[[MM]], %[[B]] : tensor<4x2xf32>, tensor<2xf32>) outs(%[[E]] : tensor<4x2xf32>)
+//       CHECK:     arith.addf
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   return %[[ADD]]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#bias = affine_map<(d0, d1) -> (d1)>
+#feat = affine_map<(d0, d1) -> (0, d1)>
+func.func @linear_bn(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
+  %zero = arith.constant 0.000000e+00 : f32
+  %alpha = arith.constant 1.000000e+00 : f32
+  %w = arith.constant dense<[[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]]> : tensor<2x3xf32>
+  %bias = arith.constant dense<[0.5, -1.0]> : tensor<2xf32>
+  %mean = arith.constant dense<[[0.5, -1.0]]> : tensor<1x2xf32>
+  %invstd = arith.constant dense<[[2.0, 0.5]]> : tensor<1x2xf32>
+  %gamma = arith.constant dense<[[1.5, 3.0]]> : tensor<1x2xf32>
+  %beta = arith.constant dense<[[0.25, -0.75]]> : tensor<1x2xf32>
+  %te = tensor.empty() : tensor<3x2xf32>
+  %wt = linalg.transpose ins(%w : tensor<2x3xf32>) outs(%te : tensor<3x2xf32>) permutation = [1, 0]
+  %e = tensor.empty() : tensor<4x2xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %mm = linalg.matmul ins(%x, %wt : tensor<4x3xf32>, tensor<3x2xf32>) outs(%init : tensor<4x2xf32>) -> tensor<4x2xf32> loc("fc")
+  %biased = linalg.generic {indexing_maps = [#id, #bias, #id], iterator_types = ["parallel", "parallel"]} ins(%mm, %bias : tensor<4x2xf32>, tensor<2xf32>) outs(%e : tensor<4x2xf32>) {
+  ^bb0(%in: f32, %in_1: f32, %out: f32):
+    %s = arith.mulf %in_1, %alpha : f32
+    %r = arith.addf %in, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x2xf32>
+  %sub = linalg.generic {indexing_maps = [#id, #feat, #id], iterator_types = ["parallel", "parallel"]} ins(%biased, %mean : tensor<4x2xf32>, tensor<1x2xf32>) outs(%e : tensor<4x2xf32>) {
+  ^bb0(%in: f32, %in_1: f32, %out: f32):
+    %s = arith.mulf %in_1, %alpha : f32
+    %r = arith.subf %in, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x2xf32>
+  %norm = linalg.generic {indexing_maps = [#id, #feat, #id], iterator_types = ["parallel", "parallel"]} ins(%sub, %invstd : tensor<4x2xf32>, tensor<1x2xf32>) outs(%e : tensor<4x2xf32>) {
+  ^bb0(%in: f32, %in_1: f32, %out: f32):
+    %r = arith.mulf %in, %in_1 : f32
+    linalg.yield %r : f32
+  } -> tensor<4x2xf32>
+  %scaled = linalg.generic {indexing_maps = [#id, #feat, #id], iterator_types = ["parallel", "parallel"]} ins(%norm, %gamma : tensor<4x2xf32>, tensor<1x2xf32>) outs(%e : tensor<4x2xf32>) {
+  ^bb0(%in: f32, %in_1: f32, %out: f32):
+    %r = arith.mulf %in, %in_1 : f32
+    linalg.yield %r : f32
+  } -> tensor<4x2xf32>
+  %bn = linalg.generic {indexing_maps = [#id, #feat, #id], iterator_types = ["parallel", "parallel"]} ins(%scaled, %beta : tensor<4x2xf32>, tensor<1x2xf32>) outs(%e : tensor<4x2xf32>) {
+  ^bb0(%in: f32, %in_1: f32, %out: f32):
+    %s = arith.mulf %in_1, %alpha : f32
+    %r = arith.addf %in, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x2xf32>
+  return %bn : tensor<4x2xf32>
+}

@@ -26,7 +26,10 @@ namespace mlir::qsim {
 /// constant f32 weights and a zero-fill or constant-bias init, followed by a
 /// chain of elementwise generics computing `a[c] * x + b[c]`, by one conv
 /// with weights `a[c] * W[c]` and a bias `a[c] * bias[c] + b[c]` broadcast
-/// into its init.
+/// into its init; and a `linalg.matmul` into a zero fill with constant
+/// weights (`[K, F]`, or a `linalg.transpose` of `[F, K]`), followed by its
+/// bias add and a per-feature affine chain, by one matmul with scaled
+/// weights and a generic adding the folded bias.
 void populateFoldBatchNormPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::qsim

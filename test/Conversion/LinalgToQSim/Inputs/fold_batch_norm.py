@@ -60,3 +60,5 @@ fold("depthwise, generic bias broadcast", W, [0.5, 0.5], **BN)
 fold("grouped", W_GROUPED, [0.25, -0.25], **BN)
 fold("fused generic with rsqrt(var + eps)", W, 0.0, **REAL_BN)
 fold("four generics then relu", W, 0.0, **BN)
+fold("linear [F, K] transposed, bias add, BatchNorm1d",
+     [[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]], [0.5, -1.0], **BN)
