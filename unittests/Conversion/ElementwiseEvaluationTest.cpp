@@ -291,6 +291,26 @@ TEST_F(ElementwiseEvaluationTest, HardtanhPredicates) {
   EXPECT_EQ(*evaluateUnaryElementwise(generics[0], std::nan("")), -1.0f);
 }
 
+// sitofp reads an i1 as signed (true is -1), uitofp as unsigned (1).
+TEST_F(ElementwiseEvaluationTest, BooleanToFloat) {
+  expectUnary(R"mlir(
+    func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+      %zero = arith.constant 0.000000e+00 : f32
+      %e = tensor.empty() : tensor<4xf32>
+      %0 = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) {
+      ^bb0(%in: f32, %out: f32):
+        %1 = arith.cmpf ogt, %in, %zero : f32
+        %2 = arith.sitofp %1 : i1 to f32
+        %3 = arith.uitofp %1 : i1 to f32
+        %4 = arith.mulf %3, %in : f32
+        %5 = arith.addf %2, %4 : f32
+        linalg.yield %5 : f32
+      } -> tensor<4xf32>
+      return %0 : tensor<4xf32>
+    })mlir",
+              [](double x) { return x > 0 ? x - 1.0 : 0.0; });
+}
+
 TEST_F(ElementwiseEvaluationTest, RejectsTwoInputs) {
   EXPECT_EQ(unaryFailure(R"mlir(
     func.func @f(%x: tensor<4xf32>, %y: tensor<4xf32>) -> tensor<4xf32> {

@@ -224,7 +224,12 @@ static double evaluateScalarOp(Operation *op, ArrayRef<double> operands) {
       .Case([&](arith::SelectOp) {
         return operands[0] != 0.0 ? operands[1] : operands[2];
       })
-      .Case([&](arith::SIToFPOp) { return round(operands[0]); })
+      .Case([&](arith::SIToFPOp cast) {
+        // An i1 true is -1 as a signed integer.
+        if (cast.getIn().getType().isInteger(1) && operands[0] != 0.0)
+          return -1.0;
+        return round(operands[0]);
+      })
       .Case([&](arith::UIToFPOp cast) {
         // Integers are held as their signed value.
         double value = operands[0];

@@ -143,6 +143,20 @@ FailureOr<SmallVector<double>> matchInitBias(Value init, int64_t channels,
   return SmallVector<double>(values->begin(), values->end());
 }
 
+/// The sizes of a new tensor shaped like the layer's init `init`: those of
+/// the `tensor.empty` it fills or broadcasts into when there is one (so that
+/// the old init does not stay alive for its sizes), else `tensor.dim`s.
+SmallVector<OpFoldResult> getInitSizes(OpBuilder &builder, Location loc,
+                                       Value init) {
+  Value source = init;
+  if (auto dps = init.getDefiningOp<DestinationStyleOpInterface>();
+      dps && dps.getNumDpsInits() == 1)
+    source = dps.getDpsInitOperand(0)->get();
+  if (auto empty = source.getDefiningOp<tensor::EmptyOp>())
+    return empty.getMixedSizes();
+  return tensor::getMixedSizes(builder, loc, init);
+}
+
 /// Collects after `layer`, whose result (or its NCHW collapse) is `output`
 /// with `channels` channels along dimension 1, the longest chain of
 /// single-use elementwise generics that is affine per channel, and checks
@@ -294,9 +308,9 @@ LogicalResult foldIntoConv(linalg::LinalgOp conv, bool grouped,
   Value biasConstant = arith::ConstantOp::create(
       rewriter, loc,
       DenseElementsAttr::get(biasType, ArrayRef<float>(foldedBias)));
-  Value empty = tensor::EmptyOp::create(
-      rewriter, loc, tensor::getMixedSizes(rewriter, loc, nchwInit),
-      rewriter.getF32Type());
+  Value empty = tensor::EmptyOp::create(rewriter, loc,
+                                        getInitSizes(rewriter, loc, nchwInit),
+                                        rewriter.getF32Type());
   Value newInit = linalg::BroadcastOp::create(rewriter, loc, biasConstant,
                                               empty, ArrayRef<int64_t>{0, 2, 3})
                       ->getResult(0);
@@ -404,8 +418,7 @@ LogicalResult foldIntoMatmul(linalg::MatmulOp matmul,
           RankedTensorType::get({features}, rewriter.getF32Type()),
           ArrayRef<float>(foldedBias)));
   Value empty = tensor::EmptyOp::create(
-      rewriter, loc, tensor::getMixedSizes(rewriter, loc, init),
-      rewriter.getF32Type());
+      rewriter, loc, getInitSizes(rewriter, loc, init), rewriter.getF32Type());
   AffineMap identity = AffineMap::getMultiDimIdentityMap(2, context);
   AffineMap featureMap = AffineMap::get(2, 0, getAffineDimExpr(1, context));
   auto biasAdd = linalg::GenericOp::create(

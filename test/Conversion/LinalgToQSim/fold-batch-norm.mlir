@@ -805,3 +805,59 @@ func.func @linear_bn(%x: tensor<4x3xf32>) -> tensor<4x2xf32> {
   } -> tensor<4x2xf32>
   return %bn : tensor<4x2xf32>
 }
+
+
+// -----
+
+// Tests that a conv with a dynamic batch folds, its new init sized by the
+// old init's tensor.empty sizes (so the old zero fill does not stay alive).
+// CHECK-LABEL: func.func @conv_bn_dynamic_batch
+//  CHECK-SAME:     (%[[X:.+]]: tensor<?x1x3x3xf32>
+//       CHECK:   %[[N:.+]] = tensor.dim %[[X]], %{{.+}} : tensor<?x1x3x3xf32>
+//   CHECK-NOT:   linalg.fill
+//       CHECK:   %[[E:.+]] = tensor.empty(%[[N]]) : tensor<?x2x2x2xf32>
+//       CHECK:   %[[INIT:.+]] = linalg.broadcast ins(%{{.+}} : tensor<2xf32>) outs(%[[E]] : tensor<?x2x2x2xf32>) dimensions = [0, 2, 3]
+//   CHECK-NOT:   linalg.fill
+//       CHECK:   %[[CONV:.+]] = linalg.conv_2d_nchw_fchw
+//  CHECK-SAME:     outs(%[[INIT]] : tensor<?x2x2x2xf32>)
+//   CHECK-NOT:   linalg.generic
+//       CHECK:   return %[[CONV]]
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (0, d1, 0, 0)>
+func.func @conv_bn_dynamic_batch(%x: tensor<?x1x3x3xf32>) -> tensor<?x2x2x2xf32> {
+  %cst = arith.constant 0.000000e+00 : f32
+  %alpha = arith.constant 1.000000e+00 : f32
+  %w = arith.constant dense<[[[[1.0, 2.0], [3.0, 4.0]]], [[[-1.0, 0.5], [0.25, 2.0]]]]> : tensor<2x1x2x2xf32>
+  %mean = arith.constant dense<[[[[0.5]], [[-1.0]]]]> : tensor<1x2x1x1xf32>
+  %invstd = arith.constant dense<[[[[2.0]], [[0.5]]]]> : tensor<1x2x1x1xf32>
+  %gamma = arith.constant dense<[[[[1.5]], [[3.0]]]]> : tensor<1x2x1x1xf32>
+  %beta = arith.constant dense<[[[[0.25]], [[-0.75]]]]> : tensor<1x2x1x1xf32>
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x1x3x3xf32>
+  %e = tensor.empty(%n) : tensor<?x2x2x2xf32>
+  %f = linalg.fill ins(%cst : f32) outs(%e : tensor<?x2x2x2xf32>) -> tensor<?x2x2x2xf32>
+  %c = linalg.conv_2d_nchw_fchw {dilations = dense<1> : vector<2xi64>, strides = dense<1> : vector<2xi64>} ins(%x, %w : tensor<?x1x3x3xf32>, tensor<2x1x2x2xf32>) outs(%f : tensor<?x2x2x2xf32>) -> tensor<?x2x2x2xf32> loc("conv1")
+  %0 = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %mean : tensor<?x2x2x2xf32>, tensor<1x2x1x1xf32>) outs(%e : tensor<?x2x2x2xf32>) {
+  ^bb0(%in: f32, %in_1: f32, %out: f32):
+    %s = arith.mulf %in_1, %alpha : f32
+    %r = arith.subf %in, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2x2x2xf32>
+  %1 = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0, %invstd : tensor<?x2x2x2xf32>, tensor<1x2x1x1xf32>) outs(%e : tensor<?x2x2x2xf32>) {
+  ^bb0(%in: f32, %in_1: f32, %out: f32):
+    %r = arith.mulf %in, %in_1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2x2x2xf32>
+  %2 = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%1, %gamma : tensor<?x2x2x2xf32>, tensor<1x2x1x1xf32>) outs(%e : tensor<?x2x2x2xf32>) {
+  ^bb0(%in: f32, %in_1: f32, %out: f32):
+    %r = arith.mulf %in, %in_1 : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2x2x2xf32>
+  %3 = linalg.generic {indexing_maps = [#id, #ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%2, %beta : tensor<?x2x2x2xf32>, tensor<1x2x1x1xf32>) outs(%e : tensor<?x2x2x2xf32>) {
+  ^bb0(%in: f32, %in_1: f32, %out: f32):
+    %s = arith.mulf %in_1, %alpha : f32
+    %r = arith.addf %in, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<?x2x2x2xf32>
+  return %3 : tensor<?x2x2x2xf32>
+}
