@@ -424,6 +424,11 @@ UnaryElementwiseFunction::get(ArrayRef<linalg::GenericOp> chain, Value input,
                    " depends on the input but its map is not the identity";
           return failure();
         }
+        if (!isa<FloatType>(op.getMatchingBlockArgument(operand).getType())) {
+          reason = describeOperand(index, number) +
+                   " depends on the input but is not a float";
+          return failure();
+        }
         sources.push_back({*producer, 0.0});
         dependsOnInput = true;
         continue;
@@ -665,6 +670,9 @@ mlir::qsim::matchChannelAffine(ArrayRef<linalg::GenericOp> chain, Value input,
         if (!op.getMatchingIndexingMap(operand).isIdentity())
           return fail("input #" + Twine(number) +
                       " depends on the input but its map is not the identity");
+        if (!isa<FloatType>(op.getMatchingBlockArgument(operand).getType()))
+          return fail("input #" + Twine(number) +
+                      " depends on the input but is not a float");
         if (*producer == -1)
           symbolic = Symbolic{true, {1.0}, {0.0}};
         else

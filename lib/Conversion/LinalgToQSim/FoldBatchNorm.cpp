@@ -166,6 +166,8 @@ LogicalResult matchAffineChain(Operation *layer, Value output, int64_t channels,
                                PatternRewriter &rewriter,
                                SmallVector<linalg::GenericOp> &chain,
                                ChannelAffine &affine) {
+  if (channels <= 0)
+    return rewriter.notifyMatchFailure(layer, "the layer has no channels");
   if (!output.hasOneUse())
     return rewriter.notifyMatchFailure(layer,
                                        "the layer's result has several users");
