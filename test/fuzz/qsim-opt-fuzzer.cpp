@@ -237,6 +237,7 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
   std::string stats = "stats=" + state->statsPath;
   std::vector<Pipeline> candidates = {
       {"qsim-fuse-activations", "func.func(qsim-fuse-activations)"},
+      {"qsim-fold-batch-norm", "func.func(qsim-fold-batch-norm)"},
       {"convert-qsim-to-linalg", "convert-qsim-to-linalg"},
       {"qsim-instrument", "qsim-instrument"},
       {"qsim-quantize", "qsim-quantize{" + stats + "}"},

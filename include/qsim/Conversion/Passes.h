@@ -7,6 +7,7 @@
 #ifndef QSIM_CONVERSION_PASSES_H
 #define QSIM_CONVERSION_PASSES_H
 
+#include "qsim/Conversion/LinalgToQSim/FoldBatchNorm.h"
 #include "qsim/Conversion/QSimToLinalg/QSimToLinalg.h"
 
 #include "mlir/Pass/Pass.h"
