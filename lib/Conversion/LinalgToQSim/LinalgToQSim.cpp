@@ -7,8 +7,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Conversion/LinalgToQSim/LinalgToQSim.h"
+#include "qsim/Conversion/LinalgToQSim/ElementwiseEvaluation.h"
 #include "qsim/Conversion/QuantizationCommon/DataMovement.h"
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/IR/QSimTable.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -602,7 +604,7 @@ FailureOr<FloatLayer> mlir::qsim::matchLinalgLayer(Operation *op,
 /// A float op that becomes one integer qsim op (qsim.add, qsim.mul,
 /// qsim.avg_pool2d, qsim.concat), with the activation fused after it.
 struct FloatIntegerOp {
-  enum class Kind { Add, Mul, AvgPool, Concat } kind = Kind::Add;
+  enum class Kind { Add, Mul, AvgPool, Concat, Table } kind = Kind::Add;
   Operation *anchor = nullptr;
   /// The operands, float activations or constants; a constant is
   /// quantized at compile time with its own range.
@@ -621,6 +623,8 @@ struct FloatIntegerOp {
   /// The mean of a reduction generic: its result is [N, C] or [N, C, 1, 1].
   bool meanResult = false;
   int64_t concatAxis = 0;
+  /// The elementwise function a table computes.
+  std::optional<UnaryElementwiseFunction> function;
 
   StringRef getKindName() const {
     switch (kind) {
@@ -632,6 +636,8 @@ struct FloatIntegerOp {
       return "avgpool";
     case Kind::Concat:
       return "concat";
+    case Kind::Table:
+      return "table";
     }
     llvm_unreachable("unknown kind");
   }
@@ -874,13 +880,45 @@ static FailureOr<FloatIntegerOp> matchConcat(tensor::ConcatOp concat,
   return op;
 }
 
+/// An elementwise function of one activation that the evaluator can compute
+/// on constants (sigmoid, tanh, hardswish, GELU, ...): a lookup table of
+/// every input code.
+static FailureOr<FloatIntegerOp> matchTableGeneric(linalg::GenericOp generic,
+                                                   std::string &reason) {
+  if (generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return failure();
+  std::string why;
+  FailureOr<UnaryElementwiseFunction> function =
+      UnaryElementwiseFunction::get(generic, why);
+  if (failed(function)) {
+    reason = "an elementwise function qsim cannot evaluate for a table: " + why;
+    return failure();
+  }
+  FloatIntegerOp op;
+  op.kind = FloatIntegerOp::Kind::Table;
+  op.anchor = generic;
+  op.operands = {function->getInput()};
+  op.function = *function;
+  op.output = generic.getResult(0);
+  return op;
+}
+
 static FailureOr<FloatIntegerOp> matchFloatIntegerOp(Operation *op,
                                                      std::string &reason) {
   if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
     FailureOr<FloatIntegerOp> binary = matchBinaryGeneric(generic, reason);
     if (succeeded(binary) || !reason.empty())
       return binary;
-    return matchMeanGeneric(generic, reason);
+    FailureOr<FloatIntegerOp> mean = matchMeanGeneric(generic, reason);
+    if (succeeded(mean) || !reason.empty())
+      return mean;
+    // Only elementwise generics of f32 tensors are functions to tabulate.
+    auto type = dyn_cast<RankedTensorType>(generic.getResult(0).getType());
+    if (generic.getNumResults() != 1 || !type ||
+        !type.getElementType().isF32())
+      return failure();
+    return matchTableGeneric(generic, reason);
   }
   if (auto pool = dyn_cast<linalg::PoolingNchwSumOp>(op))
     return matchSumPool(pool, reason);
@@ -1096,6 +1134,25 @@ struct LinalgIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
           ConcatOp::create(rewriter, loc, outputFloatType.clone(outputType),
                            operands, static_cast<uint64_t>(op->concatAxis));
       break;
+    case FloatIntegerOp::Kind::Table: {
+      auto inputType = cast<quant::UniformQuantizedType>(
+          cast<RankedTensorType>(operands[0].getType()).getElementType());
+      if (inputType.getStorageTypeIntegralWidth() > 8)
+        return declineMatch(rewriter, anchor, state,
+                            "a lookup table needs an input of at most 8 "
+                            "bits");
+      const UnaryElementwiseFunction &function = *op->function;
+      FailureOr<DenseIntElementsAttr> table = buildTable(
+          inputType, cast<quant::UniformQuantizedType>(outputType),
+          [&](float x) -> FailureOr<float> { return function.evaluate(x); });
+      if (failed(table))
+        return declineMatch(rewriter, anchor, state,
+                            "its lookup table cannot be built");
+      result = TableOp::create(rewriter, loc,
+                               outputFloatType.clone(outputType), operands[0],
+                               *table);
+      break;
+    }
     case FloatIntegerOp::Kind::AvgPool: {
       if (hasClamp)
         return declineMatch(rewriter, anchor, state,
