@@ -12,10 +12,8 @@ bash "$root/scripts/install-deps.sh"
 bash "$root/scripts/build.sh" qsim-opt qsim-run
 
 echo "== post-training quantization of examples/digits and examples/digits-resnet"
-# The ResNet's BatchNorm, residual adds and average pool still run in float,
-# so only the CNN's per-channel accuracy is checked.
 /usr/bin/python3 "$root/examples/digits/ptq.py" --bin "$build/bin" \
-  --work "$build/examples/digits" --check --check-models cnn
+  --work "$build/examples/digits" --check
 echo
 echo "== examples/notebook.mlir: the notebook's examples"
 "$build/bin/qsim-run" "$root/examples/notebook.mlir" | grep -v '^Unranked Memref'

@@ -81,6 +81,8 @@ void mlir::qsim::buildPTQPipeline(OpPassManager &pm,
   quantize.activationBits = options.activationBits;
   quantize.narrowRange = options.narrowRange;
   quantize.allowAccumulatorOverflow = options.allowAccumulatorOverflow;
+  quantize.reportFile = options.report;
+  quantize.foldBatchNorm = options.foldBatchNorm;
   pm.addPass(createQSimQuantize(quantize));
   pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());
   pm.addPass(createCanonicalizerPass());

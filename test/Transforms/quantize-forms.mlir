@@ -65,13 +65,14 @@ func.func @matmul_kf(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
 
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 
-// Tests that an op the quantizer does not know (here exp) stays float and
-// reads a qsim.dequantize of the quantized layer's output.
+// Tests that an op qsim has no integer form for (here the remainder of a
+// division, which the table builder cannot evaluate) stays float and reads a
+// qsim.dequantize of the quantized layer's output.
 // CHECK-LABEL: func.func @float_consumer
 //       CHECK:   %[[Y:.+]] = qsim.requantize
 //       CHECK:   %[[D:.+]] = qsim.dequantize %[[Y]]
 //       CHECK:   linalg.generic {{.+}} ins(%[[D]] : tensor<1x2xf32>)
-//       CHECK:     math.exp
+//       CHECK:     arith.remf
 func.func @float_consumer(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %zero = arith.constant 0.0 : f32
   %w = arith.constant dense<[[1.0, 0.5], [-0.5, 1.0]]> : tensor<2x2xf32>
@@ -80,7 +81,7 @@ func.func @float_consumer(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %m = linalg.matmul ins(%x, %w : tensor<1x2xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2xf32>) -> tensor<1x2xf32>
   %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<1x2xf32>) outs(%e : tensor<1x2xf32>) {
   ^bb0(%in: f32, %out: f32):
-    %s = math.exp %in : f32
+    %s = arith.remf %in, %zero : f32
     linalg.yield %s : f32
   } -> tensor<1x2xf32>
   return %r : tensor<1x2xf32>

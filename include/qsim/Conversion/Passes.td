@@ -52,8 +52,16 @@ defvar WeightQuantizationOptions = [
          "weights in [-(2^(b-1) - 1), 2^(b-1) - 1], as [-127, 127]">
 ];
 
+// Whether the passes that analyze a float model fold BatchNorm first; all
+// of them must agree, or the observer names differ.
+defvar FoldBatchNormOption = Option<"foldBatchNorm", "fold-batch-norm", "bool",
+    /*default=*/"true",
+    "Fold BatchNorm into the conv or linear layer before it first, as "
+    "qsim-fold-batch-norm does">;
+
 // The activation options of the passes that attach ranges.
 defvar ActivationQuantizationOptions = [
+  FoldBatchNormOption,
   Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
          "JSON file of calibrated activation ranges">,
   Option<"activationType", "activation-type", "std::string",
@@ -81,9 +89,14 @@ def QSimInstrument : Pass<"qsim-instrument", "::mlir::ModuleOp"> {
 
     `qsim-run --calibrate` runs the instrumented model on calibration data
     and feeds the extra results to the observers. Functions with more than
-    one block, or with callers, are left alone.
+    one block, or with callers, are left alone. BatchNorm is folded into
+    the layer before it first, unless `fold-batch-norm=false`.
   }];
-  let dependentDialects = ["::mlir::func::FuncDialect"];
+  let options = [FoldBatchNormOption];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def QSimAttachRanges : Pass<"qsim-attach-ranges", "::mlir::ModuleOp"> {

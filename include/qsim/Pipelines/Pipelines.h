@@ -50,6 +50,15 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       llvm::cl::desc("Warn, rather than fail, when an INT32 accumulator may "
                      "overflow"),
       llvm::cl::init(false)};
+  PassOptions::Option<std::string> report{
+      *this, "report",
+      llvm::cl::desc("Write the float ops left, with the reason each stayed "
+                     "float, to this JSON file")};
+  PassOptions::Option<bool> foldBatchNorm{
+      *this, "fold-batch-norm",
+      llvm::cl::desc("Fold BatchNorm into the layer before it first (as "
+                     "qsim-instrument does)"),
+      llvm::cl::init(true)};
 };
 
 /// Post-training quantization of a float module: qsim-quantize,

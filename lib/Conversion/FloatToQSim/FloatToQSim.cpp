@@ -100,7 +100,7 @@ LogicalResult mlir::qsim::attachRanges(ModuleOp module, StringRef statsPath,
     DenseMap<Value, Operation *> firstReader;
     for (const QuantizableOp &op : ops) {
       for (Value input : op.inputs)
-        firstReader.try_emplace(getActivationSource(input), op.anchor);
+        firstReader.try_emplace(names.getSource(input), op.anchor);
       firstReader.try_emplace(op.output, op.anchor);
     }
     for (Value value : names.getActivations()) {

@@ -6,6 +6,7 @@
 
 #include "qsim/Conversion/Passes.h"
 #include "qsim/Conversion/FloatToQSim/FloatToQSim.h"
+#include "qsim/Conversion/LinalgToQSim/FoldBatchNorm.h"
 #include "qsim/Conversion/QuantizationCommon/ActivationNames.h"
 #include "qsim/Dialect/QSim/IR/QSimDialect.h"
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
@@ -43,6 +44,8 @@ struct QSimInstrumentPass final
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    if (foldBatchNorm && failed(foldBatchNorms(module)))
+      return signalPassFailure();
     for (auto func : module.getOps<func::FuncOp>())
       if (isCalibratableFunction(func, module))
         instrument(func);
@@ -94,7 +97,7 @@ struct QSimAttachRangesPass final
     FailureOr<StorageFormat> format = parseActivationOptions(
         module.getLoc(), prefix, activationType, activationBits);
     QuantizationState state;
-    if (failed(format) ||
+    if (failed(format) || (foldBatchNorm && failed(foldBatchNorms(module))) ||
         failed(attachRanges(module, statsFile, *format, state, prefix)))
       return signalPassFailure();
   }
@@ -167,7 +170,9 @@ struct QSimQuantizePass final : qsim::impl::QSimQuantizeBase<QSimQuantizePass> {
       return signalPassFailure();
     QuantizationState state(*weights);
     state.diagnosticPrefix = prefix.str();
-    if (failed(attachRanges(module, statsFile, *activations, state, prefix)) ||
+    state.activationFormat = *activations;
+    if ((foldBatchNorm && failed(foldBatchNorms(module))) ||
+        failed(attachRanges(module, statsFile, *activations, state, prefix)) ||
         failed(convertFloatToQSim(module, state)))
       return signalPassFailure();
 

@@ -467,21 +467,24 @@ struct QSimFoldBatchNormPass final
     : qsim::impl::QSimFoldBatchNormBase<QSimFoldBatchNormPass> {
   using Base::Base;
   void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    populateFoldBatchNormPatterns(patterns);
-    // Only the fold itself: what it declines must stay exactly as it was,
-    // so neither folding, constant CSE nor region simplification runs.
-    GreedyRewriteConfig config;
-    config.enableFolding(false)
-        .enableConstantCSE(false)
-        .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-    if (failed(
-            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+    if (failed(foldBatchNorms(getOperation())))
       return signalPassFailure();
   }
 };
 
 } // namespace
+
+LogicalResult mlir::qsim::foldBatchNorms(Operation *root) {
+  RewritePatternSet patterns(root->getContext());
+  populateFoldBatchNormPatterns(patterns);
+  // Only the fold itself: what it declines must stay exactly as it was,
+  // so neither folding, constant CSE nor region simplification runs.
+  GreedyRewriteConfig config;
+  config.enableFolding(false)
+      .enableConstantCSE(false)
+      .setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+  return applyPatternsGreedily(root, std::move(patterns), config);
+}
 
 void mlir::qsim::populateFoldBatchNormPatterns(RewritePatternSet &patterns) {
   patterns.add<FoldBatchNormIntoConv<linalg::Conv2DNchwFchwOp>,

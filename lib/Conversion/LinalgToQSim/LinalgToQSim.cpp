@@ -7,8 +7,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Conversion/LinalgToQSim/LinalgToQSim.h"
+#include "qsim/Conversion/LinalgToQSim/ElementwiseEvaluation.h"
 #include "qsim/Conversion/QuantizationCommon/DataMovement.h"
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/IR/QSimTable.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -16,6 +18,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -254,10 +258,46 @@ static linalg::GenericOp matchActivationGeneric(Value value, double &lo,
       continue;
     }
     if (auto cmp = dyn_cast<arith::CmpFOp>(op)) {
-      std::optional<double> c = getBodyConstant(generic, cmp.getRhs());
-      if (cmp.getLhs() != current || !c)
+      // `x pred c`, or `c pred x` read as `x swapped(pred) c`.
+      arith::CmpFPredicate predicate = cmp.getPredicate();
+      std::optional<double> c;
+      if (cmp.getLhs() == current) {
+        c = getBodyConstant(generic, cmp.getRhs());
+      } else if (cmp.getRhs() == current) {
+        c = getBodyConstant(generic, cmp.getLhs());
+        // Swapping the operands mirrors the predicate: c < x is x > c.
+        switch (cmp.getPredicate()) {
+        case arith::CmpFPredicate::OLT:
+          predicate = arith::CmpFPredicate::OGT;
+          break;
+        case arith::CmpFPredicate::ULT:
+          predicate = arith::CmpFPredicate::UGT;
+          break;
+        case arith::CmpFPredicate::OGT:
+          predicate = arith::CmpFPredicate::OLT;
+          break;
+        case arith::CmpFPredicate::UGT:
+          predicate = arith::CmpFPredicate::ULT;
+          break;
+        case arith::CmpFPredicate::OLE:
+          predicate = arith::CmpFPredicate::OGE;
+          break;
+        case arith::CmpFPredicate::ULE:
+          predicate = arith::CmpFPredicate::UGE;
+          break;
+        case arith::CmpFPredicate::OGE:
+          predicate = arith::CmpFPredicate::OLE;
+          break;
+        case arith::CmpFPredicate::UGE:
+          predicate = arith::CmpFPredicate::ULE;
+          break;
+        default:
+          return {};
+        }
+      }
+      if (!c)
         return {};
-      comparisons[cmp.getResult()] = {cmp.getPredicate(), *c};
+      comparisons[cmp.getResult()] = {predicate, *c};
       continue;
     }
     if (auto select = dyn_cast<arith::SelectOp>(op)) {
@@ -557,16 +597,359 @@ FailureOr<FloatLayer> mlir::qsim::matchLinalgLayer(Operation *op,
   return layer;
 }
 
+//===----------------------------------------------------------------------===//
+// Elementwise sums and products, average pooling, concatenation
+//===----------------------------------------------------------------------===//
+
+/// A float op that becomes one integer qsim op (qsim.add, qsim.mul,
+/// qsim.avg_pool2d, qsim.concat), with the activation fused after it.
+struct FloatIntegerOp {
+  enum class Kind { Add, Mul, AvgPool, Concat, Table } kind = Kind::Add;
+  Operation *anchor = nullptr;
+  /// The operands, float activations or constants; a constant is
+  /// quantized at compile time with its own range.
+  SmallVector<Value, 2> operands;
+  /// Add of `a - c` for a constant `c`: the constant is negated.
+  bool negateConstant = false;
+  /// The ops after the anchor that the op absorbs; the last yields output.
+  SmallVector<Operation *> epilogue;
+  Value output;
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  // Average pooling.
+  std::array<int64_t, 2> kernel = {1, 1};
+  std::array<int64_t, 2> strides = {1, 1};
+  std::array<int64_t, 4> padding = {0, 0, 0, 0};
+  /// The mean of a reduction generic: its result is [N, C] or [N, C, 1, 1].
+  bool meanResult = false;
+  int64_t concatAxis = 0;
+  /// The elementwise function a table computes.
+  std::optional<UnaryElementwiseFunction> function;
+
+  StringRef getKindName() const {
+    switch (kind) {
+    case Kind::Add:
+      return "add";
+    case Kind::Mul:
+      return "mul";
+    case Kind::AvgPool:
+      return "avgpool";
+    case Kind::Concat:
+      return "concat";
+    case Kind::Table:
+      return "table";
+    }
+    llvm_unreachable("unknown kind");
+  }
+};
+
+/// True when `map` reads an operand of `shape` broadcast as NumPy does to a
+/// result of the generic's loops: each result is either its own loop
+/// dimension, or the constant 0 on a dimension of size 1.
+static bool isNumpyBroadcastMap(AffineMap map, ArrayRef<int64_t> shape) {
+  if (map.getNumResults() != map.getNumDims() ||
+      shape.size() != map.getNumResults())
+    return false;
+  for (auto [index, expr] : llvm::enumerate(map.getResults())) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      if (dim.getPosition() != index)
+        return false;
+      continue;
+    }
+    auto constant = dyn_cast<AffineConstantExpr>(expr);
+    if (!constant || constant.getValue() != 0 || shape[index] != 1)
+      return false;
+  }
+  return true;
+}
+
+/// Takes the ReLU/clamp generics after `current` into `op`.
+static void matchIntegerOpActivation(FloatIntegerOp &op, Value current) {
+  double lo = op.lo, hi = op.hi;
+  SmallVector<Operation *> activations;
+  Value next = current;
+  while (linalg::GenericOp activation = matchActivationGeneric(next, lo, hi)) {
+    activations.push_back(activation);
+    next = activation.getResult(0);
+  }
+  if (lo <= hi) {
+    op.lo = lo;
+    op.hi = hi;
+    op.epilogue.append(activations.begin(), activations.end());
+    current = next;
+  }
+  op.output = current;
+}
+
+/// An elementwise add or multiply of two tensors (torch's add.Tensor with
+/// alpha 1, mul.Tensor, sub.Tensor of a constant), each operand read with
+/// NumPy broadcasting.
+static FailureOr<FloatIntegerOp> matchBinaryGeneric(linalg::GenericOp generic,
+                                                    std::string &reason) {
+  if (generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return failure();
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  if (!maps[2].isIdentity())
+    return failure();
+  for (auto [input, map] : llvm::zip(generic.getDpsInputs(), maps)) {
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (!type || !type.getElementType().isF32() ||
+        !isNumpyBroadcastMap(map, type.getShape()))
+      return failure();
+  }
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (yield.getValues().size() != 1)
+    return failure();
+  Operation *combine = yield.getValues()[0].getDefiningOp();
+  if (!combine || combine->getBlock() != &body ||
+      !isa<arith::AddFOp, arith::MulFOp, arith::SubFOp>(combine))
+    return failure();
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  Value lhs = combine->getOperand(0), rhs = combine->getOperand(1);
+  bool straight =
+      isValueTimesOne(generic, lhs, a) && isValueTimesOne(generic, rhs, b);
+  bool swapped =
+      isValueTimesOne(generic, lhs, b) && isValueTimesOne(generic, rhs, a);
+  // Nothing else may be computed: a product by 1.0 per operand at most.
+  size_t extra = (lhs != a && lhs != b) + (rhs != a && rhs != b);
+  if ((!straight && !swapped) || body.getOperations().size() != 2 + extra)
+    return failure();
+  FloatIntegerOp op;
+  op.anchor = generic;
+  op.kind = isa<arith::MulFOp>(combine) ? FloatIntegerOp::Kind::Mul
+                                        : FloatIntegerOp::Kind::Add;
+  op.operands = {generic.getDpsInputs()[0], generic.getDpsInputs()[1]};
+  bool constantA = readConstantFloats(op.operands[0]).has_value();
+  bool constantB = readConstantFloats(op.operands[1]).has_value();
+  if (constantA && constantB) {
+    reason = "both its operands are constants";
+    return failure();
+  }
+  if (isa<arith::SubFOp>(combine)) {
+    // a - c is a + (-c); a difference of two activations has no qsim op.
+    Value subtrahend = swapped ? op.operands[0] : op.operands[1];
+    if (!readConstantFloats(subtrahend)) {
+      reason = "it subtracts a value that is not a constant";
+      return failure();
+    }
+    op.negateConstant = true;
+  }
+  matchIntegerOpActivation(op, generic.getResult(0));
+  return op;
+}
+
+/// The divide by `count` that makes a sum pooling an average: a generic
+/// dividing by the constant count, or multiplying by its reciprocal.
+static linalg::GenericOp matchDivideByCount(Value sum, int64_t count) {
+  linalg::GenericOp generic = getElementwiseUser(sum);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return {};
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return {};
+  Operation &op = body.front();
+  if (op.getNumOperands() != 2 || op.getOperand(0) != body.getArgument(0) ||
+      cast<linalg::YieldOp>(body.getTerminator()).getValues() !=
+          ValueRange{op.getResult(0)})
+    return {};
+  std::optional<double> c = getBodyConstant(generic, op.getOperand(1));
+  if (!c)
+    return {};
+  if (isa<arith::DivFOp>(op) && *c == static_cast<double>(count))
+    return generic;
+  if (isa<arith::MulFOp>(op) &&
+      static_cast<float>(*c) == static_cast<float>(1.0 / count))
+    return generic;
+  return {};
+}
+
+/// torch's avg_pool2d (count_include_pad) and adaptive average pooling:
+/// linalg.pooling_nchw_sum into a zero fill, of an input padded with zero,
+/// then a divide by the window size.
+static FailureOr<FloatIntegerOp> matchSumPool(linalg::PoolingNchwSumOp pool,
+                                              std::string &reason) {
+  FloatIntegerOp op;
+  op.kind = FloatIntegerOp::Kind::AvgPool;
+  op.anchor = pool;
+  auto fill = pool.getOutputs()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill || !isFloatConstant(fill.getInputs()[0], 0.0)) {
+    reason = "its init is not a zero fill";
+    return failure();
+  }
+  auto window = dyn_cast<RankedTensorType>(pool.getInputs()[1].getType());
+  auto dilations = pool.getDilations().getValues<int64_t>();
+  if (!window || window.getRank() != 2 || !window.hasStaticShape() ||
+      dilations[0] != 1 || dilations[1] != 1) {
+    reason = "its window is not static or it is dilated";
+    return failure();
+  }
+  op.kernel = {window.getDimSize(0), window.getDimSize(1)};
+  auto strides = pool.getStrides().getValues<int64_t>();
+  op.strides = {strides[0], strides[1]};
+  FloatLayer padding;
+  Value input = foldZeroPadding(pool.getInputs()[0], padding);
+  op.padding = padding.padding;
+  op.operands = {input};
+  linalg::GenericOp divide =
+      matchDivideByCount(pool.getResult(0), op.kernel[0] * op.kernel[1]);
+  if (!divide) {
+    reason = "its sum is not divided by the window size";
+    return failure();
+  }
+  op.epilogue.push_back(divide);
+  matchIntegerOpActivation(op, divide.getResult(0));
+  return op;
+}
+
+/// torch's mean over [H, W] (aten.mean.dim, adaptive pooling to 1x1): a
+/// reduction generic summing an [N, C, H, W] input into a zero-filled
+/// [N, C, 1, 1] or [N, C], then a divide by H * W.
+static FailureOr<FloatIntegerOp> matchMeanGeneric(linalg::GenericOp generic,
+                                                  std::string &reason) {
+  if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
+      generic.getNumLoops() != 4 || generic.getNumReductionLoops() != 2)
+    return failure();
+  SmallVector<utils::IteratorType> iterators = generic.getIteratorTypesArray();
+  if (iterators[0] != utils::IteratorType::parallel ||
+      iterators[1] != utils::IteratorType::parallel)
+    return failure();
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  MLIRContext *ctx = generic.getContext();
+  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  AffineMap keepDims = AffineMap::get(4, 0, {d0, d1, zero, zero}, ctx);
+  AffineMap dropDims = AffineMap::get(4, 0, {d0, d1}, ctx);
+  if (!maps[0].isIdentity() || (maps[1] != keepDims && maps[1] != dropDims))
+    return failure();
+  Block &body = generic.getRegion().front();
+  auto add = dyn_cast<arith::AddFOp>(body.front());
+  if (body.getOperations().size() != 2 || !add ||
+      !((add.getLhs() == body.getArgument(0) &&
+         add.getRhs() == body.getArgument(1)) ||
+        (add.getLhs() == body.getArgument(1) &&
+         add.getRhs() == body.getArgument(0))))
+    return failure();
+  auto inputType = cast<RankedTensorType>(generic.getDpsInputs()[0].getType());
+  auto fill = generic.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill || !isFloatConstant(fill.getInputs()[0], 0.0) ||
+      !inputType.getElementType().isF32() ||
+      ShapedType::isDynamic(inputType.getDimSize(2)) ||
+      ShapedType::isDynamic(inputType.getDimSize(3))) {
+    reason = "it is a sum over [H, W] without a zero init or static H, W";
+    return failure();
+  }
+  FloatIntegerOp op;
+  op.kind = FloatIntegerOp::Kind::AvgPool;
+  op.anchor = generic;
+  op.meanResult = true;
+  op.kernel = {inputType.getDimSize(2), inputType.getDimSize(3)};
+  op.strides = op.kernel;
+  op.operands = {generic.getDpsInputs()[0]};
+  linalg::GenericOp divide =
+      matchDivideByCount(generic.getResult(0), op.kernel[0] * op.kernel[1]);
+  if (!divide) {
+    reason = "its sum over [H, W] is not divided by H * W";
+    return failure();
+  }
+  op.epilogue.push_back(divide);
+  matchIntegerOpActivation(op, divide.getResult(0));
+  return op;
+}
+
+/// tensor.concat of float activations.
+static FailureOr<FloatIntegerOp> matchConcat(tensor::ConcatOp concat,
+                                             std::string &reason) {
+  auto type = cast<RankedTensorType>(concat.getType());
+  if (!type.getElementType().isF32())
+    return failure();
+  FloatIntegerOp op;
+  op.kind = FloatIntegerOp::Kind::Concat;
+  op.anchor = concat;
+  op.concatAxis = concat.getDim();
+  op.operands.assign(concat.getInputs().begin(), concat.getInputs().end());
+  if (llvm::any_of(op.operands,
+                   [](Value v) { return readConstantFloats(v).has_value(); })) {
+    reason = "it concatenates a constant";
+    return failure();
+  }
+  op.output = concat.getResult();
+  return op;
+}
+
+/// An elementwise function of one activation that the evaluator can compute
+/// on constants (sigmoid, tanh, hardswish, GELU, ...): a lookup table of
+/// every input code.
+static FailureOr<FloatIntegerOp> matchTableGeneric(linalg::GenericOp generic,
+                                                   std::string &reason) {
+  if (generic.getNumDpsInits() != 1 ||
+      generic.getNumParallelLoops() != generic.getNumLoops())
+    return failure();
+  std::string why;
+  FailureOr<UnaryElementwiseFunction> function =
+      UnaryElementwiseFunction::get(generic, why);
+  if (failed(function)) {
+    reason = "an elementwise function qsim cannot evaluate for a table: " + why;
+    return failure();
+  }
+  FloatIntegerOp op;
+  op.kind = FloatIntegerOp::Kind::Table;
+  op.anchor = generic;
+  op.operands = {function->getInput()};
+  op.function = *function;
+  op.output = generic.getResult(0);
+  return op;
+}
+
+static FailureOr<FloatIntegerOp> matchFloatIntegerOp(Operation *op,
+                                                     std::string &reason) {
+  if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+    FailureOr<FloatIntegerOp> binary = matchBinaryGeneric(generic, reason);
+    if (succeeded(binary) || !reason.empty())
+      return binary;
+    FailureOr<FloatIntegerOp> mean = matchMeanGeneric(generic, reason);
+    if (succeeded(mean) || !reason.empty())
+      return mean;
+    // Only elementwise generics of f32 tensors are functions to tabulate.
+    auto type = dyn_cast<RankedTensorType>(generic.getResult(0).getType());
+    if (generic.getNumResults() != 1 || !type ||
+        !type.getElementType().isF32())
+      return failure();
+    return matchTableGeneric(generic, reason);
+  }
+  if (auto pool = dyn_cast<linalg::PoolingNchwSumOp>(op))
+    return matchSumPool(pool, reason);
+  if (auto concat = dyn_cast<tensor::ConcatOp>(op))
+    return matchConcat(concat, reason);
+  return failure();
+}
+
 FailureOr<QuantizableOp>
 mlir::qsim::matchLinalgQuantizableOp(Operation *op, std::string &reason) {
-  FailureOr<FloatLayer> layer = matchLinalgLayer(op, reason);
-  if (failed(layer))
-    return failure();
   QuantizableOp result;
   result.anchor = op;
-  result.kind = layer->kind == LayerKind::Conv2D ? "conv" : "linear";
-  result.inputs.push_back(layer->input);
-  result.output = layer->output;
+  FailureOr<FloatLayer> layer = matchLinalgLayer(op, reason);
+  if (succeeded(layer)) {
+    result.kind = layer->kind == LayerKind::Conv2D ? "conv" : "linear";
+    result.inputs.push_back(layer->input);
+    result.output = layer->output;
+    result.absorbed = layer->epilogue;
+    return result;
+  }
+  if (!reason.empty())
+    return failure();
+  FailureOr<FloatIntegerOp> integerOp = matchFloatIntegerOp(op, reason);
+  if (failed(integerOp))
+    return failure();
+  result.kind = integerOp->getKindName().str();
+  for (Value operand : integerOp->operands)
+    if (!readConstantFloats(operand))
+      result.inputs.push_back(operand);
+  result.output = integerOp->output;
+  result.absorbed = integerOp->epilogue;
   return result;
 }
 
@@ -624,6 +1007,193 @@ struct LinalgLayerToQSim final : OpRewritePattern<AnchorOp> {
   QuantizationState &state;
 };
 
+/// Quantizes a constant operand of an integer op at compile time, per
+/// tensor, with its own range, in the activation format.
+static FailureOr<Value>
+quantizeConstantOperand(PatternRewriter &rewriter, Location loc, Value constant,
+                        bool negate, const QuantizationState &state) {
+  SmallVector<float> values;
+  SmallVector<int64_t> shape;
+  if (!getConstantFloats(constant, values, shape))
+    return failure();
+  if (negate)
+    for (float &v : values)
+      v = -v;
+  if (llvm::any_of(values, [](float v) { return !std::isfinite(v); }))
+    return failure();
+  auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  const StorageFormat &format = state.activationFormat;
+  AffineParams params = computeAffineParams(*lo, *hi, format,
+                                            /*symmetric=*/false);
+  if (!isValidScale(params.scale))
+    return failure();
+  MLIRContext *ctx = rewriter.getContext();
+  quant::UniformQuantizedType type = makeQuantizedType(ctx, format, params);
+  SmallVector<APInt> codes;
+  for (float v : values)
+    codes.push_back(APInt(format.bits,
+                          quantizeValue(v, params.scale, params.zeroPoint,
+                                        params.qmin, params.qmax),
+                          /*isSigned=*/true));
+  auto storageType =
+      RankedTensorType::get(shape, IntegerType::get(ctx, format.bits));
+  Value raw = arith::ConstantOp::create(
+      rewriter, loc, DenseElementsAttr::get(storageType, codes));
+  return quant::StorageCastOp::create(rewriter, loc, storageType.clone(type),
+                                      raw)
+      .getResult();
+}
+
+/// The clamp bounds, in the storage domain of `type`, of the real range
+/// [lo, hi] (qsim.clamp's rule: each bound quantized as qsim.quantize
+/// does); null where the bound is the storage bound anyway.
+static std::pair<IntegerAttr, IntegerAttr>
+getStorageClamp(PatternRewriter &rewriter, quant::QuantizedType type, double lo,
+                double hi) {
+  auto uniform = cast<quant::UniformQuantizedType>(type);
+  int64_t qmin = uniform.getStorageTypeMin(),
+          qmax = uniform.getStorageTypeMax();
+  auto bound = [&](double real, int64_t storageBound) -> IntegerAttr {
+    if (!std::isfinite(real))
+      return {};
+    int64_t code = quantizeValue(static_cast<float>(real), uniform.getScale(),
+                                 uniform.getZeroPoint(), qmin, qmax);
+    if (code == storageBound)
+      return {};
+    return rewriter.getI64IntegerAttr(code);
+  };
+  return {bound(lo, qmin), bound(hi, qmax)};
+}
+
+/// Rewrites a float add, multiply, average pooling or concatenation between
+/// its ranges into its qsim op.
+template <typename AnchorOp>
+struct LinalgIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
+  LinalgIntegerOpToQSim(MLIRContext *ctx, QuantizationState &state)
+      : OpRewritePattern<AnchorOp>(ctx, /*benefit=*/0), state(state) {}
+
+  LogicalResult matchAndRewrite(AnchorOp anchor,
+                                PatternRewriter &rewriter) const override {
+    std::string reason;
+    FailureOr<FloatIntegerOp> op = matchFloatIntegerOp(anchor, reason);
+    if (failed(op)) {
+      // A generic that is neither form may be another pattern's business.
+      if (reason.empty())
+        return rewriter.notifyMatchFailure(anchor, "no integer op form");
+      return declineMatch(rewriter, anchor, state, reason);
+    }
+    QuantizeOp outputQuantize = getOutputQuantize(op->output);
+    if (!outputQuantize)
+      return declineMatch(rewriter, anchor, state,
+                          "its output has no calibrated range");
+    Location loc = anchor.getLoc();
+    rewriter.setInsertionPoint(outputQuantize);
+    SmallVector<Value> operands;
+    for (Value operand : op->operands) {
+      if (readConstantFloats(operand)) {
+        FailureOr<Value> constant = quantizeConstantOperand(
+            rewriter, loc, operand, op->negateConstant, state);
+        if (failed(constant))
+          return declineMatch(rewriter, anchor, state,
+                              "its constant operand cannot be quantized "
+                              "(not finite, or its scale is not a normal "
+                              "f32)");
+        operands.push_back(*constant);
+        continue;
+      }
+      FailureOr<Value> quantized = getQuantizedActivation(operand);
+      if (failed(quantized))
+        return declineMatch(rewriter, anchor, state,
+                            describeUnquantizedInput(operand));
+      operands.push_back(*quantized);
+    }
+    quant::QuantizedType outputType =
+        getUniformQuantElementType(outputQuantize.getType());
+    auto outputFloatType = cast<RankedTensorType>(op->output.getType());
+    auto [clampMin, clampMax] =
+        getStorageClamp(rewriter, outputType, op->lo, op->hi);
+    bool hasClamp = op->lo > -std::numeric_limits<double>::infinity() ||
+                    op->hi < std::numeric_limits<double>::infinity();
+    Value result;
+    switch (op->kind) {
+    case FloatIntegerOp::Kind::Add:
+      result = AddOp::create(rewriter, loc, outputFloatType.clone(outputType),
+                             operands[0], operands[1], RoundingMode::HalfEven,
+                             clampMin, clampMax);
+      break;
+    case FloatIntegerOp::Kind::Mul:
+      result = MulOp::create(rewriter, loc, outputFloatType.clone(outputType),
+                             operands[0], operands[1], RoundingMode::HalfEven,
+                             clampMin, clampMax);
+      break;
+    case FloatIntegerOp::Kind::Concat:
+      if (hasClamp)
+        return declineMatch(rewriter, anchor, state,
+                            "a clamp after a concatenation");
+      result =
+          ConcatOp::create(rewriter, loc, outputFloatType.clone(outputType),
+                           operands, static_cast<uint64_t>(op->concatAxis));
+      break;
+    case FloatIntegerOp::Kind::Table: {
+      auto inputType = cast<quant::UniformQuantizedType>(
+          cast<RankedTensorType>(operands[0].getType()).getElementType());
+      if (inputType.getStorageTypeIntegralWidth() > 8)
+        return declineMatch(rewriter, anchor, state,
+                            "a lookup table needs an input of at most 8 "
+                            "bits");
+      const UnaryElementwiseFunction &function = *op->function;
+      FailureOr<DenseIntElementsAttr> table = buildTable(
+          inputType, cast<quant::UniformQuantizedType>(outputType),
+          [&](float x) -> FailureOr<float> { return function.evaluate(x); });
+      if (failed(table))
+        return declineMatch(rewriter, anchor, state,
+                            "its lookup table cannot be built");
+      result = TableOp::create(rewriter, loc,
+                               outputFloatType.clone(outputType), operands[0],
+                               *table);
+      break;
+    }
+    case FloatIntegerOp::Kind::AvgPool: {
+      if (hasClamp)
+        return declineMatch(rewriter, anchor, state,
+                            "a clamp after an average pooling");
+      auto inputType = cast<RankedTensorType>(operands[0].getType());
+      auto poolType = RankedTensorType::get(
+          {inputType.getDimSize(0), inputType.getDimSize(1),
+           (inputType.getDimSize(2) + op->padding[0] + op->padding[2] -
+            op->kernel[0]) /
+                   op->strides[0] +
+               1,
+           (inputType.getDimSize(3) + op->padding[1] + op->padding[3] -
+            op->kernel[1]) /
+                   op->strides[1] +
+               1},
+          outputType);
+      result = AvgPool2DOp::create(rewriter, loc, poolType, operands[0],
+                                   op->kernel, op->strides, op->padding,
+                                   /*count_include_pad=*/true);
+      if (poolType.getShape() != outputFloatType.getShape()) {
+        if (!op->meanResult || outputFloatType.getRank() != 2)
+          return declineMatch(rewriter, anchor, state,
+                              "its result shape is not the pooled shape");
+        SmallVector<ReassociationIndices> dropUnitDims = {{0}, {1, 2, 3}};
+        result = tensor::CollapseShapeOp::create(
+            rewriter, loc, outputFloatType.clone(outputType), result,
+            dropUnitDims);
+      }
+      break;
+    }
+    }
+    rewriter.replaceOp(outputQuantize, result);
+    SmallVector<Operation *> dead(llvm::reverse(op->epilogue));
+    dead.push_back(anchor);
+    eraseDeadChain(rewriter, dead);
+    return success();
+  }
+
+  QuantizationState &state;
+};
+
 } // namespace
 
 void mlir::qsim::populateLinalgToQSimPatterns(RewritePatternSet &patterns,
@@ -632,5 +1202,8 @@ void mlir::qsim::populateLinalgToQSimPatterns(RewritePatternSet &patterns,
   patterns.add<LinalgLayerToQSim<linalg::Conv2DNchwFchwOp>,
                LinalgLayerToQSim<linalg::DepthwiseConv2DNchwChwOp>,
                LinalgLayerToQSim<linalg::Conv2DNgchwGfchwOp>,
-               LinalgLayerToQSim<linalg::MatmulOp>>(ctx, state);
+               LinalgLayerToQSim<linalg::MatmulOp>,
+               LinalgIntegerOpToQSim<linalg::GenericOp>,
+               LinalgIntegerOpToQSim<linalg::PoolingNchwSumOp>,
+               LinalgIntegerOpToQSim<tensor::ConcatOp>>(ctx, state);
 }

@@ -5,6 +5,7 @@
 #include "qsim/Conversion/QuantizationCommon/LayerQuantization.h"
 
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
@@ -25,12 +26,16 @@ SmallVector<QuantizableOp> mlir::qsim::findQuantizableOps(
   // Only ops of the function body itself: an op inside a loop or another
   // region has no single range per activation, and its values cannot be
   // returned.
+  llvm::SmallPtrSet<Operation *, 16> absorbed;
   for (Operation &op : func.getBody().front()) {
+    if (absorbed.contains(&op))
+      continue;
     std::string firstReason;
     for (QuantizableOpMatcher matcher : matchers) {
       std::string reason;
       FailureOr<QuantizableOp> match = matcher(&op, reason);
       if (succeeded(match)) {
+        absorbed.insert(match->absorbed.begin(), match->absorbed.end());
         ops.push_back(std::move(*match));
         firstReason.clear();
         break;
@@ -65,13 +70,15 @@ ActivationNames::ActivationNames(func::FuncOp func, ArrayRef<QuantizableOp> ops)
     opNames[op.anchor] = name;
   }
 
-  for (const QuantizableOp &op : ops)
+  for (const QuantizableOp &op : ops) {
     valueNames[op.output] = opNames[op.anchor] + ".output";
+    outputs.insert(op.output);
+  }
   // A source that is neither an argument nor an output is named after the
   // first op (in program order) that reads it.
   for (const QuantizableOp &op : ops) {
     for (auto [index, input] : llvm::enumerate(op.inputs)) {
-      Value source = getActivationSource(input);
+      Value source = getSource(input);
       activations.insert(source);
       if (isa<BlockArgument>(source))
         continue;
@@ -88,8 +95,20 @@ StringRef ActivationNames::getOpName(Operation *anchor) const {
   return it == opNames.end() ? StringRef() : StringRef(it->second);
 }
 
+Value ActivationNames::getSource(Value value) const {
+  // An output stays itself even when data movement produced it (the
+  // collapse after a grouped conv): its range is the op's.
+  while (!outputs.contains(value)) {
+    Value source = getDataMovementSource(value.getDefiningOp());
+    if (!source)
+      break;
+    value = source;
+  }
+  return value;
+}
+
 std::string ActivationNames::getName(Value value) const {
-  value = getActivationSource(value);
+  value = getSource(value);
   if (auto arg = dyn_cast<BlockArgument>(value))
     return prefix + "arg" + std::to_string(arg.getArgNumber());
   auto it = valueNames.find(value);

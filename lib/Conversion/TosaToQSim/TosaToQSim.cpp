@@ -226,6 +226,7 @@ mlir::qsim::matchTosaQuantizableOp(Operation *op, std::string &reason) {
   result.kind = layer->kind == LayerKind::Conv2D ? "conv" : "linear";
   result.inputs.push_back(layer->input);
   result.output = layer->output;
+  result.absorbed = layer->epilogue;
   return result;
 }
 

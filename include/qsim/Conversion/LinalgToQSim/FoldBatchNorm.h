@@ -32,6 +32,12 @@ namespace mlir::qsim {
 /// weights and a generic adding the folded bias.
 void populateFoldBatchNormPatterns(RewritePatternSet &patterns);
 
+/// Applies the fold patterns, and nothing else, to `root` (what
+/// qsim-fold-batch-norm does). qsim-instrument, qsim-attach-ranges and
+/// qsim-quantize call it first, so that they all analyze the same folded
+/// model.
+LogicalResult foldBatchNorms(Operation *root);
+
 } // namespace mlir::qsim
 
 #endif // QSIM_CONVERSION_LINALGTOQSIM_FOLDBATCHNORM_H

@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -50,6 +51,10 @@ public:
 
   /// The name of `anchor`, a quantizable op's anchor.
   StringRef getOpName(Operation *anchor) const;
+  /// The value whose range `value` shares: `value` itself when it is an
+  /// op's output, else the source of the data movement that produced it
+  /// (see getActivationSource), stopping at an output.
+  Value getSource(Value value) const;
   /// The name of `value`'s source; empty for a value no op reads or
   /// produces.
   std::string getName(Value value) const;
@@ -61,6 +66,7 @@ private:
   std::string prefix;
   llvm::DenseMap<Operation *, std::string> opNames;
   llvm::DenseMap<Value, std::string> valueNames;
+  llvm::DenseSet<Value> outputs;
   llvm::SetVector<Value> activations;
 };
 

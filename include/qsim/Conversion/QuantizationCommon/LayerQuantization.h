@@ -41,6 +41,8 @@ public:
       : weights(weights) {}
 
   WeightQuantizationOptions weights;
+  /// The storage of activations, and of constant operands of integer ops.
+  StorageFormat activationFormat{8, /*isSigned=*/false, /*narrowRange=*/false};
   /// Prefix of every diagnostic ("qsim-quantize: ").
   std::string diagnosticPrefix = "qsim-quantize: ";
 

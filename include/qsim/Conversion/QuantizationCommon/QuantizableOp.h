@@ -124,6 +124,9 @@ struct QuantizableOp {
   /// The float value the integer op replaces (after any fused activation),
   /// whose range is the integer op's output type.
   Value output;
+  /// The ops after the anchor that the integer op absorbs (bias,
+  /// activation, divide): no other quantizable op.
+  SmallVector<Operation *> absorbed;
 };
 
 /// A recognizer: describes `op` as a QuantizableOp, or fails and sets
