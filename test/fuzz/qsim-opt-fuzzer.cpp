@@ -240,6 +240,9 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
       {"qsim-fold-batch-norm", "func.func(qsim-fold-batch-norm)"},
       {"convert-qsim-to-linalg", "convert-qsim-to-linalg"},
       {"qsim-instrument", "qsim-instrument"},
+      {"qsim-attach-ranges", "qsim-attach-ranges{" + stats + "}"},
+      {"convert-linalg-to-qsim", "convert-linalg-to-qsim"},
+      {"convert-tosa-to-qsim", "convert-tosa-to-qsim"},
       {"qsim-quantize", "qsim-quantize{" + stats + "}"},
       {"qsim-quantize per-tensor i8",
        "qsim-quantize{" + stats +

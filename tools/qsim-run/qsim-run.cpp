@@ -11,11 +11,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qsim/Conversion/FloatToQSim/FloatToQSim.h"
-#include "qsim/Conversion/Passes.h"
+#include "qsim/Calibration/Driver.h"
 #include "qsim/Dialect/QSim/IR/QSimDialect.h"
 #include "qsim/InitAll.h"
-#include "qsim/Runner/Calibration.h"
 #include "qsim/Runner/Metrics.h"
 #include "qsim/Runner/Runner.h"
 #include "qsim/Support/Npy.h"
@@ -330,40 +328,10 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
   llvm::Expected<Operation *> entry = findEntryFunction(module, options.entry);
   if (!entry)
     return fail(toString(entry.takeError()));
-  if (!(*entry)->hasAttr(kObserversAttrName)) {
-    PassManager pm(module.getContext());
-    pm.addPass(createQSimInstrument());
-    if (failed(pm.run(module)))
-      return fail("cannot instrument the model");
-  }
-  auto names = (*entry)->getAttrOfType<ArrayAttr>(kObserversAttrName);
-  if (!names || names.empty()) {
-    // Say what was there, and why none of it can be quantized.
-    std::string message = "'" +
-                          cast<FunctionOpInterface>(*entry).getName().str() +
-                          "' has nothing to calibrate: no op qsim quantizes";
-    auto func = dyn_cast<func::FuncOp>(*entry);
-    std::vector<FloatOpRecord> records;
-    if (func && !func.isExternal() && func.getBody().hasOneBlock())
-      records = explainUnquantizableOps(func);
-    else
-      message += " (only a function of one block, with no callers, can be "
-                 "calibrated)";
-    if (records.empty() && func && !func.isExternal() &&
-        func.getBody().hasOneBlock())
-      message += " (it has no float compute op)";
-    for (const FloatOpRecord &record : records)
-      message += "\n  '" + record.op->getName().getStringRef().str() + "' at " +
-                 formatLocation(record.op->getLoc()) + ": " + record.reason;
-    return fail(message);
-  }
-  std::vector<std::string> observerNames;
-  for (Attribute name : names) {
-    auto text = dyn_cast<StringAttr>(name);
-    if (!text)
-      return fail("qsim.observers must hold strings");
-    observerNames.push_back(text.str());
-  }
+  llvm::Expected<std::vector<std::string>> observerNames =
+      prepareCalibration(module, *entry);
+  if (!observerNames)
+    return fail(toString(observerNames.takeError()));
 
   llvm::Expected<std::unique_ptr<Runner>> runner =
       Runner::compile(module, options);
@@ -382,7 +350,7 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
   calibration.batchSize = batchSize;
   calibration.showProgress = llvm::errs().is_displayed();
   llvm::Expected<CalibrationResult> result =
-      calibrate(**runner, observerNames, samples, calibration);
+      calibrate(**runner, *observerNames, samples, calibration);
   if (!result)
     return fail(toString(result.takeError()));
 

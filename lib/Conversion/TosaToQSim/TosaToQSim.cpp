@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -216,13 +217,133 @@ FailureOr<FloatLayer> mlir::qsim::matchTosaLayer(Operation *op,
   return layer;
 }
 
+//===----------------------------------------------------------------------===//
+// tosa.add, tosa.avg_pool2d, tosa.concat
+//===----------------------------------------------------------------------===//
+
+/// A float TOSA op that becomes one integer qsim op.
+struct TosaIntegerOp {
+  enum class Kind { Add, AvgPool, Concat } kind = Kind::Add;
+  Operation *anchor = nullptr;
+  SmallVector<Value, 2> operands;
+  SmallVector<Operation *> epilogue;
+  Value output;
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  std::array<int64_t, 2> kernel = {1, 1};
+  std::array<int64_t, 2> strides = {1, 1};
+  /// qsim's order: top, left, bottom, right.
+  std::array<int64_t, 4> padding = {0, 0, 0, 0};
+  int64_t axis = 0;
+
+  StringRef getKindName() const {
+    switch (kind) {
+    case Kind::Add:
+      return "add";
+    case Kind::AvgPool:
+      return "avgpool";
+    case Kind::Concat:
+      return "concat";
+    }
+    llvm_unreachable("unknown kind");
+  }
+};
+
+/// Takes a tosa.clamp after `current` as the op's clamp.
+static void matchTosaClamp(TosaIntegerOp &op, Value current) {
+  if (current.hasOneUse()) {
+    if (auto clamp = dyn_cast<tosa::ClampOp>(*current.getUsers().begin())) {
+      auto lo = dyn_cast<FloatAttr>(clamp.getMinValAttr());
+      auto hi = dyn_cast<FloatAttr>(clamp.getMaxValAttr());
+      if (lo && hi && lo.getValueAsDouble() <= hi.getValueAsDouble()) {
+        op.lo = lo.getValueAsDouble();
+        op.hi = hi.getValueAsDouble();
+        if (op.hi >= std::numeric_limits<float>::max())
+          op.hi = std::numeric_limits<double>::infinity();
+        op.epilogue.push_back(clamp);
+        current = clamp.getResult();
+      }
+    }
+  }
+  op.output = current;
+}
+
+static FailureOr<TosaIntegerOp> matchTosaIntegerOp(Operation *anchor,
+                                                   std::string &reason) {
+  auto isFloatTensor = [](Value v) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    return type && type.getElementType().isF32();
+  };
+  auto isConstant = [](Value v) { return readConstantFloats(v).has_value(); };
+  TosaIntegerOp op;
+  op.anchor = anchor;
+  if (auto add = dyn_cast<tosa::AddOp>(anchor)) {
+    if (!isFloatTensor(add.getOutput()))
+      return failure();
+    op.kind = TosaIntegerOp::Kind::Add;
+    op.operands = {add.getInput1(), add.getInput2()};
+    if (llvm::any_of(op.operands, isConstant)) {
+      // A constant operand is a bias, which belongs to the layer before.
+      reason = "it adds a constant";
+      return failure();
+    }
+    matchTosaClamp(op, add.getOutput());
+    return op;
+  }
+  if (auto pool = dyn_cast<tosa::AvgPool2dOp>(anchor)) {
+    if (!isFloatTensor(pool.getOutput()))
+      return failure();
+    FailureOr<int64_t> inputZero = pool.getInputZeroPoint();
+    FailureOr<int64_t> outputZero = pool.getOutputZeroPoint();
+    if (failed(inputZero) || failed(outputZero) || *inputZero != 0 ||
+        *outputZero != 0) {
+      reason = "its zero-point operands are not constant zeros";
+      return failure();
+    }
+    op.kind = TosaIntegerOp::Kind::AvgPool;
+    ArrayRef<int64_t> kernel = pool.getKernel(), stride = pool.getStride(),
+                      pad = pool.getPad();
+    op.kernel = {kernel[0], kernel[1]};
+    op.strides = {stride[0], stride[1]};
+    op.padding = {pad[0], pad[2], pad[1], pad[3]};
+    op.operands = {pool.getInput()};
+    matchTosaClamp(op, pool.getOutput());
+    return op;
+  }
+  if (auto concat = dyn_cast<tosa::ConcatOp>(anchor)) {
+    if (!isFloatTensor(concat.getOutput()))
+      return failure();
+    op.kind = TosaIntegerOp::Kind::Concat;
+    op.axis = concat.getAxis();
+    op.operands.assign(concat.getInput1().begin(), concat.getInput1().end());
+    if (llvm::any_of(op.operands, isConstant)) {
+      reason = "it concatenates a constant";
+      return failure();
+    }
+    matchTosaClamp(op, concat.getOutput());
+    return op;
+  }
+  return failure();
+}
+
 FailureOr<QuantizableOp>
 mlir::qsim::matchTosaQuantizableOp(Operation *op, std::string &reason) {
-  FailureOr<FloatLayer> layer = matchTosaLayer(op, reason);
-  if (failed(layer))
-    return failure();
   QuantizableOp result;
   result.anchor = op;
+  FailureOr<FloatLayer> layer = matchTosaLayer(op, reason);
+  if (failed(layer)) {
+    if (!reason.empty())
+      return failure();
+    FailureOr<TosaIntegerOp> integerOp = matchTosaIntegerOp(op, reason);
+    if (failed(integerOp))
+      return failure();
+    result.kind = integerOp->getKindName().str();
+    result.inputs.assign(integerOp->operands.begin(),
+                         integerOp->operands.end());
+    result.output = integerOp->output;
+    result.absorbed = integerOp->epilogue;
+    return result;
+  }
   result.kind = layer->kind == LayerKind::Conv2D ? "conv" : "linear";
   result.inputs.push_back(layer->input);
   result.output = layer->output;
@@ -303,12 +424,113 @@ struct TosaLayerToQSim final : OpRewritePattern<AnchorOp> {
   QuantizationState &state;
 };
 
+/// The storage bounds of `type` that the real range [lo, hi] clamps to
+/// (each bound quantized as qsim.clamp does); null where it is the storage
+/// bound anyway.
+static std::pair<IntegerAttr, IntegerAttr>
+getTosaStorageClamp(PatternRewriter &rewriter, quant::QuantizedType type,
+                    double lo, double hi) {
+  auto uniform = cast<quant::UniformQuantizedType>(type);
+  int64_t qmin = uniform.getStorageTypeMin(),
+          qmax = uniform.getStorageTypeMax();
+  auto bound = [&](double real, int64_t storageBound) -> IntegerAttr {
+    if (!std::isfinite(real))
+      return {};
+    int64_t code = quantizeValue(static_cast<float>(real), uniform.getScale(),
+                                 uniform.getZeroPoint(), qmin, qmax);
+    return code == storageBound ? IntegerAttr()
+                                : rewriter.getI64IntegerAttr(code);
+  };
+  return {bound(lo, qmin), bound(hi, qmax)};
+}
+
+template <typename AnchorOp>
+struct TosaIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
+  TosaIntegerOpToQSim(MLIRContext *ctx, QuantizationState &state)
+      : OpRewritePattern<AnchorOp>(ctx), state(state) {}
+
+  LogicalResult matchAndRewrite(AnchorOp anchor,
+                                PatternRewriter &rewriter) const override {
+    std::string reason;
+    FailureOr<TosaIntegerOp> op = matchTosaIntegerOp(anchor, reason);
+    if (failed(op))
+      return declineMatch(rewriter, anchor, state,
+                          reason.empty() ? "not a float op" : reason);
+    QuantizeOp outputQuantize = getOutputQuantize(op->output);
+    if (!outputQuantize)
+      return declineMatch(rewriter, anchor, state,
+                          "its output has no calibrated range");
+    SmallVector<Value> operands;
+    for (Value operand : op->operands) {
+      FailureOr<Value> quantized = getQuantizedActivation(operand);
+      if (failed(quantized))
+        return declineMatch(rewriter, anchor, state,
+                            describeUnquantizedInput(operand));
+      operands.push_back(*quantized);
+    }
+    Location loc = anchor.getLoc();
+    rewriter.setInsertionPoint(outputQuantize);
+    quant::QuantizedType outputType =
+        getUniformQuantElementType(outputQuantize.getType());
+    auto outputFloatType = cast<RankedTensorType>(op->output.getType());
+    bool hasClamp = op->lo > -std::numeric_limits<double>::infinity() ||
+                    op->hi < std::numeric_limits<double>::infinity();
+    Value result;
+    switch (op->kind) {
+    case TosaIntegerOp::Kind::Add: {
+      auto [clampMin, clampMax] =
+          getTosaStorageClamp(rewriter, outputType, op->lo, op->hi);
+      result = AddOp::create(rewriter, loc, outputFloatType.clone(outputType),
+                             operands[0], operands[1], RoundingMode::HalfEven,
+                             clampMin, clampMax);
+      break;
+    }
+    case TosaIntegerOp::Kind::Concat:
+      result =
+          ConcatOp::create(rewriter, loc, outputFloatType.clone(outputType),
+                           operands, static_cast<uint64_t>(op->axis));
+      if (hasClamp)
+        result = ClampOp::create(rewriter, loc, result,
+                                 rewriter.getF64FloatAttr(op->lo),
+                                 rewriter.getF64FloatAttr(op->hi));
+      break;
+    case TosaIntegerOp::Kind::AvgPool: {
+      // NHWC: transposed to NCHW and back, on quantized values. TOSA
+      // divides by the taps inside the input: count_include_pad is off.
+      SmallVector<int64_t> toNCHW = {0, 3, 1, 2}, toNHWC = {0, 2, 3, 1};
+      Value nchw = transposeTensor(rewriter, loc, operands[0], toNCHW);
+      ArrayRef<int64_t> nhwc = outputFloatType.getShape();
+      auto poolType = RankedTensorType::get(
+          {nhwc[0], nhwc[3], nhwc[1], nhwc[2]}, outputType);
+      result = AvgPool2DOp::create(rewriter, loc, poolType, nchw, op->kernel,
+                                   op->strides, op->padding,
+                                   /*count_include_pad=*/false);
+      if (hasClamp)
+        result = ClampOp::create(rewriter, loc, result,
+                                 rewriter.getF64FloatAttr(op->lo),
+                                 rewriter.getF64FloatAttr(op->hi));
+      result = transposeTensor(rewriter, loc, result, toNHWC);
+      break;
+    }
+    }
+    rewriter.replaceOp(outputQuantize, result);
+    SmallVector<Operation *> dead(llvm::reverse(op->epilogue));
+    dead.push_back(anchor);
+    eraseDeadChain(rewriter, dead);
+    return success();
+  }
+
+  QuantizationState &state;
+};
+
 } // namespace
 
 void mlir::qsim::populateTosaToQSimPatterns(RewritePatternSet &patterns,
                                             QuantizationState &state) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<TosaLayerToQSim<tosa::Conv2DOp>,
-               TosaLayerToQSim<tosa::DepthwiseConv2DOp>,
-               TosaLayerToQSim<tosa::MatMulOp>>(ctx, state);
+  patterns.add<
+      TosaLayerToQSim<tosa::Conv2DOp>, TosaLayerToQSim<tosa::DepthwiseConv2DOp>,
+      TosaLayerToQSim<tosa::MatMulOp>, TosaIntegerOpToQSim<tosa::AddOp>,
+      TosaIntegerOpToQSim<tosa::AvgPool2dOp>,
+      TosaIntegerOpToQSim<tosa::ConcatOp>>(ctx, state);
 }

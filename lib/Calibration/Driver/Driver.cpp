@@ -1,4 +1,4 @@
-//===- Calibration.cpp - run a model over calibration data ----------------===//
+//===- Driver.cpp - run a model over calibration data ----------------===//
 //
 // Observers that need a histogram (percentile, entropy, mse) need the range
 // first, so calibration runs the data through the model twice; min/max
@@ -6,7 +6,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qsim/Runner/Calibration.h"
+#include "qsim/Calibration/Driver.h"
+#include "qsim/Conversion/FloatToQSim/FloatToQSim.h"
+#include "qsim/Conversion/Passes.h"
+#include "qsim/Dialect/QSim/IR/QSimDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "llvm/Support/CheckedArithmetic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -197,4 +204,46 @@ mlir::qsim::getStatistics(const CalibrationResult &result) {
     entry.nonFinite = observer.getNonFiniteCount();
   }
   return statistics;
+}
+
+llvm::Expected<std::vector<std::string>>
+mlir::qsim::prepareCalibration(ModuleOp module, Operation *entry) {
+  auto error = [](const Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  if (!entry->hasAttr(kObserversAttrName)) {
+    PassManager pm(module.getContext());
+    pm.addPass(createQSimInstrument());
+    if (failed(pm.run(module)))
+      return error("cannot instrument the model");
+  }
+  auto names = entry->getAttrOfType<ArrayAttr>(kObserversAttrName);
+  if (!names || names.empty()) {
+    // Say what was there, and why none of it can be quantized.
+    std::string message = "'" +
+                          cast<FunctionOpInterface>(entry).getName().str() +
+                          "' has nothing to calibrate: no op qsim quantizes";
+    auto func = dyn_cast<func::FuncOp>(entry);
+    bool oneBlock = func && !func.isExternal() && func.getBody().hasOneBlock();
+    std::vector<FloatOpRecord> records;
+    if (oneBlock)
+      records = explainUnquantizableOps(func);
+    else
+      message += " (only a function of one block, with no callers, can be "
+                 "calibrated)";
+    if (records.empty() && oneBlock)
+      message += " (it has no float compute op)";
+    for (const FloatOpRecord &record : records)
+      message += "\n  '" + record.op->getName().getStringRef().str() + "' at " +
+                 formatLocation(record.op->getLoc()) + ": " + record.reason;
+    return error(message);
+  }
+  std::vector<std::string> observerNames;
+  for (Attribute name : names) {
+    auto text = dyn_cast<StringAttr>(name);
+    if (!text)
+      return error("qsim.observers must hold strings");
+    observerNames.push_back(text.str());
+  }
+  return observerNames;
 }

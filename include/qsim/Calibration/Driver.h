@@ -1,4 +1,4 @@
-//===- Calibration.h - run a model over calibration data -------*- C++ -*-===//
+//===- Driver.h - run a model over calibration data ------------*- C++ -*-===//
 //
 // Drives post-training calibration: runs a model instrumented by
 // qsim-instrument over every calibration sample, feeds the activations it
@@ -7,12 +7,14 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef QSIM_RUNNER_CALIBRATION_H
-#define QSIM_RUNNER_CALIBRATION_H
+#ifndef QSIM_CALIBRATION_DRIVER_H
+#define QSIM_CALIBRATION_DRIVER_H
 
 #include "qsim/Calibration/Observers.h"
 #include "qsim/Calibration/Statistics.h"
 #include "qsim/Runner/Runner.h"
+
+#include "mlir/IR/BuiltinOps.h"
 
 #include <string>
 #include <vector>
@@ -28,6 +30,14 @@ struct CalibrationOptions {
   /// Draw a progress bar on stderr.
   bool showProgress = false;
 };
+
+/// Prepares `entry` of `module` for calibration: instruments the module
+/// (qsim-instrument) unless `entry` already has a `qsim.observers`
+/// attribute, and returns the observer names. When there is nothing to
+/// calibrate the error names every float compute op of `entry` and why no
+/// pattern quantizes it.
+llvm::Expected<std::vector<std::string>> prepareCalibration(ModuleOp module,
+                                                            Operation *entry);
 
 /// The calibrated ranges of every observed activation.
 struct CalibrationResult {
@@ -54,4 +64,4 @@ CalibrationStatistics getStatistics(const CalibrationResult &result);
 
 } // namespace mlir::qsim
 
-#endif // QSIM_RUNNER_CALIBRATION_H
+#endif // QSIM_CALIBRATION_DRIVER_H
