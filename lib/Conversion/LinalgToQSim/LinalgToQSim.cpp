@@ -222,7 +222,9 @@ static linalg::GenericOp matchActivationGeneric(Value value, double &lo,
   if (!maps[0].isIdentity() || !maps.back().isIdentity())
     return {};
   // Other inputs must be constant scalars.
-  for (Value other : llvm::drop_begin(generic.getDpsInputs()))
+  // The operand range is a temporary: keep it alive over the loop.
+  SmallVector<Value> inputs = generic.getDpsInputs();
+  for (Value other : llvm::drop_begin(inputs))
     if (!getFloatConstant(other))
       return {};
   Block &body = generic.getRegion().front();
@@ -583,17 +585,8 @@ FailureOr<FloatLayer> mlir::qsim::matchLinalgLayer(Operation *op,
     layer = matchMatmul(matmul, reason);
   else
     return failure();
-  if (failed(layer))
+  if (failed(layer) || failed(checkFloatLayer(*layer, reason)))
     return failure();
-  auto inputType = dyn_cast<RankedTensorType>(layer->input.getType());
-  if (!inputType || !inputType.getElementType().isF32()) {
-    reason = "its input is not an f32 tensor";
-    return failure();
-  }
-  if (layer->weights.empty()) {
-    reason = "it has no weights";
-    return failure();
-  }
   return layer;
 }
 
@@ -692,7 +685,8 @@ static FailureOr<FloatIntegerOp> matchBinaryGeneric(linalg::GenericOp generic,
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
   if (!maps[2].isIdentity())
     return failure();
-  for (auto [input, map] : llvm::zip(generic.getDpsInputs(), maps)) {
+  SmallVector<Value> inputs = generic.getDpsInputs();
+  for (auto [input, map] : llvm::zip(inputs, maps)) {
     auto type = dyn_cast<RankedTensorType>(input.getType());
     if (!type || !type.getElementType().isF32() ||
         !isNumpyBroadcastMap(map, type.getShape()))
@@ -772,6 +766,8 @@ static linalg::GenericOp matchDivideByCount(Value sum, int64_t count) {
 /// then a divide by the window size.
 static FailureOr<FloatIntegerOp> matchSumPool(linalg::PoolingNchwSumOp pool,
                                               std::string &reason) {
+  if (pool->getNumResults() != 1)
+    return failure();
   FloatIntegerOp op;
   op.kind = FloatIntegerOp::Kind::AvgPool;
   op.anchor = pool;
@@ -833,9 +829,10 @@ static FailureOr<FloatIntegerOp> matchMeanGeneric(linalg::GenericOp generic,
         (add.getLhs() == body.getArgument(1) &&
          add.getRhs() == body.getArgument(0))))
     return failure();
-  auto inputType = cast<RankedTensorType>(generic.getDpsInputs()[0].getType());
+  auto inputType =
+      dyn_cast<RankedTensorType>(generic.getDpsInputs()[0].getType());
   auto fill = generic.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  if (!fill || !isFloatConstant(fill.getInputs()[0], 0.0) ||
+  if (!inputType || !fill || !isFloatConstant(fill.getInputs()[0], 0.0) ||
       !inputType.getElementType().isF32() ||
       ShapedType::isDynamic(inputType.getDimSize(2)) ||
       ShapedType::isDynamic(inputType.getDimSize(3))) {
@@ -907,6 +904,9 @@ static FailureOr<FloatIntegerOp> matchTableGeneric(linalg::GenericOp generic,
 static FailureOr<FloatIntegerOp> matchFloatIntegerOp(Operation *op,
                                                      std::string &reason) {
   if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
+    // A generic on memrefs has no result to quantize.
+    if (generic.getNumResults() != 1)
+      return failure();
     FailureOr<FloatIntegerOp> binary = matchBinaryGeneric(generic, reason);
     if (succeeded(binary) || !reason.empty())
       return binary;
@@ -915,8 +915,7 @@ static FailureOr<FloatIntegerOp> matchFloatIntegerOp(Operation *op,
       return mean;
     // Only elementwise generics of f32 tensors are functions to tabulate.
     auto type = dyn_cast<RankedTensorType>(generic.getResult(0).getType());
-    if (generic.getNumResults() != 1 || !type ||
-        !type.getElementType().isF32())
+    if (generic.getNumResults() != 1 || !type || !type.getElementType().isF32())
       return failure();
     return matchTableGeneric(generic, reason);
   }
@@ -967,18 +966,13 @@ struct LinalgLayerToQSim final : OpRewritePattern<AnchorOp> {
 
   LogicalResult matchAndRewrite(AnchorOp op,
                                 PatternRewriter &rewriter) const override {
-    std::string reason;
-    FailureOr<FloatLayer> layer = matchLinalgLayer(op, reason);
-    if (failed(layer))
-      return declineMatch(rewriter, op, state, reason);
-    FailureOr<Value> input = getQuantizedActivation(layer->input);
-    if (failed(input))
-      return declineMatch(rewriter, op, state,
-                          describeUnquantizedInput(layer->input));
-    QuantizeOp outputQuantize = getOutputQuantize(layer->output);
-    if (!outputQuantize)
-      return declineMatch(rewriter, op, state,
-                          "its output has no calibrated range");
+    FailureOr<LayerBetweenRanges> match =
+        matchLayerBetweenRanges(rewriter, op, matchLinalgLayer, state);
+    if (failed(match))
+      return failure();
+    FloatLayer *layer = &match->layer;
+    Value *input = &match->quantizedInput;
+    QuantizeOp outputQuantize = match->outputQuantize;
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(outputQuantize);
     Value layerInput = *input;
@@ -997,10 +991,8 @@ struct LinalgLayerToQSim final : OpRewritePattern<AnchorOp> {
       state.hadError = true;
       return failure();
     }
-    rewriter.replaceOp(outputQuantize, *result);
-    SmallVector<Operation *> dead(llvm::reverse(layer->epilogue));
-    dead.push_back(op);
-    eraseDeadChain(rewriter, dead);
+    replaceBetweenRanges(rewriter, outputQuantize, *result, layer->epilogue,
+                         op);
     return success();
   }
 
@@ -1042,27 +1034,6 @@ quantizeConstantOperand(PatternRewriter &rewriter, Location loc, Value constant,
   return quant::StorageCastOp::create(rewriter, loc, storageType.clone(type),
                                       raw)
       .getResult();
-}
-
-/// The clamp bounds, in the storage domain of `type`, of the real range
-/// [lo, hi] (qsim.clamp's rule: each bound quantized as qsim.quantize
-/// does); null where the bound is the storage bound anyway.
-static std::pair<IntegerAttr, IntegerAttr>
-getStorageClamp(PatternRewriter &rewriter, quant::QuantizedType type, double lo,
-                double hi) {
-  auto uniform = cast<quant::UniformQuantizedType>(type);
-  int64_t qmin = uniform.getStorageTypeMin(),
-          qmax = uniform.getStorageTypeMax();
-  auto bound = [&](double real, int64_t storageBound) -> IntegerAttr {
-    if (!std::isfinite(real))
-      return {};
-    int64_t code = quantizeValue(static_cast<float>(real), uniform.getScale(),
-                                 uniform.getZeroPoint(), qmin, qmax);
-    if (code == storageBound)
-      return {};
-    return rewriter.getI64IntegerAttr(code);
-  };
-  return {bound(lo, qmin), bound(hi, qmax)};
 }
 
 /// Rewrites a float add, multiply, average pooling or concatenation between
@@ -1111,7 +1082,7 @@ struct LinalgIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
         getUniformQuantElementType(outputQuantize.getType());
     auto outputFloatType = cast<RankedTensorType>(op->output.getType());
     auto [clampMin, clampMax] =
-        getStorageClamp(rewriter, outputType, op->lo, op->hi);
+        getStorageClampBounds(rewriter, outputType, op->lo, op->hi);
     bool hasClamp = op->lo > -std::numeric_limits<double>::infinity() ||
                     op->hi < std::numeric_limits<double>::infinity();
     Value result;
@@ -1148,9 +1119,8 @@ struct LinalgIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
       if (failed(table))
         return declineMatch(rewriter, anchor, state,
                             "its lookup table cannot be built");
-      result = TableOp::create(rewriter, loc,
-                               outputFloatType.clone(outputType), operands[0],
-                               *table);
+      result = TableOp::create(rewriter, loc, outputFloatType.clone(outputType),
+                               operands[0], *table);
       break;
     }
     case FloatIntegerOp::Kind::AvgPool: {
@@ -1184,10 +1154,8 @@ struct LinalgIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
       break;
     }
     }
-    rewriter.replaceOp(outputQuantize, result);
-    SmallVector<Operation *> dead(llvm::reverse(op->epilogue));
-    dead.push_back(anchor);
-    eraseDeadChain(rewriter, dead);
+    replaceBetweenRanges(rewriter, outputQuantize, result, op->epilogue,
+                         anchor);
     return success();
   }
 

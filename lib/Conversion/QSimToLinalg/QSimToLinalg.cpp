@@ -1172,13 +1172,16 @@ struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
             count = f64Constant(static_cast<double>(kernel[0] * kernel[1]));
           Value mean = arith::DivFOp::create(b, nloc, real, count);
           Value rounded = math::RoundEvenOp::create(b, nloc, mean);
-          Value result = clampShiftAndNarrow(
-              b, nloc, rounded,
-              f64Constant(static_cast<double>(out.storageMin - outZero)),
-              f64Constant(static_cast<double>(out.storageMax - outZero)),
-              arith::ConstantOp::create(b, nloc,
-                                        IntegerAttr::get(computeType, outZero)),
-              computeType, outStorage);
+          // One statement each: the order of function arguments is
+          // unspecified, and so would be the order of the constants.
+          Value low =
+              f64Constant(static_cast<double>(out.storageMin - outZero));
+          Value high =
+              f64Constant(static_cast<double>(out.storageMax - outZero));
+          Value zero = arith::ConstantOp::create(
+              b, nloc, IntegerAttr::get(computeType, outZero));
+          Value result = clampShiftAndNarrow(b, nloc, rounded, low, high, zero,
+                                             computeType, outStorage);
           linalg::YieldOp::create(b, nloc, result);
         });
     return success();

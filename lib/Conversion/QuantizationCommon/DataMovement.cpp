@@ -83,7 +83,11 @@ mlir::qsim::matchTransposingGeneric(Operation *op) {
 }
 
 Value mlir::qsim::getDataMovementSource(Operation *op) {
-  if (!op)
+  // Only ops from one ranked tensor to another (a linalg op on memrefs has
+  // no result).
+  if (!op || op->getNumResults() != 1 || op->getNumOperands() == 0 ||
+      !isa<RankedTensorType>(op->getResult(0).getType()) ||
+      !isa<RankedTensorType>(op->getOperand(0).getType()))
     return {};
   if (std::optional<MaxPoolPassThrough> pool = matchMaxPoolPassThrough(op))
     return pool->source;

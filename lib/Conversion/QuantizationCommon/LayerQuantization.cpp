@@ -282,11 +282,67 @@ Value mlir::qsim::transposeTensor(OpBuilder &b, Location loc, Value value,
       .getResult()[0];
 }
 
-void mlir::qsim::eraseDeadChain(PatternRewriter &rewriter,
-                                ArrayRef<Operation *> ops) {
-  for (Operation *op : ops)
+FailureOr<LayerBetweenRanges> mlir::qsim::matchLayerBetweenRanges(
+    PatternRewriter &rewriter, Operation *anchor,
+    FailureOr<FloatLayer> (*matchLayer)(Operation *, std::string &),
+    QuantizationState &state) {
+  std::string reason;
+  FailureOr<FloatLayer> layer = matchLayer(anchor, reason);
+  if (failed(layer))
+    return declineMatch(rewriter, anchor, state, reason);
+  FailureOr<Value> input = getQuantizedActivation(layer->input);
+  if (failed(input))
+    return declineMatch(rewriter, anchor, state,
+                        describeUnquantizedInput(layer->input));
+  QuantizeOp outputQuantize = getOutputQuantize(layer->output);
+  if (!outputQuantize)
+    return declineMatch(rewriter, anchor, state,
+                        "its output has no calibrated range");
+  return LayerBetweenRanges{std::move(*layer), *input, outputQuantize};
+}
+
+void mlir::qsim::replaceBetweenRanges(PatternRewriter &rewriter,
+                                      QuantizeOp outputQuantize, Value result,
+                                      ArrayRef<Operation *> epilogue,
+                                      Operation *anchor) {
+  rewriter.replaceOp(outputQuantize, result);
+  // Users before producers: the last epilogue op first, the anchor last.
+  SmallVector<Operation *> chain(llvm::reverse(epilogue));
+  chain.push_back(anchor);
+  for (Operation *op : chain)
     if (op->use_empty())
       rewriter.eraseOp(op);
+}
+
+LogicalResult mlir::qsim::checkFloatLayer(const FloatLayer &layer,
+                                          std::string &reason) {
+  auto inputType = dyn_cast<RankedTensorType>(layer.input.getType());
+  if (!inputType || !inputType.getElementType().isF32()) {
+    reason = "its input is not an f32 tensor";
+    return failure();
+  }
+  if (layer.weights.empty()) {
+    reason = "it has no weights";
+    return failure();
+  }
+  return success();
+}
+
+std::pair<IntegerAttr, IntegerAttr>
+mlir::qsim::getStorageClampBounds(Builder &builder, quant::QuantizedType type,
+                                  double lo, double hi) {
+  auto uniform = cast<quant::UniformQuantizedType>(type);
+  int64_t qmin = uniform.getStorageTypeMin();
+  int64_t qmax = uniform.getStorageTypeMax();
+  auto bound = [&](double real, int64_t storageBound) -> IntegerAttr {
+    if (!std::isfinite(real))
+      return {};
+    int64_t code = quantizeValue(static_cast<float>(real), uniform.getScale(),
+                                 uniform.getZeroPoint(), qmin, qmax);
+    return code == storageBound ? IntegerAttr()
+                                : builder.getI64IntegerAttr(code);
+  };
+  return {bound(lo, qmin), bound(hi, qmax)};
 }
 
 FailureOr<Value> mlir::qsim::buildQuantizedLayer(

@@ -203,17 +203,8 @@ FailureOr<FloatLayer> mlir::qsim::matchTosaLayer(Operation *op,
     layer = matchTosaMatmul(matmul, reason);
   else
     return failure();
-  if (failed(layer))
+  if (failed(layer) || failed(checkFloatLayer(*layer, reason)))
     return failure();
-  auto inputType = dyn_cast<RankedTensorType>(layer->input.getType());
-  if (!inputType || !inputType.getElementType().isF32()) {
-    reason = "its input is not an f32 tensor";
-    return failure();
-  }
-  if (layer->weights.empty()) {
-    reason = "it has no weights";
-    return failure();
-  }
   return layer;
 }
 
@@ -360,18 +351,13 @@ struct TosaLayerToQSim final : OpRewritePattern<AnchorOp> {
 
   LogicalResult matchAndRewrite(AnchorOp op,
                                 PatternRewriter &rewriter) const override {
-    std::string reason;
-    FailureOr<FloatLayer> layer = matchTosaLayer(op, reason);
-    if (failed(layer))
-      return declineMatch(rewriter, op, state, reason);
-    FailureOr<Value> input = getQuantizedActivation(layer->input);
-    if (failed(input))
-      return declineMatch(rewriter, op, state,
-                          describeUnquantizedInput(layer->input));
-    QuantizeOp outputQuantize = getOutputQuantize(layer->output);
-    if (!outputQuantize)
-      return declineMatch(rewriter, op, state,
-                          "its output has no calibrated range");
+    FailureOr<LayerBetweenRanges> match =
+        matchLayerBetweenRanges(rewriter, op, matchTosaLayer, state);
+    if (failed(match))
+      return failure();
+    FloatLayer *layer = &match->layer;
+    Value *input = &match->quantizedInput;
+    QuantizeOp outputQuantize = match->outputQuantize;
     auto outputFloatType = cast<RankedTensorType>(layer->output.getType());
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(outputQuantize);
@@ -414,35 +400,13 @@ struct TosaLayerToQSim final : OpRewritePattern<AnchorOp> {
       replacement = tensor::ExpandShapeOp::create(
           rewriter, loc, outputFloatType.clone(outputType), replacement,
           foldBatch);
-    rewriter.replaceOp(outputQuantize, replacement);
-    SmallVector<Operation *> dead(llvm::reverse(layer->epilogue));
-    dead.push_back(op);
-    eraseDeadChain(rewriter, dead);
+    replaceBetweenRanges(rewriter, outputQuantize, replacement, layer->epilogue,
+                         op);
     return success();
   }
 
   QuantizationState &state;
 };
-
-/// The storage bounds of `type` that the real range [lo, hi] clamps to
-/// (each bound quantized as qsim.clamp does); null where it is the storage
-/// bound anyway.
-static std::pair<IntegerAttr, IntegerAttr>
-getTosaStorageClamp(PatternRewriter &rewriter, quant::QuantizedType type,
-                    double lo, double hi) {
-  auto uniform = cast<quant::UniformQuantizedType>(type);
-  int64_t qmin = uniform.getStorageTypeMin(),
-          qmax = uniform.getStorageTypeMax();
-  auto bound = [&](double real, int64_t storageBound) -> IntegerAttr {
-    if (!std::isfinite(real))
-      return {};
-    int64_t code = quantizeValue(static_cast<float>(real), uniform.getScale(),
-                                 uniform.getZeroPoint(), qmin, qmax);
-    return code == storageBound ? IntegerAttr()
-                                : rewriter.getI64IntegerAttr(code);
-  };
-  return {bound(lo, qmin), bound(hi, qmax)};
-}
 
 template <typename AnchorOp>
 struct TosaIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
@@ -479,7 +443,7 @@ struct TosaIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
     switch (op->kind) {
     case TosaIntegerOp::Kind::Add: {
       auto [clampMin, clampMax] =
-          getTosaStorageClamp(rewriter, outputType, op->lo, op->hi);
+          getStorageClampBounds(rewriter, outputType, op->lo, op->hi);
       result = AddOp::create(rewriter, loc, outputFloatType.clone(outputType),
                              operands[0], operands[1], RoundingMode::HalfEven,
                              clampMin, clampMax);
@@ -513,10 +477,8 @@ struct TosaIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
       break;
     }
     }
-    rewriter.replaceOp(outputQuantize, result);
-    SmallVector<Operation *> dead(llvm::reverse(op->epilogue));
-    dead.push_back(anchor);
-    eraseDeadChain(rewriter, dead);
+    replaceBetweenRanges(rewriter, outputQuantize, result, op->epilogue,
+                         anchor);
     return success();
   }
 

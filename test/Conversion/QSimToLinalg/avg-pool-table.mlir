@@ -41,9 +41,9 @@
 //       CHECK:     %[[COUNT:.+]] = arith.mulf %[[RV]], %[[CV]] : f64
 //       CHECK:     %[[MEAN:.+]] = arith.divf %[[PROD]], %[[COUNT]] : f64
 //       CHECK:     %[[R:.+]] = math.roundeven %[[MEAN]] : f64
-//       CHECK:     %[[ZY:.+]] = arith.constant -1 : i32
-//       CHECK:     %[[HI:.+]] = arith.constant 1.280000e+02 : f64
 //       CHECK:     %[[LO:.+]] = arith.constant -1.270000e+02 : f64
+//       CHECK:     %[[HI:.+]] = arith.constant 1.280000e+02 : f64
+//       CHECK:     %[[ZY:.+]] = arith.constant -1 : i32
 //       CHECK:     %[[C1:.+]] = arith.maximumf %[[R]], %[[LO]] : f64
 //       CHECK:     %[[C2:.+]] = arith.minimumf %[[C1]], %[[HI]] : f64
 //       CHECK:     %[[I:.+]] = arith.fptosi %[[C2]] : f64 to i32

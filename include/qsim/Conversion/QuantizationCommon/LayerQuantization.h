@@ -13,6 +13,7 @@
 #define QSIM_CONVERSION_QUANTIZATIONCOMMON_LAYERQUANTIZATION_H
 
 #include "qsim/Conversion/QuantizationCommon/QuantizableOp.h"
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Quant/AffineParams.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -24,8 +25,6 @@
 #include <string>
 
 namespace mlir::qsim {
-
-class QuantizeOp;
 
 /// How weights are quantized.
 struct WeightQuantizationOptions {
@@ -151,9 +150,38 @@ std::string describeValidScaleRange();
 Value transposeTensor(OpBuilder &b, Location loc, Value value,
                       ArrayRef<int64_t> permutation);
 
-/// Erases `root` and then every op of `ops` (producers of `root`'s chain)
-/// left without users.
-void eraseDeadChain(PatternRewriter &rewriter, ArrayRef<Operation *> ops);
+/// A float layer with the quantized value it reads and the qsim.quantize
+/// that gives its output a range: what a layer pattern needs to rewrite it.
+struct LayerBetweenRanges {
+  FloatLayer layer;
+  Value quantizedInput;
+  QuantizeOp outputQuantize;
+};
+
+/// Matches `anchor` with `matchLayer` and finds its ranges; declines (with
+/// the reason, recorded in `state`) when it is no layer or a range is
+/// missing.
+FailureOr<LayerBetweenRanges> matchLayerBetweenRanges(
+    PatternRewriter &rewriter, Operation *anchor,
+    FailureOr<FloatLayer> (*matchLayer)(Operation *, std::string &),
+    QuantizationState &state);
+
+/// Finishes a float-to-qsim rewrite: `result` replaces the qsim.quantize of
+/// the float output, then the float ops `epilogue` (in program order) and
+/// `anchor` are erased as they lose their last user.
+void replaceBetweenRanges(PatternRewriter &rewriter, QuantizeOp outputQuantize,
+                          Value result, ArrayRef<Operation *> epilogue,
+                          Operation *anchor);
+
+/// Checks what every recognized layer needs: an f32 input and weights.
+LogicalResult checkFloatLayer(const FloatLayer &layer, std::string &reason);
+
+/// The clamp bounds, in the storage domain of `type` (per tensor), of the
+/// real range [lo, hi], each finite bound quantized as qsim.clamp quantizes
+/// it; null where the bound is the storage bound anyway.
+std::pair<IntegerAttr, IntegerAttr>
+getStorageClampBounds(Builder &builder, quant::QuantizedType type, double lo,
+                      double hi);
 
 } // namespace mlir::qsim
 
