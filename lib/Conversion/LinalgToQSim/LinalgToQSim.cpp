@@ -594,46 +594,9 @@ FailureOr<FloatLayer> mlir::qsim::matchLinalgLayer(Operation *op,
 // Elementwise sums and products, average pooling, concatenation
 //===----------------------------------------------------------------------===//
 
-/// A float op that becomes one integer qsim op (qsim.add, qsim.mul,
-/// qsim.avg_pool2d, qsim.concat), with the activation fused after it.
-struct FloatIntegerOp {
-  enum class Kind { Add, Mul, AvgPool, Concat, Table } kind = Kind::Add;
-  Operation *anchor = nullptr;
-  /// The operands, float activations or constants; a constant is
-  /// quantized at compile time with its own range.
-  SmallVector<Value, 2> operands;
-  /// Add of `a - c` for a constant `c`: the constant is negated.
-  bool negateConstant = false;
-  /// The ops after the anchor that the op absorbs; the last yields output.
-  SmallVector<Operation *> epilogue;
-  Value output;
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  // Average pooling.
-  std::array<int64_t, 2> kernel = {1, 1};
-  std::array<int64_t, 2> strides = {1, 1};
-  std::array<int64_t, 4> padding = {0, 0, 0, 0};
-  /// The mean of a reduction generic: its result is [N, C] or [N, C, 1, 1].
-  bool meanResult = false;
-  int64_t concatAxis = 0;
-  /// The elementwise function a table computes.
+/// A linalg integer op, with the function a table computes.
+struct LinalgIntegerOp : FloatIntegerOp {
   std::optional<UnaryElementwiseFunction> function;
-
-  StringRef getKindName() const {
-    switch (kind) {
-    case Kind::Add:
-      return "add";
-    case Kind::Mul:
-      return "mul";
-    case Kind::AvgPool:
-      return "avgpool";
-    case Kind::Concat:
-      return "concat";
-    case Kind::Table:
-      return "table";
-    }
-    llvm_unreachable("unknown kind");
-  }
 };
 
 /// True when `map` reads an operand of `shape` broadcast as NumPy does to a
@@ -677,8 +640,8 @@ static void matchIntegerOpActivation(FloatIntegerOp &op, Value current) {
 /// An elementwise add or multiply of two tensors (torch's add.Tensor with
 /// alpha 1, mul.Tensor, sub.Tensor of a constant), each operand read with
 /// NumPy broadcasting.
-static FailureOr<FloatIntegerOp> matchBinaryGeneric(linalg::GenericOp generic,
-                                                    std::string &reason) {
+static FailureOr<LinalgIntegerOp> matchBinaryGeneric(linalg::GenericOp generic,
+                                                     std::string &reason) {
   if (generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
       generic.getNumParallelLoops() != generic.getNumLoops())
     return failure();
@@ -710,7 +673,7 @@ static FailureOr<FloatIntegerOp> matchBinaryGeneric(linalg::GenericOp generic,
   size_t extra = (lhs != a && lhs != b) + (rhs != a && rhs != b);
   if ((!straight && !swapped) || body.getOperations().size() != 2 + extra)
     return failure();
-  FloatIntegerOp op;
+  LinalgIntegerOp op;
   op.anchor = generic;
   op.kind = isa<arith::MulFOp>(combine) ? FloatIntegerOp::Kind::Mul
                                         : FloatIntegerOp::Kind::Add;
@@ -764,11 +727,11 @@ static linalg::GenericOp matchDivideByCount(Value sum, int64_t count) {
 /// torch's avg_pool2d (count_include_pad) and adaptive average pooling:
 /// linalg.pooling_nchw_sum into a zero fill, of an input padded with zero,
 /// then a divide by the window size.
-static FailureOr<FloatIntegerOp> matchSumPool(linalg::PoolingNchwSumOp pool,
-                                              std::string &reason) {
+static FailureOr<LinalgIntegerOp> matchSumPool(linalg::PoolingNchwSumOp pool,
+                                               std::string &reason) {
   if (pool->getNumResults() != 1)
     return failure();
-  FloatIntegerOp op;
+  LinalgIntegerOp op;
   op.kind = FloatIntegerOp::Kind::AvgPool;
   op.anchor = pool;
   auto fill = pool.getOutputs()[0].getDefiningOp<linalg::FillOp>();
@@ -804,8 +767,8 @@ static FailureOr<FloatIntegerOp> matchSumPool(linalg::PoolingNchwSumOp pool,
 /// torch's mean over [H, W] (aten.mean.dim, adaptive pooling to 1x1): a
 /// reduction generic summing an [N, C, H, W] input into a zero-filled
 /// [N, C, 1, 1] or [N, C], then a divide by H * W.
-static FailureOr<FloatIntegerOp> matchMeanGeneric(linalg::GenericOp generic,
-                                                  std::string &reason) {
+static FailureOr<LinalgIntegerOp> matchMeanGeneric(linalg::GenericOp generic,
+                                                   std::string &reason) {
   if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
       generic.getNumLoops() != 4 || generic.getNumReductionLoops() != 2)
     return failure();
@@ -839,7 +802,7 @@ static FailureOr<FloatIntegerOp> matchMeanGeneric(linalg::GenericOp generic,
     reason = "it is a sum over [H, W] without a zero init or static H, W";
     return failure();
   }
-  FloatIntegerOp op;
+  LinalgIntegerOp op;
   op.kind = FloatIntegerOp::Kind::AvgPool;
   op.anchor = generic;
   op.meanResult = true;
@@ -858,12 +821,12 @@ static FailureOr<FloatIntegerOp> matchMeanGeneric(linalg::GenericOp generic,
 }
 
 /// tensor.concat of float activations.
-static FailureOr<FloatIntegerOp> matchConcat(tensor::ConcatOp concat,
-                                             std::string &reason) {
+static FailureOr<LinalgIntegerOp> matchConcat(tensor::ConcatOp concat,
+                                              std::string &reason) {
   auto type = cast<RankedTensorType>(concat.getType());
   if (!type.getElementType().isF32())
     return failure();
-  FloatIntegerOp op;
+  LinalgIntegerOp op;
   op.kind = FloatIntegerOp::Kind::Concat;
   op.anchor = concat;
   op.concatAxis = concat.getDim();
@@ -880,8 +843,8 @@ static FailureOr<FloatIntegerOp> matchConcat(tensor::ConcatOp concat,
 /// An elementwise function of one activation that the evaluator can compute
 /// on constants (sigmoid, tanh, hardswish, GELU, ...): a lookup table of
 /// every input code.
-static FailureOr<FloatIntegerOp> matchTableGeneric(linalg::GenericOp generic,
-                                                   std::string &reason) {
+static FailureOr<LinalgIntegerOp> matchTableGeneric(linalg::GenericOp generic,
+                                                    std::string &reason) {
   if (generic.getNumDpsInits() != 1 ||
       generic.getNumParallelLoops() != generic.getNumLoops())
     return failure();
@@ -892,7 +855,7 @@ static FailureOr<FloatIntegerOp> matchTableGeneric(linalg::GenericOp generic,
     reason = "an elementwise function qsim cannot evaluate for a table: " + why;
     return failure();
   }
-  FloatIntegerOp op;
+  LinalgIntegerOp op;
   op.kind = FloatIntegerOp::Kind::Table;
   op.anchor = generic;
   op.operands = {function->getInput()};
@@ -901,16 +864,16 @@ static FailureOr<FloatIntegerOp> matchTableGeneric(linalg::GenericOp generic,
   return op;
 }
 
-static FailureOr<FloatIntegerOp> matchFloatIntegerOp(Operation *op,
-                                                     std::string &reason) {
+static FailureOr<LinalgIntegerOp> matchFloatIntegerOp(Operation *op,
+                                                      std::string &reason) {
   if (auto generic = dyn_cast<linalg::GenericOp>(op)) {
     // A generic on memrefs has no result to quantize.
     if (generic.getNumResults() != 1)
       return failure();
-    FailureOr<FloatIntegerOp> binary = matchBinaryGeneric(generic, reason);
+    FailureOr<LinalgIntegerOp> binary = matchBinaryGeneric(generic, reason);
     if (succeeded(binary) || !reason.empty())
       return binary;
-    FailureOr<FloatIntegerOp> mean = matchMeanGeneric(generic, reason);
+    FailureOr<LinalgIntegerOp> mean = matchMeanGeneric(generic, reason);
     if (succeeded(mean) || !reason.empty())
       return mean;
     // Only elementwise generics of f32 tensors are functions to tabulate.
@@ -928,28 +891,15 @@ static FailureOr<FloatIntegerOp> matchFloatIntegerOp(Operation *op,
 
 FailureOr<QuantizableOp>
 mlir::qsim::matchLinalgQuantizableOp(Operation *op, std::string &reason) {
-  QuantizableOp result;
-  result.anchor = op;
   FailureOr<FloatLayer> layer = matchLinalgLayer(op, reason);
-  if (succeeded(layer)) {
-    result.kind = layer->kind == LayerKind::Conv2D ? "conv" : "linear";
-    result.inputs.push_back(layer->input);
-    result.output = layer->output;
-    result.absorbed = layer->epilogue;
-    return result;
-  }
+  if (succeeded(layer))
+    return describeLayer(*layer);
   if (!reason.empty())
     return failure();
-  FailureOr<FloatIntegerOp> integerOp = matchFloatIntegerOp(op, reason);
+  FailureOr<LinalgIntegerOp> integerOp = matchFloatIntegerOp(op, reason);
   if (failed(integerOp))
     return failure();
-  result.kind = integerOp->getKindName().str();
-  for (Value operand : integerOp->operands)
-    if (!readConstantFloats(operand))
-      result.inputs.push_back(operand);
-  result.output = integerOp->output;
-  result.absorbed = integerOp->epilogue;
-  return result;
+  return describeIntegerOp(*integerOp);
 }
 
 //===----------------------------------------------------------------------===//
@@ -1046,7 +996,7 @@ struct LinalgIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
   LogicalResult matchAndRewrite(AnchorOp anchor,
                                 PatternRewriter &rewriter) const override {
     std::string reason;
-    FailureOr<FloatIntegerOp> op = matchFloatIntegerOp(anchor, reason);
+    FailureOr<LinalgIntegerOp> op = matchFloatIntegerOp(anchor, reason);
     if (failed(op)) {
       // A generic that is neither form may be another pattern's business.
       if (reason.empty())
@@ -1081,21 +1031,12 @@ struct LinalgIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
     quant::QuantizedType outputType =
         getUniformQuantElementType(outputQuantize.getType());
     auto outputFloatType = cast<RankedTensorType>(op->output.getType());
-    auto [clampMin, clampMax] =
-        getStorageClampBounds(rewriter, outputType, op->lo, op->hi);
-    bool hasClamp = op->lo > -std::numeric_limits<double>::infinity() ||
-                    op->hi < std::numeric_limits<double>::infinity();
+    bool hasClamp = op->hasClamp();
     Value result;
     switch (op->kind) {
     case FloatIntegerOp::Kind::Add:
-      result = AddOp::create(rewriter, loc, outputFloatType.clone(outputType),
-                             operands[0], operands[1], RoundingMode::HalfEven,
-                             clampMin, clampMax);
-      break;
     case FloatIntegerOp::Kind::Mul:
-      result = MulOp::create(rewriter, loc, outputFloatType.clone(outputType),
-                             operands[0], operands[1], RoundingMode::HalfEven,
-                             clampMin, clampMax);
+      result = buildAddOrMul(rewriter, loc, *op, operands, outputType);
       break;
     case FloatIntegerOp::Kind::Concat:
       if (hasClamp)

@@ -87,6 +87,48 @@ void LayerWeights::forEach(llvm::function_ref<void(float)> fn) const {
 }
 
 //===----------------------------------------------------------------------===//
+// Descriptions for the analyses
+//===----------------------------------------------------------------------===//
+
+StringRef FloatIntegerOp::getKindName() const {
+  switch (kind) {
+  case Kind::Add:
+    return "add";
+  case Kind::Mul:
+    return "mul";
+  case Kind::AvgPool:
+    return "avgpool";
+  case Kind::Concat:
+    return "concat";
+  case Kind::Table:
+    return "table";
+  }
+  llvm_unreachable("unknown kind");
+}
+
+QuantizableOp mlir::qsim::describeLayer(const FloatLayer &layer) {
+  QuantizableOp result;
+  result.anchor = layer.anchor;
+  result.kind = layer.kind == LayerKind::Conv2D ? "conv" : "linear";
+  result.inputs.push_back(layer.input);
+  result.output = layer.output;
+  result.absorbed = layer.epilogue;
+  return result;
+}
+
+QuantizableOp mlir::qsim::describeIntegerOp(const FloatIntegerOp &op) {
+  QuantizableOp result;
+  result.anchor = op.anchor;
+  result.kind = op.getKindName().str();
+  for (Value operand : op.operands)
+    if (!readConstantFloats(operand))
+      result.inputs.push_back(operand);
+  result.output = op.output;
+  result.absorbed = op.epilogue;
+  return result;
+}
+
+//===----------------------------------------------------------------------===//
 // QuantizationState
 //===----------------------------------------------------------------------===//
 
@@ -343,6 +385,21 @@ mlir::qsim::getStorageClampBounds(Builder &builder, quant::QuantizedType type,
                                 : builder.getI64IntegerAttr(code);
   };
   return {bound(lo, qmin), bound(hi, qmax)};
+}
+
+Value mlir::qsim::buildAddOrMul(PatternRewriter &rewriter, Location loc,
+                                const FloatIntegerOp &op,
+                                ArrayRef<Value> operands,
+                                quant::QuantizedType outputType) {
+  auto resultType =
+      cast<RankedTensorType>(op.output.getType()).clone(outputType);
+  auto [clampMin, clampMax] =
+      getStorageClampBounds(rewriter, outputType, op.lo, op.hi);
+  if (op.kind == FloatIntegerOp::Kind::Mul)
+    return MulOp::create(rewriter, loc, resultType, operands[0], operands[1],
+                         RoundingMode::HalfEven, clampMin, clampMax);
+  return AddOp::create(rewriter, loc, resultType, operands[0], operands[1],
+                       RoundingMode::HalfEven, clampMin, clampMax);
 }
 
 FailureOr<Value> mlir::qsim::buildQuantizedLayer(

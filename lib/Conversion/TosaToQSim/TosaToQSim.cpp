@@ -212,36 +212,8 @@ FailureOr<FloatLayer> mlir::qsim::matchTosaLayer(Operation *op,
 // tosa.add, tosa.avg_pool2d, tosa.concat
 //===----------------------------------------------------------------------===//
 
-/// A float TOSA op that becomes one integer qsim op.
-struct TosaIntegerOp {
-  enum class Kind { Add, AvgPool, Concat } kind = Kind::Add;
-  Operation *anchor = nullptr;
-  SmallVector<Value, 2> operands;
-  SmallVector<Operation *> epilogue;
-  Value output;
-  double lo = -std::numeric_limits<double>::infinity();
-  double hi = std::numeric_limits<double>::infinity();
-  std::array<int64_t, 2> kernel = {1, 1};
-  std::array<int64_t, 2> strides = {1, 1};
-  /// qsim's order: top, left, bottom, right.
-  std::array<int64_t, 4> padding = {0, 0, 0, 0};
-  int64_t axis = 0;
-
-  StringRef getKindName() const {
-    switch (kind) {
-    case Kind::Add:
-      return "add";
-    case Kind::AvgPool:
-      return "avgpool";
-    case Kind::Concat:
-      return "concat";
-    }
-    llvm_unreachable("unknown kind");
-  }
-};
-
 /// Takes a tosa.clamp after `current` as the op's clamp.
-static void matchTosaClamp(TosaIntegerOp &op, Value current) {
+static void matchTosaClamp(FloatIntegerOp &op, Value current) {
   if (current.hasOneUse()) {
     if (auto clamp = dyn_cast<tosa::ClampOp>(*current.getUsers().begin())) {
       auto lo = dyn_cast<FloatAttr>(clamp.getMinValAttr());
@@ -259,19 +231,19 @@ static void matchTosaClamp(TosaIntegerOp &op, Value current) {
   op.output = current;
 }
 
-static FailureOr<TosaIntegerOp> matchTosaIntegerOp(Operation *anchor,
-                                                   std::string &reason) {
+static FailureOr<FloatIntegerOp> matchTosaIntegerOp(Operation *anchor,
+                                                    std::string &reason) {
   auto isFloatTensor = [](Value v) {
     auto type = dyn_cast<RankedTensorType>(v.getType());
     return type && type.getElementType().isF32();
   };
   auto isConstant = [](Value v) { return readConstantFloats(v).has_value(); };
-  TosaIntegerOp op;
+  FloatIntegerOp op;
   op.anchor = anchor;
   if (auto add = dyn_cast<tosa::AddOp>(anchor)) {
     if (!isFloatTensor(add.getOutput()))
       return failure();
-    op.kind = TosaIntegerOp::Kind::Add;
+    op.kind = FloatIntegerOp::Kind::Add;
     op.operands = {add.getInput1(), add.getInput2()};
     if (llvm::any_of(op.operands, isConstant)) {
       // A constant operand is a bias, which belongs to the layer before.
@@ -291,7 +263,7 @@ static FailureOr<TosaIntegerOp> matchTosaIntegerOp(Operation *anchor,
       reason = "its zero-point operands are not constant zeros";
       return failure();
     }
-    op.kind = TosaIntegerOp::Kind::AvgPool;
+    op.kind = FloatIntegerOp::Kind::AvgPool;
     ArrayRef<int64_t> kernel = pool.getKernel(), stride = pool.getStride(),
                       pad = pool.getPad();
     op.kernel = {kernel[0], kernel[1]};
@@ -304,8 +276,8 @@ static FailureOr<TosaIntegerOp> matchTosaIntegerOp(Operation *anchor,
   if (auto concat = dyn_cast<tosa::ConcatOp>(anchor)) {
     if (!isFloatTensor(concat.getOutput()))
       return failure();
-    op.kind = TosaIntegerOp::Kind::Concat;
-    op.axis = concat.getAxis();
+    op.kind = FloatIntegerOp::Kind::Concat;
+    op.concatAxis = concat.getAxis();
     op.operands.assign(concat.getInput1().begin(), concat.getInput1().end());
     if (llvm::any_of(op.operands, isConstant)) {
       reason = "it concatenates a constant";
@@ -319,27 +291,15 @@ static FailureOr<TosaIntegerOp> matchTosaIntegerOp(Operation *anchor,
 
 FailureOr<QuantizableOp>
 mlir::qsim::matchTosaQuantizableOp(Operation *op, std::string &reason) {
-  QuantizableOp result;
-  result.anchor = op;
   FailureOr<FloatLayer> layer = matchTosaLayer(op, reason);
-  if (failed(layer)) {
-    if (!reason.empty())
-      return failure();
-    FailureOr<TosaIntegerOp> integerOp = matchTosaIntegerOp(op, reason);
-    if (failed(integerOp))
-      return failure();
-    result.kind = integerOp->getKindName().str();
-    result.inputs.assign(integerOp->operands.begin(),
-                         integerOp->operands.end());
-    result.output = integerOp->output;
-    result.absorbed = integerOp->epilogue;
-    return result;
-  }
-  result.kind = layer->kind == LayerKind::Conv2D ? "conv" : "linear";
-  result.inputs.push_back(layer->input);
-  result.output = layer->output;
-  result.absorbed = layer->epilogue;
-  return result;
+  if (succeeded(layer))
+    return describeLayer(*layer);
+  if (!reason.empty())
+    return failure();
+  FailureOr<FloatIntegerOp> integerOp = matchTosaIntegerOp(op, reason);
+  if (failed(integerOp))
+    return failure();
+  return describeIntegerOp(*integerOp);
 }
 
 namespace {
@@ -416,7 +376,7 @@ struct TosaIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
   LogicalResult matchAndRewrite(AnchorOp anchor,
                                 PatternRewriter &rewriter) const override {
     std::string reason;
-    FailureOr<TosaIntegerOp> op = matchTosaIntegerOp(anchor, reason);
+    FailureOr<FloatIntegerOp> op = matchTosaIntegerOp(anchor, reason);
     if (failed(op))
       return declineMatch(rewriter, anchor, state,
                           reason.empty() ? "not a float op" : reason);
@@ -437,28 +397,25 @@ struct TosaIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
     quant::QuantizedType outputType =
         getUniformQuantElementType(outputQuantize.getType());
     auto outputFloatType = cast<RankedTensorType>(op->output.getType());
-    bool hasClamp = op->lo > -std::numeric_limits<double>::infinity() ||
-                    op->hi < std::numeric_limits<double>::infinity();
+    bool hasClamp = op->hasClamp();
     Value result;
     switch (op->kind) {
-    case TosaIntegerOp::Kind::Add: {
-      auto [clampMin, clampMax] =
-          getStorageClampBounds(rewriter, outputType, op->lo, op->hi);
-      result = AddOp::create(rewriter, loc, outputFloatType.clone(outputType),
-                             operands[0], operands[1], RoundingMode::HalfEven,
-                             clampMin, clampMax);
+    case FloatIntegerOp::Kind::Add:
+      result = buildAddOrMul(rewriter, loc, *op, operands, outputType);
       break;
-    }
-    case TosaIntegerOp::Kind::Concat:
+    case FloatIntegerOp::Kind::Mul:
+    case FloatIntegerOp::Kind::Table:
+      llvm_unreachable("matchTosaIntegerOp makes no mul or table");
+    case FloatIntegerOp::Kind::Concat:
       result =
           ConcatOp::create(rewriter, loc, outputFloatType.clone(outputType),
-                           operands, static_cast<uint64_t>(op->axis));
+                           operands, static_cast<uint64_t>(op->concatAxis));
       if (hasClamp)
         result = ClampOp::create(rewriter, loc, result,
                                  rewriter.getF64FloatAttr(op->lo),
                                  rewriter.getF64FloatAttr(op->hi));
       break;
-    case TosaIntegerOp::Kind::AvgPool: {
+    case FloatIntegerOp::Kind::AvgPool: {
       // NHWC: transposed to NCHW and back, on quantized values. TOSA
       // divides by the taps inside the input: count_include_pad is off.
       SmallVector<int64_t> toNCHW = {0, 3, 1, 2}, toNHWC = {0, 2, 3, 1};

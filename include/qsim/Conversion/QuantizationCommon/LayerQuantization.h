@@ -138,6 +138,13 @@ FailureOr<Value> buildQuantizedLayer(PatternRewriter &rewriter,
                                      RankedTensorType resultShape,
                                      const QuantizationState &state);
 
+/// Builds the qsim.add or qsim.mul of `op` on its quantized `operands`, to
+/// `outputType` in the float output's shape, with the fused activation as
+/// its clamp bounds.
+Value buildAddOrMul(PatternRewriter &rewriter, Location loc,
+                    const FloatIntegerOp &op, ArrayRef<Value> operands,
+                    quant::QuantizedType outputType);
+
 /// Builds a uniform quantized type from affine parameters.
 quant::UniformQuantizedType makeQuantizedType(MLIRContext *ctx,
                                               const StorageFormat &format,

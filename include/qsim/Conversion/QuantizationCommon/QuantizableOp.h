@@ -21,6 +21,7 @@
 #include "llvm/ADT/SmallVector.h"
 
 #include <array>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -110,6 +111,41 @@ struct FloatLayer {
   int64_t getNumOutputChannels() const { return weightShape.front(); }
 };
 
+/// A float op other than a layer that becomes one integer qsim op
+/// (qsim.add, qsim.mul, qsim.avg_pool2d, qsim.concat, qsim.table), with the
+/// activation fused after it, as the linalg and TOSA recognizers read it.
+struct FloatIntegerOp {
+  enum class Kind { Add, Mul, AvgPool, Concat, Table } kind = Kind::Add;
+  Operation *anchor = nullptr;
+  /// The operands, float activations or constants; a constant is
+  /// quantized at compile time with its own range.
+  SmallVector<Value, 2> operands;
+  /// Add of `a - c` for a constant `c`: the constant is negated.
+  bool negateConstant = false;
+  /// The ops after the anchor that the op absorbs; the last yields output.
+  SmallVector<Operation *> epilogue;
+  Value output;
+  /// The real range the fused activation clamps to.
+  double lo = -std::numeric_limits<double>::infinity();
+  double hi = std::numeric_limits<double>::infinity();
+  // Average pooling.
+  std::array<int64_t, 2> kernel = {1, 1};
+  std::array<int64_t, 2> strides = {1, 1};
+  /// qsim's order: top, left, bottom, right.
+  std::array<int64_t, 4> padding = {0, 0, 0, 0};
+  /// The mean of a reduction generic: its result is [N, C] or [N, C, 1, 1].
+  bool meanResult = false;
+  int64_t concatAxis = 0;
+
+  /// True when an activation clamps the result.
+  bool hasClamp() const {
+    return lo > -std::numeric_limits<double>::infinity() ||
+           hi < std::numeric_limits<double>::infinity();
+  }
+  /// The base of the op's default name (`add`, `avgpool`, ...).
+  StringRef getKindName() const;
+};
+
 /// A float op that a conversion pattern makes integer, as the naming and
 /// ranges analyses see it.
 struct QuantizableOp {
@@ -135,6 +171,13 @@ struct QuantizableOp {
 /// does not handle fail with an empty reason.
 using QuantizableOpMatcher = FailureOr<QuantizableOp> (*)(Operation *op,
                                                           std::string &reason);
+
+/// What the analyses see of a layer: its input, output and epilogue.
+QuantizableOp describeLayer(const FloatLayer &layer);
+
+/// What the analyses see of an integer op: its non-constant operands,
+/// output and epilogue.
+QuantizableOp describeIntegerOp(const FloatIntegerOp &op);
 
 } // namespace mlir::qsim
 
