@@ -120,3 +120,25 @@ if os.path.basename(config.cmake_make_program).startswith("ninja"):
 
 if config.mlir_enable_execution_engine and os.path.exists(runner_utils):
     config.available_features.add("qsim-jit")
+
+# ONNX: the importer's tests need Debian's python3-onnx to write models, the
+# conformance suite Debian's libonnx-testdata, the torchvision exports
+# python3-torch, and the comparisons with ONNX Runtime the npm package
+# onnxruntime-node that scripts/install-npm-deps.sh installs into
+# build/npm (run through %ort_run).
+if "%python" in dict(config.substitutions):
+    python = dict(config.substitutions)["%python"]
+    for module, feature in [("onnx", "onnx"), ("torch", "torch"), ("PIL", "pil")]:
+        if subprocess.call([python, "-c", "import " + module], stderr=subprocess.DEVNULL) == 0:
+            config.available_features.add(feature)
+onnx_node_tests = "/usr/share/libonnx-testdata/data/node"
+if os.path.isdir(onnx_node_tests):
+    config.available_features.add("onnx-testdata")
+    config.substitutions.append(("%onnx_node_tests", onnx_node_tests))
+npm_dir = os.path.join(config.qsim_obj_root, "npm")
+config.substitutions.append(("%npm_dir", npm_dir))
+if shutil.which("node") and os.path.isdir(os.path.join(npm_dir, "node_modules", "onnxruntime-node")):
+    config.available_features.add("onnxruntime")
+    config.environment["NODE_PATH"] = os.path.join(npm_dir, "node_modules")
+    config.substitutions.append(
+        ("%ort_run", "node " + os.path.join(config.qsim_src_root, "scripts", "onnxruntime-run.mjs")))
