@@ -1,0 +1,92 @@
+//===- qsim-import-onnx.cpp - ONNX models to MLIR -------------------------===//
+//
+// Reads an ONNX model and writes func.func @main in the forms qsim
+// quantizes: linalg on tensors for float models, qsim.quantize and
+// qsim.dequantize for the Q/DQ pairs of an already-quantized model.
+//
+//   qsim-import-onnx MODEL.onnx [-o MODEL.mlir] [--input-shape x=1x3x48x192]
+//
+// Every error is one line on stderr and exit status 1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Import/ONNX.h"
+#include "qsim/Support/ToolOutput.h"
+#include "qsim/Support/Version.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+static llvm::cl::opt<std::string>
+    inputFilename(llvm::cl::Positional, llvm::cl::desc("<model.onnx>"),
+                  llvm::cl::Required);
+
+static llvm::cl::opt<std::string>
+    outputFilename("o", llvm::cl::desc("Output file (default: stdout)"),
+                   llvm::cl::value_desc("filename"), llvm::cl::init("-"));
+
+static llvm::cl::list<std::string> inputShapes(
+    "input-shape",
+    llvm::cl::desc("Fix the shape of a graph input, NAME=D0xD1x... "
+                   "(repeatable); every symbolic dimension needs one"),
+    llvm::cl::value_desc("name=shape"));
+
+/// Prints `qsim-import-onnx: error: message` and returns exit status 1.
+static int fail(const llvm::Twine &message) {
+  llvm::errs() << "qsim-import-onnx: error: " << message << "\n";
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM y(argc, argv);
+  mlir::qsim::ignoreFileSizeLimitSignal();
+  llvm::cl::AddExtraVersionPrinter(mlir::qsim::printQSimVersion);
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv, "qsim ONNX importer: ONNX models to linalg and qsim ops\n");
+
+  mlir::qsim::ONNXImportOptions options;
+  for (const std::string &shape : inputShapes)
+    if (llvm::Error error = mlir::qsim::parseONNXInputShape(shape, options))
+      return fail(llvm::toString(std::move(error)));
+
+  std::string errorMessage;
+  std::unique_ptr<llvm::MemoryBuffer> input =
+      mlir::openInputFile(inputFilename, &errorMessage);
+  if (!input)
+    return fail(errorMessage);
+
+  mlir::DialectRegistry registry;
+  mlir::qsim::registerONNXImportDialects(registry);
+  mlir::MLIRContext context(registry);
+  // Diagnostics the importer did not expect (say, from a verifier) are
+  // errors like its own, one line each.
+  context.getDiagEngine().registerHandler([](mlir::Diagnostic &diagnostic) {
+    llvm::errs() << "qsim-import-onnx: error: " << diagnostic.str() << "\n";
+  });
+  std::string name =
+      inputFilename == "-" ? std::string("<stdin>") : inputFilename.getValue();
+  auto module = mlir::qsim::importONNXModel(context, input->getBuffer(), name,
+                                            options);
+  if (!module)
+    return fail(llvm::toString(module.takeError()));
+
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      mlir::openOutputFile(outputFilename, &errorMessage);
+  if (!output)
+    return fail(errorMessage);
+  (*module)->print(output->os());
+  output->os() << "\n";
+  std::string outputName = outputFilename == "-"
+                               ? std::string("standard output")
+                               : "'" + outputFilename + "'";
+  if (llvm::Error error = mlir::qsim::flushOutput(output->os(), outputName))
+    return fail(llvm::toString(std::move(error)));
+  output->keep();
+  return 0;
+}
