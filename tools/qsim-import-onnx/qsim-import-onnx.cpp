@@ -16,6 +16,7 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -80,7 +81,11 @@ int main(int argc, char **argv) {
       mlir::openOutputFile(outputFilename, &errorMessage);
   if (!output)
     return fail(errorMessage);
-  (*module)->print(output->os());
+  // The locations carry the ONNX node names, which name the observers and
+  // the float report's entries, so they are printed.
+  (*module)->print(output->os(),
+                   mlir::OpPrintingFlags().enableDebugInfo(
+                       /*enable=*/true, /*prettyForm=*/false));
   output->os() << "\n";
   std::string outputName = outputFilename == "-"
                                ? std::string("standard output")

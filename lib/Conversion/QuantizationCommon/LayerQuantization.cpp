@@ -247,6 +247,29 @@ bool mlir::qsim::getConstantWeights(Value value, LayerWeights &weights,
     weights = LayerWeights::getSplat(*constant->splat, constant->count);
   else
     weights = LayerWeights::getDense(constant->data, shape, permutation);
+  // An imported QDQ model's weights keep the model's own quantization when
+  // its axis is the layer's output channel, which qsim's layout puts first.
+  Value source = value;
+  while (Operation *op = source.getDefiningOp()) {
+    if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp, tensor::CastOp>(
+            op))
+      break;
+    source = op->getOperand(0);
+  }
+  if (Operation *op = source.getDefiningOp()) {
+    auto given = op->getAttrOfType<TypeAttr>(kQuantizedAsAttrName);
+    auto type = given ? dyn_cast<quant::QuantizedType>(given.getValue())
+                      : quant::QuantizedType();
+    int64_t outputDim = permutation.empty() ? 0 : permutation.front();
+    if (auto perAxis =
+            dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(type)) {
+      if (perAxis.getQuantizedDimension() == outputDim &&
+          source == value)
+        weights.setQuantizedAs(perAxis);
+    } else if (isa_and_nonnull<quant::UniformQuantizedType>(type)) {
+      weights.setQuantizedAs(type);
+    }
+  }
   return true;
 }
 
@@ -410,7 +433,7 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
   Operation *anchor = layer.anchor;
   Location loc = anchor->getLoc();
   const WeightQuantizationOptions &options = state.weights;
-  const StorageFormat &weightFormat = options.format;
+  StorageFormat weightFormat = options.format;
   bool perChannel = options.perChannel;
   auto inputType = cast<quant::UniformQuantizedType>(
       cast<RankedTensorType>(input.getType()).getElementType());
@@ -453,15 +476,42 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
     return failure();
   }
 
-  // Weights: one set of parameters per output channel, or one for all.
-  if (!perChannel) {
+  // Weights: one set of parameters per output channel, or one for all; an
+  // imported QDQ model's own, or the quantizer's.
+  SmallVector<AffineParams> weightParams;
+  if (quant::QuantizedType given = layer.weights.getQuantizedAs()) {
+    auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(given);
+    perChannel = static_cast<bool>(perAxis);
+    weightFormat.bits = given.getStorageTypeIntegralWidth();
+    weightFormat.isSigned = given.isSigned();
+    auto addParams = [&](double scale, int64_t zeroPoint) {
+      AffineParams p;
+      p.scale = scale;
+      p.zeroPoint = zeroPoint;
+      p.qmin = given.getStorageTypeMin();
+      p.qmax = given.getStorageTypeMax();
+      weightParams.push_back(p);
+    };
+    if (perAxis)
+      for (auto [scale, zero] :
+           llvm::zip_equal(perAxis.getScales(), perAxis.getZeroPoints()))
+        addParams(scale, zero);
+    else
+      addParams(cast<quant::UniformQuantizedType>(given).getScale(),
+                cast<quant::UniformQuantizedType>(given).getZeroPoint());
+  } else {
+    if (!perChannel) {
+      channelMin.assign(1, *llvm::min_element(channelMin));
+      channelMax.assign(1, *llvm::max_element(channelMax));
+    }
+    for (auto [lo, hi] : llvm::zip_equal(channelMin, channelMax))
+      weightParams.push_back(
+          computeAffineParams(lo, hi, weightFormat, options.symmetric));
+  }
+  if (weightParams.size() == 1) {
     channelMin.assign(1, *llvm::min_element(channelMin));
     channelMax.assign(1, *llvm::max_element(channelMax));
   }
-  SmallVector<AffineParams> weightParams;
-  for (auto [lo, hi] : llvm::zip_equal(channelMin, channelMax))
-    weightParams.push_back(
-        computeAffineParams(lo, hi, weightFormat, options.symmetric));
   SmallVector<double> weightScales, accScales;
   SmallVector<int64_t> weightZeros, accZeros;
   for (auto [c, p] : llvm::enumerate(weightParams)) {
@@ -530,7 +580,7 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
   int64_t i32Max = std::numeric_limits<int32_t>::max();
   if (perChannel) {
     weightType = quant::UniformQuantizedPerAxisType::get(
-        signedFlag, weightStorage, f32, weightScales, weightZeros,
+        weightFormat.isSigned ? signedFlag : 0, weightStorage, f32, weightScales, weightZeros,
         /*quantizedDimension=*/0, weightParams[0].qmin, weightParams[0].qmax);
     accType = quant::UniformQuantizedPerAxisType::get(
         signedFlag, i32, f32, accScales, accZeros, /*quantizedDimension=*/1,

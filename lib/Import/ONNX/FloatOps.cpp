@@ -586,6 +586,8 @@ static DenseElementsAttr foldIntegerBinary(Importer &importer,
                                            StringRef opType,
                                            DenseElementsAttr lhs,
                                            DenseElementsAttr rhs) {
+  if (!lhs || !rhs)
+    return {};
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   if (lhsType.getElementType() != rhsType.getElementType() ||

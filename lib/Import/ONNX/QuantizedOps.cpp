@@ -7,7 +7,8 @@
 // op between such pairs into integer qsim ops, as it does after
 // calibration. A DequantizeLinear of constant integers (the weights and
 // biases quantize_static writes) is folded to the float values
-// s * (q - z), which the front end quantizes back.
+// s * (q - z), marked with the type they came from (qsim.quantized_as), so
+// that the front end quantizes them back to the same integers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -197,8 +198,14 @@ LogicalResult Importer::importDequantizeLinear(const onnx::NodeProto &node) {
                        static_cast<float>(scale));
       ++index;
     }
-    setOutput(node, 0,
-              createConstant(DenseElementsAttr::get(floatType, ArrayRef(values))));
+    Value weights =
+        createConstant(DenseElementsAttr::get(floatType, ArrayRef(values)));
+    // The front end quantizes these back with the model's own scales and
+    // zero points (an int32 bias comes back from the layer's scales).
+    if (quantized->getStorageTypeIntegralWidth() == 8)
+      weights.getDefiningOp()->setAttr(qsim::kQuantizedAsAttrName,
+                                       TypeAttr::get(*quantized));
+    setOutput(node, 0, weights);
     return success();
   }
   // Integers computed at run time (a graph input): reinterpret them as the

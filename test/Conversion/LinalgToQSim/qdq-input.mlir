@@ -51,3 +51,47 @@ func.func @no_input_range(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
   %md = qsim.dequantize %mq : tensor<4x1x!quant.uniform<u8:f32, 0.015686274509803921:128>> -> tensor<4x1xf32>
   return %md : tensor<4x1xf32>
 }
+
+// -----
+
+// Tests that weights an imported QDQ model dequantized keep the model's own
+// scales and zero points (qsim.quantized_as on the constant), so its
+// integers come back: [K, F] weights quantized along F with scales 0.5 and
+// 0.1 are [[2, 3], [-1, 6]], read as [F, K] [[2, -1], [3, 6]], whatever the
+// quantizer's own choice (127 for each channel's largest weight) would be.
+// CHECK-LABEL: func.func @quantized_as_per_axis
+//   CHECK-DAG:   arith.constant dense<{{\[}}[2, -1], [3, 6]]> : tensor<2x2xi8>
+//       CHECK:   quant.scast {{.+}} to tensor<2x2x!quant.uniform<i8:f32:0, {5.000000e-01,1.000000e-01}>>
+// W4-LABEL: func.func @quantized_as_per_axis
+//       W4:   arith.constant dense<{{\[}}[2, -1], [3, 6]]> : tensor<2x2xi8>
+func.func @quantized_as_per_axis(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  %zero = arith.constant 0.0 : f32
+  %q = qsim.quantize %x : tensor<4x2xf32> -> tensor<4x2x!quant.uniform<u8:f32, 0.0078431372549019607:128>>
+  %d = qsim.dequantize %q : tensor<4x2x!quant.uniform<u8:f32, 0.0078431372549019607:128>> -> tensor<4x2xf32>
+  %w = arith.constant {qsim.quantized_as = !quant.uniform<i8:f32:1, {0.5, 0.1}>} dense<[[1.0, 0.3], [-0.5, 0.6]]> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<4x2xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %m = linalg.matmul ins(%d, %w : tensor<4x2xf32>, tensor<2x2xf32>) outs(%f : tensor<4x2xf32>) -> tensor<4x2xf32>
+  %mq = qsim.quantize %m : tensor<4x2xf32> -> tensor<4x2x!quant.uniform<u8:f32, 0.015686274509803921:128>>
+  %md = qsim.dequantize %mq : tensor<4x2x!quant.uniform<u8:f32, 0.015686274509803921:128>> -> tensor<4x2xf32>
+  return %md : tensor<4x2xf32>
+}
+
+// -----
+
+// Tests that a per-axis type along the reduction dimension (not the output
+// channel) is not the layer's quantization: the quantizer chooses its own.
+// CHECK-LABEL: func.func @quantized_as_wrong_axis
+//   CHECK-DAG:   arith.constant dense<{{\[}}[127, -64]]> : tensor<1x2xi8>
+func.func @quantized_as_wrong_axis(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
+  %zero = arith.constant 0.0 : f32
+  %q = qsim.quantize %x : tensor<4x2xf32> -> tensor<4x2x!quant.uniform<u8:f32, 0.0078431372549019607:128>>
+  %d = qsim.dequantize %q : tensor<4x2x!quant.uniform<u8:f32, 0.0078431372549019607:128>> -> tensor<4x2xf32>
+  %w = arith.constant {qsim.quantized_as = !quant.uniform<i8:f32:0, {0.5, 0.1}>} dense<[[1.0], [-0.5]]> : tensor<2x1xf32>
+  %e = tensor.empty() : tensor<4x1xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %m = linalg.matmul ins(%d, %w : tensor<4x2xf32>, tensor<2x1xf32>) outs(%f : tensor<4x1xf32>) -> tensor<4x1xf32>
+  %mq = qsim.quantize %m : tensor<4x1xf32> -> tensor<4x1x!quant.uniform<u8:f32, 0.015686274509803921:128>>
+  %md = qsim.dequantize %mq : tensor<4x1x!quant.uniform<u8:f32, 0.015686274509803921:128>> -> tensor<4x1xf32>
+  return %md : tensor<4x1xf32>
+}

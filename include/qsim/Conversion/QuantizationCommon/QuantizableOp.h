@@ -14,6 +14,7 @@
 #ifndef QSIM_CONVERSION_QUANTIZATIONCOMMON_QUANTIZABLEOP_H
 #define QSIM_CONVERSION_QUANTIZATIONCOMMON_QUANTIZABLEOP_H
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/IR/Value.h"
 #include "mlir/Support/LLVM.h"
@@ -52,7 +53,14 @@ public:
   /// Calls `fn(value)` for every weight in qsim's layout, in row-major order.
   void forEach(llvm::function_ref<void(float)> fn) const;
 
+  /// The quantized type the source model dequantized these weights from
+  /// (per tensor, or per output channel), or null: the quantizer then
+  /// keeps its scales and zero points instead of choosing its own.
+  quant::QuantizedType getQuantizedAs() const { return quantizedAs; }
+  void setQuantizedAs(quant::QuantizedType type) { quantizedAs = type; }
+
 private:
+  quant::QuantizedType quantizedAs;
   int64_t count = 0;
   std::optional<float> splat;
   ArrayRef<float> data;

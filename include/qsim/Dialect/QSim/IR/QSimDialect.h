@@ -20,6 +20,12 @@ inline constexpr llvm::StringLiteral kSignatureAttrName = "qsim.signature";
 /// The function attribute naming, in order, the extra results that
 /// qsim-instrument adds for calibration.
 inline constexpr llvm::StringLiteral kObserversAttrName = "qsim.observers";
+/// On a float weight constant: the !quant.uniform type the weights were
+/// dequantized from in the source model (an imported QDQ model). The
+/// quantizer keeps its scales and zero points, so that the model's own
+/// integers come back exactly.
+inline constexpr llvm::StringLiteral kQuantizedAsAttrName =
+    "qsim.quantized_as";
 } // namespace mlir::qsim
 
 #include "qsim/Dialect/QSim/IR/QSimEnums.h.inc"
