@@ -43,7 +43,7 @@ config.substitutions.append(
 )
 
 tool_dirs = [config.qsim_tools_dir, config.llvm_tools_dir]
-tools = ["qsim-opt", "qsim-run", "qsim-diffgen", "mlir-runner", "mlir-opt"]
+tools = ["qsim-opt", "qsim-run", "qsim-import-onnx", "qsim-diffgen", "mlir-runner", "mlir-opt"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # NumPy-based reference computations need a python3 that has NumPy; the

@@ -227,8 +227,10 @@ LogicalResult Importer::importGraph(func::FuncOp &function) {
                                   b.getFunctionType(argumentTypes, {}));
   Block *entry = function.addEntryBlock();
   b.setInsertionPointToStart(entry);
-  for (auto [info, argument] : llvm::zip(arguments, entry->getArguments()))
+  for (auto [info, argument] : llvm::zip(arguments, entry->getArguments())) {
     values[info->name()] = argument;
+    argument.setLoc(NameLoc::get(b.getStringAttr(info->name())));
+  }
 
   for (const onnx::TensorProto &tensor : graph.initializer()) {
     b.setLoc(NameLoc::get(b.getStringAttr(tensor.name())));
@@ -286,12 +288,17 @@ LogicalResult Importer::fail(const Twine &message) {
   os << modelPath << ": ";
   if (currentNode) {
     const std::string &domain = currentNode->domain();
+    int64_t domainOpset = opset;
+    if (!domain.empty() && domain != "ai.onnx")
+      for (const onnx::OperatorSetIdProto &entry : model.opset_import())
+        if (entry.domain() == domain)
+          domainOpset = entry.version();
     os << "node '"
        << (currentNode->name().empty()
                ? (currentNode->output_size() ? currentNode->output(0) : "")
                : currentNode->name())
        << "' (" << currentNode->op_type() << ", domain "
-       << (domain.empty() ? "ai.onnx" : domain) << ", opset " << opset
+       << (domain.empty() ? "ai.onnx" : domain) << ", opset " << domainOpset
        << "): ";
   }
   os << message;
