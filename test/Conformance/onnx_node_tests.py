@@ -66,8 +66,9 @@ NPY_DTYPES = {
     "uint16", "bool"
 }
 
-# The importer's message for a model it does not support: exactly one line.
-CLEAN_ERROR = re.compile(r"^error: \S")
+# The importer's message for a model it does not support: exactly one line,
+# "error: ...", or with the tool's name in front as qsim's tools write it.
+CLEAN_ERROR = re.compile(r"^(qsim-import-onnx: )?error: \S")
 
 # What a crashing LLVM tool or a sanitizer prints.
 CRASH_MARKERS = ("Stack dump", "PLEASE submit a bug report", "Sanitizer",
@@ -246,17 +247,38 @@ def run_tool(args, timeout):
     status = proc.returncode
     if status < 0:
         name = signal.Signals(-status).name
-        return status, out, err, True, f"killed by {name}: {first_line(err)}"
+        return status, out, err, True, \
+            f"killed by {name}{crash_site(err)}: {first_line(err)}"
     if any(marker in err for marker in CRASH_MARKERS):
-        return status, out, err, True, f"crashed (exit {status}): " \
-            f"{first_line(err)}"
+        return status, out, err, True, \
+            f"crashed (exit {status}){crash_site(err)}: {first_line(err)}"
     return status, out, err, False, ""
 
 
-def first_line(text):
+def crash_site(text):
+    """The innermost frame of an LLVM stack dump that is not the signal
+    handler's or libc's, as `in FUNCTION`; empty without a stack dump."""
     for line in text.splitlines():
-        if line.strip():
-            return line.strip()
+        frame = re.match(r"\s*#\d+ 0x[0-9a-f]+ (.*)", line)
+        if not frame:
+            continue
+        symbol = re.sub(r" \([^()]*\+0x[0-9a-f]+\)$", "", frame.group(1))
+        if symbol.startswith("(") or "PrintStackTrace" in symbol or \
+                "SignalHandler" in symbol or "libc" in line:
+            continue
+        return " in " + re.sub(r"\(.*\)", "()", symbol)
+    return ""
+
+
+def first_line(text):
+    """The first line of a tool's stderr that says something: not the
+    boilerplate of an LLVM crash report."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("PLEASE submit", "Stack dump:")) \
+                and not re.match(r"(\d+\.\s+Program arguments|#\d+ 0x)",
+                                 line):
+            return line
     return "(no message)"
 
 
@@ -363,7 +385,8 @@ def prepare(test, data_set, supported, work):
         if value is None:
             raise RuntimeError(f"{data_set} has no input_{k}.pb")
         path = os.path.join(work, f"in{len(npys)}.npy")
-        np.save(path, np.ascontiguousarray(value))
+        # (np.ascontiguousarray would make a 0-d array 1-d.)
+        np.save(path, value.copy(order="C"))
         npys.append(path)
         dims = vi.type.tensor_type.shape.dim
         if value.ndim and (len(dims) != value.ndim or
@@ -429,8 +452,8 @@ def run_test(test, args, supported):
             [importer, model, "-o", mlir] + flags, args.timeout)
         result.crashed |= crashed
         if crashed or status != 0:
-            reasons.append(
-                f"import: {what or f'exit {status}: {first_line(err)}'}")
+            message = what or f"exit {status}: {first_line(err)}"
+            reasons.append("import: " + message.replace(model + ": ", ""))
             break
         out = os.path.join(set_work, "out")
         status, _, err, crashed, what = run_tool(
