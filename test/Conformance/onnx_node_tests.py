@@ -88,6 +88,7 @@ class OpSpec:
         self.rtol = DEFAULT_RTOL
         self.atol = DEFAULT_ATOL
         self.reject = None
+        self.reject_reason = ""
 
 
 def read_supported(path):
@@ -662,7 +663,8 @@ def main():
         print(f"{title} ({len(chosen)}):")
         for r in chosen:
             known = f" [known: {r.known}]" if r.known else ""
-            print(f"  {r.test.name} ({r.test.op}): {r.reason}{known}")
+            reason = f": {r.reason}" if r.reason else ""
+            print(f"  {r.test.name} ({r.test.op}){reason}{known}")
         print()
     fixed = [r.test.name for r in results
              if r.outcome == "passed" and r.test.name in allowed]
