@@ -2,8 +2,8 @@
 """The pretrained PaddleOCR text-direction classifier, end to end, with qsim.
 
     run.py --bin BUILD/bin --work DIR [--npm-dir BUILD/npm] [--check]
-           [--test-lines 300] [--calib-lines 100] [--batch 200]
-           [--observer minmax]
+           [--test-lines 300] [--calib-lines 100] [--batch N]
+           [--observer minmax] [--skip-per-tensor]
 
 Renders the data set (data.py: test and calibration text lines, each upright
 and turned by 180 degrees), imports ch_ppocr_mobile_v2.0_cls_infer.onnx from
@@ -17,10 +17,16 @@ DIR/float-report.json), JIT-runs both INT8 models, and prints a table: each
 model's accuracy and its top-1 agreement with qsim's float, ONNX Runtime's
 float included; then the ops that stayed float.
 
-The model's batch dimension is symbolic: it is imported with
---input-shape x=Bx3x48x192 (B: --batch), and the test images go through
-qsim-run B at a time (all at once if the import keeps a dynamic batch). The
-calibration image count must be a multiple of B or at most B.
+The model's batch dimension is symbolic. Each qsim-run call compiles the
+model, which takes longer than running it, so the model is imported with
+--input-shape x=Nx3x48x192 for N the test image count and run on all test
+images in one call, and imported a second time at the calibration image
+count for calibration (the statistics name activations by the ONNX node
+names, the same in both). With --batch B it is imported once with batch B
+and the test images go through B at a time; the calibration image count
+must then be a multiple of B or at most B. ONNX Runtime runs the test
+images one at a time (onnxruntime-run.mjs --batch 1), as the model's
+dynamic batch allows either.
 
 With --check, exits non-zero when qsim's float output differs from ONNX
 Runtime's by more than 1e-4 (max abs, over all test images), when
@@ -91,10 +97,17 @@ def main_batch(mlir_path):
 
 def qsim_outputs(qsim_run, model, images, batch, out_dir):
     """Runs `model` on `images` with qsim-run, `batch` images per call (all of
-    them if batch is None, a dynamic batch), padding the last call with
-    zero images; returns result0 for all images."""
+    them in one call if batch is None: a dynamic batch, or one imported at
+    the image count), padding the last call with zero images; returns
+    result0 for all images."""
     os.makedirs(out_dir, exist_ok=True)
     step = len(images) if batch is None else batch
+    if step == len(images):
+        path = os.path.join(out_dir, "input.npy")
+        np.save(path, images)
+        run([qsim_run, model, "--input", path, "--output-dir", out_dir])
+        os.remove(path)
+        return np.load(os.path.join(out_dir, "result0.npy"))
     outputs = []
     for k, begin in enumerate(range(0, len(images), step)):
         chunk = images[begin:begin + step]
@@ -111,6 +124,14 @@ def qsim_outputs(qsim_run, model, images, batch, out_dir):
     return np.concatenate(outputs)
 
 
+def import_model(import_onnx, model, out, batch):
+    """Imports the ONNX model with the batch fixed at `batch`; returns the
+    batch of the imported @main (None if it stayed dynamic)."""
+    shape = "x".join(str(d) for d in (batch,) + IMAGE_SHAPE)
+    run([import_onnx, model, "-o", out, "--input-shape", f"{INPUT_NAME}={shape}"])
+    return main_batch(out)
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -124,15 +145,18 @@ def main():
                         help="test text lines (two images each)")
     parser.add_argument("--calib-lines", type=int, default=100,
                         help="calibration text lines (two images each)")
-    parser.add_argument("--batch", type=int, default=200,
-                        help="the batch size the model is imported with")
+    parser.add_argument("--batch", type=int,
+                        help="import the model with this batch and run the test images "
+                             "that many at a time (default: all at once)")
     parser.add_argument("--observer", default="minmax")
+    parser.add_argument("--skip-per-tensor", action="store_true",
+                        help="quantize per channel only (saves a JIT compile)")
     parser.add_argument("--check", action="store_true",
                         help="fail unless qsim's float matches ONNX Runtime to 1e-4, "
                              "per-channel INT8 is within 1 point of float and every "
                              "convolution is quantized")
     args = parser.parse_args()
-    if args.batch < 1:
+    if args.batch is not None and args.batch < 1:
         parser.error("--batch must be positive")
 
     bin_dir = os.path.abspath(args.bin)
@@ -152,29 +176,42 @@ def main():
     num_calib = np.load(calib, mmap_mode="r").shape[0]
 
     print(f"model: {MODEL_PACKAGE} 1.4.2 {MODEL_FILE} (sha256 {MODEL_SHA256[:12]}...)")
+    # Each qsim-run call compiles the model once (the JIT's compile time
+    # dominates), so by default the test images go through in one call,
+    # with the batch imported at their count, and the calibration images
+    # through a second import at theirs; the activation names, and so the
+    # statistics, are the same in both.
     float_mlir = os.path.join(work, "model.mlir")
-    shape = "x".join(str(d) for d in (args.batch,) + IMAGE_SHAPE)
-    run([tool("qsim-import-onnx"), model, "-o", float_mlir,
-         "--input-shape", f"{INPUT_NAME}={shape}"])
-    batch = main_batch(float_mlir)
-    if batch is not None and num_calib > batch and num_calib % batch:
-        sys.exit(f"{num_calib} calibration images are not a multiple of the batch {batch}")
+    batch = import_model(tool("qsim-import-onnx"), model, float_mlir,
+                         args.batch or len(test_x))
+    calib_mlir = float_mlir
+    calib_batch = args.batch or num_calib
+    if batch is not None and calib_batch != batch:
+        calib_mlir = os.path.join(work, "model-calibration.mlir")
+        calib_batch = import_model(tool("qsim-import-onnx"), model, calib_mlir, calib_batch)
+    if calib_batch is not None and num_calib > calib_batch and num_calib % calib_batch:
+        sys.exit(f"{num_calib} calibration images are not a multiple of the batch "
+                 f"{calib_batch}")
 
     # ONNX Runtime, the reference.
     env = dict(os.environ, NODE_PATH=os.path.join(npm_dir, "node_modules"))
     ort_dir = os.path.join(work, "ort")
     run(["node", os.path.join(ROOT, "scripts", "onnxruntime-run.mjs"), model,
          "--input", os.path.join(data, "test_x.npy"), "--output-dir", ort_dir,
-         "--batch", str(args.batch)], env=env)
+         "--batch", "1"], env=env)
     ort_out = np.load(os.path.join(ort_dir, "result0.npy"))
 
     # Calibrate and quantize.
     stats = os.path.join(work, "stats.json")
-    print(run([tool("qsim-run"), float_mlir, "--calibrate", "--input", calib,
-               "--stats-out", stats, "--observer", args.observer]).rstrip())
+    calibration = run([tool("qsim-run"), calib_mlir, "--calibrate", "--input", calib,
+                       "--stats-out", stats, "--observer", args.observer])
+    with open(os.path.join(work, "calibration.log"), "w") as f:
+        f.write(calibration)
+    print(calibration.splitlines()[0])  # the summary; each range is in calibration.log
     variants = [("float", float_mlir)]
     report = os.path.join(work, "float-report.json")
-    for granularity in ("per-channel", "per-tensor"):
+    granularities = ["per-channel"] if args.skip_per_tensor else ["per-channel", "per-tensor"]
+    for granularity in granularities:
         out = os.path.join(work, f"int8-{granularity}.mlir")
         options = f"stats={stats} weight-granularity={granularity}"
         if granularity == "per-channel":
@@ -213,8 +250,13 @@ def main():
         stayed_float = json.load(f)
     print(f"ops that stayed float (per-channel, {os.path.relpath(report, work)}): "
           f"{len(stayed_float)}")
+    counts = {}
     for entry in stayed_float:
-        print(f"  {entry.get('op')} at {entry.get('location')}: {entry.get('reason')}")
+        key = (entry.get("op"), entry.get("location"), entry.get("reason"))
+        counts[key] = counts.get(key, 0) + 1
+    for (op, location, reason), count in counts.items():
+        times = f" ({count} ops)" if count > 1 else ""
+        print(f"  {op} at {location}{times}: {reason}")
     float_convs = [e for e in stayed_float if "conv" in str(e.get("op"))]
 
     failed = []
