@@ -16,6 +16,17 @@ packages=(
   # The sanitized build and the libFuzzer targets (scripts/test-sanitized.sh,
   # scripts/fuzz.sh): clang 22 and its sanitizer and libFuzzer runtimes.
   clang-22 libclang-rt-22-dev
+  # qsim-import-onnx: the ONNX protobuf definitions, their generated C++
+  # classes and the protobuf runtime and compiler.
+  libonnx-dev libprotobuf-dev protobuf-compiler
+  # The ONNX backend node tests of the conformance suite.
+  libonnx-testdata
+  # Python's onnx writes the test models; torch and torchvision export the
+  # torchvision architectures and the PyTorch PTQ comparison.
+  python3-onnx python3-torch python3-torchvision
+  # examples/ppocr-cls renders its text-line images with PIL in these fonts
+  # (Latin: DejaVu, Liberation, FreeFont; Chinese: WenQuanYi Micro Hei).
+  python3-pil fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-wqy-microhei
 )
 
 missing=()

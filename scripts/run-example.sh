@@ -9,6 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${QSIM_BUILD_DIR:-$root/build}"
 bash "$root/scripts/install-deps.sh"
+bash "$root/scripts/install-npm-deps.sh"
 bash "$root/scripts/build.sh" qsim-opt qsim-run
 
 echo "== post-training quantization of examples/digits and examples/digits-resnet"

@@ -13,6 +13,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${QSIM_BUILD_DIR:-$root/build}"
 sanitized="${QSIM_SANITIZED_BUILD_DIR:-$root/build-sanitized}"
 bash "$root/scripts/install-deps.sh"
+bash "$root/scripts/install-npm-deps.sh"
 bash "$root/scripts/build.sh" qsim-test-depends
 
 status=0
