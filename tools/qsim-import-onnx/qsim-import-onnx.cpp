@@ -1,15 +1,20 @@
 //===- qsim-import-onnx.cpp - ONNX models to MLIR -------------------------===//
 //
 // Reads an ONNX model and writes func.func @main in the forms qsim
-// quantizes: linalg on tensors for float models, qsim.quantize and
-// qsim.dequantize for the Q/DQ pairs of an already-quantized model.
+// quantizes: linalg on tensors for float models; for an already-quantized
+// model (QDQ, QLinearConv, ...), integer qsim ops with the file's own
+// scales, zero points and integers.
 //
 //   qsim-import-onnx MODEL.onnx [-o MODEL.mlir] [--input-shape x=1x3x48x192]
+//                    [--keep-qdq]
 //
 // Every error is one line on stderr and exit status 1.
 //
 //===----------------------------------------------------------------------===//
 
+#include "qsim/Conversion/Passes.h"
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/Transforms/Passes.h"
 #include "qsim/Import/ONNX.h"
 #include "qsim/Support/ToolOutput.h"
 #include "qsim/Support/Version.h"
@@ -17,6 +22,8 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -31,6 +38,13 @@ static llvm::cl::opt<std::string>
 static llvm::cl::opt<std::string>
     outputFilename("o", llvm::cl::desc("Output file (default: stdout)"),
                    llvm::cl::value_desc("filename"), llvm::cl::init("-"));
+
+static llvm::cl::opt<bool> keepQDQ(
+    "keep-qdq",
+    llvm::cl::desc("Leave an already-quantized model's float ops between its "
+                   "qsim.quantize/qsim.dequantize pairs (by default they are "
+                   "rewritten into integer qsim ops)"),
+    llvm::cl::init(false));
 
 static llvm::cl::list<std::string> inputShapes(
     "input-shape",
@@ -76,6 +90,22 @@ int main(int argc, char **argv) {
                                             options);
   if (!module)
     return fail(llvm::toString(module.takeError()));
+
+  // A QDQ model: the float ops between the file's quantize/dequantize pairs
+  // become integer qsim ops with its scales, zero points and weights, as
+  // qsim-quantize rewrites a calibrated model.
+  bool quantized = false;
+  (*module)->walk([&](mlir::qsim::QuantizeOp) { quantized = true; });
+  if (quantized && !keepQDQ) {
+    mlir::PassManager pm(&context);
+    pm.addPass(mlir::qsim::createConvertLinalgToQSim());
+    pm.addNestedPass<mlir::func::FuncOp>(
+        mlir::qsim::createQSimFuseActivations());
+    pm.addPass(mlir::createCanonicalizerPass());
+    if (mlir::failed(pm.run(**module)))
+      return fail("cannot rewrite the model's quantize/dequantize pairs "
+                  "into integer ops (--keep-qdq leaves them)");
+  }
 
   std::unique_ptr<llvm::ToolOutputFile> output =
       mlir::openOutputFile(outputFilename, &errorMessage);

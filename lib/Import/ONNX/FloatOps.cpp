@@ -337,8 +337,13 @@ LogicalResult Importer::importConvTranspose(const onnx::NodeProto &node) {
     }
     if (target) {
       int64_t total = full - *target;
-      if (total < 0)
-        return fail("output_shape is larger than the op can produce");
+      // A larger output_shape than the op reaches is zero input beyond the
+      // end, as ONNX Runtime computes it: more output padding.
+      if (total < 0) {
+        outputPadding[i] -= total;
+        full -= total;
+        total = 0;
+      }
       bool upper = *autoPad != "SAME_LOWER";
       pads[i] = upper ? total / 2 : total - total / 2;
       pads[i + 2] = total - pads[i];
@@ -590,8 +595,9 @@ static DenseElementsAttr foldIntegerBinary(Importer &importer,
     return {};
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
-  if (lhsType.getElementType() != rhsType.getElementType() ||
-      !lhsType.getElementType().isInteger(64) || lhs.getNumElements() > 64 ||
+  Type element = lhsType.getElementType();
+  if (element != rhsType.getElementType() || !element.isSignlessInteger() ||
+      element.isInteger(1) || lhs.getNumElements() > 64 ||
       rhs.getNumElements() > 64)
     return {};
   // Shape arithmetic is 1-D against 1-D or a scalar.
@@ -601,8 +607,13 @@ static DenseElementsAttr foldIntegerBinary(Importer &importer,
   if ((lhs.getNumElements() != count && lhs.getNumElements() != 1) ||
       (rhs.getNumElements() != count && rhs.getNumElements() != 1))
     return {};
-  SmallVector<int64_t> a = llvm::to_vector(lhs.getValues<int64_t>());
-  SmallVector<int64_t> c = llvm::to_vector(rhs.getValues<int64_t>());
+  auto read = [](DenseElementsAttr elements) {
+    SmallVector<int64_t> values;
+    for (const APInt &value : elements.getValues<APInt>())
+      values.push_back(value.getSExtValue());
+    return values;
+  };
+  SmallVector<int64_t> a = read(lhs), c = read(rhs);
   SmallVector<int64_t> result;
   for (int64_t i = 0; i < count; ++i) {
     int64_t x = a[a.size() == 1 ? 0 : i], y = c[c.size() == 1 ? 0 : i];
@@ -620,9 +631,12 @@ static DenseElementsAttr foldIntegerBinary(Importer &importer,
   SmallVector<int64_t> shape;
   if (lhsType.getRank() == 1 || rhsType.getRank() == 1)
     shape.push_back(count);
-  return DenseElementsAttr::get(
-      RankedTensorType::get(shape, lhsType.getElementType()),
-      ArrayRef(result));
+  unsigned width = element.getIntOrFloatBitWidth();
+  SmallVector<APInt> values;
+  for (int64_t value : result)
+    values.push_back(APInt(width, value, /*isSigned=*/true,
+                           /*implicitTrunc=*/true));
+  return DenseElementsAttr::get(RankedTensorType::get(shape, element), values);
 }
 
 LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
@@ -1382,12 +1396,15 @@ LogicalResult Importer::importConcat(const onnx::NodeProto &node) {
         return fail("the inputs differ in dimension " + Twine(other));
   }
   // Shape vectors built from constants fold.
-  if (rank == 1 && types.front().getElementType().isInteger(64) &&
+  Type element = types.front().getElementType();
+  if (rank == 1 && element.isSignlessInteger() &&
       llvm::all_of(operands, [&](Value v) { return getConstant(v); })) {
     SmallVector<int64_t> values;
     for (Value operand : operands)
-      llvm::append_range(values, getConstant(operand).getValues<int64_t>());
-    setOutput(node, 0, createIntTensor(values, {int64_t(values.size())}));
+      for (const APInt &value : getConstant(operand).getValues<APInt>())
+        values.push_back(value.getSExtValue());
+    setOutput(node, 0,
+              createIntTensor(values, {int64_t(values.size())}, element));
     return success();
   }
   // Empty inputs contribute nothing; tensor.concat rejects none of them,
@@ -1571,14 +1588,20 @@ LogicalResult Importer::importSlice(const onnx::NodeProto &node) {
 
   // Shape vectors fold.
   if (DenseElementsAttr elements = getConstant(*x);
-      elements && rank == 1 && elements.getElementType().isInteger(64)) {
-    SmallVector<int64_t> values = llvm::to_vector(elements.getValues<int64_t>());
+      elements && rank == 1 && elements.getElementType().isSignlessInteger()) {
+    SmallVector<int64_t> values;
+    for (const APInt &value : elements.getValues<APInt>())
+      values.push_back(value.getSExtValue());
     SmallVector<int64_t> result;
     for (int64_t i = 0; i < sizes[0]; ++i)
       result.push_back(values[offsets[0] + i * strides[0]]);
-    setOutput(node, 0, createIntTensor(result, {int64_t(result.size())}));
+    setOutput(node, 0, createIntTensor(result, {int64_t(result.size())},
+                                       elements.getElementType()));
     return success();
   }
+  // An empty slice reads nothing; its offsets need not lie inside.
+  if (llvm::is_contained(sizes, 0))
+    llvm::fill(offsets, 0);
   auto resultType = RankedTensorType::get(sizes, type->getElementType());
   if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
     SmallVector<OpFoldResult> offsetAttrs, sizeAttrs, strideAttrs;
@@ -1637,9 +1660,10 @@ LogicalResult Importer::importGather(const onnx::NodeProto &node) {
   DenseElementsAttr dataConstant = getConstant(*data);
   DenseElementsAttr indexConstant = getConstant(*indices);
   if (dataConstant && indexConstant && rank == 1 &&
-      dataConstant.getElementType().isInteger(64)) {
-    SmallVector<int64_t> values =
-        llvm::to_vector(dataConstant.getValues<int64_t>());
+      dataConstant.getElementType().isSignlessInteger()) {
+    SmallVector<int64_t> values;
+    for (const APInt &value : dataConstant.getValues<APInt>())
+      values.push_back(value.getSExtValue());
     SmallVector<int64_t> result;
     for (const APInt &index : indexConstant.getValues<APInt>()) {
       int64_t i = index.getSExtValue();
@@ -1648,7 +1672,8 @@ LogicalResult Importer::importGather(const onnx::NodeProto &node) {
                     Twine(size));
       result.push_back(values[i < 0 ? i + size : i]);
     }
-    setOutput(node, 0, createIntTensor(result, shape));
+    setOutput(node, 0,
+              createIntTensor(result, shape, dataConstant.getElementType()));
     return success();
   }
   if (indexConstant) {
@@ -1717,13 +1742,13 @@ LogicalResult Importer::importCast(const onnx::NodeProto &node) {
   }
   // Integer shape vectors fold.
   if (DenseElementsAttr elements = getConstant(*x);
-      elements && source.isInteger() && target.isInteger(64) &&
-      elements.getNumElements() <= 64) {
+      elements && source.isSignlessInteger() && target.isSignlessInteger() &&
+      !target.isInteger(1) && elements.getNumElements() <= 64) {
     SmallVector<int64_t> values;
     for (const APInt &value : elements.getValues<APInt>())
       values.push_back(source.isInteger(1) ? value.getZExtValue()
                                            : value.getSExtValue());
-    setOutput(node, 0, createIntTensor(values, type->getShape()));
+    setOutput(node, 0, createIntTensor(values, type->getShape(), target));
     return success();
   }
   auto resultType = RankedTensorType::get(type->getShape(), target);
@@ -1809,10 +1834,30 @@ LogicalResult Importer::importIdentity(const onnx::NodeProto &node) {
   FailureOr<Value> x = input(node, 0);
   if (failed(x))
     return failure();
-  // Dropout in inference is the identity; its mask output is not.
-  if (node.op_type() == "Dropout" && node.output_size() > 1 &&
-      !node.output(1).empty())
-    return fail("the mask output is not supported");
+  // Dropout in inference is the identity; in training, or with its mask
+  // output, it is not.
+  if (node.op_type() == "Dropout") {
+    FailureOr<Value> training = input(node, 2, /*optional=*/true);
+    if (failed(training))
+      return failure();
+    if (*training) {
+      FailureOr<SmallVector<int64_t>> mode =
+          getConstantInts(*training, "training_mode");
+      if (failed(mode))
+        return failure();
+      if (llvm::any_of(*mode, [](int64_t v) { return v != 0; }))
+        return fail("training_mode is not supported (only inference)");
+    }
+    // In inference the mask keeps every element.
+    if (node.output_size() > 1 && !node.output(1).empty()) {
+      FailureOr<RankedTensorType> type = getStaticType(*x, "data");
+      if (failed(type))
+        return failure();
+      auto maskType = RankedTensorType::get(type->getShape(), b.getI1Type());
+      setOutput(node, 1,
+                createConstant(DenseElementsAttr::get(maskType, true)));
+    }
+  }
   setOutput(node, 0, *x);
   return success();
 }

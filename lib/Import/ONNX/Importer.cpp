@@ -88,6 +88,8 @@ Importer::Importer(MLIRContext &context, const onnx::ModelProto &model,
       {"Resize", &Importer::importResize},
       {"QuantizeLinear", &Importer::importQuantizeLinear},
       {"DequantizeLinear", &Importer::importDequantizeLinear},
+      {"QLinearConv", &Importer::importQLinearConv},
+      {"QLinearMatMul", &Importer::importQLinearMatMul},
   };
 }
 
@@ -257,8 +259,10 @@ LogicalResult Importer::importGraph(func::FuncOp &function) {
     return fail("the graph has no outputs");
   b.setLoc(FileLineColLoc::get(&context, modelPath, 0, 0));
   func::ReturnOp::create(b, results);
-  function.setFunctionType(
-      b.getFunctionType(argumentTypes, ValueRange(results).getTypes()));
+  // A DequantizeLinear may have retyped an integer argument to its
+  // quantized type.
+  function.setFunctionType(b.getFunctionType(
+      entry->getArgumentTypes(), ValueRange(results).getTypes()));
   return success();
 }
 
@@ -448,9 +452,16 @@ Value Importer::createConstant(DenseElementsAttr elements) {
 }
 
 Value Importer::createIntTensor(ArrayRef<int64_t> values,
-                                ArrayRef<int64_t> shape) {
-  auto type = RankedTensorType::get(shape, b.getI64Type());
-  return createConstant(DenseElementsAttr::get(type, values));
+                                ArrayRef<int64_t> shape, Type element) {
+  if (!element)
+    element = b.getI64Type();
+  auto type = RankedTensorType::get(shape, element);
+  SmallVector<APInt> elements;
+  unsigned width = element.getIntOrFloatBitWidth();
+  for (int64_t value : values)
+    elements.push_back(APInt(width, value, /*isSigned=*/width > 1,
+                             /*implicitTrunc=*/true));
+  return createConstant(DenseElementsAttr::get(type, elements));
 }
 
 Value Importer::createScalar(Type type, double value) {

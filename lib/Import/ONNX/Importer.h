@@ -76,6 +76,8 @@ public:
   LogicalResult importResize(const onnx::NodeProto &node);
   LogicalResult importQuantizeLinear(const onnx::NodeProto &node);
   LogicalResult importDequantizeLinear(const onnx::NodeProto &node);
+  LogicalResult importQLinearConv(const onnx::NodeProto &node);
+  LogicalResult importQLinearMatMul(const onnx::NodeProto &node);
 
   //===--------------------------------------------------------------------===//
   // Shared helpers
@@ -90,6 +92,12 @@ public:
                          bool optional = false);
   /// Binds the current node's output `index` to `value`.
   void setOutput(const onnx::NodeProto &node, int index, Value value);
+  /// Binds the ONNX value `name` to `value` (for ops imported as others).
+  void bindValue(llvm::StringRef name, Value value) { values[name] = value; }
+  /// The value bound to `name`, or null.
+  Value lookupValue(llvm::StringRef name) const {
+    return values.lookup(name);
+  }
 
   int64_t getOpset() const { return opset; }
   ImplicitLocOpBuilder &builder() { return b; }
@@ -131,9 +139,10 @@ public:
 
   /// An arith.constant holding `elements`.
   Value createConstant(DenseElementsAttr elements);
-  /// A constant 1-D (or, with `shape`, shaped) i64 tensor.
+  /// A constant integer tensor of `shape` holding `values`, truncated to
+  /// `element` (default i64).
   Value createIntTensor(llvm::ArrayRef<int64_t> values,
-                        llvm::ArrayRef<int64_t> shape);
+                        llvm::ArrayRef<int64_t> shape, Type element = {});
   /// A scalar arith.constant of `type` (float or integer).
   Value createScalar(Type type, double value);
   /// A tensor.empty of `type`.

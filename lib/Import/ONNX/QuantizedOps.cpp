@@ -31,9 +31,11 @@ using namespace mlir::qsim::onnx_import;
 /// DequantizeLinear takes `storage`, the integer type of its input).
 static FailureOr<quant::QuantizedType>
 getQuantizedType(Importer &importer, const onnx::NodeProto &node,
-                 ArrayRef<int64_t> shape, Type storage) {
-  FailureOr<Value> scaleInput = importer.input(node, 1);
-  FailureOr<Value> zeroPointInput = importer.input(node, 2, /*optional=*/true);
+                 ArrayRef<int64_t> shape, Type storage, int scaleIndex = 1,
+                 std::optional<int64_t> fixedAxis = std::nullopt) {
+  FailureOr<Value> scaleInput = importer.input(node, scaleIndex);
+  FailureOr<Value> zeroPointInput =
+      importer.input(node, scaleIndex + 1, /*optional=*/true);
   if (failed(scaleInput) || failed(zeroPointInput))
     return failure();
   FailureOr<SmallVector<double>> scales = importer.getConstantFloats(
@@ -83,16 +85,20 @@ getQuantizedType(Importer &importer, const onnx::NodeProto &node,
   Type expressed = Float32Type::get(context);
   unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
   auto scaleType = cast<RankedTensorType>(scaleInput->getType());
+  bool hasAxis = fixedAxis || importer.findAttribute(node, "axis");
   if (scaleType.getRank() == 0 ||
       (scaleType.getRank() == 1 && scaleType.getNumElements() == 1 &&
-       !importer.findAttribute(node, "axis")))
+       !hasAxis) ||
+      (fixedAxis && scaleType.getNumElements() == 1))
     return quant::QuantizedType(quant::UniformQuantizedType::get(
         flags, storageType, expressed, scales->front(), zeroPoints.front(),
         storageMin, storageMax));
   if (scaleType.getRank() != 1)
     return importer.fail("blocked quantization (a scale of rank > 1) is not "
                          "supported");
-  FailureOr<int64_t> axis = importer.getInt(node, "axis", 1);
+  FailureOr<int64_t> axis =
+      fixedAxis ? FailureOr<int64_t>(*fixedAxis)
+                : importer.getInt(node, "axis", 1);
   if (failed(axis))
     return failure();
   int64_t rank = shape.size();
@@ -132,28 +138,29 @@ LogicalResult Importer::importQuantizeLinear(const onnx::NodeProto &node) {
   return success();
 }
 
-LogicalResult Importer::importDequantizeLinear(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
-  if (failed(x))
-    return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input x");
+/// DequantizeLinear of `x` with the scale and zero point at `scaleIndex`
+/// and `scaleIndex + 1` of `node` (per `fixedAxis` when given, else per the
+/// node's axis attribute).
+static FailureOr<Value> dequantize(Importer &importer,
+                                   const onnx::NodeProto &node, Value x,
+                                   int scaleIndex,
+                                   std::optional<int64_t> fixedAxis) {
+  ImplicitLocOpBuilder &b = importer.builder();
+  MLIRContext *context = b.getContext();
+  FailureOr<RankedTensorType> type = importer.getStaticType(x, "input x");
   if (failed(type))
     return failure();
-  if (findAttribute(node, "block_size"))
-    return fail("blocked quantization is not supported");
   Type element = type->getElementType();
   auto inputQuantized = dyn_cast<quant::QuantizedType>(element);
   Type storage = element;
   if (inputQuantized)
-    storage = IntegerType::get(&context,
+    storage = IntegerType::get(context,
                                inputQuantized.getStorageTypeIntegralWidth(),
                                inputQuantized.isSigned()
                                    ? IntegerType::Signless
                                    : IntegerType::Unsigned);
-  else if (element.isSignlessInteger(8) || element.isSignlessInteger(32))
-    storage = element;
-  FailureOr<quant::QuantizedType> quantized =
-      getQuantizedType(*this, node, type->getShape(), storage);
+  FailureOr<quant::QuantizedType> quantized = getQuantizedType(
+      importer, node, type->getShape(), storage, scaleIndex, fixedAxis);
   if (failed(quantized))
     return failure();
   auto floatType = RankedTensorType::get(type->getShape(), b.getF32Type());
@@ -161,14 +168,13 @@ LogicalResult Importer::importDequantizeLinear(const onnx::NodeProto &node) {
 
   if (inputQuantized) {
     if (inputQuantized != *quantized)
-      return fail("x was quantized with another scale or zero point than "
-                  "this DequantizeLinear's; requantizing between them is not "
-                  "supported");
-    setOutput(node, 0, qsim::DequantizeOp::create(b, floatType, *x));
-    return success();
+      return importer.fail(
+          "x was quantized with another scale or zero point than this "
+          "dequantization's; requantizing between them is not supported");
+    return Value(qsim::DequantizeOp::create(b, floatType, x));
   }
   // Constant integers: fold to their float values s * (q - z).
-  if (DenseElementsAttr elements = getConstant(*x)) {
+  if (DenseElementsAttr elements = importer.getConstant(x)) {
     auto uniform = dyn_cast<quant::UniformQuantizedType>(*quantized);
     auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(*quantized);
     bool isUnsigned = element.isUnsignedInteger();
@@ -198,26 +204,137 @@ LogicalResult Importer::importDequantizeLinear(const onnx::NodeProto &node) {
                        static_cast<float>(scale));
       ++index;
     }
-    Value weights =
-        createConstant(DenseElementsAttr::get(floatType, ArrayRef(values)));
+    Value weights = importer.createConstant(
+        DenseElementsAttr::get(floatType, ArrayRef(values)));
     // The front end quantizes these back with the model's own scales and
     // zero points (an int32 bias comes back from the layer's scales).
     if (quantized->getStorageTypeIntegralWidth() == 8)
       weights.getDefiningOp()->setAttr(qsim::kQuantizedAsAttrName,
                                        TypeAttr::get(*quantized));
-    setOutput(node, 0, weights);
-    return success();
+    return weights;
   }
-  // Integers computed at run time (a graph input): reinterpret them as the
-  // quantized type's storage, then dequantize.
-  Value storageValue = *x;
-  if (element.isUnsignedInteger())
-    storageValue = tensor::BitcastOp::create(
-        b, RankedTensorType::get(type->getShape(),
-                                 IntegerType::get(&context,
-                                                  element.getIntOrFloatBitWidth())),
-        storageValue);
-  Value cast = quant::StorageCastOp::create(b, quantizedType, storageValue);
-  setOutput(node, 0, qsim::DequantizeOp::create(b, floatType, cast));
+  // Integers given at run time: a graph input becomes an argument of the
+  // quantized type itself, whose storage integers qsim-run reads.
+  auto argument = dyn_cast<BlockArgument>(x);
+  if (!argument || !isa<func::FuncOp>(argument.getOwner()->getParentOp()))
+    return importer.fail("x must be a graph input, a constant, or the "
+                         "output of a QuantizeLinear");
+  if (!argument.use_empty())
+    return importer.fail("a graph input read as integers elsewhere cannot "
+                         "be dequantized too");
+  argument.setType(quantizedType);
+  return Value(qsim::DequantizeOp::create(b, floatType, argument));
+}
+
+LogicalResult Importer::importDequantizeLinear(const onnx::NodeProto &node) {
+  FailureOr<Value> x = input(node, 0);
+  if (failed(x))
+    return failure();
+  if (findAttribute(node, "block_size"))
+    return fail("blocked quantization is not supported");
+  FailureOr<Value> result = dequantize(*this, node, *x, 1, std::nullopt);
+  if (failed(result))
+    return failure();
+  setOutput(node, 0, *result);
   return success();
+}
+
+/// Imports `opType` on `inputs` with the attributes of `node`, through a
+/// node of its own, and returns its output.
+static FailureOr<Value> importAs(Importer &importer,
+                                 const onnx::NodeProto &node, StringRef opType,
+                                 ArrayRef<Value> inputs) {
+  onnx::NodeProto inner;
+  inner.set_op_type(opType.str());
+  inner.set_name(node.name());
+  *inner.mutable_attribute() = node.attribute();
+  for (auto [index, value] : llvm::enumerate(inputs)) {
+    std::string name =
+        value ? "\x01" + node.name() + "." + std::to_string(index) : "";
+    inner.add_input(name);
+    if (value)
+      importer.bindValue(name, value);
+  }
+  std::string output = "\x01" + node.name() + ".output";
+  inner.add_output(output);
+  if (failed(opType == "Conv" ? importer.importConv(inner)
+                              : importer.importMatMul(inner)))
+    return failure();
+  return importer.lookupValue(output);
+}
+
+/// QLinearConv and QLinearMatMul: dequantize the operands with their
+/// scales and zero points, compute in float, quantize the result. The front
+/// end then rewrites the float op between the pairs into the integer op
+/// with the file's integers, as for a QDQ model.
+static LogicalResult importQLinear(Importer &importer,
+                                   const onnx::NodeProto &node,
+                                   StringRef opType) {
+  ImplicitLocOpBuilder &b = importer.builder();
+  FailureOr<Value> x = importer.input(node, 0), w = importer.input(node, 3);
+  if (failed(x) || failed(w))
+    return failure();
+  FailureOr<RankedTensorType> wType = importer.getStaticType(*w, "weights");
+  if (failed(wType))
+    return failure();
+  // A conv's weights are per output channel (axis 0), a matmul's per column.
+  std::optional<int64_t> weightAxis =
+      opType == "Conv" ? 0 : std::max<int64_t>(wType->getRank() - 1, 0);
+  FailureOr<Value> dx = dequantize(importer, node, *x, 1, std::nullopt);
+  if (failed(dx))
+    return failure();
+  FailureOr<Value> dw = dequantize(importer, node, *w, 4, weightAxis);
+  if (failed(dw))
+    return failure();
+  SmallVector<Value> operands = {*dx, *dw};
+  if (opType == "Conv") {
+    FailureOr<Value> bias = importer.input(node, 8, /*optional=*/true);
+    if (failed(bias))
+      return failure();
+    if (*bias) {
+      // The int32 bias is at the scale s_x * s_w of each output channel.
+      FailureOr<SmallVector<int64_t>> values =
+          importer.getConstantInts(*bias, "the bias");
+      FailureOr<SmallVector<double>> xScale =
+          importer.getConstantFloats(*importer.input(node, 1), "x_scale");
+      FailureOr<SmallVector<double>> wScale =
+          importer.getConstantFloats(*importer.input(node, 4), "w_scale");
+      if (failed(values) || failed(xScale) || failed(wScale))
+        return failure();
+      if (xScale->size() != 1 ||
+          (wScale->size() != 1 && wScale->size() != values->size()))
+        return importer.fail("the bias does not match the scales");
+      SmallVector<float> floats;
+      for (auto [channel, value] : llvm::enumerate(*values)) {
+        float scale = static_cast<float>(xScale->front()) *
+                      static_cast<float>(
+                          (*wScale)[wScale->size() == 1 ? 0 : channel]);
+        floats.push_back(static_cast<float>(value) * scale);
+      }
+      auto biasType = RankedTensorType::get({int64_t(floats.size())},
+                                            b.getF32Type());
+      operands.push_back(importer.createConstant(
+          DenseElementsAttr::get(biasType, ArrayRef(floats))));
+    }
+  }
+  FailureOr<Value> result = importAs(importer, node, opType, operands);
+  if (failed(result))
+    return failure();
+  auto resultType = cast<RankedTensorType>(result->getType());
+  FailureOr<quant::QuantizedType> outputType =
+      getQuantizedType(importer, node, resultType.getShape(), Type(), 6);
+  if (failed(outputType))
+    return failure();
+  importer.setOutput(node, 0,
+                     qsim::QuantizeOp::create(
+                         b, resultType.clone(*outputType), *result));
+  return success();
+}
+
+LogicalResult Importer::importQLinearConv(const onnx::NodeProto &node) {
+  return importQLinear(*this, node, "Conv");
+}
+
+LogicalResult Importer::importQLinearMatMul(const onnx::NodeProto &node) {
+  return importQLinear(*this, node, "MatMul");
 }
