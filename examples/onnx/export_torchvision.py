@@ -76,6 +76,18 @@ def build(torch, torchvision, net, num_classes, size, generator):
     return model.eval()
 
 
+def seeded_model(torch, torchvision, net, num_classes, size):
+    """The eval-mode model of --net and the generator that drew its weights.
+
+    The generator continues with the calibration and test images; other
+    scripts that need the very same network call this too.
+    """
+    torch.set_num_threads(1)  # the same float sums on every machine
+    generator = torch.Generator().manual_seed(SEED)
+    model = build(torch, torchvision, net, num_classes, size, generator)
+    return model, generator
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -93,9 +105,7 @@ def main():
     import torchvision
     import onnx
 
-    torch.set_num_threads(1)  # the same float sums on every machine
-    generator = torch.Generator().manual_seed(SEED)
-    model = build(torch, torchvision, args.net, args.num_classes, args.size, generator)
+    model, generator = seeded_model(torch, torchvision, args.net, args.num_classes, args.size)
     calib = images(torch, generator, NUM_CALIB, args.size)
     test_x = images(torch, generator, NUM_TEST, args.size)
     with torch.no_grad():
