@@ -11,6 +11,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${QSIM_SANITIZED_BUILD_DIR:-$root/build-sanitized}"
 bash "$root/scripts/install-deps.sh"
+QSIM_BUILD_DIR="$build" bash "$root/scripts/install-npm-deps.sh"
+export QSIM_NPM_DIR="${QSIM_NPM_DIR:-$build/npm}"
 QSIM_SANITIZED_BUILD_DIR="$build" bash "$root/scripts/build-sanitized.sh" qsim-test-depends
 
 results="$build/test/lit-results.json"

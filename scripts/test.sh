@@ -14,6 +14,8 @@ build="${QSIM_BUILD_DIR:-$root/build}"
 sanitized="${QSIM_SANITIZED_BUILD_DIR:-$root/build-sanitized}"
 bash "$root/scripts/install-deps.sh"
 bash "$root/scripts/install-npm-deps.sh"
+# Both suites compare with the ONNX Runtime installed into build/npm.
+export QSIM_NPM_DIR="$build/npm"
 bash "$root/scripts/build.sh" qsim-test-depends
 
 status=0

@@ -125,7 +125,8 @@ if config.mlir_enable_execution_engine and os.path.exists(runner_utils):
 # conformance suite Debian's libonnx-testdata, the torchvision exports
 # python3-torch, and the comparisons with ONNX Runtime the npm package
 # onnxruntime-node that scripts/install-npm-deps.sh installs into
-# build/npm (run through %ort_run).
+# build/npm (run through %ort_run; $QSIM_NPM_DIR names another folder, so
+# that the sanitized suite uses the main build's).
 if "%python" in dict(config.substitutions):
     python = dict(config.substitutions)["%python"]
     for module, feature in [("onnx", "onnx"), ("torch", "torch"), ("PIL", "pil")]:
@@ -135,7 +136,7 @@ onnx_node_tests = "/usr/share/libonnx-testdata/data/node"
 if os.path.isdir(onnx_node_tests):
     config.available_features.add("onnx-testdata")
     config.substitutions.append(("%onnx_node_tests", onnx_node_tests))
-npm_dir = os.path.join(config.qsim_obj_root, "npm")
+npm_dir = os.environ.get("QSIM_NPM_DIR") or os.path.join(config.qsim_obj_root, "npm")
 config.substitutions.append(("%npm_dir", npm_dir))
 if shutil.which("node") and os.path.isdir(os.path.join(npm_dir, "node_modules", "onnxruntime-node")):
     config.available_features.add("onnxruntime")

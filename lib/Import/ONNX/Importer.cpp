@@ -306,7 +306,18 @@ LogicalResult Importer::fail(const Twine &message) {
        << "): ";
   }
   os << message;
-  error = os.str();
+  // Names come from the file: a control character in one must not break
+  // the message's one line.
+  error.clear();
+  for (char c : os.str()) {
+    if (llvm::isPrint(c) || static_cast<unsigned char>(c) >= 0x80) {
+      error.push_back(c);
+      continue;
+    }
+    error += "\\x";
+    error.push_back(llvm::hexdigit((c >> 4) & 0xf, /*LowerCase=*/true));
+    error.push_back(llvm::hexdigit(c & 0xf, /*LowerCase=*/true));
+  }
   return failure();
 }
 
