@@ -2,9 +2,11 @@
 # Installs what is missing, builds qsim and runs the main job: post-training
 # quantization of two models trained on the 8x8 handwritten digits, a CNN and
 # a residual CNN (calibrate on 200 training images, quantize per channel and
-# per tensor, JIT-run float and INT8 on the 450 test images); then the same
-# for a pretrained ONNX model, PaddleOCR's text-direction classifier, checked
-# against ONNX Runtime; then the notebook's three examples.
+# per tensor, JIT-run float and INT8 on the 450 test images); the digits
+# ResNet trained in PyTorch and imported from ONNX (PyTorch's and qsim's float
+# and INT8 side by side); a pretrained ONNX model, PaddleOCR's text-direction
+# classifier, checked against ONNX Runtime; then the notebook's three
+# examples.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +18,10 @@ bash "$root/scripts/build.sh" qsim-opt qsim-run qsim-import-onnx
 echo "== post-training quantization of examples/digits and examples/digits-resnet"
 /usr/bin/python3 "$root/examples/digits/ptq.py" --bin "$build/bin" \
   --work "$build/examples/digits" --check
+echo
+echo "== the digits ResNet trained in PyTorch, exported to ONNX, quantized by PyTorch and by qsim"
+/usr/bin/python3 "$root/examples/onnx/digits_resnet_table.py" --bin "$build/bin" \
+  --work "$build/examples/digits-resnet-onnx" --check
 echo
 echo "== examples/ppocr-cls: PaddleOCR's pretrained text-direction classifier, imported from ONNX"
 /usr/bin/python3 "$root/examples/ppocr-cls/run.py" --bin "$build/bin" \

@@ -42,6 +42,7 @@ Writes into --out:
                            qconfig, and the top-1 agreement of INT8 with float
 
 Usage: digits_resnet_onnx.py --out DIR [--epochs N]
+(or import it and call export(out, epochs)).
 """
 
 import argparse
@@ -151,13 +152,9 @@ def accuracy(logits, labels):
     return float(np.mean(np.argmax(logits, axis=1) == labels))
 
 
-def main():
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", required=True, help="output directory")
-    parser.add_argument("--epochs", type=int, default=EPOCHS)
-    args = parser.parse_args()
-
+def export(out, epochs=EPOCHS):
+    """Trains, exports and quantizes the network into the folder out (the
+    files listed above); returns the contents of torch_accuracy.json."""
     import copy
 
     import onnx
@@ -171,13 +168,13 @@ def main():
           f"{len(calib)} calibration images")
 
     start = time.time()
-    model = train(torch, make_network(torch), x_train, y_train, args.epochs)
-    print(f"trained {args.epochs} epochs in {time.time() - start:.1f} s")
+    model = train(torch, make_network(torch), x_train, y_train, epochs)
+    print(f"trained {epochs} epochs in {time.time() - start:.1f} s")
     float_logits = logits_of(torch, model, x_test)
     float_acc = accuracy(float_logits, y_test)
 
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, "model.onnx")
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, "model.onnx")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(model, torch.from_numpy(x_test[:1]), path, opset_version=OPSET,
@@ -203,11 +200,11 @@ def main():
     int8_acc = accuracy(int8_logits, y_test)
     agree = float(np.mean(np.argmax(int8_logits, axis=1) == np.argmax(float_logits, axis=1)))
 
-    np.save(os.path.join(args.out, "calib.npy"), calib)
-    np.save(os.path.join(args.out, "test_x.npy"), np.ascontiguousarray(x_test))
-    np.save(os.path.join(args.out, "test_y.npy"), y_test.astype(np.int64))
-    np.save(os.path.join(args.out, "torch_float_logits.npy"), float_logits)
-    np.save(os.path.join(args.out, "torch_int8_logits.npy"), int8_logits)
+    np.save(os.path.join(out, "calib.npy"), calib)
+    np.save(os.path.join(out, "test_x.npy"), np.ascontiguousarray(x_test))
+    np.save(os.path.join(out, "test_y.npy"), y_test.astype(np.int64))
+    np.save(os.path.join(out, "torch_float_logits.npy"), float_logits)
+    np.save(os.path.join(out, "torch_int8_logits.npy"), int8_logits)
     report = {
         "model": "digits ResNet (PyTorch)",
         "test_images": int(len(y_test)),
@@ -218,13 +215,23 @@ def main():
         "engine": engine,
         "qconfig": str(qconfig),
     }
-    with open(os.path.join(args.out, "torch_accuracy.json"), "w") as f:
+    with open(os.path.join(out, "torch_accuracy.json"), "w") as f:
         json.dump(report, f, indent=2)
         f.write("\n")
     n = len(y_test)
     print(f"PyTorch float: {float_acc * 100:.2f}% ({round(float_acc * n)}/{n})")
     print(f"PyTorch INT8 ({engine}, static PTQ): {int8_acc * 100:.2f}% "
           f"({round(int8_acc * n)}/{n}), top-1 agreement with float {agree * 100:.2f}%")
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    args = parser.parse_args()
+    export(args.out, args.epochs)
     return 0
 
 
