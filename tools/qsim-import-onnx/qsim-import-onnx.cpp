@@ -23,17 +23,17 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Transforms/Passes.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
-static llvm::cl::opt<std::string>
-    inputFilename(llvm::cl::Positional, llvm::cl::desc("<model.onnx>"),
-                  llvm::cl::Required);
+static llvm::cl::opt<std::string> inputFilename(llvm::cl::Positional,
+                                                llvm::cl::desc("<model.onnx>"),
+                                                llvm::cl::Required);
 
 static llvm::cl::opt<std::string>
     outputFilename("o", llvm::cl::desc("Output file (default: stdout)"),
@@ -86,8 +86,8 @@ int main(int argc, char **argv) {
   });
   std::string name =
       inputFilename == "-" ? std::string("<stdin>") : inputFilename.getValue();
-  auto module = mlir::qsim::importONNXModel(context, input->getBuffer(), name,
-                                            options);
+  auto module =
+      mlir::qsim::importONNXModel(context, input->getBuffer(), name, options);
   if (!module)
     return fail(llvm::toString(module.takeError()));
 
@@ -113,9 +113,8 @@ int main(int argc, char **argv) {
     return fail(errorMessage);
   // The locations carry the ONNX node names, which name the observers and
   // the float report's entries, so they are printed.
-  (*module)->print(output->os(),
-                   mlir::OpPrintingFlags().enableDebugInfo(
-                       /*enable=*/true, /*prettyForm=*/false));
+  (*module)->print(output->os(), mlir::OpPrintingFlags().enableDebugInfo(
+                                     /*enable=*/true, /*prettyForm=*/false));
   output->os() << "\n";
   std::string outputName = outputFilename == "-"
                                ? std::string("standard output")

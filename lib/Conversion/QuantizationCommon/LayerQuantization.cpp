@@ -263,8 +263,7 @@ bool mlir::qsim::getConstantWeights(Value value, LayerWeights &weights,
     int64_t outputDim = permutation.empty() ? 0 : permutation.front();
     if (auto perAxis =
             dyn_cast_or_null<quant::UniformQuantizedPerAxisType>(type)) {
-      if (perAxis.getQuantizedDimension() == outputDim &&
-          source == value)
+      if (perAxis.getQuantizedDimension() == outputDim && source == value)
         weights.setQuantizedAs(perAxis);
     } else if (isa_and_nonnull<quant::UniformQuantizedType>(type)) {
       weights.setQuantizedAs(type);
@@ -580,7 +579,8 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
   int64_t i32Max = std::numeric_limits<int32_t>::max();
   if (perChannel) {
     weightType = quant::UniformQuantizedPerAxisType::get(
-        weightFormat.isSigned ? signedFlag : 0, weightStorage, f32, weightScales, weightZeros,
+        weightFormat.isSigned ? signedFlag : 0, weightStorage, f32,
+        weightScales, weightZeros,
         /*quantizedDimension=*/0, weightParams[0].qmin, weightParams[0].qmax);
     accType = quant::UniformQuantizedPerAxisType::get(
         signedFlag, i32, f32, accScales, accZeros, /*quantizedDimension=*/1,

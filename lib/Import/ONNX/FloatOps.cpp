@@ -78,8 +78,8 @@ static FailureOr<Window> readWindow(Importer &importer,
     if (pads[i] < 0 || pads[i + spatial] < 0)
       return importer.fail("pads must not be negative");
   }
-  FailureOr<std::string> autoPad = importer.getString(node, "auto_pad",
-                                                      "NOTSET");
+  FailureOr<std::string> autoPad =
+      importer.getString(node, "auto_pad", "NOTSET");
   FailureOr<int64_t> ceilMode = importer.getInt(node, "ceil_mode", 0);
   if (failed(autoPad) || failed(ceilMode))
     return failure();
@@ -99,7 +99,8 @@ static FailureOr<Window> readWindow(Importer &importer,
       low = *autoPad == "SAME_UPPER" ? smaller : total - smaller;
       high = total - low;
     } else if (*autoPad != "NOTSET") {
-      return importer.fail("auto_pad '" + *autoPad + "' is not one of "
+      return importer.fail("auto_pad '" + *autoPad +
+                           "' is not one of "
                            "NOTSET, SAME_UPPER, SAME_LOWER, VALID");
     }
     int64_t padded = size + low + high;
@@ -133,8 +134,7 @@ readKernelShape(Importer &importer, const onnx::NodeProto &node,
   if (failed(kernel))
     return failure();
   if (!*kernel || (*kernel)->size() != spatial)
-    return importer.fail("kernel_shape must give " + Twine(spatial) +
-                         " sizes");
+    return importer.fail("kernel_shape must give " + Twine(spatial) + " sizes");
   return **kernel;
 }
 
@@ -186,15 +186,14 @@ static Value createConv(Importer &importer, Value padded, Value weights,
   int64_t channels = inputType.getDimSize(1);
   int64_t filters = weightType.getDimSize(0);
   if (groups == 1)
-    return linalg::Conv2DNchwFchwOp::create(b, TypeRange{initType},
-                                            ValueRange{padded, weights},
-                                            ValueRange{init}, strides,
-                                            dilations)
+    return linalg::Conv2DNchwFchwOp::create(
+               b, TypeRange{initType}, ValueRange{padded, weights},
+               ValueRange{init}, strides, dilations)
         .getResult(0);
   ArrayRef<int64_t> kernel = weightType.getShape().drop_front(2);
   if (groups == channels && filters == channels) {
-    Value collapsed = importer.createReshape(
-        weights, {filters, kernel[0], kernel[1]});
+    Value collapsed =
+        importer.createReshape(weights, {filters, kernel[0], kernel[1]});
     return linalg::DepthwiseConv2DNchwChwOp::create(
                b, TypeRange{initType}, ValueRange{padded, collapsed},
                ValueRange{init}, strides, dilations)
@@ -209,12 +208,11 @@ static Value createConv(Importer &importer, Value padded, Value weights,
                 kernel[1]});
   Value groupedInit = importer.createReshape(
       init, {out[0], groups, filters / groups, out[2], out[3]});
-  Value grouped =
-      linalg::Conv2DNgchwGfchwOp::create(
-          b, TypeRange{groupedInit.getType()},
-          ValueRange{groupedInput, groupedWeights}, ValueRange{groupedInit},
-          strides, dilations)
-          .getResult(0);
+  Value grouped = linalg::Conv2DNgchwGfchwOp::create(
+                      b, TypeRange{groupedInit.getType()},
+                      ValueRange{groupedInput, groupedWeights},
+                      ValueRange{groupedInit}, strides, dilations)
+                      .getResult(0);
   return importer.createReshape(grouped, out);
 }
 
@@ -238,11 +236,9 @@ LogicalResult Importer::importConv(const onnx::NodeProto &node) {
       wType->getDimSize(1) * *groups != channels)
     return fail("W's shape does not match X's " + Twine(channels) +
                 " channels in " + Twine(*groups) + " groups");
-  if (auto kernel = getInts(node, "kernel_shape"); succeeded(kernel) &&
-                                                    *kernel &&
-                                                    **kernel !=
-                                                        wType->getShape()
-                                                            .drop_front(2))
+  if (auto kernel = getInts(node, "kernel_shape");
+      succeeded(kernel) && *kernel &&
+      **kernel != wType->getShape().drop_front(2))
     return fail("kernel_shape does not match W's shape");
   FailureOr<Window> window =
       readWindow(*this, node, xType->getShape(),
@@ -256,12 +252,12 @@ LogicalResult Importer::importConv(const onnx::NodeProto &node) {
     if (biasType->getShape() != ArrayRef<int64_t>{filters})
       return fail("B must have one element per output channel");
   }
-  Value padded = createPad(*x, padding4D(*window, false),
-                           padding4D(*window, true), 0.0);
-  auto outType = RankedTensorType::get(
-      {xType->getDimSize(0), filters, window->outputSizes[0],
-       window->outputSizes[1]},
-      xType->getElementType());
+  Value padded =
+      createPad(*x, padding4D(*window, false), padding4D(*window, true), 0.0);
+  auto outType =
+      RankedTensorType::get({xType->getDimSize(0), filters,
+                             window->outputSizes[0], window->outputSizes[1]},
+                            xType->getElementType());
   Value init = createConvInit(*this, outType, *bias);
   setOutput(node, 0, createConv(*this, padded, *w, init, *groups, *window));
   return success();
@@ -281,8 +277,7 @@ LogicalResult Importer::importConvTranspose(const onnx::NodeProto &node) {
     return failure();
   if (*groups != 1)
     return fail("only group 1 is supported");
-  if (wType->getRank() != 4 ||
-      wType->getDimSize(0) != xType->getDimSize(1) ||
+  if (wType->getRank() != 4 || wType->getDimSize(0) != xType->getDimSize(1) ||
       wType->getElementType() != xType->getElementType())
     return fail("W must be [C, M, kH, kW] for X's C channels");
   ArrayRef<int64_t> kernel = wType->getShape().drop_front(2);
@@ -313,9 +308,10 @@ LogicalResult Importer::importConvTranspose(const onnx::NodeProto &node) {
   FailureOr<std::string> autoPad = getString(node, "auto_pad", "NOTSET");
   if (failed(givenShape) || failed(autoPad))
     return failure();
-  if (*autoPad != "NOTSET" && *autoPad != "VALID" &&
-      *autoPad != "SAME_UPPER" && *autoPad != "SAME_LOWER")
-    return fail("auto_pad '" + *autoPad + "' is not one of NOTSET, "
+  if (*autoPad != "NOTSET" && *autoPad != "VALID" && *autoPad != "SAME_UPPER" &&
+      *autoPad != "SAME_LOWER")
+    return fail("auto_pad '" + *autoPad +
+                "' is not one of NOTSET, "
                 "SAME_UPPER, SAME_LOWER, VALID");
   SmallVector<int64_t> outSizes(2);
   for (int i = 0; i < 2; ++i) {
@@ -386,12 +382,11 @@ LogicalResult Importer::importConvTranspose(const onnx::NodeProto &node) {
   if (llvm::any_of(cropLow, [](int64_t v) { return v; }) ||
       llvm::any_of(cropHigh, [](int64_t v) { return v; })) {
     auto paddedType = cast<RankedTensorType>(padded.getType());
-    SmallVector<OpFoldResult> offsets, sizes,
-        ones(4, b.getIndexAttr(1));
+    SmallVector<OpFoldResult> offsets, sizes, ones(4, b.getIndexAttr(1));
     for (int i = 0; i < 4; ++i) {
       offsets.push_back(b.getIndexAttr(cropLow[i]));
-      sizes.push_back(b.getIndexAttr(paddedType.getDimSize(i) - cropLow[i] -
-                                     cropHigh[i]));
+      sizes.push_back(
+          b.getIndexAttr(paddedType.getDimSize(i) - cropLow[i] - cropHigh[i]));
     }
     padded = tensor::ExtractSliceOp::create(b, padded, offsets, sizes, ones);
   }
@@ -408,8 +403,8 @@ LogicalResult Importer::importConvTranspose(const onnx::NodeProto &node) {
   Window window;
   window.strides = {1, 1};
   window.dilations = dilations;
-  auto outType =
-      RankedTensorType::get({in[0], filters, outSizes[0], outSizes[1]}, element);
+  auto outType = RankedTensorType::get(
+      {in[0], filters, outSizes[0], outSizes[1]}, element);
   Value init = createConvInit(*this, outType, *bias);
   setOutput(node, 0, createConv(*this, padded, flipped, init, 1, window));
   return success();
@@ -538,9 +533,9 @@ LogicalResult Importer::importMatMul(const onnx::NodeProto &node) {
                 Twine(rhsType.getDimSize(rhsType.getRank() - 2)));
   SmallVector<int64_t> lhsBatch(lhsType.getShape().drop_back(2));
   SmallVector<int64_t> rhsBatch(rhsType.getShape().drop_back(2));
-  FailureOr<SmallVector<int64_t>> batch = getBroadcastShape(
-      {RankedTensorType::get(lhsBatch, element),
-       RankedTensorType::get(rhsBatch, element)});
+  FailureOr<SmallVector<int64_t>> batch =
+      getBroadcastShape({RankedTensorType::get(lhsBatch, element),
+                         RankedTensorType::get(rhsBatch, element)});
   if (failed(batch))
     return failure();
   int64_t batchCount = 1;
@@ -587,8 +582,7 @@ LogicalResult Importer::importMatMul(const onnx::NodeProto &node) {
 //===----------------------------------------------------------------------===//
 
 /// Folds an integer binary op on two constant tensors (shape arithmetic).
-static DenseElementsAttr foldIntegerBinary(Importer &importer,
-                                           StringRef opType,
+static DenseElementsAttr foldIntegerBinary(Importer &importer, StringRef opType,
                                            DenseElementsAttr lhs,
                                            DenseElementsAttr rhs) {
   if (!lhs || !rhs)
@@ -683,33 +677,28 @@ LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
 
 /// max(lo, min(hi, x)) as torch-mlir writes aten.clamp: compare and select,
 /// so that NaN passes through as in ONNX Runtime.
-static Value createClamp(ImplicitLocOpBuilder &b, Value x, Value lo,
-                         Value hi) {
+static Value createClamp(ImplicitLocOpBuilder &b, Value x, Value lo, Value hi) {
   if (lo) {
-    Value below =
-        arith::CmpFOp::create(b, arith::CmpFPredicate::ULT, x, lo);
+    Value below = arith::CmpFOp::create(b, arith::CmpFPredicate::ULT, x, lo);
     x = arith::SelectOp::create(b, below, lo, x);
   }
   if (hi) {
-    Value above =
-        arith::CmpFOp::create(b, arith::CmpFPredicate::UGT, x, hi);
+    Value above = arith::CmpFOp::create(b, arith::CmpFPredicate::UGT, x, hi);
     x = arith::SelectOp::create(b, above, hi, x);
   }
   return x;
 }
 
 LogicalResult Importer::importUnary(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "input X");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input X");
-  if (failed(type))
-    return failure();
-  Type element = type->getElementType();
+  RankedTensorType type = x->getType();
+  Type element = type.getElementType();
   if (!isa<FloatType>(element))
     return fail("X must be a float tensor");
   StringRef opType = node.op_type();
-  float defaultAlpha = opType == "LeakyRelu" ? 0.01f
+  float defaultAlpha = opType == "LeakyRelu"   ? 0.01f
                        : opType == "HardSwish" ? 1.0f / 6.0f
                                                : 0.2f;
   FailureOr<float> alpha = getFloat(node, "alpha", defaultAlpha);
@@ -720,7 +709,7 @@ LogicalResult Importer::importUnary(const onnx::NodeProto &node) {
     return arith::ConstantOp::create(b, b.getFloatAttr(element, value));
   };
   Value result = createGeneric(
-      *type, ValueRange{*x}, {b.getMultiDimIdentityMap(type->getRank())},
+      type, ValueRange{*x}, {b.getMultiDimIdentityMap(type.getRank())},
       [&](ImplicitLocOpBuilder &b, ValueRange args) -> Value {
         Value v = args[0];
         if (opType == "Relu") {
@@ -749,8 +738,7 @@ LogicalResult Importer::importUnary(const onnx::NodeProto &node) {
         Value affine = arith::AddFOp::create(
             b, arith::MulFOp::create(b, v, scalar(b, *alpha)),
             scalar(b, opType == "HardSwish" ? 0.5 : *beta));
-        Value clamped =
-            createClamp(b, affine, scalar(b, 0.0), scalar(b, 1.0));
+        Value clamped = createClamp(b, affine, scalar(b, 0.0), scalar(b, 1.0));
         if (opType == "HardSigmoid")
           return clamped;
         return arith::MulFOp::create(b, v, clamped);
@@ -760,13 +748,11 @@ LogicalResult Importer::importUnary(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importClip(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "input X");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input X");
-  if (failed(type))
-    return failure();
-  Type element = type->getElementType();
+  RankedTensorType type = x->getType();
+  Type element = type.getElementType();
   if (!isa<FloatType>(element))
     return fail("X must be a float tensor");
   // Opsets before 11 give the bounds as attributes, later ones as optional
@@ -869,16 +855,14 @@ static Value createReduction(
 }
 
 LogicalResult Importer::importSoftmax(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "input");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input");
-  if (failed(type))
-    return failure();
-  Type element = type->getElementType();
-  if (!isa<FloatType>(element) || type->getRank() == 0)
+  RankedTensorType type = x->getType();
+  Type element = type.getElementType();
+  if (!isa<FloatType>(element) || type.getRank() == 0)
     return fail("the input must be a float tensor of rank 1 or more");
-  int64_t rank = type->getRank();
+  int64_t rank = type.getRank();
   FailureOr<int64_t> axis = getInt(node, "axis", opset < 13 ? 1 : -1);
   if (failed(axis))
     return failure();
@@ -892,7 +876,7 @@ LogicalResult Importer::importSoftmax(const onnx::NodeProto &node) {
   if (opset < 13) {
     int64_t rows = 1, columns = 1;
     for (int64_t dim = 0; dim < rank; ++dim)
-      (dim < normalized ? rows : columns) *= type->getDimSize(dim);
+      (dim < normalized ? rows : columns) *= type.getDimSize(dim);
     operand = createReshape(*x, {rows, columns});
     reducedDim = 1;
   }
@@ -908,24 +892,24 @@ LogicalResult Importer::importSoftmax(const onnx::NodeProto &node) {
       });
   AffineMap identity = b.getMultiDimIdentityMap(operandRank);
   AffineMap keptMap = getBroadcastMap(
-      cast<RankedTensorType>(max.getType()).getShape(),
-      operandType.getShape());
-  Value exp = createGeneric(
-      operandType, ValueRange{operand, max}, {identity, keptMap},
-      [](ImplicitLocOpBuilder &b, ValueRange args) -> Value {
-        return math::ExpOp::create(b, arith::SubFOp::create(b, args[0], args[1]));
-      });
+      cast<RankedTensorType>(max.getType()).getShape(), operandType.getShape());
+  Value exp =
+      createGeneric(operandType, ValueRange{operand, max}, {identity, keptMap},
+                    [](ImplicitLocOpBuilder &b, ValueRange args) -> Value {
+                      return math::ExpOp::create(
+                          b, arith::SubFOp::create(b, args[0], args[1]));
+                    });
   Value sum = createReduction(
       *this, exp, reduced, /*keepDims=*/true, 0.0,
       [](ImplicitLocOpBuilder &b, Value in, Value acc) -> Value {
         return arith::AddFOp::create(b, in, acc);
       });
-  Value result = createGeneric(
-      operandType, ValueRange{exp, sum}, {identity, keptMap},
-      [](ImplicitLocOpBuilder &b, ValueRange args) -> Value {
-        return arith::DivFOp::create(b, args[0], args[1]);
-      });
-  setOutput(node, 0, createReshape(result, type->getShape()));
+  Value result =
+      createGeneric(operandType, ValueRange{exp, sum}, {identity, keptMap},
+                    [](ImplicitLocOpBuilder &b, ValueRange args) -> Value {
+                      return arith::DivFOp::create(b, args[0], args[1]);
+                    });
+  setOutput(node, 0, createReshape(result, type.getShape()));
   return success();
 }
 
@@ -942,15 +926,14 @@ static Value createDivideByCount(Importer &importer, Value x, double count) {
 }
 
 LogicalResult Importer::importReduceMean(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x =
+      staticInput(node, 0, "input data");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input data");
-  if (failed(type))
-    return failure();
-  if (!isa<FloatType>(type->getElementType()))
+  RankedTensorType type = x->getType();
+  if (!isa<FloatType>(type.getElementType()))
     return fail("data must be a float tensor");
-  int64_t rank = type->getRank();
+  int64_t rank = type.getRank();
   FailureOr<int64_t> keepDims = getInt(node, "keepdims", 1);
   FailureOr<int64_t> noopWithEmptyAxes =
       getInt(node, "noop_with_empty_axes", 0);
@@ -990,7 +973,7 @@ LogicalResult Importer::importReduceMean(const onnx::NodeProto &node) {
   double count = 1;
   for (int64_t dim = 0; dim < rank; ++dim)
     if (reduced[dim])
-      count *= type->getDimSize(dim);
+      count *= type.getDimSize(dim);
   Value sum = createReduction(
       *this, *x, reduced, *keepDims != 0, 0.0,
       [](ImplicitLocOpBuilder &b, Value in, Value acc) -> Value {
@@ -1005,14 +988,12 @@ LogicalResult Importer::importReduceMean(const onnx::NodeProto &node) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::importBatchNormalization(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "input X");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input X");
-  if (failed(type))
-    return failure();
-  Type element = type->getElementType();
-  if (!isa<FloatType>(element) || type->getRank() < 2)
+  RankedTensorType type = x->getType();
+  Type element = type.getElementType();
+  if (!isa<FloatType>(element) || type.getRank() < 2)
     return fail("X must be a float tensor of rank 2 or more");
   FailureOr<float> epsilon = getFloat(node, "epsilon", 1e-5f);
   FailureOr<int64_t> training = getInt(node, "training_mode", 0);
@@ -1024,7 +1005,7 @@ LogicalResult Importer::importBatchNormalization(const onnx::NodeProto &node) {
     if (!node.output(index).empty())
       return fail("the running mean and variance outputs are training "
                   "outputs, which are not supported");
-  int64_t rank = type->getRank(), channels = type->getDimSize(1);
+  int64_t rank = type.getRank(), channels = type.getDimSize(1);
   SmallVector<int64_t> paramShape(rank, 1);
   paramShape[1] = channels;
 
@@ -1050,7 +1031,8 @@ LogicalResult Importer::importBatchNormalization(const onnx::NodeProto &node) {
     SmallVector<float> values;
     for (float v : variance.getValues<float>())
       values.push_back(1.0f / std::sqrt(v + *epsilon));
-    invstd = createConstant(DenseElementsAttr::get(paramType, ArrayRef(values)));
+    invstd =
+        createConstant(DenseElementsAttr::get(paramType, ArrayRef(values)));
   } else {
     Value eps = createScalar(element, *epsilon);
     invstd = createGeneric(
@@ -1070,10 +1052,10 @@ LogicalResult Importer::importBatchNormalization(const onnx::NodeProto &node) {
   Value scale = reshaped(params[0]), bias = reshaped(params[1]),
         mean = reshaped(params[2]);
   AffineMap identity = b.getMultiDimIdentityMap(rank);
-  AffineMap channelMap = getBroadcastMap(paramShape, type->getShape());
+  AffineMap channelMap = getBroadcastMap(paramShape, type.getShape());
   auto step = [&](Value lhs, Value rhs, StringRef kind) {
     return createGeneric(
-        *type, ValueRange{lhs, rhs}, {identity, channelMap},
+        type, ValueRange{lhs, rhs}, {identity, channelMap},
         [&](ImplicitLocOpBuilder &nested, ValueRange args) -> Value {
           if (kind == "sub")
             return arith::SubFOp::create(nested, args[0], args[1]);
@@ -1105,20 +1087,20 @@ LogicalResult Importer::importMaxPool(const onnx::NodeProto &node) {
   FailureOr<SmallVector<int64_t>> kernel = readKernelShape(*this, node, 2);
   if (failed(kernel))
     return failure();
-  FailureOr<Window> window = readWindow(*this, node, type->getShape(),
-                                        *kernel, /*allowCeilMode=*/true);
+  FailureOr<Window> window = readWindow(*this, node, type->getShape(), *kernel,
+                                        /*allowCeilMode=*/true);
   if (failed(window))
     return failure();
   double lowest = -std::numeric_limits<double>::infinity();
   Value padded = createPad(*x, padding4D(*window, false),
                            padding4D(*window, true), lowest);
-  auto outType = RankedTensorType::get(
-      {type->getDimSize(0), type->getDimSize(1), window->outputSizes[0],
-       window->outputSizes[1]},
-      type->getElementType());
+  auto outType =
+      RankedTensorType::get({type->getDimSize(0), type->getDimSize(1),
+                             window->outputSizes[0], window->outputSizes[1]},
+                            type->getElementType());
   Value init = createFill(outType, lowest);
-  Value shape = createEmpty(
-      RankedTensorType::get(*kernel, type->getElementType()));
+  Value shape =
+      createEmpty(RankedTensorType::get(*kernel, type->getElementType()));
   Value result = linalg::PoolingNchwMaxOp::create(
                      b, TypeRange{outType}, ValueRange{padded, shape},
                      ValueRange{init}, b.getI64VectorAttr(window->strides),
@@ -1137,8 +1119,8 @@ static Value createSumPool(Importer &importer, Value padded,
   Value shape = importer.createEmpty(
       RankedTensorType::get(kernel, outType.getElementType()));
   return linalg::PoolingNchwSumOp::create(
-             b, TypeRange{outType}, ValueRange{padded, shape},
-             ValueRange{init}, b.getI64VectorAttr(window.strides),
+             b, TypeRange{outType}, ValueRange{padded, shape}, ValueRange{init},
+             b.getI64VectorAttr(window.strides),
              b.getI64VectorAttr(window.dilations))
       .getResult(0);
 }
@@ -1156,16 +1138,16 @@ LogicalResult Importer::importAveragePool(const onnx::NodeProto &node) {
     return failure();
   // The window over the ONNX pads alone, to tell them from the padding
   // that ceil_mode adds, which no count includes.
-  FailureOr<Window> window = readWindow(*this, node, type->getShape(),
-                                        *kernel, /*allowCeilMode=*/true);
+  FailureOr<Window> window = readWindow(*this, node, type->getShape(), *kernel,
+                                        /*allowCeilMode=*/true);
   if (failed(window))
     return failure();
-  Value padded = createPad(*x, padding4D(*window, false),
-                           padding4D(*window, true), 0.0);
-  auto outType = RankedTensorType::get(
-      {type->getDimSize(0), type->getDimSize(1), window->outputSizes[0],
-       window->outputSizes[1]},
-      type->getElementType());
+  Value padded =
+      createPad(*x, padding4D(*window, false), padding4D(*window, true), 0.0);
+  auto outType =
+      RankedTensorType::get({type->getDimSize(0), type->getDimSize(1),
+                             window->outputSizes[0], window->outputSizes[1]},
+                            type->getElementType());
   Value sum = createSumPool(*this, padded, *kernel, *window, outType);
 
   // The number of elements each window averages: those of the input, or
@@ -1257,13 +1239,11 @@ static Value reshapeValue(Importer &importer, Value value,
 }
 
 LogicalResult Importer::importFlatten(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "input");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input");
-  if (failed(type))
-    return failure();
-  int64_t rank = type->getRank();
+  RankedTensorType type = x->getType();
+  int64_t rank = type.getRank();
   FailureOr<int64_t> axis = getInt(node, "axis", 1);
   if (failed(axis))
     return failure();
@@ -1273,7 +1253,7 @@ LogicalResult Importer::importFlatten(const onnx::NodeProto &node) {
   int64_t split = *axis < 0 ? *axis + rank : *axis;
   int64_t rows = 1, columns = 1;
   for (int64_t dim = 0; dim < rank; ++dim)
-    (dim < split ? rows : columns) *= type->getDimSize(dim);
+    (dim < split ? rows : columns) *= type.getDimSize(dim);
   setOutput(node, 0, reshapeValue(*this, *x, {rows, columns}));
   return success();
 }
@@ -1335,13 +1315,11 @@ LogicalResult Importer::importReshape(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importTranspose(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "input");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input");
-  if (failed(type))
-    return failure();
-  int64_t rank = type->getRank();
+  RankedTensorType type = x->getType();
+  int64_t rank = type.getRank();
   auto perm = getInts(node, "perm");
   if (failed(perm))
     return failure();
@@ -1353,8 +1331,8 @@ LogicalResult Importer::importTranspose(const onnx::NodeProto &node) {
       permutation.push_back(dim);
   SmallVector<bool> seen(rank, false);
   if (static_cast<int64_t>(permutation.size()) != rank)
-    return fail("perm has " + Twine(permutation.size()) +
-                " entries for rank " + Twine(rank));
+    return fail("perm has " + Twine(permutation.size()) + " entries for rank " +
+                Twine(rank));
   for (int64_t dim : permutation) {
     if (dim < 0 || dim >= rank || seen[dim])
       return fail("perm is not a permutation of the dimensions");
@@ -1504,13 +1482,11 @@ LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importSlice(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "data");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "data");
-  if (failed(type))
-    return failure();
-  int64_t rank = type->getRank();
+  RankedTensorType type = x->getType();
+  int64_t rank = type.getRank();
   SmallVector<int64_t> starts, ends, axes, steps;
   if (opset < 10) {
     auto startsAttr = getInts(node, "starts"), endsAttr = getInts(node, "ends"),
@@ -1548,7 +1524,7 @@ LogicalResult Importer::importSlice(const onnx::NodeProto &node) {
       steps.size() != starts.size())
     return fail("starts, ends, axes and steps differ in length");
 
-  SmallVector<int64_t> offsets(rank, 0), sizes(type->getShape()),
+  SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape()),
       strides(rank, 1);
   SmallVector<bool> seen(rank, false);
   for (size_t i = 0; i < starts.size(); ++i) {
@@ -1560,7 +1536,7 @@ LogicalResult Importer::importSlice(const onnx::NodeProto &node) {
     if (seen[axis])
       return fail("axis " + Twine(axes[i]) + " is given twice");
     seen[axis] = true;
-    int64_t size = type->getDimSize(axis), step = steps[i];
+    int64_t size = type.getDimSize(axis), step = steps[i];
     if (step == 0)
       return fail("a step is 0");
     // ONNX's clamping: negative indices count from the end; starts clamp to
@@ -1595,14 +1571,15 @@ LogicalResult Importer::importSlice(const onnx::NodeProto &node) {
     SmallVector<int64_t> result;
     for (int64_t i = 0; i < sizes[0]; ++i)
       result.push_back(values[offsets[0] + i * strides[0]]);
-    setOutput(node, 0, createIntTensor(result, {int64_t(result.size())},
-                                       elements.getElementType()));
+    setOutput(node, 0,
+              createIntTensor(result, {int64_t(result.size())},
+                              elements.getElementType()));
     return success();
   }
   // An empty slice reads nothing; its offsets need not lie inside.
   if (llvm::is_contained(sizes, 0))
     llvm::fill(offsets, 0);
-  auto resultType = RankedTensorType::get(sizes, type->getElementType());
+  auto resultType = RankedTensorType::get(sizes, type.getElementType());
   if (llvm::all_of(strides, [](int64_t s) { return s > 0; })) {
     SmallVector<OpFoldResult> offsetAttrs, sizeAttrs, strideAttrs;
     for (int64_t dim = 0; dim < rank; ++dim) {
@@ -1698,8 +1675,8 @@ LogicalResult Importer::importGather(const onnx::NodeProto &node) {
   Value result = createGeneric(
       resultType, ValueRange{*indices}, {indexMap},
       [&](ImplicitLocOpBuilder &nested, ValueRange args) -> Value {
-        Value index = arith::IndexCastOp::create(nested,
-                                                 nested.getIndexType(), args[0]);
+        Value index =
+            arith::IndexCastOp::create(nested, nested.getIndexType(), args[0]);
         Value sizeValue = arith::ConstantIndexOp::create(nested, size);
         Value zero = arith::ConstantIndexOp::create(nested, 0);
         Value last = arith::ConstantIndexOp::create(nested, size - 1);
@@ -1756,7 +1733,8 @@ LogicalResult Importer::importCast(const onnx::NodeProto &node) {
       resultType, ValueRange{*x}, {b.getMultiDimIdentityMap(type->getRank())},
       [&](ImplicitLocOpBuilder &nested, ValueRange args) -> Value {
         Value v = args[0];
-        bool fromFloat = isa<FloatType>(source), toFloat = isa<FloatType>(target);
+        bool fromFloat = isa<FloatType>(source),
+             toFloat = isa<FloatType>(target);
         if (target.isInteger(1)) {
           if (fromFloat)
             return arith::CmpFOp::create(
@@ -1802,7 +1780,8 @@ LogicalResult Importer::importConstant(const onnx::NodeProto &node) {
     setOutput(node, 0, createConstant(*elements));
     return success();
   }
-  if (name == "value_float" && attribute.type() == onnx::AttributeProto::FLOAT) {
+  if (name == "value_float" &&
+      attribute.type() == onnx::AttributeProto::FLOAT) {
     auto type = RankedTensorType::get({}, b.getF32Type());
     setOutput(node, 0,
               createConstant(DenseElementsAttr::get(type, attribute.f())));
@@ -1890,16 +1869,14 @@ LogicalResult Importer::importShape(const onnx::NodeProto &node) {
 //===----------------------------------------------------------------------===//
 
 LogicalResult Importer::importResize(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "X");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "X");
-  if (failed(type))
-    return failure();
-  Type element = type->getElementType();
+  RankedTensorType type = x->getType();
+  Type element = type.getElementType();
   if (!isa<FloatType>(element))
     return fail("X must be a float tensor");
-  int64_t rank = type->getRank();
+  int64_t rank = type.getRank();
   FailureOr<std::string> mode = getString(node, "mode", "nearest");
   FailureOr<std::string> transform =
       getString(node, "coordinate_transformation_mode",
@@ -1912,7 +1889,8 @@ LogicalResult Importer::importResize(const onnx::NodeProto &node) {
       failed(antialias) || failed(excludeOutside))
     return failure();
   if (*mode != "nearest" && *mode != "linear")
-    return fail("mode '" + *mode + "' is not supported (nearest and linear "
+    return fail("mode '" + *mode +
+                "' is not supported (nearest and linear "
                 "are)");
   if (*antialias)
     return fail("antialias is not supported");
@@ -1950,11 +1928,11 @@ LogicalResult Importer::importResize(const onnx::NodeProto &node) {
       if (!(scale > 0))
         return fail("scales must be positive");
       sizes.push_back(static_cast<int64_t>(
-          std::floor(type->getDimSize(dim) * static_cast<float>(scale))));
+          std::floor(type.getDimSize(dim) * static_cast<float>(scale))));
     }
   } else if (*sizesInput) {
-    FailureOr<SmallVector<int64_t>> values = getConstantInts(*sizesInput,
-                                                             "sizes");
+    FailureOr<SmallVector<int64_t>> values =
+        getConstantInts(*sizesInput, "sizes");
     if (failed(values))
       return failure();
     sizes = *values;
@@ -1964,8 +1942,8 @@ LogicalResult Importer::importResize(const onnx::NodeProto &node) {
     for (auto [dim, size] : llvm::enumerate(sizes)) {
       if (size < 1)
         return fail("sizes must be positive");
-      scales.push_back(static_cast<double>(static_cast<float>(size) /
-                                           type->getDimSize(dim)));
+      scales.push_back(
+          static_cast<double>(static_cast<float>(size) / type.getDimSize(dim)));
     }
   } else {
     return fail("one of scales and sizes must be given");
@@ -1994,7 +1972,7 @@ LogicalResult Importer::importResize(const onnx::NodeProto &node) {
   };
   SmallVector<Taps> taps(rank);
   for (int64_t dim = 0; dim < rank; ++dim) {
-    int64_t inSize = type->getDimSize(dim), outSize = sizes[dim];
+    int64_t inSize = type.getDimSize(dim), outSize = sizes[dim];
     for (int64_t out = 0; out < outSize; ++out) {
       FailureOr<double> coordinate =
           sourceCoordinate(out, inSize, outSize, scales[dim]);
@@ -2013,8 +1991,8 @@ LogicalResult Importer::importResize(const onnx::NodeProto &node) {
           rounded = std::ceil(c);
         else
           return fail("nearest_mode '" + *nearestMode + "' is not supported");
-        int64_t index = std::clamp<int64_t>(static_cast<int64_t>(rounded), 0,
-                                            inSize - 1);
+        int64_t index =
+            std::clamp<int64_t>(static_cast<int64_t>(rounded), 0, inSize - 1);
         taps[dim].first.push_back(index);
         taps[dim].second.push_back(index);
         taps[dim].weight.push_back(0.0f);
@@ -2035,7 +2013,7 @@ LogicalResult Importer::importResize(const onnx::NodeProto &node) {
   SmallVector<AffineMap> maps;
   SmallVector<int64_t> interpolated;
   for (int64_t dim = 0; dim < rank; ++dim) {
-    if (sizes[dim] == type->getDimSize(dim) && scales[dim] == 1.0)
+    if (sizes[dim] == type.getDimSize(dim) && scales[dim] == 1.0)
       continue;
     interpolated.push_back(dim);
     auto indexType = RankedTensorType::get({sizes[dim]}, b.getI64Type());
@@ -2046,8 +2024,8 @@ LogicalResult Importer::importResize(const onnx::NodeProto &node) {
         DenseElementsAttr::get(indexType, ArrayRef(taps[dim].second))));
     inputs.push_back(createConstant(
         DenseElementsAttr::get(weightType, ArrayRef(taps[dim].weight))));
-    AffineMap map = AffineMap::get(rank, 0, {b.getAffineDimExpr(dim)},
-                                   &context);
+    AffineMap map =
+        AffineMap::get(rank, 0, {b.getAffineDimExpr(dim)}, &context);
     maps.append({map, map, map});
   }
   if (interpolated.size() > 4)
@@ -2084,9 +2062,9 @@ LogicalResult Importer::importResize(const onnx::NodeProto &node) {
                   nested,
                   arith::ConstantOp::create(nested, nested.getF32FloatAttr(1)),
                   w);
-            weight = weight ? arith::MulFOp::create(nested, weight, w)
-                                  .getResult()
-                            : w;
+            weight = weight
+                         ? arith::MulFOp::create(nested, weight, w).getResult()
+                         : w;
           }
           Value value = tensor::ExtractOp::create(nested, source, indices);
           if (!linear)
@@ -2094,8 +2072,8 @@ LogicalResult Importer::importResize(const onnx::NodeProto &node) {
           if (element != weight.getType())
             weight = arith::ExtFOp::create(nested, element, weight);
           Value term = arith::MulFOp::create(nested, value, weight);
-          sum = sum ? arith::AddFOp::create(nested, sum, term).getResult()
-                    : term;
+          sum =
+              sum ? arith::AddFOp::create(nested, sum, term).getResult() : term;
         }
         return sum;
       });

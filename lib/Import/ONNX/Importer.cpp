@@ -112,15 +112,15 @@ llvm::Expected<OwningOpRef<ModuleOp>> Importer::run() {
     return makeError(modelPath + ": the model imports no opset of the "
                                  "default domain (ai.onnx)");
   if (opset < kMinONNXOpset || opset > kMaxONNXOpset)
-    return makeError(modelPath + ": opset " + Twine(opset) +
-                     " of ai.onnx is not supported (supported: " +
-                     Twine(kMinONNXOpset) + " to " + Twine(kMaxONNXOpset) +
-                     ")");
+    return makeError(
+        modelPath + ": opset " + Twine(opset) +
+        " of ai.onnx is not supported (supported: " + Twine(kMinONNXOpset) +
+        " to " + Twine(kMaxONNXOpset) + ")");
 
-  context.loadDialect<arith::ArithDialect, func::FuncDialect,
-                      linalg::LinalgDialect, math::MathDialect,
-                      quant::QuantDialect, tensor::TensorDialect,
-                      QSimDialect>();
+  context
+      .loadDialect<arith::ArithDialect, func::FuncDialect,
+                   linalg::LinalgDialect, math::MathDialect,
+                   quant::QuantDialect, tensor::TensorDialect, QSimDialect>();
   Location fileLoc = FileLineColLoc::get(&context, modelPath, 0, 0);
   b.setLoc(fileLoc);
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
@@ -158,8 +158,9 @@ Importer::getInputType(const onnx::ValueInfoProto &info) {
       continue;
     }
     // A symbolic dimension named by --input-shape SYMBOL=SIZE.
-    auto symbol = dim.has_dim_param() ? options.inputShapes.find(dim.dim_param())
-                                      : options.inputShapes.end();
+    auto symbol = dim.has_dim_param()
+                      ? options.inputShapes.find(dim.dim_param())
+                      : options.inputShapes.end();
     if (symbol != options.inputShapes.end() && symbol->second.size() == 1)
       shape.push_back(symbol->second.front());
     else
@@ -168,9 +169,8 @@ Importer::getInputType(const onnx::ValueInfoProto &info) {
   if (given != options.inputShapes.end()) {
     ArrayRef<int64_t> fixed = given->second;
     if (fixed.size() != shape.size())
-      return fail("--input-shape " + name + " has rank " +
-                  Twine(fixed.size()) + ", but the model's input has rank " +
-                  Twine(shape.size()));
+      return fail("--input-shape " + name + " has rank " + Twine(fixed.size()) +
+                  ", but the model's input has rank " + Twine(shape.size()));
     for (auto [index, pair] : llvm::enumerate(llvm::zip(shape, fixed))) {
       auto [modelDim, givenDim] = pair;
       if (!ShapedType::isDynamic(modelDim) && modelDim != givenDim)
@@ -225,8 +225,8 @@ LogicalResult Importer::importGraph(func::FuncOp &function) {
                   "symbolic dimensions");
   }
 
-  function = func::FuncOp::create(b, "main",
-                                  b.getFunctionType(argumentTypes, {}));
+  function =
+      func::FuncOp::create(b, "main", b.getFunctionType(argumentTypes, {}));
   Block *entry = function.addEntryBlock();
   b.setInsertionPointToStart(entry);
   for (auto [info, argument] : llvm::zip(arguments, entry->getArguments())) {
@@ -261,8 +261,8 @@ LogicalResult Importer::importGraph(func::FuncOp &function) {
   func::ReturnOp::create(b, results);
   // A DequantizeLinear may have retyped an integer argument to its
   // quantized type.
-  function.setFunctionType(b.getFunctionType(
-      entry->getArgumentTypes(), ValueRange(results).getTypes()));
+  function.setFunctionType(b.getFunctionType(entry->getArgumentTypes(),
+                                             ValueRange(results).getTypes()));
   return success();
 }
 
@@ -335,8 +335,18 @@ FailureOr<Value> Importer::input(const onnx::NodeProto &node, int index,
   return found->second;
 }
 
-void Importer::setOutput(const onnx::NodeProto &node, int index,
-                         Value value) {
+FailureOr<TypedValue<RankedTensorType>>
+Importer::staticInput(const onnx::NodeProto &node, int index, StringRef what) {
+  FailureOr<Value> value = input(node, index);
+  if (failed(value))
+    return failure();
+  FailureOr<RankedTensorType> type = getStaticType(*value, what);
+  if (failed(type))
+    return failure();
+  return cast<TypedValue<RankedTensorType>>(*value);
+}
+
+void Importer::setOutput(const onnx::NodeProto &node, int index, Value value) {
   if (index < node.output_size() && !node.output(index).empty())
     values[node.output(index)] = value;
 }
@@ -353,8 +363,8 @@ const onnx::AttributeProto *Importer::findAttribute(const onnx::NodeProto &node,
   return nullptr;
 }
 
-FailureOr<int64_t> Importer::getInt(const onnx::NodeProto &node,
-                                    StringRef name, int64_t defaultValue) {
+FailureOr<int64_t> Importer::getInt(const onnx::NodeProto &node, StringRef name,
+                                    int64_t defaultValue) {
   const onnx::AttributeProto *attribute = findAttribute(node, name);
   if (!attribute)
     return defaultValue;
@@ -363,8 +373,8 @@ FailureOr<int64_t> Importer::getInt(const onnx::NodeProto &node,
   return attribute->i();
 }
 
-FailureOr<float> Importer::getFloat(const onnx::NodeProto &node,
-                                    StringRef name, float defaultValue) {
+FailureOr<float> Importer::getFloat(const onnx::NodeProto &node, StringRef name,
+                                    float defaultValue) {
   const onnx::AttributeProto *attribute = findAttribute(node, name);
   if (!attribute)
     return defaultValue;
@@ -616,7 +626,8 @@ Value Importer::createTranspose(Value value, ArrayRef<int64_t> permutation) {
   for (int64_t dim : permutation)
     shape.push_back(type.getDimSize(dim));
   Value init = createEmpty(RankedTensorType::get(shape, type.getElementType()));
-  return linalg::TransposeOp::create(b, value, init, permutation).getResult()[0];
+  return linalg::TransposeOp::create(b, value, init, permutation)
+      .getResult()[0];
 }
 
 Value Importer::createPad(Value value, ArrayRef<int64_t> low,
@@ -690,25 +701,30 @@ Importer::readExternalData(const onnx::TensorProto &tensor,
                 "' is external but names no location");
   // As ONNX's checker: the data lies beside the model, never elsewhere.
   if (llvm::sys::path::is_absolute(location) ||
-      llvm::is_contained(llvm::make_range(
-                             llvm::sys::path::begin(location),
-                             llvm::sys::path::end(location)),
+      llvm::is_contained(llvm::make_range(llvm::sys::path::begin(location),
+                                          llvm::sys::path::end(location)),
                          ".."))
-    return fail("tensor '" + tensor.name() + "' has the external-data "
-                "location '" + location +
+    return fail("tensor '" + tensor.name() +
+                "' has the external-data "
+                "location '" +
+                location +
                 "', which is not a relative path below the model's folder");
   SmallString<256> path(llvm::sys::path::parent_path(modelPath));
   llvm::sys::path::append(path, location);
   if (length && *length != expectedBytes)
-    return fail("tensor '" + tensor.name() + "' has an external-data "
-                "length of " + Twine(*length) + " bytes, but its shape needs " +
+    return fail("tensor '" + tensor.name() +
+                "' has an external-data "
+                "length of " +
+                Twine(*length) + " bytes, but its shape needs " +
                 Twine(expectedBytes));
   auto file = llvm::MemoryBuffer::getFileSlice(path, expectedBytes, offset,
                                                /*IsVolatile=*/false);
   if (!file || (*file)->getBufferSize() != expectedBytes)
     return fail("cannot read " + Twine(expectedBytes) + " bytes at offset " +
-                Twine(offset) + " of '" + path + "', the external data of "
-                "tensor '" + tensor.name() + "'");
+                Twine(offset) + " of '" + path +
+                "', the external data of "
+                "tensor '" +
+                tensor.name() + "'");
   return (*file)->getBuffer().str();
 }
 
@@ -901,7 +917,7 @@ llvm::Error mlir::qsim::parseONNXInputShape(StringRef text,
 }
 
 void mlir::qsim::registerONNXImportDialects(DialectRegistry &registry) {
-  registry.insert<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, math::MathDialect,
-                  quant::QuantDialect, tensor::TensorDialect, QSimDialect>();
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  math::MathDialect, quant::QuantDialect, tensor::TensorDialect,
+                  QSimDialect>();
 }

@@ -90,14 +90,16 @@ public:
   /// An input that names no value defined so far is an error (`fail`).
   FailureOr<Value> input(const onnx::NodeProto &node, int index,
                          bool optional = false);
+  /// Input `index` of `node` with its ranked, static type; an absent input
+  /// or another type is an error naming `what`.
+  FailureOr<TypedValue<RankedTensorType>>
+  staticInput(const onnx::NodeProto &node, int index, llvm::StringRef what);
   /// Binds the current node's output `index` to `value`.
   void setOutput(const onnx::NodeProto &node, int index, Value value);
   /// Binds the ONNX value `name` to `value` (for ops imported as others).
   void bindValue(llvm::StringRef name, Value value) { values[name] = value; }
   /// The value bound to `name`, or null.
-  Value lookupValue(llvm::StringRef name) const {
-    return values.lookup(name);
-  }
+  Value lookupValue(llvm::StringRef name) const { return values.lookup(name); }
 
   int64_t getOpset() const { return opset; }
   ImplicitLocOpBuilder &builder() { return b; }
@@ -120,11 +122,9 @@ public:
   getFloats(const onnx::NodeProto &node, llvm::StringRef name);
 
   /// The value's ranked tensor type, or an error naming `what`.
-  FailureOr<RankedTensorType> getRankedType(Value value,
-                                            llvm::StringRef what);
+  FailureOr<RankedTensorType> getRankedType(Value value, llvm::StringRef what);
   /// As getRankedType, and every dimension static.
-  FailureOr<RankedTensorType> getStaticType(Value value,
-                                            llvm::StringRef what);
+  FailureOr<RankedTensorType> getStaticType(Value value, llvm::StringRef what);
 
   /// The elements of a constant value (an initializer, a Constant node, or a
   /// value the importer folded), or null.
@@ -186,8 +186,7 @@ public:
 
 private:
   LogicalResult importGraph(func::FuncOp &function);
-  FailureOr<RankedTensorType>
-  getInputType(const onnx::ValueInfoProto &info);
+  FailureOr<RankedTensorType> getInputType(const onnx::ValueInfoProto &info);
   LogicalResult importNode(const onnx::NodeProto &node);
   FailureOr<std::string> readExternalData(const onnx::TensorProto &tensor,
                                           uint64_t expectedBytes);

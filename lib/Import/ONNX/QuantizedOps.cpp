@@ -75,8 +75,8 @@ getQuantizedType(Importer &importer, const onnx::NodeProto &node,
       return importer.fail("a scale is not a positive finite number");
 
   int64_t storageMin = isSigned ? -(int64_t(1) << (width - 1)) : 0;
-  int64_t storageMax = isSigned ? (int64_t(1) << (width - 1)) - 1
-                                : (int64_t(1) << width) - 1;
+  int64_t storageMax =
+      isSigned ? (int64_t(1) << (width - 1)) - 1 : (int64_t(1) << width) - 1;
   for (int64_t zero : zeroPoints)
     if (zero < storageMin || zero > storageMax)
       return importer.fail("a zero point is outside the storage range");
@@ -96,9 +96,8 @@ getQuantizedType(Importer &importer, const onnx::NodeProto &node,
   if (scaleType.getRank() != 1)
     return importer.fail("blocked quantization (a scale of rank > 1) is not "
                          "supported");
-  FailureOr<int64_t> axis =
-      fixedAxis ? FailureOr<int64_t>(*fixedAxis)
-                : importer.getInt(node, "axis", 1);
+  FailureOr<int64_t> axis = fixedAxis ? FailureOr<int64_t>(*fixedAxis)
+                                      : importer.getInt(node, "axis", 1);
   if (failed(axis))
     return failure();
   int64_t rank = shape.size();
@@ -154,11 +153,10 @@ static FailureOr<Value> dequantize(Importer &importer,
   auto inputQuantized = dyn_cast<quant::QuantizedType>(element);
   Type storage = element;
   if (inputQuantized)
-    storage = IntegerType::get(context,
-                               inputQuantized.getStorageTypeIntegralWidth(),
-                               inputQuantized.isSigned()
-                                   ? IntegerType::Signless
-                                   : IntegerType::Unsigned);
+    storage =
+        IntegerType::get(context, inputQuantized.getStorageTypeIntegralWidth(),
+                         inputQuantized.isSigned() ? IntegerType::Signless
+                                                   : IntegerType::Unsigned);
   FailureOr<quant::QuantizedType> quantized = getQuantizedType(
       importer, node, type->getShape(), storage, scaleIndex, fixedAxis);
   if (failed(quantized))
@@ -306,13 +304,13 @@ static LogicalResult importQLinear(Importer &importer,
         return importer.fail("the bias does not match the scales");
       SmallVector<float> floats;
       for (auto [channel, value] : llvm::enumerate(*values)) {
-        float scale = static_cast<float>(xScale->front()) *
-                      static_cast<float>(
-                          (*wScale)[wScale->size() == 1 ? 0 : channel]);
+        float scale =
+            static_cast<float>(xScale->front()) *
+            static_cast<float>((*wScale)[wScale->size() == 1 ? 0 : channel]);
         floats.push_back(static_cast<float>(value) * scale);
       }
-      auto biasType = RankedTensorType::get({int64_t(floats.size())},
-                                            b.getF32Type());
+      auto biasType =
+          RankedTensorType::get({int64_t(floats.size())}, b.getF32Type());
       operands.push_back(importer.createConstant(
           DenseElementsAttr::get(biasType, ArrayRef(floats))));
     }
@@ -325,9 +323,9 @@ static LogicalResult importQLinear(Importer &importer,
       getQuantizedType(importer, node, resultType.getShape(), Type(), 6);
   if (failed(outputType))
     return failure();
-  importer.setOutput(node, 0,
-                     qsim::QuantizeOp::create(
-                         b, resultType.clone(*outputType), *result));
+  importer.setOutput(
+      node, 0,
+      qsim::QuantizeOp::create(b, resultType.clone(*outputType), *result));
   return success();
 }
 

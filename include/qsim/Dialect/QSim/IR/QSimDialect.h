@@ -24,8 +24,7 @@ inline constexpr llvm::StringLiteral kObserversAttrName = "qsim.observers";
 /// dequantized from in the source model (an imported QDQ model). The
 /// quantizer keeps its scales and zero points, so that the model's own
 /// integers come back exactly.
-inline constexpr llvm::StringLiteral kQuantizedAsAttrName =
-    "qsim.quantized_as";
+inline constexpr llvm::StringLiteral kQuantizedAsAttrName = "qsim.quantized_as";
 } // namespace mlir::qsim
 
 #include "qsim/Dialect/QSim/IR/QSimEnums.h.inc"
