@@ -25,27 +25,14 @@
 using namespace mlir;
 using namespace mlir::qsim::onnx_import;
 
-namespace {
-/// The spatial geometry of a conv or pooling op over NCHW.
-struct Window {
-  SmallVector<int64_t> kernel, strides, dilations;
-  /// Padding before and after each spatial dimension.
-  SmallVector<int64_t> low, high;
-  /// The part of `high` that ceil_mode added beyond the op's own padding.
-  SmallVector<int64_t> ceilPadding;
-  SmallVector<int64_t> outputSizes;
-};
-} // namespace
-
 /// Reads kernel_shape (or `kernel`), strides, dilations, pads, auto_pad and
 /// ceil_mode of a 2-D conv or pooling `node` over `inputShape` (NCHW), and
 /// computes the output sizes. `ceil_mode` adds the high padding the last
 /// window needs; a window must start inside the input or its low padding.
-static FailureOr<Window> readWindow(Importer &importer,
-                                    const onnx::NodeProto &node,
-                                    ArrayRef<int64_t> inputShape,
-                                    ArrayRef<int64_t> kernel,
-                                    bool allowCeilMode) {
+FailureOr<Window> mlir::qsim::onnx_import::readWindow(
+    Importer &importer, const onnx::NodeProto &node,
+    ArrayRef<int64_t> inputShape, ArrayRef<int64_t> kernel,
+    bool allowCeilMode) {
   Window window;
   size_t spatial = inputShape.size() - 2;
   window.kernel.assign(kernel.begin(), kernel.end());

@@ -90,6 +90,8 @@ Importer::Importer(MLIRContext &context, const onnx::ModelProto &model,
       {"DequantizeLinear", &Importer::importDequantizeLinear},
       {"QLinearConv", &Importer::importQLinearConv},
       {"QLinearMatMul", &Importer::importQLinearMatMul},
+      {"ConvInteger", &Importer::importConvInteger},
+      {"MatMulInteger", &Importer::importMatMulInteger},
   };
 }
 

@@ -78,6 +78,8 @@ public:
   LogicalResult importDequantizeLinear(const onnx::NodeProto &node);
   LogicalResult importQLinearConv(const onnx::NodeProto &node);
   LogicalResult importQLinearMatMul(const onnx::NodeProto &node);
+  LogicalResult importConvInteger(const onnx::NodeProto &node);
+  LogicalResult importMatMulInteger(const onnx::NodeProto &node);
 
   //===--------------------------------------------------------------------===//
   // Shared helpers
@@ -203,6 +205,24 @@ private:
   const onnx::NodeProto *currentNode = nullptr;
   std::string error;
 };
+
+/// The spatial geometry of a 2-D conv or pooling op over NCHW.
+struct Window {
+  llvm::SmallVector<int64_t> kernel, strides, dilations;
+  /// Padding before and after each spatial dimension.
+  llvm::SmallVector<int64_t> low, high;
+  /// The part of `high` that ceil_mode added beyond the op's own padding.
+  llvm::SmallVector<int64_t> ceilPadding;
+  llvm::SmallVector<int64_t> outputSizes;
+};
+
+/// Reads strides, dilations, pads, auto_pad (and ceil_mode when
+/// `allowCeilMode`) of `node` over `inputShape` (NCHW) with `kernel`, and
+/// computes the output sizes (FloatOps.cpp).
+FailureOr<Window> readWindow(Importer &importer, const onnx::NodeProto &node,
+                             llvm::ArrayRef<int64_t> inputShape,
+                             llvm::ArrayRef<int64_t> kernel,
+                             bool allowCeilMode);
 
 } // namespace mlir::qsim::onnx_import
 

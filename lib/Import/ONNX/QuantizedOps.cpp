@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qsim::onnx_import;
@@ -335,4 +336,200 @@ LogicalResult Importer::importQLinearConv(const onnx::NodeProto &node) {
 
 LogicalResult Importer::importQLinearMatMul(const onnx::NodeProto &node) {
   return importQLinear(*this, node, "MatMul");
+}
+
+//===----------------------------------------------------------------------===//
+// ConvInteger, MatMulInteger
+//===----------------------------------------------------------------------===//
+
+/// The type that reads integers of `storage` with scale 1 and the zero
+/// points `zeroPoints` (one, or one per slice of `axis`).
+static quant::QuantizedType getIntegerType(MLIRContext *context,
+                                           IntegerType storage,
+                                           ArrayRef<int64_t> zeroPoints,
+                                           int32_t axis) {
+  bool isSigned = !storage.isUnsigned();
+  unsigned width = storage.getWidth();
+  int64_t storageMin = isSigned ? -(int64_t(1) << (width - 1)) : 0;
+  int64_t storageMax =
+      isSigned ? (int64_t(1) << (width - 1)) - 1 : (int64_t(1) << width) - 1;
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  auto storageType = IntegerType::get(context, width);
+  Type f32 = Float32Type::get(context);
+  if (zeroPoints.size() == 1)
+    return quant::UniformQuantizedType::get(flags, storageType, f32, 1.0,
+                                            zeroPoints.front(), storageMin,
+                                            storageMax);
+  SmallVector<double> scales(zeroPoints.size(), 1.0);
+  return quant::UniformQuantizedPerAxisType::get(flags, storageType, f32,
+                                                 scales, zeroPoints, axis,
+                                                 storageMin, storageMax);
+}
+
+/// Operand `index` of an integer op (u8 or i8) as a tensor of the type that
+/// reads it with scale 1 and the zero point at `zeroIndex` (one value, or
+/// one per slice of `axis` when `allowPerAxis`): a graph input becomes an
+/// argument of that type, a constant its storage cast.
+static FailureOr<Value> getIntegerOperand(Importer &importer,
+                                          const onnx::NodeProto &node,
+                                          int index, int zeroIndex,
+                                          int32_t axis, bool allowPerAxis) {
+  ImplicitLocOpBuilder &b = importer.builder();
+  FailureOr<TypedValue<RankedTensorType>> value =
+      importer.staticInput(node, index, "an integer operand");
+  FailureOr<Value> zeroInput =
+      importer.input(node, zeroIndex, /*optional=*/true);
+  if (failed(value) || failed(zeroInput))
+    return failure();
+  RankedTensorType type = value->getType();
+  auto storage = dyn_cast<IntegerType>(type.getElementType());
+  if (!storage || storage.getWidth() != 8)
+    return importer.fail("the operands must be uint8 or int8 tensors");
+  SmallVector<int64_t> zeroPoints = {0};
+  if (*zeroInput) {
+    FailureOr<SmallVector<int64_t>> values = importer.getConstantInts(
+        *zeroInput, "the zero point (qsim needs it at compile time)");
+    if (failed(values))
+      return failure();
+    zeroPoints = *values;
+    auto zeroType = cast<RankedTensorType>(zeroInput->getType());
+    if (zeroType.getElementType() != storage)
+      return importer.fail("a zero point's type differs from its operand's");
+    if (storage.isUnsigned())
+      for (int64_t &zero : zeroPoints)
+        zero &= 0xff;
+  }
+  if (zeroPoints.size() != 1 &&
+      (!allowPerAxis ||
+       static_cast<int64_t>(zeroPoints.size()) != type.getDimSize(axis)))
+    return importer.fail("a zero point must be one value (or one per output "
+                         "channel of the weights)");
+  quant::QuantizedType quantized =
+      getIntegerType(b.getContext(), storage, zeroPoints, axis);
+  auto quantizedType = RankedTensorType::get(type.getShape(), quantized);
+  if (DenseElementsAttr elements = importer.getConstant(*value)) {
+    // quant.scast reads signless storage: a uint8 constant is recast.
+    Value raw = *value;
+    if (storage.isUnsigned())
+      raw = importer.createConstant(
+          elements.bitcast(IntegerType::get(b.getContext(), 8)));
+    return Value(quant::StorageCastOp::create(b, quantizedType, raw));
+  }
+
+  auto argument = dyn_cast<BlockArgument>(Value(*value));
+  if (!argument || !argument.use_empty())
+    return importer.fail("an integer operand must be a constant or a graph "
+                         "input read only by this op");
+  argument.setType(quantizedType);
+  return Value(argument);
+}
+
+/// The int32 accumulator type of an integer op: scale 1 (per output channel
+/// on `axis` when the weights have several zero points).
+static Type getAccumulatorType(MLIRContext *context, Type weights,
+                               int32_t axis) {
+  auto i32 = IntegerType::get(context, 32);
+  Type f32 = Float32Type::get(context);
+  int64_t i32Min = std::numeric_limits<int32_t>::min();
+  int64_t i32Max = std::numeric_limits<int32_t>::max();
+  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(weights)) {
+    SmallVector<double> scales(perAxis.getScales().size(), 1.0);
+    SmallVector<int64_t> zeros(scales.size(), 0);
+    return quant::UniformQuantizedPerAxisType::get(
+        quant::QuantizationFlags::Signed, i32, f32, scales, zeros, axis, i32Min,
+        i32Max);
+  }
+  return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, i32,
+                                          f32, 1.0, 0, i32Min, i32Max);
+}
+
+LogicalResult Importer::importConvInteger(const onnx::NodeProto &node) {
+  FailureOr<Value> x = getIntegerOperand(*this, node, 0, 2, 0, false);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> w = getIntegerOperand(*this, node, 1, 3, 0, true);
+  if (failed(w))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->getType());
+  auto wType = cast<RankedTensorType>(w->getType());
+  if (xType.getRank() != 4 || wType.getRank() != 4)
+    return fail("only 2-D (NCHW) ConvInteger is supported");
+  FailureOr<int64_t> groups = getInt(node, "group", 1);
+  if (failed(groups))
+    return failure();
+  int64_t channels = xType.getDimSize(1), filters = wType.getDimSize(0);
+  if (*groups < 1 || channels % *groups || filters % *groups ||
+      wType.getDimSize(1) * *groups != channels)
+    return fail("w's shape does not match x's " + Twine(channels) +
+                " channels in " + Twine(*groups) + " groups");
+  FailureOr<Window> window =
+      readWindow(*this, node, xType.getShape(), wType.getShape().drop_front(2),
+                 /*allowCeilMode=*/false);
+  if (failed(window))
+    return failure();
+  SmallVector<int64_t> shape = {xType.getDimSize(0), filters,
+                                window->outputSizes[0], window->outputSizes[1]};
+  Type accType = getAccumulatorType(&context, wType.getElementType(), 1);
+  Value acc = qsim::Conv2DOp::create(
+      b, RankedTensorType::get(shape, accType), *x, *w, Value(),
+      window->strides,
+      {window->low[0], window->low[1], window->high[0], window->high[1]},
+      window->dilations, *groups);
+  setOutput(node, 0,
+            quant::StorageCastOp::create(
+                b, RankedTensorType::get(shape, b.getI32Type()), acc));
+  return success();
+}
+
+LogicalResult Importer::importMatMulInteger(const onnx::NodeProto &node) {
+  FailureOr<Value> a = getIntegerOperand(*this, node, 0, 2, 0, false);
+  if (failed(a))
+    return failure();
+  // B is [K, N]; qsim.linear reads weights as [N, K], so a constant B with a
+  // zero point per column is transposed here, any other B as quantized
+  // values.
+  FailureOr<TypedValue<RankedTensorType>> bInput =
+      staticInput(node, 1, "input B");
+  if (failed(bInput))
+    return failure();
+  auto aType = cast<RankedTensorType>(a->getType());
+  RankedTensorType bType = bInput->getType();
+  if (aType.getRank() != 2 || bType.getRank() != 2 ||
+      aType.getDimSize(1) != bType.getDimSize(0))
+    return fail("only 2-D MatMulInteger of [M, K] by [K, N] is supported");
+  Value weights;
+  if (DenseElementsAttr elements = getConstant(*bInput)) {
+    // Transpose the constant's elements, then read them as [N, K].
+    int64_t rows = bType.getDimSize(0), columns = bType.getDimSize(1);
+    SmallVector<APInt> values = llvm::to_vector(elements.getValues<APInt>());
+    SmallVector<APInt> transposed;
+    for (int64_t n = 0; n < columns; ++n)
+      for (int64_t k = 0; k < rows; ++k)
+        transposed.push_back(values[k * columns + n]);
+    auto transposedType =
+        RankedTensorType::get({columns, rows}, bType.getElementType());
+    bindValue(
+        "\x01" + node.name() + ".weights",
+        createConstant(DenseElementsAttr::get(transposedType, transposed)));
+    onnx::NodeProto inner = node;
+    inner.set_input(1, "\x01" + node.name() + ".weights");
+    FailureOr<Value> w = getIntegerOperand(*this, inner, 1, 3, 0, true);
+    if (failed(w))
+      return failure();
+    weights = *w;
+  } else {
+    FailureOr<Value> w = getIntegerOperand(*this, node, 1, 3, 1, false);
+    if (failed(w))
+      return failure();
+    weights = createTranspose(*w, {1, 0});
+  }
+  auto weightType = cast<RankedTensorType>(weights.getType());
+  SmallVector<int64_t> shape = {aType.getDimSize(0), weightType.getDimSize(0)};
+  Type accType = getAccumulatorType(&context, weightType.getElementType(), 1);
+  Value acc = qsim::LinearOp::create(b, RankedTensorType::get(shape, accType),
+                                     *a, weights, Value());
+  setOutput(node, 0,
+            quant::StorageCastOp::create(
+                b, RankedTensorType::get(shape, b.getI32Type()), acc));
+  return success();
 }

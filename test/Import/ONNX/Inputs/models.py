@@ -249,6 +249,55 @@ def qdq_conv():
     return m, x, (yq - int(y_z)) * y_s
 
 
+@model
+def conv_integer():
+    """ConvInteger of a uint8 graph input (zero point 100) with constant
+    uint8 weights (zero point 3), pads 1: int32 sums of (x - 100) * (w - 3)."""
+    w = RNG.integers(0, 256, (2, 1, 3, 3)).astype(np.uint8)
+    nodes = [helper.make_node("ConvInteger", ["x", "w", "x_z", "w_z"], ["y"], name="convint",
+                              pads=[1, 1, 1, 1])]
+    m = make(nodes, [("x", TensorProto.UINT8, [1, 1, 4, 4])], [("y", TensorProto.INT32, None)],
+             [("w", w), ("x_z", np.uint8(100)), ("w_z", np.uint8(3))])
+    x = RNG.integers(0, 256, (1, 1, 4, 4)).astype(np.uint8)
+    xp = np.pad(x.astype(np.int64) - 100, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    y = np.zeros((1, 2, 4, 4), dtype=np.int64)
+    for i in range(3):
+        for j in range(3):
+            y += np.einsum("nchw,oc->nohw", xp[:, :, i:i + 4, j:j + 4],
+                           w[:, :, i, j].astype(np.int64) - 3)
+    return m, x, y
+
+
+@model
+def matmul_integer():
+    """MatMulInteger of a uint8 graph input (zero point 7) by constant int8
+    weights with a zero point per column."""
+    b = RNG.integers(-128, 128, (5, 3)).astype(np.int8)
+    b_z = np.array([0, -2, 5], dtype=np.int8)
+    nodes = [helper.make_node("MatMulInteger", ["a", "b", "a_z", "b_z"], ["y"], name="matmulint")]
+    m = make(nodes, [("a", TensorProto.UINT8, [2, 5])], [("y", TensorProto.INT32, None)],
+             [("b", b), ("a_z", np.uint8(7)), ("b_z", b_z)])
+    a = RNG.integers(0, 256, (2, 5)).astype(np.uint8)
+    return m, a, (a.astype(np.int64) - 7) @ (b.astype(np.int64) - b_z.astype(np.int64))
+
+
+@model
+def conv_integer_runtime_zero():
+    """ConvInteger whose zero point is a graph input."""
+    nodes = [helper.make_node("ConvInteger", ["x", "w", "x_z"], ["y"], name="convint")]
+    return make(nodes, [("x", TensorProto.UINT8, [1, 1, 4, 4]), ("x_z", TensorProto.UINT8, [])],
+                [("y", TensorProto.INT32, None)],
+                [("w", np.ones((1, 1, 3, 3), dtype=np.uint8))]), None, None
+
+
+@model
+def matmul_integer_float():
+    """MatMulInteger of float operands."""
+    nodes = [helper.make_node("MatMulInteger", ["a", "b"], ["y"], name="matmulint")]
+    return make(nodes, [("a", F, [2, 3])], [("y", TensorProto.INT32, None)],
+                [("b", floats(3, 2))]), None, None
+
+
 def main():
     if sys.argv[1:] == ["--list"]:
         print("\n".join(MODELS))
@@ -267,7 +316,9 @@ def main():
             f.write(data)
     if x is not None:
         np.save(os.path.join(out, name + ".x.npy"), x)
-        np.save(os.path.join(out, name + ".ref.npy"), np.asarray(ref, dtype=np.float32))
+        ref = np.asarray(ref)
+        dtype = np.int32 if np.issubdtype(ref.dtype, np.integer) else np.float32
+        np.save(os.path.join(out, name + ".ref.npy"), ref.astype(dtype))
 
 
 if __name__ == "__main__":
