@@ -793,63 +793,31 @@ Importer::readTensor(const onnx::TensorProto &tensor) {
                   " elements, but its shape needs " + Twine(count));
     return success();
   };
+  // Raw little-endian bytes, or the typed field ONNX keeps the type in.
+  auto build = [&](auto element,
+                   const auto &field) -> FailureOr<DenseElementsAttr> {
+    using T = decltype(element);
+    if (hasRaw)
+      return DenseElementsAttr::get(type, ArrayRef(decodeRaw<T>(raw)));
+    if (failed(checkCount(field.size())))
+      return failure();
+    return DenseElementsAttr::get(type, ArrayRef(convertField<T>(field)));
+  };
   switch (tensor.data_type()) {
-  case onnx::TensorProto::FLOAT: {
-    if (hasRaw)
-      return DenseElementsAttr::get(type, ArrayRef(decodeRaw<float>(raw)));
-    if (failed(checkCount(tensor.float_data_size())))
-      return failure();
-    return DenseElementsAttr::get(
-        type, ArrayRef(convertField<float>(tensor.float_data())));
-  }
-  case onnx::TensorProto::DOUBLE: {
-    if (hasRaw)
-      return DenseElementsAttr::get(type, ArrayRef(decodeRaw<double>(raw)));
-    if (failed(checkCount(tensor.double_data_size())))
-      return failure();
-    return DenseElementsAttr::get(
-        type, ArrayRef(convertField<double>(tensor.double_data())));
-  }
-  case onnx::TensorProto::INT64: {
-    if (hasRaw)
-      return DenseElementsAttr::get(type, ArrayRef(decodeRaw<int64_t>(raw)));
-    if (failed(checkCount(tensor.int64_data_size())))
-      return failure();
-    return DenseElementsAttr::get(
-        type, ArrayRef(convertField<int64_t>(tensor.int64_data())));
-  }
-  case onnx::TensorProto::INT32: {
-    if (hasRaw)
-      return DenseElementsAttr::get(type, ArrayRef(decodeRaw<int32_t>(raw)));
-    if (failed(checkCount(tensor.int32_data_size())))
-      return failure();
-    return DenseElementsAttr::get(
-        type, ArrayRef(convertField<int32_t>(tensor.int32_data())));
-  }
-  case onnx::TensorProto::INT16: {
-    if (hasRaw)
-      return DenseElementsAttr::get(type, ArrayRef(decodeRaw<int16_t>(raw)));
-    if (failed(checkCount(tensor.int32_data_size())))
-      return failure();
-    return DenseElementsAttr::get(
-        type, ArrayRef(convertField<int16_t>(tensor.int32_data())));
-  }
-  case onnx::TensorProto::INT8: {
-    if (hasRaw)
-      return DenseElementsAttr::get(type, ArrayRef(decodeRaw<int8_t>(raw)));
-    if (failed(checkCount(tensor.int32_data_size())))
-      return failure();
-    return DenseElementsAttr::get(
-        type, ArrayRef(convertField<int8_t>(tensor.int32_data())));
-  }
-  case onnx::TensorProto::UINT8: {
-    if (hasRaw)
-      return DenseElementsAttr::get(type, ArrayRef(decodeRaw<uint8_t>(raw)));
-    if (failed(checkCount(tensor.int32_data_size())))
-      return failure();
-    return DenseElementsAttr::get(
-        type, ArrayRef(convertField<uint8_t>(tensor.int32_data())));
-  }
+  case onnx::TensorProto::FLOAT:
+    return build(float(), tensor.float_data());
+  case onnx::TensorProto::DOUBLE:
+    return build(double(), tensor.double_data());
+  case onnx::TensorProto::INT64:
+    return build(int64_t(), tensor.int64_data());
+  case onnx::TensorProto::INT32:
+    return build(int32_t(), tensor.int32_data());
+  case onnx::TensorProto::INT16:
+    return build(int16_t(), tensor.int32_data());
+  case onnx::TensorProto::INT8:
+    return build(int8_t(), tensor.int32_data());
+  case onnx::TensorProto::UINT8:
+    return build(uint8_t(), tensor.int32_data());
   case onnx::TensorProto::BOOL: {
     SmallVector<bool> flags;
     if (hasRaw) {

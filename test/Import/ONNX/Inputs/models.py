@@ -131,6 +131,21 @@ def shape_chain():
 
 
 @model
+def typed_fields():
+    """Initializers in the typed fields (float_data, int32_data for int8),
+    not raw_data: x + [1.5, 2.5, -1] + float([1, -2, 3])."""
+    c = helper.make_tensor("c", F, [3], [1.5, 2.5, -1.0])
+    i = helper.make_tensor("i", TensorProto.INT8, [3], [1, -2, 3])
+    nodes = [helper.make_node("Cast", ["i"], ["f"], name="cast", to=F),
+             helper.make_node("Add", ["x", "c"], ["s"], name="add1"),
+             helper.make_node("Add", ["s", "f"], ["y"], name="add2")]
+    m = make(nodes, [("x", F, [3])], [("y", F, [3])])
+    m.graph.initializer.extend([c, i])
+    x = floats(3)
+    return m, x, x.astype(np.float64) + np.array([2.5, 0.5, 2.0])
+
+
+@model
 def unsupported_op():
     """An op the importer does not know (Erf)."""
     nodes = [helper.make_node("Erf", ["x"], ["y"], name="my_erf")]
