@@ -1246,17 +1246,15 @@ LogicalResult Importer::importFlatten(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importReshape(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
-  if (failed(x))
-    return failure();
   if (opset < 5)
     return fail("Reshape before opset 5 is not supported");
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "data");
+  if (failed(x))
+    return failure();
   FailureOr<Value> shapeInput = input(node, 1);
   if (failed(shapeInput))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "data");
-  if (failed(type))
-    return failure();
+  RankedTensorType type = x->getType();
   FailureOr<SmallVector<int64_t>> requested =
       getConstantInts(*shapeInput, "the shape (a value the importer can "
                                    "compute from constants and static shapes)");
@@ -1270,10 +1268,10 @@ LogicalResult Importer::importReshape(const onnx::NodeProto &node) {
   std::optional<size_t> inferred;
   for (auto [index, dim] : llvm::enumerate(*requested)) {
     if (dim == 0 && !*allowZero) {
-      if (index >= static_cast<size_t>(type->getRank()))
+      if (index >= static_cast<size_t>(type.getRank()))
         return fail("shape copies dimension " + Twine(index) +
                     ", which the input does not have");
-      dim = type->getDimSize(index);
+      dim = type.getDimSize(index);
     }
     if (dim == -1) {
       if (inferred)
@@ -1287,7 +1285,7 @@ LogicalResult Importer::importReshape(const onnx::NodeProto &node) {
     shape.push_back(dim);
     known *= dim;
   }
-  int64_t count = type->getNumElements();
+  int64_t count = type.getNumElements();
   if (inferred) {
     if (known == 0 || count % known)
       return fail("cannot infer the -1 of the shape from " + Twine(count) +
@@ -1407,14 +1405,14 @@ readAxes(Importer &importer, const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importSqueeze(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "data");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "data");
+  RankedTensorType type = x->getType();
   auto axes = readAxes(*this, node);
-  if (failed(type) || failed(axes))
+  if (failed(axes))
     return failure();
-  int64_t rank = type->getRank();
+  int64_t rank = type.getRank();
   SmallVector<bool> dropped(rank, false);
   if (*axes) {
     for (int64_t axis : **axes) {
@@ -1422,34 +1420,34 @@ LogicalResult Importer::importSqueeze(const onnx::NodeProto &node) {
         return fail("axis " + Twine(axis) + " is out of range for rank " +
                     Twine(rank));
       int64_t dim = axis < 0 ? axis + rank : axis;
-      if (type->getDimSize(dim) != 1)
+      if (type.getDimSize(dim) != 1)
         return fail("dimension " + Twine(dim) + " has size " +
-                    Twine(type->getDimSize(dim)) + ", not 1");
+                    Twine(type.getDimSize(dim)) + ", not 1");
       dropped[dim] = true;
     }
   } else {
     for (int64_t dim = 0; dim < rank; ++dim)
-      dropped[dim] = type->getDimSize(dim) == 1;
+      dropped[dim] = type.getDimSize(dim) == 1;
   }
   SmallVector<int64_t> shape;
   for (int64_t dim = 0; dim < rank; ++dim)
     if (!dropped[dim])
-      shape.push_back(type->getDimSize(dim));
+      shape.push_back(type.getDimSize(dim));
   setOutput(node, 0, reshapeValue(*this, *x, shape));
   return success();
 }
 
 LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "data");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "data");
+  RankedTensorType type = x->getType();
   auto axes = readAxes(*this, node);
-  if (failed(type) || failed(axes))
+  if (failed(axes))
     return failure();
   if (!*axes)
     return fail("axes are required");
-  int64_t rank = type->getRank() + (*axes)->size();
+  int64_t rank = type.getRank() + (*axes)->size();
   SmallVector<bool> inserted(rank, false);
   for (int64_t axis : **axes) {
     if (axis < -rank || axis >= rank)
@@ -1463,7 +1461,7 @@ LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {
   SmallVector<int64_t> shape;
   int64_t next = 0;
   for (int64_t dim = 0; dim < rank; ++dim)
-    shape.push_back(inserted[dim] ? 1 : type->getDimSize(next++));
+    shape.push_back(inserted[dim] ? 1 : type.getDimSize(next++));
   setOutput(node, 0, reshapeValue(*this, *x, shape));
   return success();
 }
@@ -1687,17 +1685,17 @@ LogicalResult Importer::importGather(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importCast(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "input");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input");
+  RankedTensorType type = x->getType();
   FailureOr<int64_t> to = getInt(node, "to", 0);
-  if (failed(type) || failed(to))
+  if (failed(to))
     return failure();
   Type target = getElementType(*to);
   if (!target || target.isUnsignedInteger())
     return fail("casts to data type " + Twine(*to) + " are not supported");
-  Type source = type->getElementType();
+  Type source = type.getElementType();
   if (source.isUnsignedInteger())
     return fail("casts from unsigned types are not supported");
   if (source == target) {
@@ -1712,12 +1710,12 @@ LogicalResult Importer::importCast(const onnx::NodeProto &node) {
     for (const APInt &value : elements.getValues<APInt>())
       values.push_back(source.isInteger(1) ? value.getZExtValue()
                                            : value.getSExtValue());
-    setOutput(node, 0, createIntTensor(values, type->getShape(), target));
+    setOutput(node, 0, createIntTensor(values, type.getShape(), target));
     return success();
   }
-  auto resultType = RankedTensorType::get(type->getShape(), target);
+  auto resultType = RankedTensorType::get(type.getShape(), target);
   Value result = createGeneric(
-      resultType, ValueRange{*x}, {b.getMultiDimIdentityMap(type->getRank())},
+      resultType, ValueRange{*x}, {b.getMultiDimIdentityMap(type.getRank())},
       [&](ImplicitLocOpBuilder &nested, ValueRange args) -> Value {
         Value v = args[0];
         bool fromFloat = isa<FloatType>(source),
@@ -1829,15 +1827,15 @@ LogicalResult Importer::importIdentity(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importShape(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "data");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "data");
+  RankedTensorType type = x->getType();
   FailureOr<int64_t> start = getInt(node, "start", 0);
   FailureOr<int64_t> end = getInt(node, "end", INT64_MAX);
-  if (failed(type) || failed(start) || failed(end))
+  if (failed(start) || failed(end))
     return failure();
-  int64_t rank = type->getRank();
+  int64_t rank = type.getRank();
   auto clampIndex = [&](int64_t index) {
     if (index < 0)
       index += rank;
@@ -1846,7 +1844,7 @@ LogicalResult Importer::importShape(const onnx::NodeProto &node) {
   int64_t first = clampIndex(*start), last = clampIndex(*end);
   SmallVector<int64_t> dims;
   for (int64_t dim = first; dim < last; ++dim)
-    dims.push_back(type->getDimSize(dim));
+    dims.push_back(type.getDimSize(dim));
   setOutput(node, 0, createIntTensor(dims, {int64_t(dims.size())}));
   return success();
 }

@@ -21,10 +21,35 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 #include <cmath>
-#include <limits>
 
 using namespace mlir;
 using namespace mlir::qsim::onnx_import;
+
+/// A uniform type on the full range of `storage`, expressed in f32: per
+/// tensor when `axis` is empty, else with one scale and zero point per slice
+/// of `axis`.
+static quant::QuantizedType makeUniformType(IntegerType storage,
+                                            ArrayRef<double> scales,
+                                            ArrayRef<int64_t> zeroPoints,
+                                            std::optional<int32_t> axis) {
+  MLIRContext *context = storage.getContext();
+  bool isSigned = !storage.isUnsigned();
+  unsigned width = storage.getWidth();
+  int64_t storageMin =
+      quant::QuantizedType::getDefaultMinimumForInteger(isSigned, width);
+  int64_t storageMax =
+      quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width);
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  auto storageType = IntegerType::get(context, width);
+  Type f32 = Float32Type::get(context);
+  if (!axis)
+    return quant::UniformQuantizedType::get(flags, storageType, f32,
+                                            scales.front(), zeroPoints.front(),
+                                            storageMin, storageMax);
+  return quant::UniformQuantizedPerAxisType::get(flags, storageType, f32,
+                                                 scales, zeroPoints, *axis,
+                                                 storageMin, storageMax);
+}
 
 /// The quantized element type that `scale`, `zeroPoint` and `axis` of a
 /// QuantizeLinear or DequantizeLinear over `shape` define, or an error.
@@ -75,25 +100,19 @@ getQuantizedType(Importer &importer, const onnx::NodeProto &node,
     if (!(scale > 0) || !std::isfinite(scale))
       return importer.fail("a scale is not a positive finite number");
 
-  int64_t storageMin = isSigned ? -(int64_t(1) << (width - 1)) : 0;
-  int64_t storageMax =
-      isSigned ? (int64_t(1) << (width - 1)) - 1 : (int64_t(1) << width) - 1;
   for (int64_t zero : zeroPoints)
-    if (zero < storageMin || zero > storageMax)
+    if (zero < quant::QuantizedType::getDefaultMinimumForInteger(isSigned,
+                                                                 width) ||
+        zero >
+            quant::QuantizedType::getDefaultMaximumForInteger(isSigned, width))
       return importer.fail("a zero point is outside the storage range");
-  MLIRContext *context = importer.builder().getContext();
-  auto storageType = IntegerType::get(context, width);
-  Type expressed = Float32Type::get(context);
-  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
   auto scaleType = cast<RankedTensorType>(scaleInput->getType());
   bool hasAxis = fixedAxis || importer.findAttribute(node, "axis");
   if (scaleType.getRank() == 0 ||
       (scaleType.getRank() == 1 && scaleType.getNumElements() == 1 &&
        !hasAxis) ||
       (fixedAxis && scaleType.getNumElements() == 1))
-    return quant::QuantizedType(quant::UniformQuantizedType::get(
-        flags, storageType, expressed, scales->front(), zeroPoints.front(),
-        storageMin, storageMax));
+    return makeUniformType(integer, *scales, zeroPoints, std::nullopt);
   if (scaleType.getRank() != 1)
     return importer.fail("blocked quantization (a scale of rank > 1) is not "
                          "supported");
@@ -110,19 +129,15 @@ getQuantizedType(Importer &importer, const onnx::NodeProto &node,
     return importer.fail("the scale has " + Twine(scales->size()) +
                          " values, but dimension " + Twine(dim) + " has " +
                          Twine(shape[dim]));
-  return quant::QuantizedType(quant::UniformQuantizedPerAxisType::get(
-      flags, storageType, expressed, *scales, zeroPoints, dim, storageMin,
-      storageMax));
+  return makeUniformType(integer, *scales, zeroPoints, dim);
 }
 
 LogicalResult Importer::importQuantizeLinear(const onnx::NodeProto &node) {
-  FailureOr<Value> x = input(node, 0);
+  FailureOr<TypedValue<RankedTensorType>> x = staticInput(node, 0, "input x");
   if (failed(x))
     return failure();
-  FailureOr<RankedTensorType> type = getStaticType(*x, "input x");
-  if (failed(type))
-    return failure();
-  if (!type->getElementType().isF32())
+  RankedTensorType type = x->getType();
+  if (!type.getElementType().isF32())
     return fail("x must be a float32 tensor");
   if (findAttribute(node, "block_size"))
     return fail("blocked quantization is not supported");
@@ -130,10 +145,10 @@ LogicalResult Importer::importQuantizeLinear(const onnx::NodeProto &node) {
   if (failed(saturate))
     return failure();
   FailureOr<quant::QuantizedType> quantized =
-      getQuantizedType(*this, node, type->getShape(), Type());
+      getQuantizedType(*this, node, type.getShape(), Type());
   if (failed(quantized))
     return failure();
-  auto resultType = RankedTensorType::get(type->getShape(), *quantized);
+  auto resultType = RankedTensorType::get(type.getShape(), *quantized);
   setOutput(node, 0, qsim::QuantizeOp::create(b, resultType, *x));
   return success();
 }
@@ -342,30 +357,6 @@ LogicalResult Importer::importQLinearMatMul(const onnx::NodeProto &node) {
 // ConvInteger, MatMulInteger
 //===----------------------------------------------------------------------===//
 
-/// The type that reads integers of `storage` with scale 1 and the zero
-/// points `zeroPoints` (one, or one per slice of `axis`).
-static quant::QuantizedType getIntegerType(MLIRContext *context,
-                                           IntegerType storage,
-                                           ArrayRef<int64_t> zeroPoints,
-                                           int32_t axis) {
-  bool isSigned = !storage.isUnsigned();
-  unsigned width = storage.getWidth();
-  int64_t storageMin = isSigned ? -(int64_t(1) << (width - 1)) : 0;
-  int64_t storageMax =
-      isSigned ? (int64_t(1) << (width - 1)) - 1 : (int64_t(1) << width) - 1;
-  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
-  auto storageType = IntegerType::get(context, width);
-  Type f32 = Float32Type::get(context);
-  if (zeroPoints.size() == 1)
-    return quant::UniformQuantizedType::get(flags, storageType, f32, 1.0,
-                                            zeroPoints.front(), storageMin,
-                                            storageMax);
-  SmallVector<double> scales(zeroPoints.size(), 1.0);
-  return quant::UniformQuantizedPerAxisType::get(flags, storageType, f32,
-                                                 scales, zeroPoints, axis,
-                                                 storageMin, storageMax);
-}
-
 /// Operand `index` of an integer op (u8 or i8) as a tensor of the type that
 /// reads it with scale 1 and the zero point at `zeroIndex` (one value, or
 /// one per slice of `axis` when `allowPerAxis`): a graph input becomes an
@@ -404,8 +395,11 @@ static FailureOr<Value> getIntegerOperand(Importer &importer,
        static_cast<int64_t>(zeroPoints.size()) != type.getDimSize(axis)))
     return importer.fail("a zero point must be one value (or one per output "
                          "channel of the weights)");
-  quant::QuantizedType quantized =
-      getIntegerType(b.getContext(), storage, zeroPoints, axis);
+  // Scale 1: the quantized type only carries the zero points.
+  SmallVector<double> scales(zeroPoints.size(), 1.0);
+  quant::QuantizedType quantized = makeUniformType(
+      storage, scales, zeroPoints,
+      zeroPoints.size() == 1 ? std::nullopt : std::optional<int32_t>(axis));
   auto quantizedType = RankedTensorType::get(type.getShape(), quantized);
   if (DenseElementsAttr elements = importer.getConstant(*value)) {
     // quant.scast reads signless storage: a uint8 constant is recast.
@@ -429,18 +423,12 @@ static FailureOr<Value> getIntegerOperand(Importer &importer,
 static Type getAccumulatorType(MLIRContext *context, Type weights,
                                int32_t axis) {
   auto i32 = IntegerType::get(context, 32);
-  Type f32 = Float32Type::get(context);
-  int64_t i32Min = std::numeric_limits<int32_t>::min();
-  int64_t i32Max = std::numeric_limits<int32_t>::max();
-  if (auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(weights)) {
-    SmallVector<double> scales(perAxis.getScales().size(), 1.0);
-    SmallVector<int64_t> zeros(scales.size(), 0);
-    return quant::UniformQuantizedPerAxisType::get(
-        quant::QuantizationFlags::Signed, i32, f32, scales, zeros, axis, i32Min,
-        i32Max);
-  }
-  return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed, i32,
-                                          f32, 1.0, 0, i32Min, i32Max);
+  auto perAxis = dyn_cast<quant::UniformQuantizedPerAxisType>(weights);
+  size_t channels = perAxis ? perAxis.getScales().size() : 1;
+  SmallVector<double> scales(channels, 1.0);
+  SmallVector<int64_t> zeros(channels, 0);
+  return makeUniformType(i32, scales, zeros,
+                         perAxis ? std::optional<int32_t>(axis) : std::nullopt);
 }
 
 LogicalResult Importer::importConvInteger(const onnx::NodeProto &node) {
