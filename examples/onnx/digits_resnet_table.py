@@ -33,27 +33,19 @@ float accuracy.
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import digits_resnet_onnx  # noqa: E402
+import digits_resnet_onnx  # noqa: E402  (it puts examples/digits on the path)
+from ptq import run  # noqa: E402  (examples/digits/ptq.py: a tool run, its output)
 
 FLOAT_TOLERANCE = 1e-4
 MAX_INT8_DROP = 1.0  # percentage points
 NUM_CALIB = 200
 NUM_TEST = 450
-
-
-def run(cmd):
-    result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-    if result.returncode != 0:
-        sys.exit(f"command failed ({result.returncode}): {' '.join(cmd)}\n{result.stdout}")
-    return result.stdout
 
 
 def main():
