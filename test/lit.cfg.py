@@ -33,14 +33,33 @@ c_runner_utils = os.path.join(config.llvm_lib_dir, "libmlir_c_runner_utils.so")
 config.substitutions.append(("%mlir_runner_utils", runner_utils))
 config.substitutions.append(("%mlir_c_runner_utils", c_runner_utils))
 
-# Every JIT run uses the same runner flags.
+# Every JIT run uses the same runner flags. The kernels' parallel loops call
+# the OpenMP runtime (Debian's libomp-22-dev).
+openmp_runtime = os.path.join(config.llvm_lib_dir, "libomp.so")
+config.substitutions.append(("%openmp_runtime", openmp_runtime))
 config.substitutions.append(
     (
         "%qsim_runner",
         "mlir-runner -e main -entry-point-result=void "
-        f"-shared-libs={c_runner_utils},{runner_utils}",
+        f"-shared-libs={c_runner_utils},{runner_utils},{openmp_runtime}",
     )
 )
+
+# The packed kernels that this CPU runs (convert-qsim-to-kernels): tests of
+# the AVX-512 VNNI and AVX2 kernels JIT-run only where the CPU has them.
+try:
+    with open("/proc/cpuinfo") as cpuinfo:
+        cpu_flags = set()
+        for line in cpuinfo:
+            if line.startswith("flags"):
+                cpu_flags = set(line.split(":", 1)[1].split())
+                break
+except OSError:
+    cpu_flags = set()
+if {"avx512_vnni", "avx512bw"} <= cpu_flags:
+    config.available_features.add("cpu-vnni")
+if "avx2" in cpu_flags:
+    config.available_features.add("cpu-avx2")
 
 tool_dirs = [config.qsim_tools_dir, config.llvm_tools_dir]
 tools = ["qsim-opt", "qsim-run", "qsim-import-onnx", "qsim-diffgen", "mlir-runner", "mlir-opt"]
@@ -118,7 +137,8 @@ config.substitutions.append(
 if os.path.basename(config.cmake_make_program).startswith("ninja"):
     config.available_features.add("ninja")
 
-if config.mlir_enable_execution_engine and os.path.exists(runner_utils):
+if (config.mlir_enable_execution_engine and os.path.exists(runner_utils)
+        and os.path.exists(openmp_runtime)):
     config.available_features.add("qsim-jit")
 
 # ONNX: the importer's tests need Debian's python3-onnx to write models, the

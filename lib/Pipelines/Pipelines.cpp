@@ -33,6 +33,11 @@ void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createQSimRecordSignatures());
   if (options.fuseActivations)
     pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());
+  if (options.kernel != "reference") {
+    ConvertQSimToKernelsOptions kernels;
+    kernels.kernel = options.kernel;
+    pm.addNestedPass<func::FuncOp>(createConvertQSimToKernels(kernels));
+  }
   pm.addPass(createConvertQSimToLinalg());
   pm.addPass(createCanonicalizerPass());
   // Elementwise arith on tensors (a user's own glue code) becomes linalg
@@ -48,6 +53,20 @@ void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // The kernels' scf.parallel loops; scf-to-cf runs any that remain (all
+  // of them with one thread) sequentially.
+  if (options.threads != 1) {
+    ConvertSCFToOpenMPPassOptions openMP;
+    openMP.numThreads = options.threads;
+    pm.addPass(createConvertSCFToOpenMPPass(openMP));
+    // The pass wraps each parallel body in a memref.alloca_scope, which
+    // holds a single block: inline the scopes (the kernels allocate
+    // nothing) before scf-to-cf turns their loops into blocks.
+    pm.addPass(createCanonicalizerPass());
+  }
+  // After buffer deallocation and the scopes' inlining, both of which the
+  // intrinsic calls' unknown side effects would stop.
+  pm.addPass(createConvertQSimX86ToLLVM());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

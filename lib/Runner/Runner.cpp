@@ -25,6 +25,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/LLVMTranslationInterface.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
@@ -236,7 +237,8 @@ static bool needsLowering(ModuleOp module) {
   return result.wasInterrupted();
 }
 
-static LogicalResult lowerToLLVM(ModuleOp module) {
+static LogicalResult lowerToLLVM(ModuleOp module,
+                                 const RunnerOptions &options) {
   PassManager pm(module.getContext());
   bool hasTosa = false;
   module.walk([&](Operation *op) {
@@ -248,7 +250,10 @@ static LogicalResult lowerToLLVM(ModuleOp module) {
   });
   if (hasTosa)
     buildTosaToLinalgPipeline(pm);
-  buildLowerToLLVMPipeline(pm, LowerToLLVMOptions());
+  LowerToLLVMOptions lowering;
+  lowering.kernel = options.kernel;
+  lowering.threads = options.threads;
+  buildLowerToLLVMPipeline(pm, lowering);
   return pm.run(module);
 }
 
@@ -319,13 +324,14 @@ Runner::compile(ModuleOp module, const RunnerOptions &options) {
   // type just checked; only a module that arrives lowered carries one that
   // is a mere string.
   bool arrivedLowered = !needsLowering(module);
-  if (!arrivedLowered && failed(lowerToLLVM(module)))
+  if (!arrivedLowered && failed(lowerToLLVM(module, options)))
     return makeError("lowering to the LLVM dialect failed");
 
   initializeNativeTarget();
   MLIRContext *ctx = module.getContext();
   registerBuiltinDialectTranslation(*ctx);
   registerLLVMDialectTranslation(*ctx);
+  registerOpenMPDialectTranslation(*ctx);
   // The pipeline succeeds even when it has no pattern for an op (a linalg
   // op on memrefs that is not a structured op, say); translation would then
   // only complain about the casts around it.

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Calibration/Driver.h"
+#include "qsim/Conversion/QSimToKernels/QSimToKernels.h"
 #include "qsim/Dialect/QSim/IR/QSimDialect.h"
 #include "qsim/InitAll.h"
 #include "qsim/Runner/Metrics.h"
@@ -94,6 +95,13 @@ static cl::opt<double> tolerance(
 static cl::opt<unsigned> optLevel("O", cl::desc("JIT optimization level"),
                                   cl::init(3), cl::Prefix,
                                   cl::cat(runCategory));
+static cl::opt<std::string> kernelName(
+    "kernel",
+    cl::desc("Kernels of conv2d and linear: auto (the fastest the host CPU "
+             "runs), vnni, avx2, generic, or reference (the plain loops)"),
+    cl::init("auto"), cl::cat(runCategory));
+/// --threads, which registerThreadsOption() defines.
+static unsigned threadCount = 0;
 static cl::list<std::string>
     sharedLibs("shared-libs",
                cl::desc("Extra shared libraries to load into the JIT"),
@@ -123,6 +131,18 @@ static cl::opt<int64_t> batchSize(
              "size, or 32 for a dynamic batch; a dynamic batch never exceeds "
              "the sample count)"),
     cl::init(0), cl::cat(calibrationCategory));
+
+/// Defines --threads. The LLVM libraries already register an unrelated
+/// `threads` option, which is renamed first: two options of one name abort
+/// the program when the second registers, so this one cannot be a global.
+static void registerThreadsOption() {
+  if (cl::Option *other = cl::getRegisteredOptions().lookup("threads"))
+    other->setArgStr("llvm-threads");
+  static cl::opt<unsigned, /*ExternalStorage=*/true> option(
+      "threads", cl::desc("Threads of the kernels (default 0: all cores)"),
+      cl::location(threadCount), cl::init(0), cl::value_desc("N"),
+      cl::cat(runCategory));
+}
 
 /// The most --repeat runs: the timing table keeps every run's time.
 static constexpr unsigned kMaxRepeat = 10'000'000;
@@ -170,6 +190,17 @@ static llvm::Error checkFlags() {
     return makeFlagError("--dequantize-outputs needs --output-dir");
   if (optLevel > 3)
     return makeFlagError("-O takes 0 to 3");
+  SmallVector<StringRef> hostKernels = qsim::getHostKernels();
+  if (kernelName != "auto" && kernelName != "reference" &&
+      !llvm::is_contained(hostKernels, kernelName)) {
+    bool known =
+        kernelName == "vnni" || kernelName == "avx2" || kernelName == "generic";
+    return makeFlagError(
+        (known ? "the host CPU cannot run --kernel=" + kernelName
+               : "unknown --kernel '" + kernelName + "'") +
+        "; expected auto, reference or one of the host's kernels: " +
+        llvm::join(hostKernels, ", "));
+  }
   if (calibrateMode && statsOut.empty())
     return makeFlagError("--calibrate needs --stats-out");
   cl::Option *calibrationFlags[] = {&statsOut, &observerName, &percentileValue,
@@ -373,6 +404,7 @@ static int runCalibration(ModuleOp module, const RunnerOptions &options,
 }
 
 static int runTool(int argc, char **argv) {
+  registerThreadsOption();
   cl::HideUnrelatedOptions({&runCategory, &calibrationCategory});
   cl::AddExtraVersionPrinter(mlir::qsim::printQSimVersion);
   cl::ParseCommandLineOptions(
@@ -412,8 +444,10 @@ static int runTool(int argc, char **argv) {
   RunnerOptions options;
   options.entry = entryName;
   options.optLevel = optLevel;
+  options.kernel = kernelName;
+  options.threads = threadCount;
   for (StringRef lib :
-       {"libmlir_c_runner_utils.so", "libmlir_runner_utils.so"}) {
+       {"libmlir_c_runner_utils.so", "libmlir_runner_utils.so", "libomp.so"}) {
     llvm::SmallString<128> path(QSIM_LLVM_LIBRARY_DIR);
     llvm::sys::path::append(path, lib);
     if (llvm::sys::fs::exists(path))

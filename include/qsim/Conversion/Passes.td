@@ -35,6 +35,61 @@ def ConvertQSimToLinalg : Pass<"convert-qsim-to-linalg", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertQSimToKernels : Pass<"convert-qsim-to-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Lower qsim.conv2d and qsim.linear to register-blocked vector kernels";
+  let description = [{
+    Rewrites the integer layers that a packed kernel can compute exactly into
+    loops of vector code over buffers: the weights are packed at compile time
+    into `[taps][in/G][out/L][L][G]` (G input channels per 32-bit lane, L
+    lanes), the activations are copied into a padded NHWC (or row-major)
+    buffer, and every output tile of P pixels by J vectors of L channels is
+    accumulated in registers. The dot product is the one the `kernel` option
+    names:
+
+    - `vnni`: AVX-512 VNNI `vpdpbusd` (u8 x s8 into i32, G = 4, L = 16),
+      through `llvm.call_intrinsic`. Signed activations are offset by 128.
+    - `avx2`: AVX2 `vpmaddwd` on operands widened to i16 (G = 2, L = 8).
+    - `generic`: vector `muli`/`addi` in i32 (G = 1, L = 8), for any target.
+    - `auto`: the best of these that the host CPU runs.
+
+    Every kernel is exact: the activation zero point (and the 128 offset) is
+    folded into the bias as `-offset * sum(w - z_w)` at pack time, padded
+    taps hold the zero point, and the i32 sums wrap as the reference's do.
+    A layer is rewritten only when its activations are 8-bit, its weights and
+    bias are constants, every `w - z_w` fits in i8, and it is ungrouped;
+    other layers are left for `convert-qsim-to-linalg`. The outer loops are
+    `scf.parallel`, which `convert-scf-to-openmp` runs on threads.
+  }];
+  let options = [
+    Option<"kernel", "kernel", "std::string", /*default=*/"\"auto\"",
+           "Dot product of the kernels: auto, vnni, avx2 or generic">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+def ConvertQSimX86ToLLVM : Pass<"convert-qsim-x86-to-llvm"> {
+  let summary = "Lower qsim's x86 dot-product ops to LLVM intrinsic calls";
+  let description = [{
+    Rewrites `qsim.x86.dot_u8s8` into
+    `llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"` and
+    `qsim.x86.pair_dot_i16` into `llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"`.
+    It runs after buffer deallocation, which rejects the intrinsic calls'
+    unknown side effects. The module then needs a target with AVX-512 VNNI
+    (resp. AVX2) to compile.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Float to qsim
 //===----------------------------------------------------------------------===//

@@ -19,6 +19,18 @@ struct LowerToLLVMOptions : public PassPipelineOptions<LowerToLLVMOptions> {
       llvm::cl::desc("Fold ReLU/clamp into requantize before lowering "
                      "(the results are identical either way)"),
       llvm::cl::init(true)};
+  PassOptions::Option<std::string> kernel{
+      *this, "kernel",
+      llvm::cl::desc("Kernels of conv2d and linear: auto (the best the host "
+                     "CPU runs), vnni, avx2, generic, or reference (the "
+                     "plain linalg loops)"),
+      llvm::cl::init("auto")};
+  PassOptions::Option<unsigned> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads of the kernels' parallel loops: 0 for all "
+                     "cores (OpenMP's default), 1 for no threads (and no "
+                     "OpenMP runtime)"),
+      llvm::cl::init(0)};
 };
 
 /// Options of the qsim-ptq pipeline: those of qsim-quantize.

@@ -60,8 +60,13 @@ struct RunnerOptions {
   std::string entry;
   /// LLVM optimization level of the JIT (0 to 3).
   unsigned optLevel = 3;
-  /// Shared libraries to load (for example the MLIR runner utilities).
+  /// Shared libraries to load (for example the MLIR runner utilities and,
+  /// for more than one thread, the OpenMP runtime).
   SmallVector<std::string> sharedLibs;
+  /// The kernels of conv2d and linear (qsim-lower-to-llvm's `kernel`).
+  std::string kernel = "auto";
+  /// Threads of the kernels: 0 for all cores, 1 for none.
+  unsigned threads = 0;
 };
 
 /// A compiled module, ready to call its entry function.

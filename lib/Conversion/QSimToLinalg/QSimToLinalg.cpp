@@ -1341,6 +1341,8 @@ void mlir::qsim::populateQSimToLinalgPatterns(
 void mlir::qsim::configureQSimToLinalgTarget(
     ConversionTarget &target, const TypeConverter &typeConverter) {
   target.addIllegalDialect<QSimDialect>();
+  // The dot products of the packed kernels stay until LLVM.
+  target.addLegalOp<X86DotU8S8Op, X86PairDotI16Op>();
   target.addIllegalOp<quant::StorageCastOp>();
   target.markUnknownOpDynamicallyLegal([&typeConverter](Operation *op) {
     if (auto func = dyn_cast<FunctionOpInterface>(op)) {

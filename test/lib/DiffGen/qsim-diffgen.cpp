@@ -384,6 +384,9 @@ struct Stats {
   /// instead of the float32 the semantics prescribe.
   int64_t float32Bounds = 0;
   int64_t wrapped = 0;
+  /// Layers that the packed kernels compute: 8-bit activations, no groups,
+  /// and every w - z_w within i8.
+  int64_t packable = 0;
 };
 
 //===----------------------------------------------------------------------===//
@@ -971,6 +974,46 @@ void randomConvGeometry(Random &rng, Layer &layer) {
   layer.explicitDefaults = rng.chance(50);
 }
 
+/// Draws a conv2d geometry at the edges of the packed kernels' tiles: up to
+/// 40 input channels (not a multiple of 4 or 16), up to 80 output channels
+/// (over one tile of 64 and not a multiple of 16), output rows of up to 20
+/// pixels (not a multiple of 7), strides, dilations and padding; a few
+/// grouped and depthwise layers, which the kernels leave to the reference
+/// lowering.
+void randomConvTileGeometry(Random &rng, Layer &layer) {
+  layer.isConv = true;
+  layer.n = rng.uniform(1, 3);
+  int mode = static_cast<int>(rng.uniform(0, 9));
+  if (mode < 8) {
+    layer.groups = 1;
+    layer.c = rng.uniform(1, 40);
+    layer.o = rng.pick(
+        std::vector<int64_t>{rng.uniform(1, 20), rng.uniform(20, 80), 64, 16});
+  } else {
+    layer.c = rng.uniform(2, 12);
+    layer.groups = rng.chance(50) ? layer.c : 2;
+    layer.c = layer.groups * (layer.c / layer.groups);
+    layer.o = layer.groups * rng.uniform(1, 2);
+  }
+  layer.kh = rng.uniform(1, 3);
+  layer.kw = rng.uniform(1, 3);
+  layer.sh = rng.uniform(1, 2);
+  layer.sw = rng.uniform(1, 2);
+  layer.dh = rng.uniform(1, 2);
+  layer.dw = rng.uniform(1, 2);
+  layer.pt = rng.uniform(0, 1);
+  layer.pl = rng.uniform(0, 2);
+  layer.pb = rng.uniform(0, 1);
+  layer.pr = rng.uniform(0, 2);
+  int64_t minH =
+      std::max<int64_t>(1, layer.dh * (layer.kh - 1) + 1 - layer.pt - layer.pb);
+  int64_t minW =
+      std::max<int64_t>(1, layer.dw * (layer.kw - 1) + 1 - layer.pl - layer.pr);
+  layer.h = rng.uniform(minH, 5);
+  layer.w = rng.uniform(minW, 24);
+  layer.explicitDefaults = rng.chance(50);
+}
+
 /// Draws the input and weight types of a layer (zero points included, scales
 /// of the weights later) and its scale style.
 void randomTypes(Random &rng, Layer &layer, bool inputGiven, bool allowOdd) {
@@ -1008,11 +1051,24 @@ Storage randomOutputStorage(Random &rng, bool allowOdd) {
   return Storage::make(8, rng.chance(50));
 }
 
+/// Whether the packed kernels take `layer` (see convert-qsim-to-kernels).
+bool isPackable(const Layer &layer) {
+  if (layer.groups != 1 || layer.input.storage.width != 8)
+    return false;
+  size_t perChannel = layer.wq.size() / static_cast<size_t>(layer.o);
+  for (size_t i = 0; i < layer.wq.size(); ++i) {
+    int64_t shifted = layer.wq[i] - layer.weights.zeroPoint(i / perChannel);
+    if (shifted < -128 || shifted > 127)
+      return false;
+  }
+  return true;
+}
+
 /// Completes a layer whose geometry (and, for the second layer of a chain,
 /// input) is set: data, reference accumulators, scales, output and epilogue.
 void finishLayer(Random &rng, Layer &layer, bool inputGiven, bool chained,
-                 Stats &stats) {
-  bool allowOdd = !chained;
+                 bool onlyByteStorage, Stats &stats) {
+  bool allowOdd = !chained && !onlyByteStorage;
   randomTypes(rng, layer, inputGiven, allowOdd);
   randomData(rng, layer, inputGiven);
   bool wrapped = false;
@@ -1022,6 +1078,8 @@ void finishLayer(Random &rng, Layer &layer, bool inputGiven, bool chained,
     referenceLinear(layer, wrapped);
   if (wrapped)
     ++stats.wrapped;
+  if (isPackable(layer))
+    ++stats.packable;
 
   layer.output = QuantType();
   layer.output.storage = chained ? Storage::make(8, rng.chance(50))
@@ -1049,11 +1107,23 @@ Case randomCase(Random &rng, const std::string &kind, Stats &stats) {
     which = roll < 5 ? "conv" : roll < 8 ? "linear" : "chain";
   }
   Layer first;
+  // The tile kinds keep to 8-bit storage, which the packed kernels take.
+  bool tiles = kind == "conv-tiles" || kind == "linear-tiles";
   if (which == "linear") {
     first.isConv = false;
     first.n = rng.uniform(1, 3);
     first.c = rng.uniform(1, 32);
     first.o = rng.uniform(1, 10);
+  } else if (which == "linear-tiles") {
+    // Rows past one tile of 7 and not a multiple of it, features past a
+    // tile of 64 and not a multiple of 16.
+    first.isConv = false;
+    first.n = rng.uniform(1, 17);
+    first.c = rng.uniform(1, 70);
+    first.o = rng.pick(
+        std::vector<int64_t>{rng.uniform(1, 20), rng.uniform(20, 90), 64});
+  } else if (which == "conv-tiles") {
+    randomConvTileGeometry(rng, first);
   } else {
     randomConvGeometry(rng, first);
     if (which == "chain") {
@@ -1066,7 +1136,7 @@ Case randomCase(Random &rng, const std::string &kind, Stats &stats) {
   }
   bool chained = which == "chain";
   first.dynamicBatch = rng.chance(12);
-  finishLayer(rng, first, /*inputGiven=*/false, chained, stats);
+  finishLayer(rng, first, /*inputGiven=*/false, chained, tiles, stats);
   referenceEpilogue(first, /*perturb=*/false, stats);
   result.layers.push_back(first);
   if (!chained)
@@ -1083,7 +1153,7 @@ Case randomCase(Random &rng, const std::string &kind, Stats &stats) {
   second.x = prev.outValues;
   second.dynamicBatch = prev.dynamicBatch;
   second.style = prev.style;
-  finishLayer(rng, second, /*inputGiven=*/true, chained, stats);
+  finishLayer(rng, second, /*inputGiven=*/true, chained, tiles, stats);
   referenceEpilogue(second, /*perturb=*/false, stats);
   result.layers.push_back(second);
   return result;
@@ -2593,7 +2663,8 @@ bool parseInteger(const char *text, uint64_t &value) {
 
 void printUsage(std::ostream &os) {
   os << "usage: qsim-diffgen [--seed N] [--cases N] "
-        "[--kind conv|linear|mixed|add|mul|concat|avgpool|table]\n"
+        "[--kind conv|linear|mixed|conv-tiles|linear-tiles|add|mul|concat|\n"
+        "                    avgpool|table]\n"
         "                    --mlir OUT.mlir --check OUT.check "
         "[--perturb-rounding] [--verbose]\n"
         "\n"
@@ -2640,6 +2711,8 @@ bool parseOptions(int argc, char **argv, Options &options) {
       options.cases = static_cast<int>(number);
     } else if (arg == "--kind" &&
                (!std::strcmp(text, "conv") || !std::strcmp(text, "linear") ||
+                !std::strcmp(text, "conv-tiles") ||
+                !std::strcmp(text, "linear-tiles") ||
                 !std::strcmp(text, "mixed") || isElementwiseKind(text) ||
                 !std::strcmp(text, "avgpool") || !std::strcmp(text, "table"))) {
       options.kind = text;
@@ -2741,6 +2814,7 @@ int main(int argc, char **argv) {
             << "saturated low: " << stats.saturatedLow << "\n"
             << "saturated high: " << stats.saturatedHigh << "\n"
             << "clamp bounds that need float32: " << stats.float32Bounds << "\n"
-            << "layers whose accumulator wraps: " << stats.wrapped << "\n";
+            << "layers whose accumulator wraps: " << stats.wrapped << "\n"
+            << "layers the packed kernels take: " << stats.packable << "\n";
   return 0;
 }

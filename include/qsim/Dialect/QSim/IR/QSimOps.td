@@ -632,4 +632,61 @@ def QSim_TableOp : QSim_Op<"table", [Pure]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// x86 dot products
+//===----------------------------------------------------------------------===//
+
+def QSim_X86DotU8S8Op : QSim_Op<"x86.dot_u8s8",
+    [Pure, AllTypesMatch<["acc", "result"]>]> {
+  let summary = "AVX-512 VNNI vpdpbusd: four u8 x s8 products into each i32";
+  let description = [{
+    `r[i] = acc[i] + sum_{k < 4} zext(a[4i + k]) * sext(b[4i + k])`, modulo
+    2^32 (vpdpbusd, not the saturating vpdpbusds). The packed kernels of
+    `convert-qsim-to-kernels` compute with it; `convert-qsim-x86-to-llvm`
+    lowers it to `llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"`, which
+    x86vector does not provide. Unlike the intrinsic call, the op has no
+    side effects, so that bufferization and buffer deallocation see through
+    the kernels that hold it.
+
+    Example:
+
+    ```mlir
+    %r = qsim.x86.dot_u8s8 %acc, %a, %b
+        : vector<16xi32>, vector<64xi8>, vector<64xi8>
+    ```
+  }];
+
+  let arguments = (ins VectorOfLengthAndType<[16], [I32]>:$acc,
+                       VectorOfLengthAndType<[64], [I8]>:$a,
+                       VectorOfLengthAndType<[64], [I8]>:$b);
+  let results = (outs VectorOfLengthAndType<[16], [I32]>:$result);
+  let assemblyFormat = [{
+    $acc `,` $a `,` $b attr-dict `:` type($acc) `,` type($a) `,` type($b)
+  }];
+}
+
+def QSim_X86PairDotI16Op : QSim_Op<"x86.pair_dot_i16", [Pure]> {
+  let summary = "AVX2 vpmaddwd: pairs of i16 products into each i32";
+  let description = [{
+    `r[i] = sext(a[2i]) * sext(b[2i]) + sext(a[2i + 1]) * sext(b[2i + 1])`
+    in i32 (vpmaddwd; only two products of -32768 overflow it, which 8-bit
+    operands never reach). `convert-qsim-x86-to-llvm` lowers it to
+    `llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"`.
+
+    Example:
+
+    ```mlir
+    %r = qsim.x86.pair_dot_i16 %a, %b
+        : vector<16xi16>, vector<16xi16> -> vector<8xi32>
+    ```
+  }];
+
+  let arguments = (ins VectorOfLengthAndType<[16], [I16]>:$a,
+                       VectorOfLengthAndType<[16], [I16]>:$b);
+  let results = (outs VectorOfLengthAndType<[8], [I32]>:$result);
+  let assemblyFormat = [{
+    $a `,` $b attr-dict `:` type($a) `,` type($b) `->` type($result)
+  }];
+}
+
 #endif // QSIM_DIALECT_QSIM_IR_QSIMOPS_TD

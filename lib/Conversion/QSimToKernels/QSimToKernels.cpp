@@ -1,0 +1,1022 @@
+//===- QSimToKernels.cpp - qsim layers to packed vector kernels -----------===//
+//
+// Lowers qsim.conv2d and qsim.linear to register-blocked vector kernels over
+// buffers. The weights are packed at compile time, the activations are
+// copied once into the layout the kernel reads, and each output tile of
+// P pixels by J vectors of L channels stays in registers for the whole
+// reduction. Three dot products share the loop nest: AVX-512 VNNI, AVX2
+// vpmaddwd, and a plain vector multiply-add that every target runs.
+//
+// Exactness. With x~ the stored activation as the kernel reads it (signed
+// storage is offset by 128 for vpdpbusd's unsigned operand) and w' = w - z_w,
+//   sum (x - z_x) * w' = sum x~ * w' - offset * sum w',
+// where offset = z_x (+ 128). The second sum is a constant folded into the
+// bias; padded taps hold z_x, so they add offset * w' to the first sum and
+// nothing to the result. Both sides are sums modulo 2^32, so even an
+// accumulator that wraps matches the reference lowering bit for bit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Conversion/QSimToKernels/QSimToKernels.h"
+#include "qsim/Conversion/Passes.h"
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/TargetParser/Host.h"
+
+#include <functional>
+
+namespace mlir::qsim {
+#define GEN_PASS_DEF_CONVERTQSIMTOKERNELS
+#define GEN_PASS_DEF_CONVERTQSIMX86TOLLVM
+#include "qsim/Conversion/Passes.h.inc"
+} // namespace mlir::qsim
+
+using namespace mlir;
+using namespace mlir::qsim;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Dot products
+//===----------------------------------------------------------------------===//
+
+enum class DotProductKind { Vnni, Avx2, Generic };
+
+/// The shape of one kernel: `group` input channels are summed into each
+/// 32-bit lane per step, a vector holds `lanes` output channels, and a
+/// register tile is `pixels` outputs by `vectors` vectors.
+struct DotProduct {
+  DotProductKind kind;
+  int64_t group;
+  int64_t lanes;
+  int64_t pixels;
+  int64_t vectors;
+
+  static DotProduct get(DotProductKind kind) {
+    switch (kind) {
+    case DotProductKind::Vnni:
+      // 28 accumulators, 4 weight vectors and a broadcast in 32 zmm.
+      return {kind, 4, 16, 7, 4};
+    case DotProductKind::Avx2:
+      // 12 accumulators, 2 weight vectors and a broadcast in 16 ymm.
+      return {kind, 2, 8, 6, 2};
+    case DotProductKind::Generic:
+      return {kind, 1, 8, 4, 2};
+    }
+    llvm_unreachable("unknown dot product");
+  }
+
+  /// vpdpbusd reads the activations as unsigned bytes.
+  bool readsUnsignedActivations() const { return kind == DotProductKind::Vnni; }
+
+  VectorType getAccumulatorType(MLIRContext *ctx) const {
+    return VectorType::get({lanes}, IntegerType::get(ctx, 32));
+  }
+};
+
+/// Parses the `kernel` option; `auto` picks the fastest dot product the
+/// host CPU runs.
+std::optional<DotProductKind> parseKernel(StringRef name) {
+  if (name == "auto")
+    name = getHostKernels().front();
+  return llvm::StringSwitch<std::optional<DotProductKind>>(name)
+      .Case("vnni", DotProductKind::Vnni)
+      .Case("avx2", DotProductKind::Avx2)
+      .Case("generic", DotProductKind::Generic)
+      .Default(std::nullopt);
+}
+
+//===----------------------------------------------------------------------===//
+// Packed layers
+//===----------------------------------------------------------------------===//
+
+/// The constant storage integers behind `value`, seen through quant.scast
+/// and reshapes (which canonicalization folds only later), in the shape of
+/// `value`; null when they are not constant.
+DenseIntElementsAttr getConstantStorage(Value value) {
+  auto shape = cast<ShapedType>(value.getType()).getShape();
+  while (true) {
+    if (auto cast = value.getDefiningOp<quant::StorageCastOp>())
+      value = cast.getInput();
+    else if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>())
+      value = expand.getSrc();
+    else if (auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>())
+      value = collapse.getSrc();
+    else
+      break;
+  }
+  DenseIntElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return {};
+  return cast<DenseIntElementsAttr>(attr.reshape(attr.getType().clone(shape)));
+}
+
+int64_t roundUp(int64_t value, int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+/// A conv2d or linear layer in the form the kernel takes: a 2-D window of
+/// `kernelH` x `kernelW` taps over `channels` input channels, producing
+/// `outChannels` per output pixel. A linear layer is a 1x1 window whose
+/// pixels are the rows of its input.
+struct LayerGeometry {
+  int64_t channels = 0, outChannels = 0;
+  int64_t kernelH = 1, kernelW = 1;
+  int64_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
+};
+
+/// Packs the weights [O, C, KH, KW] as w' = w - z_w[o] into
+/// [KH * KW][Cp / G][Op / L][L][G] with zeros in the padding, and computes
+/// the corrected bias bias[o] - offset * sum w'[o]. Fails when some w' does
+/// not fit in i8.
+LogicalResult packWeights(const LayerGeometry &layer, const DotProduct &dot,
+                          DenseIntElementsAttr weights,
+                          const UniformQuantParams &weightParams,
+                          DenseIntElementsAttr bias, int64_t offset,
+                          SmallVectorImpl<int8_t> &packed,
+                          SmallVectorImpl<int32_t> &correctedBias) {
+  int64_t taps = layer.kernelH * layer.kernelW;
+  int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
+  int64_t paddedOut = roundUp(layer.outChannels, dot.lanes);
+  packed.assign(taps * channelGroups * paddedOut * dot.group, 0);
+  correctedBias.assign(paddedOut, 0);
+  bool isSigned = weightParams.isSigned;
+  SmallVector<int64_t> values;
+  values.reserve(weights.getNumElements());
+  for (const APInt &v : weights.getValues<APInt>())
+    values.push_back(isSigned ? v.getSExtValue()
+                              : static_cast<int64_t>(v.getZExtValue()));
+  SmallVector<int64_t> biasValues(layer.outChannels, 0);
+  if (bias)
+    for (auto [i, v] : llvm::enumerate(bias.getValues<APInt>()))
+      biasValues[i] = v.getSExtValue();
+
+  for (int64_t o = 0; o < layer.outChannels; ++o) {
+    int64_t zero = weightParams.getZeroPoint(o);
+    int64_t sum = 0;
+    for (int64_t c = 0; c < layer.channels; ++c) {
+      for (int64_t t = 0; t < taps; ++t) {
+        int64_t w = values[(o * layer.channels + c) * taps + t] - zero;
+        if (w < -128 || w > 127)
+          return failure();
+        sum += w;
+        int64_t index = (((t * channelGroups + c / dot.group) * paddedOut) +
+                         o / dot.lanes * dot.lanes + o % dot.lanes) *
+                            dot.group +
+                        c % dot.group;
+        packed[index] = static_cast<int8_t>(w);
+      }
+    }
+    // The reference sums in i32 modulo 2^32; so does the kernel.
+    correctedBias[o] = static_cast<int32_t>(
+        static_cast<uint32_t>(biasValues[o] - offset * sum));
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// The kernel
+//===----------------------------------------------------------------------===//
+
+/// The requantization that a kernel applies to its accumulators in
+/// registers, as qsim.requantize's lowering computes it: per output channel
+/// (f64 [Op] buffers) y = clamp(round_half_even((acc - z_in) * M) , lo - z_y,
+/// hi - z_y) + z_y, narrowed to the output storage.
+struct RequantizeEpilogue {
+  Value multipliers;
+  Value lows;
+  Value highs;
+  /// i32 [Op].
+  Value outZeros;
+  /// f64 [Op]; null when every accumulator zero point is 0.
+  Value inZeros;
+  IntegerType storageType;
+};
+
+/// The buffers and index maps of one layer's kernel.
+struct KernelOperands {
+  /// i8 [T, Cp / G, Op / L, L * G].
+  Value weights;
+  /// i32 [Op].
+  Value bias;
+  /// The indices of the first of the `group` activations that output pixel
+  /// `pixel` reads at tap (kh, kw) and channel `channel`.
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value pixel, Value kh,
+                                   Value kw, Value channel)>
+      inputIndices;
+  /// The indices of output pixel `pixel`, channel `channel`.
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value pixel,
+                                   Value channel)>
+      outputIndices;
+  Value input;
+  /// i32 accumulators, or the requantized storage with an epilogue.
+  Value output;
+  std::optional<RequantizeEpilogue> epilogue;
+};
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
+  return arith::ConstantIndexOp::create(b, loc, value);
+}
+
+/// Emits `for iv in [0, count)` carrying `inits`, or the body alone when
+/// the loop runs once.
+SmallVector<Value> buildReductionLoop(
+    OpBuilder &b, Location loc, int64_t count, ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
+        body) {
+  if (count == 1)
+    return body(b, loc, indexConstant(b, loc, 0), inits);
+  auto loop = scf::ForOp::create(
+      b, loc, indexConstant(b, loc, 0), indexConstant(b, loc, count),
+      indexConstant(b, loc, 1), inits,
+      [&](OpBuilder &nb, Location nloc, Value iv, ValueRange args) {
+        scf::YieldOp::create(nb, nloc, body(nb, nloc, iv, args));
+      });
+  return SmallVector<Value>(loop.getResults());
+}
+
+/// Broadcasts the `dot.group` activations at `indices` to every lane, as
+/// the operand type of the dot product.
+Value buildActivationBroadcast(OpBuilder &b, Location loc,
+                               const DotProduct &dot, Value input,
+                               ValueRange indices, bool isSignedStorage) {
+  MLIRContext *ctx = b.getContext();
+  IntegerType i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
+  switch (dot.kind) {
+  case DotProductKind::Vnni: {
+    Value bytes = vector::LoadOp::create(b, loc, VectorType::get({4}, i8),
+                                         input, indices);
+    Value word =
+        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), bytes);
+    Value scalar = vector::ExtractOp::create(b, loc, word, 0);
+    Value splat = vector::BroadcastOp::create(
+        b, loc, dot.getAccumulatorType(ctx), scalar);
+    return vector::BitCastOp::create(
+        b, loc, VectorType::get({dot.lanes * 4}, i8), splat);
+  }
+  case DotProductKind::Avx2: {
+    Value bytes = vector::LoadOp::create(b, loc, VectorType::get({2}, i8),
+                                         input, indices);
+    auto pairType = VectorType::get({2}, i16);
+    Value pair = isSignedStorage
+                     ? Value(arith::ExtSIOp::create(b, loc, pairType, bytes))
+                     : Value(arith::ExtUIOp::create(b, loc, pairType, bytes));
+    Value word =
+        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), pair);
+    Value scalar = vector::ExtractOp::create(b, loc, word, 0);
+    Value splat = vector::BroadcastOp::create(
+        b, loc, dot.getAccumulatorType(ctx), scalar);
+    return vector::BitCastOp::create(
+        b, loc, VectorType::get({dot.lanes * 2}, i16), splat);
+  }
+  case DotProductKind::Generic: {
+    Value byte = memref::LoadOp::create(b, loc, input, indices);
+    Value wide = isSignedStorage
+                     ? Value(arith::ExtSIOp::create(b, loc, i32, byte))
+                     : Value(arith::ExtUIOp::create(b, loc, i32, byte));
+    return vector::BroadcastOp::create(b, loc, dot.getAccumulatorType(ctx),
+                                       wide);
+  }
+  }
+  llvm_unreachable("unknown dot product");
+}
+
+/// Loads one weight vector (L lanes of G weights) as the dot product's
+/// operand type.
+Value buildWeightLoad(OpBuilder &b, Location loc, const DotProduct &dot,
+                      Value weights, ValueRange indices) {
+  IntegerType i8 = b.getI8Type();
+  Value bytes = vector::LoadOp::create(
+      b, loc, VectorType::get({dot.lanes * dot.group}, i8), weights, indices);
+  switch (dot.kind) {
+  case DotProductKind::Vnni:
+    return bytes;
+  case DotProductKind::Avx2:
+    return arith::ExtSIOp::create(
+        b, loc, VectorType::get({dot.lanes * 2}, b.getI16Type()), bytes);
+  case DotProductKind::Generic:
+    return arith::ExtSIOp::create(
+        b, loc, dot.getAccumulatorType(b.getContext()), bytes);
+  }
+  llvm_unreachable("unknown dot product");
+}
+
+/// acc + the dot products of `activations` and `weights` per lane.
+Value buildDotProduct(OpBuilder &b, Location loc, const DotProduct &dot,
+                      Value acc, Value activations, Value weights) {
+  Type accType = dot.getAccumulatorType(b.getContext());
+  switch (dot.kind) {
+  case DotProductKind::Vnni:
+    return X86DotU8S8Op::create(b, loc, accType, acc, activations, weights);
+  case DotProductKind::Avx2: {
+    Value pairs =
+        X86PairDotI16Op::create(b, loc, accType, activations, weights);
+    return arith::AddIOp::create(b, loc, acc, pairs);
+  }
+  case DotProductKind::Generic: {
+    Value product = arith::MulIOp::create(b, loc, activations, weights);
+    return arith::AddIOp::create(b, loc, acc, product);
+  }
+  }
+  llvm_unreachable("unknown dot product");
+}
+
+/// Emits one register tile: outputs `pixel0 .. pixel0 + numPixels` by
+/// channel vectors `vector0 .. vector0 + numVectors`, accumulated over every
+/// tap and channel group, then stored.
+void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
+               const LayerGeometry &layer, const KernelOperands &operands,
+               bool isSignedStorage, int64_t numPixels, int64_t numVectors,
+               Value pixel0, Value vector0) {
+  VectorType accType = dot.getAccumulatorType(b.getContext());
+  Value lanes = indexConstant(b, loc, dot.lanes);
+  SmallVector<Value> channelOffsets, pixels;
+  for (int64_t j = 0; j < numVectors; ++j) {
+    Value v = arith::AddIOp::create(b, loc, vector0, indexConstant(b, loc, j));
+    channelOffsets.push_back(arith::MulIOp::create(b, loc, v, lanes));
+  }
+  for (int64_t p = 0; p < numPixels; ++p)
+    pixels.push_back(
+        arith::AddIOp::create(b, loc, pixel0, indexConstant(b, loc, p)));
+
+  SmallVector<Value> inits;
+  for (int64_t p = 0; p < numPixels; ++p)
+    for (int64_t j = 0; j < numVectors; ++j)
+      inits.push_back(vector::LoadOp::create(b, loc, accType, operands.bias,
+                                             ValueRange{channelOffsets[j]}));
+
+  int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
+  Value group = indexConstant(b, loc, dot.group);
+  Value kernelW = indexConstant(b, loc, layer.kernelW);
+  Value zero = indexConstant(b, loc, 0);
+  SmallVector<Value> accs = buildReductionLoop(
+      b, loc, layer.kernelH, inits,
+      [&](OpBuilder &b, Location loc, Value kh, ValueRange accs) {
+        return buildReductionLoop(
+            b, loc, layer.kernelW, accs,
+            [&](OpBuilder &b, Location loc, Value kw, ValueRange accs) {
+              Value tap = arith::AddIOp::create(
+                  b, loc, arith::MulIOp::create(b, loc, kh, kernelW), kw);
+              return buildReductionLoop(
+                  b, loc, channelGroups, accs,
+                  [&](OpBuilder &b, Location loc, Value c, ValueRange accs) {
+                    SmallVector<Value> weightVectors;
+                    for (int64_t j = 0; j < numVectors; ++j) {
+                      Value v = arith::AddIOp::create(b, loc, vector0,
+                                                      indexConstant(b, loc, j));
+                      weightVectors.push_back(
+                          buildWeightLoad(b, loc, dot, operands.weights,
+                                          ValueRange{tap, c, v, zero}));
+                    }
+                    Value channel = arith::MulIOp::create(b, loc, c, group);
+                    SmallVector<Value> next(accs);
+                    for (int64_t p = 0; p < numPixels; ++p) {
+                      Value activations = buildActivationBroadcast(
+                          b, loc, dot, operands.input,
+                          operands.inputIndices(b, loc, pixels[p], kh, kw,
+                                                channel),
+                          isSignedStorage);
+                      for (int64_t j = 0; j < numVectors; ++j)
+                        next[p * numVectors + j] = buildDotProduct(
+                            b, loc, dot, next[p * numVectors + j], activations,
+                            weightVectors[j]);
+                    }
+                    return next;
+                  });
+            });
+      });
+
+  if (!operands.epilogue) {
+    for (int64_t p = 0; p < numPixels; ++p)
+      for (int64_t j = 0; j < numVectors; ++j)
+        vector::StoreOp::create(
+            b, loc, accs[p * numVectors + j], operands.output,
+            operands.outputIndices(b, loc, pixels[p], channelOffsets[j]));
+    return;
+  }
+
+  // The requantization, with each channel vector's constants loaded once
+  // for every pixel of the tile.
+  const RequantizeEpilogue &epilogue = *operands.epilogue;
+  auto f64Type = VectorType::get({dot.lanes}, b.getF64Type());
+  auto storageType = VectorType::get({dot.lanes}, epilogue.storageType);
+  for (int64_t j = 0; j < numVectors; ++j) {
+    ValueRange channel = channelOffsets[j];
+    Value multiplier =
+        vector::LoadOp::create(b, loc, f64Type, epilogue.multipliers, channel);
+    Value low = vector::LoadOp::create(b, loc, f64Type, epilogue.lows, channel);
+    Value high =
+        vector::LoadOp::create(b, loc, f64Type, epilogue.highs, channel);
+    Value outZero =
+        vector::LoadOp::create(b, loc, accType, epilogue.outZeros, channel);
+    Value inZero;
+    if (epilogue.inZeros)
+      inZero =
+          vector::LoadOp::create(b, loc, f64Type, epilogue.inZeros, channel);
+    for (int64_t p = 0; p < numPixels; ++p) {
+      // Exact: every i32 is an f64.
+      Value real =
+          arith::SIToFPOp::create(b, loc, f64Type, accs[p * numVectors + j]);
+      if (inZero)
+        real = arith::SubFOp::create(b, loc, real, inZero);
+      Value scaled = arith::MulFOp::create(b, loc, real, multiplier);
+      Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+      Value clamped = arith::MinimumFOp::create(
+          b, loc, arith::MaximumFOp::create(b, loc, rounded, low), high);
+      Value shifted = arith::AddIOp::create(
+          b, loc, arith::FPToSIOp::create(b, loc, accType, clamped), outZero);
+      Value narrow = arith::TruncIOp::create(b, loc, storageType, shifted);
+      vector::StoreOp::create(
+          b, loc, narrow, operands.output,
+          operands.outputIndices(b, loc, pixels[p], channelOffsets[j]));
+    }
+  }
+}
+
+/// Covers `numPixels` outputs and every channel vector with register tiles.
+/// The blocks of `dot.vectors` channel vectors are the outer loop, parallel
+/// when `parallelVectorBlocks` is set, so that a block's weights stay in the
+/// cache while the pixels stream past; the vectors left over get a narrower
+/// tile, and the pixels left over tiles of one pixel.
+void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
+                const LayerGeometry &layer, const KernelOperands &operands,
+                bool isSignedStorage, Value numPixels,
+                bool parallelVectorBlocks) {
+  int64_t totalVectors = roundUp(layer.outChannels, dot.lanes) / dot.lanes;
+  int64_t fullVectorBlocks = totalVectors / dot.vectors;
+  int64_t restVectors = totalVectors % dot.vectors;
+  Value pixelStep = indexConstant(b, loc, dot.pixels);
+  Value zero = indexConstant(b, loc, 0);
+  Value one = indexConstant(b, loc, 1);
+  std::optional<int64_t> staticPixels = getConstantIntValue(numPixels);
+  // numPixels - numPixels % P: where the single pixels start.
+  Value fullPixels = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, numPixels, pixelStep), pixelStep);
+
+  auto coverPixels = [&](OpBuilder &b, Location loc, int64_t tileVectors,
+                         Value vector0) {
+    scf::ForOp::create(
+        b, loc, zero, fullPixels, pixelStep, ValueRange{},
+        [&](OpBuilder &b, Location loc, Value pixel0, ValueRange) {
+          buildTile(b, loc, dot, layer, operands, isSignedStorage, dot.pixels,
+                    tileVectors, pixel0, vector0);
+          scf::YieldOp::create(b, loc);
+        });
+    if (staticPixels && *staticPixels % dot.pixels == 0)
+      return;
+    scf::ForOp::create(
+        b, loc, fullPixels, numPixels, one, ValueRange{},
+        [&](OpBuilder &b, Location loc, Value pixel0, ValueRange) {
+          buildTile(b, loc, dot, layer, operands, isSignedStorage, 1,
+                    tileVectors, pixel0, vector0);
+          scf::YieldOp::create(b, loc);
+        });
+  };
+  if (fullVectorBlocks > 0) {
+    Value end = indexConstant(b, loc, fullVectorBlocks * dot.vectors);
+    Value step = indexConstant(b, loc, dot.vectors);
+    if (parallelVectorBlocks) {
+      scf::ParallelOp::create(b, loc, ValueRange{zero}, ValueRange{end},
+                              ValueRange{step},
+                              [&](OpBuilder &b, Location loc, ValueRange ivs) {
+                                coverPixels(b, loc, dot.vectors, ivs[0]);
+                              });
+    } else {
+      scf::ForOp::create(
+          b, loc, zero, end, step, ValueRange{},
+          [&](OpBuilder &b, Location loc, Value vector0, ValueRange) {
+            coverPixels(b, loc, dot.vectors, vector0);
+            scf::YieldOp::create(b, loc);
+          });
+    }
+  }
+  if (restVectors > 0)
+    coverPixels(b, loc, restVectors,
+                indexConstant(b, loc, fullVectorBlocks * dot.vectors));
+}
+
+//===----------------------------------------------------------------------===//
+// Patterns
+//===----------------------------------------------------------------------===//
+
+/// The storage tensor type of a quantized tensor type.
+RankedTensorType getStorageTensorType(Value quantized) {
+  auto type = cast<RankedTensorType>(quantized.getType());
+  return type.clone(
+      quant::QuantizedType::castToStorageType(type.getElementType()));
+}
+
+Value castToStorage(OpBuilder &b, Location loc, Value quantized) {
+  return quant::StorageCastOp::create(b, loc, getStorageTensorType(quantized),
+                                      quantized);
+}
+
+/// Copies the 8-bit storage `input` ([N, C, H, W] when `toNHWC`, else
+/// [N, C]) into the layout the kernel reads: NHWC, padded spatially by
+/// `padding` (top, left, bottom, right) and in the channels to
+/// `paddedChannels` with the zero point, and offset by 128 when the dot
+/// product reads signed storage as unsigned. The copy writes into a slice of
+/// the filled tensor, which bufferizes in place: no padded intermediate and
+/// no strided memref.copy.
+Value packActivations(OpBuilder &b, Location loc, Value input,
+                      ArrayRef<int64_t> padding, int64_t paddedChannels,
+                      int64_t zeroPoint, bool flipSign, bool toNHWC) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  int64_t channels = type.getDimSize(1);
+  if (!toNHWC && !flipSign && paddedChannels == channels)
+    return input;
+
+  MLIRContext *ctx = b.getContext();
+  Type i8 = b.getI8Type();
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, input);
+  SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> packedSizes(sizes);
+  SmallVector<AffineExpr> inputExprs;
+  if (toNHWC) {
+    // [N, C, H, W] -> [N, H, W, C]: out[n, h, w, c] = in[n, c, h, w].
+    sizes = {sizes[0], sizes[2], sizes[3], sizes[1]};
+    offsets[1] = b.getIndexAttr(padding[0]);
+    offsets[2] = b.getIndexAttr(padding[1]);
+    packedSizes = {sizes[0],
+                   b.getIndexAttr(type.getDimSize(2) + padding[0] + padding[2]),
+                   b.getIndexAttr(type.getDimSize(3) + padding[1] + padding[3]),
+                   b.getIndexAttr(paddedChannels)};
+    inputExprs = {getAffineDimExpr(0, ctx), getAffineDimExpr(3, ctx),
+                  getAffineDimExpr(1, ctx), getAffineDimExpr(2, ctx)};
+  } else {
+    packedSizes[1] = b.getIndexAttr(paddedChannels);
+    inputExprs = {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)};
+  }
+
+  auto flip = [&](OpBuilder &b, Location loc, Value v) -> Value {
+    if (!flipSign)
+      return v;
+    return arith::XOrIOp::create(
+        b, loc, v,
+        arith::ConstantOp::create(b, loc,
+                                  b.getIntegerAttr(i8, APInt(8, 0x80))));
+  };
+  Value padValue =
+      flip(b, loc,
+           arith::ConstantOp::create(
+               b, loc,
+               b.getIntegerAttr(i8, APInt(8, zeroPoint, /*isSigned=*/true,
+                                          /*implicitTrunc=*/true))));
+  Value packed = tensor::EmptyOp::create(b, loc, packedSizes, i8);
+  packed = linalg::FillOp::create(b, loc, padValue, packed).getResult(0);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  Value interior =
+      tensor::ExtractSliceOp::create(b, loc, packed, offsets, sizes, strides);
+  SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, inputExprs, ctx),
+                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  Value copied =
+      linalg::GenericOp::create(
+          b, loc, interior.getType(), input, interior, maps, iterators,
+          [&](OpBuilder &nb, Location nloc, ValueRange args) {
+            linalg::YieldOp::create(nb, nloc, flip(nb, nloc, args[0]));
+          })
+          .getResult(0);
+  return tensor::InsertSliceOp::create(b, loc, copied, packed, offsets, sizes,
+                                       strides);
+}
+
+/// The operands of a packed layer that do not depend on its shape kind.
+struct PackedConstants {
+  Value weights;
+  Value bias;
+};
+
+/// Packs the weights and the corrected bias as constant buffers.
+FailureOr<PackedConstants> buildPackedConstants(OpBuilder &b, Location loc,
+                                                const DotProduct &dot,
+                                                const LayerGeometry &layer,
+                                                Value weights, Value bias,
+                                                int64_t offset) {
+  DenseIntElementsAttr weightValues = getConstantStorage(weights);
+  if (!weightValues)
+    return failure();
+  DenseIntElementsAttr biasValues;
+  if (bias && !(biasValues = getConstantStorage(bias)))
+    return failure();
+  UniformQuantParams weightParams =
+      getUniformQuantParams(getUniformQuantElementType(weights.getType()));
+  SmallVector<int8_t> packed;
+  SmallVector<int32_t> correctedBias;
+  if (failed(packWeights(layer, dot, weightValues, weightParams, biasValues,
+                         offset, packed, correctedBias)))
+    return failure();
+
+  int64_t taps = layer.kernelH * layer.kernelW;
+  int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
+  int64_t totalVectors = roundUp(layer.outChannels, dot.lanes) / dot.lanes;
+  auto weightType = RankedTensorType::get(
+      {taps, channelGroups, totalVectors, dot.lanes * dot.group},
+      b.getI8Type());
+  auto biasType =
+      RankedTensorType::get({totalVectors * dot.lanes}, b.getI32Type());
+  Value weightTensor = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(weightType, ArrayRef<int8_t>(packed)));
+  Value biasTensor = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(biasType, ArrayRef<int32_t>(correctedBias)));
+  auto toBuffer = [&](Value tensor) -> Value {
+    auto type = cast<RankedTensorType>(tensor.getType());
+    return bufferization::ToBufferOp::create(
+        b, loc, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+        /*read_only=*/true);
+  };
+  return PackedConstants{toBuffer(weightTensor), toBuffer(biasTensor)};
+}
+
+/// Allocates the kernel's output buffer of `shape` and `elementType`, with
+/// the dynamic batch of `like`.
+Value allocateOutput(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                     Type elementType, Value like) {
+  SmallVector<Value> dynamicSizes;
+  if (ShapedType::isDynamic(shape[0]))
+    dynamicSizes.push_back(tensor::DimOp::create(b, loc, like, 0));
+  return memref::AllocOp::create(b, loc, MemRefType::get(shape, elementType),
+                                 dynamicSizes);
+}
+
+Value toReadOnlyBuffer(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  return bufferization::ToBufferOp::create(
+      b, loc, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+      /*read_only=*/true);
+}
+
+Value toTensor(OpBuilder &b, Location loc, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  return bufferization::ToTensorOp::create(
+      b, loc, RankedTensorType::get(type.getShape(), type.getElementType()),
+      buffer, /*restrict=*/true, /*writable=*/true);
+}
+
+/// A constant buffer of `values`, padded with zeros to `size`.
+template <typename T>
+Value buildChannelBuffer(OpBuilder &b, Location loc, Type elementType,
+                         ArrayRef<T> values, int64_t size) {
+  SmallVector<T> padded(values);
+  padded.resize(size, T(0));
+  auto type = RankedTensorType::get({size}, elementType);
+  Value tensor = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, ArrayRef<T>(padded)));
+  return toReadOnlyBuffer(b, loc, tensor);
+}
+
+/// The qsim.requantize that alone reads `layer`'s accumulators, when the
+/// kernel can apply it in its epilogue: half-even rounding, 8- or 16-bit
+/// result storage, and per-axis types only along the channel axis 1.
+RequantizeOp getFusableRequantize(Operation *layer) {
+  Value acc = layer->getResult(0);
+  if (!acc.hasOneUse())
+    return {};
+  auto requantize = dyn_cast<RequantizeOp>(*acc.getUsers().begin());
+  if (!requantize || requantize.getRounding() != RoundingMode::HalfEven)
+    return {};
+  quant::QuantizedType outType =
+      getUniformQuantElementType(requantize.getOutput().getType());
+  unsigned width = outType.getStorageTypeIntegralWidth();
+  if (width != 8 && width != 16)
+    return {};
+  for (Value value : {requantize.getInput(), requantize.getOutput()}) {
+    UniformQuantParams params =
+        getUniformQuantParams(getUniformQuantElementType(value.getType()));
+    if (params.isPerAxis() && *params.axis != 1)
+      return {};
+  }
+  return requantize;
+}
+
+/// The constants of `requantize`'s epilogue for `outChannels` channels
+/// padded to `paddedOut`, computed as qsim.requantize's lowering does.
+RequantizeEpilogue buildEpilogue(OpBuilder &b, Location loc,
+                                 RequantizeOp requantize, int64_t outChannels,
+                                 int64_t paddedOut) {
+  UniformQuantParams in = getUniformQuantParams(
+      getUniformQuantElementType(requantize.getInput().getType()));
+  UniformQuantParams out = getUniformQuantParams(
+      getUniformQuantElementType(requantize.getOutput().getType()));
+  int64_t lo = requantize.getLowerBound(), hi = requantize.getUpperBound();
+  SmallVector<double> multipliers, lows, highs, inZeros;
+  SmallVector<int32_t> outZeros;
+  for (int64_t c = 0; c < outChannels; ++c) {
+    multipliers.push_back(in.getScale(c) / out.getScale(c));
+    lows.push_back(static_cast<double>(lo - out.getZeroPoint(c)));
+    highs.push_back(static_cast<double>(hi - out.getZeroPoint(c)));
+    outZeros.push_back(static_cast<int32_t>(out.getZeroPoint(c)));
+    inZeros.push_back(static_cast<double>(in.getZeroPoint(c)));
+  }
+  Type f64 = b.getF64Type();
+  RequantizeEpilogue epilogue;
+  epilogue.multipliers =
+      buildChannelBuffer<double>(b, loc, f64, multipliers, paddedOut);
+  epilogue.lows = buildChannelBuffer<double>(b, loc, f64, lows, paddedOut);
+  epilogue.highs = buildChannelBuffer<double>(b, loc, f64, highs, paddedOut);
+  epilogue.outZeros =
+      buildChannelBuffer<int32_t>(b, loc, b.getI32Type(), outZeros, paddedOut);
+  if (llvm::any_of(inZeros, [](double z) { return z != 0.0; }))
+    epilogue.inZeros =
+        buildChannelBuffer<double>(b, loc, f64, inZeros, paddedOut);
+  epilogue.storageType = b.getIntegerType(
+      getUniformQuantElementType(requantize.getOutput().getType())
+          .getStorageTypeIntegralWidth());
+  return epilogue;
+}
+
+/// What the two patterns share: the checks, the packed constants, the
+/// packed activations and the output buffer of a layer, and the
+/// replacement of the layer (with its fused requantize) by the kernel's
+/// result.
+struct LayerKernel {
+  DotProduct dot;
+  LayerGeometry layer;
+  UniformQuantParams input;
+  RequantizeOp requantize;
+  KernelOperands operands;
+  /// The activations' 8-bit storage tensor.
+  Value storage;
+  int64_t paddedOut = 0;
+
+  /// Checks that the kernel computes `op` exactly and builds its constants;
+  /// `layer` must hold the geometry.
+  LogicalResult prepare(PatternRewriter &rewriter, Operation *op, Value input,
+                        Value weights, Value bias) {
+    Location loc = op->getLoc();
+    quant::QuantizedType inputType =
+        getUniformQuantElementType(input.getType());
+    auto inputShape = cast<RankedTensorType>(input.getType()).getShape();
+    if (!inputType || inputType.getStorageTypeIntegralWidth() != 8 ||
+        llvm::any_of(inputShape.drop_front(), ShapedType::isDynamic))
+      return rewriter.notifyMatchFailure(op, "activations are not 8-bit");
+    this->input = getUniformQuantParams(inputType);
+    int64_t offset = this->input.zeroPoints.front();
+    if (this->input.isSigned && dot.readsUnsignedActivations())
+      offset += 128;
+    FailureOr<PackedConstants> constants =
+        buildPackedConstants(rewriter, loc, dot, layer, weights, bias, offset);
+    if (failed(constants))
+      return rewriter.notifyMatchFailure(op, "weights do not pack");
+    operands.weights = constants->weights;
+    operands.bias = constants->bias;
+    paddedOut = roundUp(layer.outChannels, dot.lanes);
+    requantize = getFusableRequantize(op);
+    if (requantize)
+      operands.epilogue = buildEpilogue(rewriter, loc, requantize,
+                                        layer.outChannels, paddedOut);
+    storage = castToStorage(rewriter, loc, input);
+    return success();
+  }
+
+  bool flipsSign() const {
+    return input.isSigned && dot.readsUnsignedActivations();
+  }
+
+  /// Allocates the output: [leading..., Op] of i32, or of the requantized
+  /// storage.
+  void allocate(OpBuilder &b, Location loc, SmallVector<int64_t> shape) {
+    shape.push_back(paddedOut);
+    Type elementType = operands.epilogue ? Type(operands.epilogue->storageType)
+                                         : Type(b.getI32Type());
+    operands.output = allocateOutput(b, loc, shape, elementType, storage);
+  }
+
+  /// The output as a tensor with its channels cut to the layer's, laid out
+  /// by `permutation` (of a result of the output's rank) into a contiguous
+  /// tensor.
+  Value buildResult(OpBuilder &b, Location loc, ArrayRef<int64_t> permutation) {
+    Value result = toTensor(b, loc, operands.output);
+    auto type = cast<RankedTensorType>(result.getType());
+    int64_t rank = type.getRank();
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, result);
+    sizes[rank - 1] = b.getIndexAttr(layer.outChannels);
+    if (paddedOut != layer.outChannels)
+      result = tensor::ExtractSliceOp::create(
+          b, loc, result, SmallVector<OpFoldResult>(rank, b.getIndexAttr(0)),
+          sizes, SmallVector<OpFoldResult>(rank, b.getIndexAttr(1)));
+    SmallVector<OpFoldResult> resultSizes =
+        applyPermutation(ArrayRef<OpFoldResult>(sizes), permutation);
+    Value empty =
+        tensor::EmptyOp::create(b, loc, resultSizes, type.getElementType());
+    if (isIdentityPermutation(permutation))
+      return paddedOut == layer.outChannels
+                 ? result
+                 : linalg::CopyOp::create(b, loc, result, empty).getResult(0);
+    return linalg::TransposeOp::create(b, loc, result, empty, permutation)
+        .getResult()[0];
+  }
+
+  /// Replaces `op` (and its fused requantize) by `result`.
+  void replace(PatternRewriter &rewriter, Operation *op, Value result) {
+    Operation *replaced = requantize ? requantize.getOperation() : op;
+    rewriter.replaceOpWithNewOp<quant::StorageCastOp>(
+        replaced, replaced->getResult(0).getType(), result);
+    if (requantize)
+      rewriter.eraseOp(op);
+  }
+};
+
+/// qsim.conv2d as a kernel over padded NHWC activations: one parallel
+/// iteration per (image, output row), the output pixels of the row tiled.
+struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
+  Conv2DToKernel(MLIRContext *ctx, DotProduct dot)
+      : OpRewritePattern(ctx), dot(dot) {}
+
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getGroups() != 1)
+      return rewriter.notifyMatchFailure(op, "grouped");
+    Location loc = op.getLoc();
+    auto weightType = cast<RankedTensorType>(op.getWeights().getType());
+    auto outputType = cast<RankedTensorType>(op.getOutput().getType());
+    LayerKernel kernel;
+    kernel.dot = dot;
+    LayerGeometry &layer = kernel.layer;
+    layer.channels = weightType.getDimSize(1);
+    layer.outChannels = weightType.getDimSize(0);
+    layer.kernelH = weightType.getDimSize(2);
+    layer.kernelW = weightType.getDimSize(3);
+    layer.strideH = op.getStrides()[0];
+    layer.strideW = op.getStrides()[1];
+    layer.dilationH = op.getDilations()[0];
+    layer.dilationW = op.getDilations()[1];
+    if (failed(kernel.prepare(rewriter, op, op.getInput(), op.getWeights(),
+                              op.getBias())))
+      return failure();
+
+    Value packed = packActivations(
+        rewriter, loc, kernel.storage, op.getPadding(),
+        roundUp(layer.channels, dot.group), kernel.input.zeroPoints.front(),
+        kernel.flipsSign(), /*toNHWC=*/true);
+    KernelOperands &operands = kernel.operands;
+    operands.input = toReadOnlyBuffer(rewriter, loc, packed);
+    int64_t outH = outputType.getDimSize(2), outW = outputType.getDimSize(3);
+    kernel.allocate(rewriter, loc, {outputType.getDimSize(0), outH, outW});
+
+    Value zero = indexConstant(rewriter, loc, 0);
+    Value one = indexConstant(rewriter, loc, 1);
+    Value batch = memref::DimOp::create(rewriter, loc, operands.output, 0);
+    scf::ParallelOp::create(
+        rewriter, loc, ValueRange{zero, zero},
+        ValueRange{batch, indexConstant(rewriter, loc, outH)},
+        ValueRange{one, one}, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+          Value n = ivs[0], oh = ivs[1];
+          Value rowBase = arith::MulIOp::create(
+              b, loc, oh, indexConstant(b, loc, layer.strideH));
+          operands.inputIndices = [&](OpBuilder &b, Location loc, Value ow,
+                                      Value kh, Value kw, Value channel) {
+            Value ih = arith::AddIOp::create(
+                b, loc, rowBase,
+                arith::MulIOp::create(b, loc, kh,
+                                      indexConstant(b, loc, layer.dilationH)));
+            Value iw = arith::AddIOp::create(
+                b, loc,
+                arith::MulIOp::create(b, loc, ow,
+                                      indexConstant(b, loc, layer.strideW)),
+                arith::MulIOp::create(b, loc, kw,
+                                      indexConstant(b, loc, layer.dilationW)));
+            return SmallVector<Value>{n, ih, iw, channel};
+          };
+          operands.outputIndices = [&](OpBuilder &, Location, Value ow,
+                                       Value channel) {
+            return SmallVector<Value>{n, oh, ow, channel};
+          };
+          buildTiles(b, loc, dot, layer, operands, kernel.input.isSigned,
+                     indexConstant(b, loc, outW),
+                     /*parallelVectorBlocks=*/false);
+        });
+
+    // [N, OH, OW, O] -> [N, O, OH, OW].
+    kernel.replace(rewriter, op,
+                   kernel.buildResult(rewriter, loc, {0, 3, 1, 2}));
+    return success();
+  }
+
+  DotProduct dot;
+};
+
+/// qsim.linear as a kernel whose pixels are the rows of its input, the
+/// blocks of output features in parallel.
+struct LinearToKernel final : OpRewritePattern<LinearOp> {
+  LinearToKernel(MLIRContext *ctx, DotProduct dot)
+      : OpRewritePattern(ctx), dot(dot) {}
+
+  LogicalResult matchAndRewrite(LinearOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto weightType = cast<RankedTensorType>(op.getWeights().getType());
+    auto outputType = cast<RankedTensorType>(op.getOutput().getType());
+    LayerKernel kernel;
+    kernel.dot = dot;
+    // The weights [F, K] are a [F, K, 1, 1] window.
+    kernel.layer.channels = weightType.getDimSize(1);
+    kernel.layer.outChannels = weightType.getDimSize(0);
+    if (failed(kernel.prepare(rewriter, op, op.getInput(), op.getWeights(),
+                              op.getBias())))
+      return failure();
+
+    Value packed =
+        packActivations(rewriter, loc, kernel.storage, {},
+                        roundUp(kernel.layer.channels, dot.group),
+                        kernel.input.zeroPoints.front(), kernel.flipsSign(),
+                        /*toNHWC=*/false);
+    KernelOperands &operands = kernel.operands;
+    operands.input = toReadOnlyBuffer(rewriter, loc, packed);
+    kernel.allocate(rewriter, loc, {outputType.getDimSize(0)});
+    operands.inputIndices = [](OpBuilder &, Location, Value row, Value, Value,
+                               Value channel) {
+      return SmallVector<Value>{row, channel};
+    };
+    operands.outputIndices = [](OpBuilder &, Location, Value row,
+                                Value channel) {
+      return SmallVector<Value>{row, channel};
+    };
+    Value rows = memref::DimOp::create(rewriter, loc, operands.output, 0);
+    buildTiles(rewriter, loc, dot, kernel.layer, operands,
+               kernel.input.isSigned, rows, /*parallelVectorBlocks=*/true);
+    kernel.replace(rewriter, op, kernel.buildResult(rewriter, loc, {0, 1}));
+    return success();
+  }
+
+  DotProduct dot;
+};
+
+struct ConvertQSimToKernelsPass final
+    : qsim::impl::ConvertQSimToKernelsBase<ConvertQSimToKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::optional<DotProductKind> kind = parseKernel(kernel);
+    if (!kind) {
+      getOperation().emitError() << "unknown kernel '" << kernel
+                                 << "': expected auto, vnni, avx2 or generic";
+      return signalPassFailure();
+    }
+    DotProduct dot = DotProduct::get(*kind);
+    RewritePatternSet patterns(&getContext());
+    patterns.add<Conv2DToKernel, LinearToKernel>(&getContext(), dot);
+    // Each layer is rewritten once; nothing else is folded here.
+    GreedyRewriteConfig config;
+    config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    config.enableFolding(false);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+      signalPassFailure();
+  }
+};
+
+/// Replaces an x86 dot-product op by the call of its LLVM intrinsic.
+template <typename OpTy>
+void replaceByIntrinsic(OpTy op, StringRef intrinsic) {
+  OpBuilder b(op);
+  Operation *call = LLVM::CallIntrinsicOp::create(b, op.getLoc(), op.getType(),
+                                                  b.getStringAttr(intrinsic),
+                                                  op->getOperands());
+  op.replaceAllUsesWith(call->getResult(0));
+  op.erase();
+}
+
+struct ConvertQSimX86ToLLVMPass final
+    : qsim::impl::ConvertQSimX86ToLLVMBase<ConvertQSimX86ToLLVMPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    getOperation()->walk([](Operation *op) {
+      if (auto dot = dyn_cast<X86DotU8S8Op>(op))
+        replaceByIntrinsic(dot, "llvm.x86.avx512.vpdpbusd.512");
+      else if (auto dot = dyn_cast<X86PairDotI16Op>(op))
+        replaceByIntrinsic(dot, "llvm.x86.avx2.pmadd.wd");
+    });
+  }
+};
+
+} // namespace
+
+SmallVector<StringRef> mlir::qsim::getHostKernels() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  SmallVector<StringRef> kernels;
+  if (features.lookup("avx512vnni") && features.lookup("avx512bw"))
+    kernels.push_back("vnni");
+  if (features.lookup("avx2"))
+    kernels.push_back("avx2");
+  kernels.push_back("generic");
+  return kernels;
+}
