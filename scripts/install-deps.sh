@@ -16,6 +16,8 @@ packages=(
   # The sanitized build and the libFuzzer targets (scripts/test-sanitized.sh,
   # scripts/fuzz.sh): clang 22 and its sanitizer and libFuzzer runtimes.
   clang-22 libclang-rt-22-dev
+  # The OpenMP runtime that runs the kernels' parallel loops (qsim-run, mlir-runner).
+  libomp-22-dev
   # qsim-import-onnx: the ONNX protobuf definitions, their generated C++
   # classes and the protobuf runtime and compiler.
   libonnx-dev libprotobuf-dev protobuf-compiler
