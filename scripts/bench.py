@@ -60,9 +60,11 @@ Every tool runs with GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:
 glibc.malloc.trim_threshold=1073741824 (this script re-executes itself
 with it), the tools interleaved in each round; the table gives the best
 of --rounds rounds (the lowest median, the lowest minimum, the lowest
-compile time). Each call is timed over enough repeats to fill --budget-ms
-(at least 3). Numbers vary with the machine and its load; nothing here is
-a pass/fail check.
+compile time). A tool repeats its call as often as fills --budget-ms at
+the speed it had in the rounds before, at least 3 times (--quick: 2); in
+the first round qsim and ONNX Runtime make that least number of calls and
+PyTorch sizes its repeats from its first calls. Numbers vary with the
+machine and its load; nothing here is a pass/fail check.
 """
 
 import argparse
@@ -465,6 +467,7 @@ class Bench:
         return tools
 
     def run_qsim(self, w, threads, repeat, out):
+        """Runs qsim-run with `repeat` timed calls."""
         cmd = [self.qsim_run, w.path("model.mlir"), "--input", w.path("x.npy"),
                "--output-dir", out, "--repeat", str(repeat), "--warmup", "1"]
         if self.qsim_threads:
@@ -473,7 +476,8 @@ class Bench:
         output, rss = run(cmd, self.env, out + ".rss")
         min_ms, median_ms = timing_table(output, "qsim-run")
         compile_ms = number_after(r"compiled @\S+ in ([0-9.]+) ms", output, "qsim-run")
-        return min_ms, median_ms, compile_ms, rss, np.load(os.path.join(out, "result0.npy"))
+        return (min_ms, median_ms, compile_ms, rss, np.load(os.path.join(out, "result0.npy")),
+                repeat)
 
     def run_ort(self, w, signed, threads, repeat, out):
         model = w.path("model_s8.onnx" if signed else "model.onnx")
@@ -486,9 +490,13 @@ class Bench:
         result = np.load(os.path.join(out, "result0.npy"))
         if signed:
             result = (result.astype(np.int16) + 128).astype(np.uint8)
-        return min_ms, median_ms, setup_ms, rss, result
+        return min_ms, median_ms, setup_ms, rss, result, repeat
 
-    def run_torch(self, w, engine, threads, repeat):
+    def run_torch(self, w, engine, threads, budget, least):
+        """Times the PyTorch model in this process: as many calls as fill
+        the budget at the speed of the first calls (at least `least`), and
+        no more once three budgets have passed (a few slow calls, as
+        PyTorch's thread pool has at times, must not stall the run)."""
         torch = self.torch
         torch.set_num_threads(threads)
         start = time.perf_counter()
@@ -499,22 +507,33 @@ class Bench:
             forward, output = bw.torch_quantized(torch, w.chain)
         setup_ms = (time.perf_counter() - start) * 1e3
         result = output()
+        warm = []
         for _ in range(2):
+            t0 = time.perf_counter()
             forward()
-        times = []
+            warm.append((time.perf_counter() - t0) * 1e3)
+        repeat = repeats(min(warm), budget, least)
+        times, began = [], time.perf_counter()
         for _ in range(repeat):
             t0 = time.perf_counter()
             forward()
             times.append((time.perf_counter() - t0) * 1e3)
-        return min(times), float(np.median(times)), setup_ms, None, result
+            if len(times) >= least and (t0 - began) * 1e3 > 3 * budget:
+                break
+        return min(times), float(np.median(times)), setup_ms, None, result, len(times)
 
-    def measure(self, tool, w, threads, repeat, out):
+    def measure(self, tool, w, threads, m, budget, least, out):
+        """One round of `tool`: (min ms, median ms, compile ms, RSS MiB,
+        output, repeats). A tool in its own process repeats as many calls
+        as fill the budget at its speed in the rounds before; in the first
+        round, `least` calls."""
+        repeat = repeats(m.median(), budget, least)
         if tool == "qsim":
             return self.run_qsim(w, threads, repeat, out)
         if tool.startswith("ORT"):
             return self.run_ort(w, tool == "ORT s8s8", threads, repeat, out)
         engine = tool.split()[1]
-        return self.run_torch(w, None if engine == "f32" else engine, threads, repeat)
+        return self.run_torch(w, None if engine == "f32" else engine, threads, budget, least)
 
     # -- the run -------------------------------------------------------
 
@@ -573,14 +592,11 @@ class Bench:
                         if tool == "qsim" and t != thread_counts[0] and not self.qsim_threads:
                             continue
                         m = results.setdefault((w.key, t, tool), Measurement())
-                        estimate = m.median() or 2.0 * w.macs / 1e9 / (
-                            5.0 if tool == "qsim" else 100.0) * 1e3
-                        repeat = repeats(estimate, budget, least)
                         out = os.path.join(outs, w.key, f"{tool.replace(' ', '-')}-t{t}")
                         os.makedirs(os.path.dirname(out), exist_ok=True)
                         started = time.perf_counter()
-                        min_ms, median_ms, setup_ms, rss, result = self.measure(
-                            tool, w, t, repeat, out)
+                        min_ms, median_ms, setup_ms, rss, result, repeat = self.measure(
+                            tool, w, t, m, budget, least, out)
                         if args.verbose:
                             print(f"bench: round {r + 1} {w.key} {t} thread(s) {tool}: "
                                   f"{repeat} repeats, median {median_ms:.3f} ms, "

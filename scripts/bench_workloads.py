@@ -266,7 +266,7 @@ def workloads(keys, seed=0, digits_batch=256):
         elif key == "R18":
             x = rng.integers(0, 256, size=(1, 64, 56, 56), dtype=np.int64).astype(np.uint8)
             chain = Chain(key, "ResNet-18 3x3 conv stack", x, 2.0**-6, 0, resnet18_stack(rng),
-                          note="16 convs + ReLU, 64x56x56 to 512x7x7, no residuals")
+                          note="16 convs, ReLU, no residuals")
         elif key == "W4":
             chain = digits_chain(digits_batch)
         else:
