@@ -672,6 +672,8 @@ class Bench:
                     print(f"{name:<38} {t:>3}  {label:<13} {med:10.3f} {m.min():10.3f} "
                           f"{gops:7.1f} {share:>6} {comp} {rss} {ratio:>8} | "
                           f"{vs_qsim:<20} {vs64:<16} {vs32}".rstrip())
+            for name in names:  # a workload with fewer rows than lines of its name
+                print(name)
         if any(t != thread_counts[0] for t in thread_counts) and not self.qsim_threads:
             print("* qsim-run has no --threads: its 1-thread run, the base of the other rows")
         print("compile ms: qsim-run's JIT compilation; ONNX Runtime's session creation; "
