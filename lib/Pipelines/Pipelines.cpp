@@ -43,6 +43,8 @@ void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
   // Elementwise arith on tensors (a user's own glue code) becomes linalg
   // before bufferization.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  if (options.kernel != "reference")
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToKernels());
 
   bufferization::OneShotBufferizePassOptions bufferizeOptions;
   bufferizeOptions.bufferizeFunctionBoundaries = true;
@@ -51,6 +53,7 @@ void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(bufferization::createOneShotBufferizePass(bufferizeOptions));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addNestedPass<func::FuncOp>(createQSimStridedCopiesToLinalg());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // The kernels' scf.parallel loops; scf-to-cf runs any that remain (all

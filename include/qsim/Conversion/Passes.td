@@ -77,6 +77,38 @@ def ConvertQSimToKernels : Pass<"convert-qsim-to-kernels", "::mlir::func::FuncOp
   ];
 }
 
+def ConvertLinalgToKernels : Pass<"convert-linalg-to-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Lower float linalg convolutions and matmuls to register-blocked vector kernels";
+  let description = [{
+    Rewrites `linalg.conv_2d_nchw_fchw` (stride 1 along the width) and
+    `linalg.matmul` (default indexing maps) on f32 into loops of vector code
+    over buffers, the float paths that calibration and float reference runs
+    execute. A conv vectorizes along the output row, a matmul along the
+    columns of its result; a register tile holds J output channels (rows)
+    by P vectors, each weight is broadcast once per tile and reduction step.
+
+    The results equal the plain loops' bit for bit: every output still sums
+    its products in the named op's order (input channel, then kernel row,
+    then kernel column; k for a matmul), starting from the init value, with
+    separate `mulf` and `addf` (no contraction into FMA). The vector width
+    is the host's (16 lanes with AVX-512, else 8) unless `lanes` says
+    otherwise. Dynamic sizes other than the batch (the rows of a matmul) are
+    left to the loops.
+  }];
+  let options = [
+    Option<"lanes", "lanes", "unsigned", /*default=*/"0",
+           "f32 lanes of a vector: 0 for the host's, or 4, 8 or 16">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def ConvertQSimX86ToLLVM : Pass<"convert-qsim-x86-to-llvm"> {
   let summary = "Lower qsim's x86 dot-product ops to LLVM intrinsic calls";
   let description = [{

@@ -42,6 +42,7 @@
 namespace mlir::qsim {
 #define GEN_PASS_DEF_CONVERTQSIMTOKERNELS
 #define GEN_PASS_DEF_CONVERTQSIMX86TOLLVM
+#define GEN_PASS_DEF_CONVERTLINALGTOKERNELS
 #include "qsim/Conversion/Passes.h.inc"
 } // namespace mlir::qsim
 
@@ -957,6 +958,362 @@ struct LinearToKernel final : OpRewritePattern<LinearOp> {
   }
 
   DotProduct dot;
+};
+
+//===----------------------------------------------------------------------===//
+// Float kernels
+//===----------------------------------------------------------------------===//
+
+/// A float conv or matmul as the float kernel sees it: outputs [rows][cols]
+/// per parallel iteration, each the sum over a reduction of up to three
+/// loops of x (a vector along the columns) times w (a scalar per row).
+struct FloatLayer {
+  /// Rows (output channels, or matmul rows) and columns (output pixels of a
+  /// row, or matmul columns) of one parallel iteration.
+  int64_t cols = 0;
+  Value rows;
+  /// Trip counts of the reduction loops, outermost first.
+  SmallVector<int64_t, 3> reduction;
+  /// Indices of the first x of the vector at (column `col`, reduction
+  /// `red`), of the scalar w at (row `row`, `red`), and of the output (and
+  /// init) at (`row`, `col`).
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value col,
+                                   ValueRange red)>
+      xIndices;
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value row,
+                                   ValueRange red)>
+      wIndices;
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value row, Value col)>
+      outIndices;
+  Value x, w, init, output;
+};
+
+/// The tile of a float kernel: `rowsPerTile` rows by `vectorsPerTile`
+/// vectors of `lanes` columns.
+struct FloatTiling {
+  int64_t lanes;
+  int64_t rowsPerTile;
+  int64_t vectorsPerTile;
+};
+
+/// Emits the tile at (row0 .. row0 + numRows, col0 .. col0 + numVectors *
+/// width): acc = init, then acc += x * w over the reduction in order.
+void buildFloatTile(OpBuilder &b, Location loc, const FloatLayer &layer,
+                    int64_t numRows, int64_t numVectors, int64_t width,
+                    Value row0, Value col0) {
+  auto vectorType = VectorType::get({width}, b.getF32Type());
+  SmallVector<Value> rows, cols;
+  for (int64_t r = 0; r < numRows; ++r)
+    rows.push_back(
+        arith::AddIOp::create(b, loc, row0, indexConstant(b, loc, r)));
+  for (int64_t v = 0; v < numVectors; ++v)
+    cols.push_back(
+        arith::AddIOp::create(b, loc, col0, indexConstant(b, loc, v * width)));
+  SmallVector<Value> inits;
+  for (int64_t r = 0; r < numRows; ++r)
+    for (int64_t v = 0; v < numVectors; ++v)
+      inits.push_back(
+          vector::LoadOp::create(b, loc, vectorType, layer.init,
+                                 layer.outIndices(b, loc, rows[r], cols[v])));
+
+  // The reduction loops, nested; `red` collects their induction variables.
+  SmallVector<Value, 3> red;
+  std::function<SmallVector<Value>(OpBuilder &, Location, size_t, ValueRange)>
+      reduce = [&](OpBuilder &b, Location loc, size_t depth,
+                   ValueRange accs) -> SmallVector<Value> {
+    if (depth == layer.reduction.size()) {
+      SmallVector<Value> xs;
+      for (int64_t v = 0; v < numVectors; ++v)
+        xs.push_back(vector::LoadOp::create(
+            b, loc, vectorType, layer.x, layer.xIndices(b, loc, cols[v], red)));
+      SmallVector<Value> next(accs);
+      for (int64_t r = 0; r < numRows; ++r) {
+        Value scalar = memref::LoadOp::create(
+            b, loc, layer.w, layer.wIndices(b, loc, rows[r], red));
+        Value splat = vector::BroadcastOp::create(b, loc, vectorType, scalar);
+        for (int64_t v = 0; v < numVectors; ++v) {
+          Value product = arith::MulFOp::create(b, loc, xs[v], splat);
+          next[r * numVectors + v] =
+              arith::AddFOp::create(b, loc, next[r * numVectors + v], product);
+        }
+      }
+      return next;
+    }
+    return buildReductionLoop(
+        b, loc, layer.reduction[depth], accs,
+        [&](OpBuilder &b, Location loc, Value iv, ValueRange accs) {
+          red.push_back(iv);
+          SmallVector<Value> result = reduce(b, loc, depth + 1, accs);
+          red.pop_back();
+          return result;
+        });
+  };
+  SmallVector<Value> accs = reduce(b, loc, 0, inits);
+  for (int64_t r = 0; r < numRows; ++r)
+    for (int64_t v = 0; v < numVectors; ++v)
+      vector::StoreOp::create(b, loc, accs[r * numVectors + v], layer.output,
+                              layer.outIndices(b, loc, rows[r], cols[v]));
+}
+
+/// Covers every row and column of one parallel iteration with tiles: full
+/// row blocks, then single rows; along the columns full vector blocks, then
+/// single vectors, then one narrower vector for the last columns.
+void buildFloatTiles(OpBuilder &b, Location loc, const FloatLayer &layer,
+                     const FloatTiling &tiling) {
+  int64_t blockCols = tiling.vectorsPerTile * tiling.lanes;
+  int64_t fullBlocks = layer.cols / blockCols;
+  int64_t restVectors = (layer.cols % blockCols) / tiling.lanes;
+  int64_t restLanes = layer.cols % tiling.lanes;
+  auto coverCols = [&](OpBuilder &b, Location loc, int64_t numRows,
+                       Value row0) {
+    if (fullBlocks > 0)
+      scf::ForOp::create(
+          b, loc, indexConstant(b, loc, 0),
+          indexConstant(b, loc, fullBlocks * blockCols),
+          indexConstant(b, loc, blockCols), ValueRange{},
+          [&](OpBuilder &b, Location loc, Value col0, ValueRange) {
+            buildFloatTile(b, loc, layer, numRows, tiling.vectorsPerTile,
+                           tiling.lanes, row0, col0);
+            scf::YieldOp::create(b, loc);
+          });
+    int64_t col = fullBlocks * blockCols;
+    if (restVectors > 0)
+      buildFloatTile(b, loc, layer, numRows, restVectors, tiling.lanes, row0,
+                     indexConstant(b, loc, col));
+    col += restVectors * tiling.lanes;
+    if (restLanes > 0)
+      buildFloatTile(b, loc, layer, numRows, 1, restLanes, row0,
+                     indexConstant(b, loc, col));
+  };
+  Value step = indexConstant(b, loc, tiling.rowsPerTile);
+  Value fullRows = arith::MulIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, layer.rows, step), step);
+  scf::ForOp::create(b, loc, indexConstant(b, loc, 0), fullRows, step,
+                     ValueRange{},
+                     [&](OpBuilder &b, Location loc, Value row0, ValueRange) {
+                       coverCols(b, loc, tiling.rowsPerTile, row0);
+                       scf::YieldOp::create(b, loc);
+                     });
+  scf::ForOp::create(b, loc, fullRows, layer.rows, indexConstant(b, loc, 1),
+                     ValueRange{},
+                     [&](OpBuilder &b, Location loc, Value row0, ValueRange) {
+                       coverCols(b, loc, 1, row0);
+                       scf::YieldOp::create(b, loc);
+                     });
+}
+
+bool isF32Tensor(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return type && type.getElementType().isF32();
+}
+
+/// Allocates the float kernel's output like `init` and returns it with the
+/// read-only buffers of `x`, `w` and `init`.
+void prepareFloatBuffers(OpBuilder &b, Location loc, FloatLayer &layer, Value x,
+                         Value w, Value init) {
+  layer.x = toReadOnlyBuffer(b, loc, x);
+  layer.w = toReadOnlyBuffer(b, loc, w);
+  layer.init = toReadOnlyBuffer(b, loc, init);
+  auto type = cast<RankedTensorType>(init.getType());
+  layer.output =
+      allocateOutput(b, loc, type.getShape(), type.getElementType(), init);
+}
+
+/// linalg.conv_2d_nchw_fchw on f32 with unit width stride: one parallel
+/// iteration per (image, output row); its rows are the output channels,
+/// its columns the output pixels of the row.
+struct FloatConvToKernel final : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
+  FloatConvToKernel(MLIRContext *ctx, FloatTiling tiling)
+      : OpRewritePattern(ctx), tiling(tiling) {}
+
+  LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2)
+      return rewriter.notifyMatchFailure(op, "not on tensors");
+    Value x = op.getDpsInputOperand(0)->get();
+    Value w = op.getDpsInputOperand(1)->get();
+    Value init = op.getDpsInitOperand(0)->get();
+    if (!isF32Tensor(x) || !isF32Tensor(w) || !isF32Tensor(init))
+      return rewriter.notifyMatchFailure(op, "not f32");
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto wType = cast<RankedTensorType>(w.getType());
+    auto outType = cast<RankedTensorType>(init.getType());
+    if (llvm::any_of(xType.getShape().drop_front(), ShapedType::isDynamic) ||
+        !wType.hasStaticShape() ||
+        llvm::any_of(outType.getShape().drop_front(), ShapedType::isDynamic))
+      return rewriter.notifyMatchFailure(op, "dynamic sizes");
+    SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
+    SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
+    if (strides[1] != 1)
+      return rewriter.notifyMatchFailure(op, "strided along the width");
+
+    Location loc = op.getLoc();
+    FloatLayer layer;
+    prepareFloatBuffers(rewriter, loc, layer, x, w, init);
+    layer.cols = outType.getDimSize(3);
+    layer.reduction = {wType.getDimSize(1), wType.getDimSize(2),
+                       wType.getDimSize(3)};
+    Value zero = indexConstant(rewriter, loc, 0);
+    Value one = indexConstant(rewriter, loc, 1);
+    Value batch = memref::DimOp::create(rewriter, loc, layer.output, 0);
+    scf::ParallelOp::create(
+        rewriter, loc, ValueRange{zero, zero},
+        ValueRange{batch, indexConstant(rewriter, loc, outType.getDimSize(2))},
+        ValueRange{one, one}, [&](OpBuilder &b, Location loc, ValueRange ivs) {
+          Value n = ivs[0], oh = ivs[1];
+          Value rowBase = arith::MulIOp::create(
+              b, loc, oh, indexConstant(b, loc, strides[0]));
+          layer.rows = indexConstant(b, loc, outType.getDimSize(1));
+          layer.xIndices = [&](OpBuilder &b, Location loc, Value ow,
+                               ValueRange red) {
+            Value ih = arith::AddIOp::create(
+                b, loc, rowBase,
+                arith::MulIOp::create(b, loc, red[1],
+                                      indexConstant(b, loc, dilations[0])));
+            Value iw = arith::AddIOp::create(
+                b, loc, ow,
+                arith::MulIOp::create(b, loc, red[2],
+                                      indexConstant(b, loc, dilations[1])));
+            return SmallVector<Value>{n, red[0], ih, iw};
+          };
+          layer.wIndices = [](OpBuilder &, Location, Value f, ValueRange red) {
+            return SmallVector<Value>{f, red[0], red[1], red[2]};
+          };
+          layer.outIndices = [&](OpBuilder &, Location, Value f, Value ow) {
+            return SmallVector<Value>{n, f, oh, ow};
+          };
+          buildFloatTiles(b, loc, layer, tiling);
+        });
+    rewriter.replaceOp(op, toTensor(rewriter, loc, layer.output));
+    return success();
+  }
+
+  FloatTiling tiling;
+};
+
+/// `matrix` when it is a constant; the constant [K, N] of a linalg.transpose
+/// of a constant [N, K] (a Gemm with transposed weights), folded here since
+/// the kernel reads the rows of [K, N] and the transpose would otherwise run
+/// on every call; null otherwise.
+Value foldTransposedConstant(PatternRewriter &rewriter, Value matrix) {
+  auto transpose = matrix.getDefiningOp<linalg::TransposeOp>();
+  DenseFPElementsAttr weights;
+  if (!transpose || transpose.getPermutation() != ArrayRef<int64_t>{1, 0} ||
+      !matchPattern(transpose.getInput(), m_Constant(&weights)) ||
+      !weights.getElementType().isF32())
+    return {};
+  auto type = cast<RankedTensorType>(matrix.getType());
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  SmallVector<float> source(weights.getValues<float>());
+  SmallVector<float> transposed(source.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      transposed[r * cols + c] = source[c * rows + r];
+  return arith::ConstantOp::create(
+      rewriter, transpose.getLoc(),
+      DenseElementsAttr::get(type, ArrayRef<float>(transposed)));
+}
+
+/// linalg.matmul on f32 with the default maps: one parallel iteration per
+/// block of rows; a tile's rows are rows of the result, its columns the
+/// result's columns.
+struct FloatMatmulToKernel final : OpRewritePattern<linalg::MatmulOp> {
+  FloatMatmulToKernel(MLIRContext *ctx, FloatTiling tiling)
+      : OpRewritePattern(ctx), tiling(tiling) {}
+
+  LogicalResult matchAndRewrite(linalg::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2)
+      return rewriter.notifyMatchFailure(op, "not on tensors");
+    if (op.getIndexingMapsArray() !=
+        linalg::MatmulOp::getDefaultIndexingMaps(getContext()))
+      return rewriter.notifyMatchFailure(op, "transposing maps");
+    Value a = op.getDpsInputOperand(0)->get();
+    Value bMatrix = op.getDpsInputOperand(1)->get();
+    Value init = op.getDpsInitOperand(0)->get();
+    if (!isF32Tensor(a) || !isF32Tensor(bMatrix) || !isF32Tensor(init))
+      return rewriter.notifyMatchFailure(op, "not f32");
+    auto aType = cast<RankedTensorType>(a.getType());
+    auto outType = cast<RankedTensorType>(init.getType());
+    if (aType.isDynamicDim(1) || outType.isDynamicDim(1) ||
+        cast<RankedTensorType>(bMatrix.getType()).isDynamicDim(1))
+      return rewriter.notifyMatchFailure(op, "dynamic sizes");
+
+    Location loc = op.getLoc();
+    if (Value folded = foldTransposedConstant(rewriter, bMatrix))
+      bMatrix = folded;
+    FloatLayer layer;
+    // x is the matrix whose rows are vectorized (B), w the scalars (A).
+    prepareFloatBuffers(rewriter, loc, layer, bMatrix, a, init);
+    layer.cols = outType.getDimSize(1);
+    layer.reduction = {aType.getDimSize(1)};
+    layer.rows = memref::DimOp::create(rewriter, loc, layer.output, 0);
+    layer.xIndices = [](OpBuilder &, Location, Value col, ValueRange red) {
+      return SmallVector<Value>{red[0], col};
+    };
+    layer.wIndices = [](OpBuilder &, Location, Value row, ValueRange red) {
+      return SmallVector<Value>{row, red[0]};
+    };
+    layer.outIndices = [](OpBuilder &, Location, Value row, Value col) {
+      return SmallVector<Value>{row, col};
+    };
+    // The blocks of rows in parallel: a strip of whole rows per iteration.
+    Value step = indexConstant(rewriter, loc, tiling.rowsPerTile);
+    Value totalRows = layer.rows;
+    scf::ParallelOp::create(
+        rewriter, loc, ValueRange{indexConstant(rewriter, loc, 0)},
+        ValueRange{totalRows}, ValueRange{step},
+        [&](OpBuilder &b, Location loc, ValueRange ivs) {
+          Value row0 = ivs[0];
+          Value rest = arith::SubIOp::create(b, loc, totalRows, row0);
+          Value count = arith::MinUIOp::create(b, loc, rest, step);
+          FloatLayer strip = layer;
+          strip.rows = count;
+          strip.wIndices = [&](OpBuilder &b, Location loc, Value row,
+                               ValueRange red) {
+            return SmallVector<Value>{arith::AddIOp::create(b, loc, row0, row),
+                                      red[0]};
+          };
+          strip.outIndices = [&](OpBuilder &b, Location loc, Value row,
+                                 Value col) {
+            return SmallVector<Value>{arith::AddIOp::create(b, loc, row0, row),
+                                      col};
+          };
+          buildFloatTiles(b, loc, strip, tiling);
+        });
+    rewriter.replaceOp(op, toTensor(rewriter, loc, layer.output));
+    return success();
+  }
+
+  FloatTiling tiling;
+};
+
+struct ConvertLinalgToKernelsPass final
+    : qsim::impl::ConvertLinalgToKernelsBase<ConvertLinalgToKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    unsigned width = lanes;
+    if (width == 0)
+      width = llvm::sys::getHostCPUFeatures().lookup("avx512f") ? 16 : 8;
+    if (width != 4 && width != 8 && width != 16) {
+      getOperation().emitError()
+          << "lanes must be 0, 4, 8 or 16, got " << width;
+      return signalPassFailure();
+    }
+    // Accumulators, the x vectors and a broadcast weight fill the vector
+    // registers (32 with AVX-512, 16 otherwise) without spilling.
+    FloatTiling tiling =
+        width == 16 ? FloatTiling{16, 6, 4} : FloatTiling{int64_t(width), 6, 2};
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FloatConvToKernel, FloatMatmulToKernel>(&getContext(), tiling);
+    GreedyRewriteConfig config;
+    config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+    config.enableFolding(false);
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+      signalPassFailure();
+  }
 };
 
 struct ConvertQSimToKernelsPass final

@@ -125,4 +125,19 @@ def QSimDefineAllocFunctions : Pass<"qsim-define-alloc-functions",
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def QSimStridedCopiesToLinalg : Pass<"qsim-strided-copies-to-linalg",
+                                     "::mlir::func::FuncOp"> {
+  let summary = "Rewrite memref.copy between strided buffers into linalg.copy";
+  let description = [{
+    `finalize-memref-to-llvm` lowers a `memref.copy` whose source or target
+    is not contiguous (a padded tensor's interior, a slice) to a call of the
+    runtime's `memrefCopy`, which walks the elements one by one through
+    their strides. This pass rewrites every such copy into `linalg.copy`,
+    which `convert-linalg-to-loops` turns into plain loops that LLVM
+    optimizes; contiguous copies stay `memref.copy` (a `memcpy`).
+    `qsim-lower-to-llvm` runs it after bufferization.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // QSIM_DIALECT_QSIM_TRANSFORMS_PASSES_TD
