@@ -2,7 +2,7 @@
 //
 // Runs one function of a .mlir module (TOSA, linalg, qsim, or already
 // lowered by qsim-lower-to-llvm) on NumPy .npy inputs: it lowers what needs
-// lowering, JIT-compiles at -O3 for the host, writes the outputs as .npy,
+// lowering, JIT-compiles at -O2 for the host, writes the outputs as .npy,
 // prints a summary of each, optionally times repeated runs and compares the
 // outputs with reference arrays.
 //
@@ -93,7 +93,7 @@ static cl::opt<double> tolerance(
              "its --compare reference exceeds this"),
     cl::init(-1.0), cl::value_desc("abs"), cl::cat(runCategory));
 static cl::opt<unsigned> optLevel("O", cl::desc("JIT optimization level"),
-                                  cl::init(3), cl::Prefix,
+                                  cl::init(2), cl::Prefix,
                                   cl::cat(runCategory));
 static cl::opt<std::string> kernelName(
     "kernel",

@@ -59,7 +59,7 @@ struct RunnerOptions {
   /// The function to call; empty picks the only public function, or `main`.
   std::string entry;
   /// LLVM optimization level of the JIT (0 to 3).
-  unsigned optLevel = 3;
+  unsigned optLevel = 2;
   /// Shared libraries to load (for example the MLIR runner utilities and,
   /// for more than one thread, the OpenMP runtime).
   SmallVector<std::string> sharedLibs;
