@@ -55,9 +55,14 @@ def ConvertQSimToKernels : Pass<"convert-qsim-to-kernels", "::mlir::func::FuncOp
     Every kernel is exact: the activation zero point (and the 128 offset) is
     folded into the bias as `-offset * sum(w - z_w)` at pack time, padded
     taps hold the zero point, and the i32 sums wrap as the reference's do.
-    A layer is rewritten only when its activations are 8-bit, its weights and
-    bias are constants, every `w - z_w` fits in i8, and it is ungrouped;
-    other layers are left for `convert-qsim-to-linalg`. The outer loops are
+    A depthwise conv (one output channel per input channel) gets its own
+    kernel: a per-channel stencil over the taps, vectorized along the
+    channels, multiplying the widened activations by `w - z_w` in i32.
+
+    A layer is rewritten only when its activations are 8-bit and its weights
+    and bias are constants, and, unless it is depthwise, when it is
+    ungrouped and every `w - z_w` fits in i8; other layers are left for
+    `convert-qsim-to-linalg`. The outer loops are
     `scf.parallel`, which `convert-scf-to-openmp` runs on threads.
   }];
   let options = [

@@ -336,6 +336,60 @@ Value buildDotProduct(OpBuilder &b, Location loc, const DotProduct &dot,
   llvm_unreachable("unknown dot product");
 }
 
+/// Stores a tile's accumulators, `accs[p * J + j]` for pixel `pixels[p]`
+/// and the channels at `channelOffsets[j]`: as they are, or requantized by
+/// the epilogue, with each channel vector's constants loaded once for every
+/// pixel of the tile.
+void storeTile(OpBuilder &b, Location loc, int64_t lanes,
+               const KernelOperands &operands, ArrayRef<Value> accs,
+               ArrayRef<Value> pixels, ArrayRef<Value> channelOffsets) {
+  size_t numPixels = pixels.size(), numVectors = channelOffsets.size();
+  auto accType = VectorType::get({lanes}, b.getI32Type());
+  if (!operands.epilogue) {
+    for (size_t p = 0; p < numPixels; ++p)
+      for (size_t j = 0; j < numVectors; ++j)
+        vector::StoreOp::create(
+            b, loc, accs[p * numVectors + j], operands.output,
+            operands.outputIndices(b, loc, pixels[p], channelOffsets[j]));
+    return;
+  }
+
+  const RequantizeEpilogue &epilogue = *operands.epilogue;
+  auto f64Type = VectorType::get({lanes}, b.getF64Type());
+  auto storageType = VectorType::get({lanes}, epilogue.storageType);
+  for (size_t j = 0; j < numVectors; ++j) {
+    ValueRange channel = channelOffsets[j];
+    Value multiplier =
+        vector::LoadOp::create(b, loc, f64Type, epilogue.multipliers, channel);
+    Value low = vector::LoadOp::create(b, loc, f64Type, epilogue.lows, channel);
+    Value high =
+        vector::LoadOp::create(b, loc, f64Type, epilogue.highs, channel);
+    Value outZero =
+        vector::LoadOp::create(b, loc, accType, epilogue.outZeros, channel);
+    Value inZero;
+    if (epilogue.inZeros)
+      inZero =
+          vector::LoadOp::create(b, loc, f64Type, epilogue.inZeros, channel);
+    for (size_t p = 0; p < numPixels; ++p) {
+      // Exact: every i32 is an f64.
+      Value real =
+          arith::SIToFPOp::create(b, loc, f64Type, accs[p * numVectors + j]);
+      if (inZero)
+        real = arith::SubFOp::create(b, loc, real, inZero);
+      Value scaled = arith::MulFOp::create(b, loc, real, multiplier);
+      Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+      Value clamped = arith::MinimumFOp::create(
+          b, loc, arith::MaximumFOp::create(b, loc, rounded, low), high);
+      Value shifted = arith::AddIOp::create(
+          b, loc, arith::FPToSIOp::create(b, loc, accType, clamped), outZero);
+      Value narrow = arith::TruncIOp::create(b, loc, storageType, shifted);
+      vector::StoreOp::create(
+          b, loc, narrow, operands.output,
+          operands.outputIndices(b, loc, pixels[p], channelOffsets[j]));
+    }
+  }
+}
+
 /// Emits one register tile: outputs `pixel0 .. pixel0 + numPixels` by
 /// channel vectors `vector0 .. vector0 + numVectors`, accumulated over every
 /// tap and channel group, then stored.
@@ -401,51 +455,7 @@ void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
             });
       });
 
-  if (!operands.epilogue) {
-    for (int64_t p = 0; p < numPixels; ++p)
-      for (int64_t j = 0; j < numVectors; ++j)
-        vector::StoreOp::create(
-            b, loc, accs[p * numVectors + j], operands.output,
-            operands.outputIndices(b, loc, pixels[p], channelOffsets[j]));
-    return;
-  }
-
-  // The requantization, with each channel vector's constants loaded once
-  // for every pixel of the tile.
-  const RequantizeEpilogue &epilogue = *operands.epilogue;
-  auto f64Type = VectorType::get({dot.lanes}, b.getF64Type());
-  auto storageType = VectorType::get({dot.lanes}, epilogue.storageType);
-  for (int64_t j = 0; j < numVectors; ++j) {
-    ValueRange channel = channelOffsets[j];
-    Value multiplier =
-        vector::LoadOp::create(b, loc, f64Type, epilogue.multipliers, channel);
-    Value low = vector::LoadOp::create(b, loc, f64Type, epilogue.lows, channel);
-    Value high =
-        vector::LoadOp::create(b, loc, f64Type, epilogue.highs, channel);
-    Value outZero =
-        vector::LoadOp::create(b, loc, accType, epilogue.outZeros, channel);
-    Value inZero;
-    if (epilogue.inZeros)
-      inZero =
-          vector::LoadOp::create(b, loc, f64Type, epilogue.inZeros, channel);
-    for (int64_t p = 0; p < numPixels; ++p) {
-      // Exact: every i32 is an f64.
-      Value real =
-          arith::SIToFPOp::create(b, loc, f64Type, accs[p * numVectors + j]);
-      if (inZero)
-        real = arith::SubFOp::create(b, loc, real, inZero);
-      Value scaled = arith::MulFOp::create(b, loc, real, multiplier);
-      Value rounded = math::RoundEvenOp::create(b, loc, scaled);
-      Value clamped = arith::MinimumFOp::create(
-          b, loc, arith::MaximumFOp::create(b, loc, rounded, low), high);
-      Value shifted = arith::AddIOp::create(
-          b, loc, arith::FPToSIOp::create(b, loc, accType, clamped), outZero);
-      Value narrow = arith::TruncIOp::create(b, loc, storageType, shifted);
-      vector::StoreOp::create(
-          b, loc, narrow, operands.output,
-          operands.outputIndices(b, loc, pixels[p], channelOffsets[j]));
-    }
-  }
+  storeTile(b, loc, dot.lanes, operands, accs, pixels, channelOffsets);
 }
 
 /// Covers `numPixels` outputs and every channel vector with register tiles.
@@ -453,10 +463,15 @@ void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
 /// when `parallelVectorBlocks` is set, so that a block's weights stay in the
 /// cache while the pixels stream past; the vectors left over get a narrower
 /// tile, and the pixels left over tiles of one pixel.
+/// One register tile of `numPixels` pixels from `pixel0` by `numVectors`
+/// channel vectors from `vector0`.
+using TileBuilder =
+    function_ref<void(OpBuilder &, Location, int64_t numPixels,
+                      int64_t numVectors, Value pixel0, Value vector0)>;
+
 void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
-                const LayerGeometry &layer, const KernelOperands &operands,
-                bool isSignedStorage, Value numPixels,
-                bool parallelVectorBlocks) {
+                const LayerGeometry &layer, Value numPixels,
+                bool parallelVectorBlocks, TileBuilder buildTile) {
   int64_t totalVectors = roundUp(layer.outChannels, dot.lanes) / dot.lanes;
   int64_t fullVectorBlocks = totalVectors / dot.vectors;
   int64_t restVectors = totalVectors % dot.vectors;
@@ -473,8 +488,7 @@ void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
     scf::ForOp::create(
         b, loc, zero, fullPixels, pixelStep, ValueRange{},
         [&](OpBuilder &b, Location loc, Value pixel0, ValueRange) {
-          buildTile(b, loc, dot, layer, operands, isSignedStorage, dot.pixels,
-                    tileVectors, pixel0, vector0);
+          buildTile(b, loc, dot.pixels, tileVectors, pixel0, vector0);
           scf::YieldOp::create(b, loc);
         });
     if (staticPixels && *staticPixels % dot.pixels == 0)
@@ -482,8 +496,7 @@ void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
     scf::ForOp::create(
         b, loc, fullPixels, numPixels, one, ValueRange{},
         [&](OpBuilder &b, Location loc, Value pixel0, ValueRange) {
-          buildTile(b, loc, dot, layer, operands, isSignedStorage, 1,
-                    tileVectors, pixel0, vector0);
+          buildTile(b, loc, 1, tileVectors, pixel0, vector0);
           scf::YieldOp::create(b, loc);
         });
   };
@@ -743,6 +756,130 @@ RequantizeEpilogue buildEpilogue(OpBuilder &b, Location loc,
   return epilogue;
 }
 
+//===----------------------------------------------------------------------===//
+// Depthwise convolutions
+//===----------------------------------------------------------------------===//
+
+/// The tiles of a depthwise kernel for the CPU that `dot` targets: vectors
+/// of 16 i32 lanes on AVX-512, else 8. The products are plain vector
+/// multiplies: a depthwise conv sums only over the taps, which leaves no
+/// group of channels for vpdpbusd or vpmaddwd to add up.
+DotProduct getDepthwiseTiling(const DotProduct &dot) {
+  if (dot.kind == DotProductKind::Vnni)
+    return {DotProductKind::Generic, 1, 16, 4, 4};
+  return {DotProductKind::Generic, 1, 8, 4, 2};
+}
+
+/// Packs depthwise weights [C, 1, KH, KW] as i32 w' = w - z_w[c] into
+/// [KH * KW][Cp], with the corrected bias bias[c] - offset * sum w'[c].
+FailureOr<PackedConstants> buildDepthwiseConstants(OpBuilder &b, Location loc,
+                                                   const DotProduct &tiling,
+                                                   const LayerGeometry &layer,
+                                                   Value weights, Value bias,
+                                                   int64_t offset) {
+  DenseIntElementsAttr weightValues = getConstantStorage(weights);
+  if (!weightValues)
+    return failure();
+  DenseIntElementsAttr biasValues;
+  if (bias && !(biasValues = getConstantStorage(bias)))
+    return failure();
+  UniformQuantParams params =
+      getUniformQuantParams(getUniformQuantElementType(weights.getType()));
+  int64_t taps = layer.kernelH * layer.kernelW;
+  int64_t paddedChannels = roundUp(layer.channels, tiling.lanes);
+  SmallVector<int32_t> packed(taps * paddedChannels, 0);
+  SmallVector<int32_t> correctedBias(paddedChannels, 0);
+  SmallVector<APInt> values(weightValues.getValues<APInt>());
+  SmallVector<APInt> biases;
+  if (biasValues)
+    biases.assign(biasValues.getValues<APInt>().begin(),
+                  biasValues.getValues<APInt>().end());
+  for (int64_t c = 0; c < layer.channels; ++c) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < taps; ++t) {
+      const APInt &v = values[c * taps + t];
+      int64_t w = (params.isSigned ? v.getSExtValue()
+                                   : static_cast<int64_t>(v.getZExtValue())) -
+                  params.getZeroPoint(c);
+      packed[t * paddedChannels + c] = static_cast<int32_t>(w);
+      sum += w;
+    }
+    int64_t biasValue = biases.empty() ? 0 : biases[c].getSExtValue();
+    // Modulo 2^32, as the reference sums.
+    correctedBias[c] =
+        static_cast<int32_t>(static_cast<uint32_t>(biasValue - offset * sum));
+  }
+  auto weightType =
+      RankedTensorType::get({taps, paddedChannels}, b.getI32Type());
+  Value weightTensor = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(weightType, ArrayRef<int32_t>(packed)));
+  return PackedConstants{toReadOnlyBuffer(b, loc, weightTensor),
+                         buildChannelBuffer<int32_t>(b, loc, b.getI32Type(),
+                                                     correctedBias,
+                                                     paddedChannels)};
+}
+
+/// One depthwise tile: acc[p][j] = bias' + sum over the taps of x~ * w',
+/// where x~ is the vector of channels j at pixel p's tap, widened to i32.
+void buildDepthwiseTile(OpBuilder &b, Location loc, const DotProduct &tiling,
+                        const LayerGeometry &layer,
+                        const KernelOperands &operands, bool isSignedStorage,
+                        int64_t numPixels, int64_t numVectors, Value pixel0,
+                        Value vector0) {
+  auto accType = VectorType::get({tiling.lanes}, b.getI32Type());
+  auto byteType = VectorType::get({tiling.lanes}, b.getI8Type());
+  Value lanes = indexConstant(b, loc, tiling.lanes);
+  SmallVector<Value> channelOffsets, pixels;
+  for (int64_t j = 0; j < numVectors; ++j)
+    channelOffsets.push_back(arith::MulIOp::create(
+        b, loc,
+        arith::AddIOp::create(b, loc, vector0, indexConstant(b, loc, j)),
+        lanes));
+  for (int64_t p = 0; p < numPixels; ++p)
+    pixels.push_back(
+        arith::AddIOp::create(b, loc, pixel0, indexConstant(b, loc, p)));
+  SmallVector<Value> inits;
+  for (int64_t p = 0; p < numPixels; ++p)
+    for (int64_t j = 0; j < numVectors; ++j)
+      inits.push_back(vector::LoadOp::create(b, loc, accType, operands.bias,
+                                             ValueRange{channelOffsets[j]}));
+  Value kernelW = indexConstant(b, loc, layer.kernelW);
+  SmallVector<Value> accs = buildReductionLoop(
+      b, loc, layer.kernelH, inits,
+      [&](OpBuilder &b, Location loc, Value kh, ValueRange accs) {
+        return buildReductionLoop(
+            b, loc, layer.kernelW, accs,
+            [&](OpBuilder &b, Location loc, Value kw, ValueRange accs) {
+              Value tap = arith::AddIOp::create(
+                  b, loc, arith::MulIOp::create(b, loc, kh, kernelW), kw);
+              SmallVector<Value> weightVectors;
+              for (int64_t j = 0; j < numVectors; ++j)
+                weightVectors.push_back(
+                    vector::LoadOp::create(b, loc, accType, operands.weights,
+                                           ValueRange{tap, channelOffsets[j]}));
+              SmallVector<Value> next(accs);
+              for (int64_t p = 0; p < numPixels; ++p) {
+                for (int64_t j = 0; j < numVectors; ++j) {
+                  Value bytes = vector::LoadOp::create(
+                      b, loc, byteType, operands.input,
+                      operands.inputIndices(b, loc, pixels[p], kh, kw,
+                                            channelOffsets[j]));
+                  Value wide = isSignedStorage ? Value(arith::ExtSIOp::create(
+                                                     b, loc, accType, bytes))
+                                               : Value(arith::ExtUIOp::create(
+                                                     b, loc, accType, bytes));
+                  Value product =
+                      arith::MulIOp::create(b, loc, wide, weightVectors[j]);
+                  next[p * numVectors + j] = arith::AddIOp::create(
+                      b, loc, next[p * numVectors + j], product);
+                }
+              }
+              return next;
+            });
+      });
+  storeTile(b, loc, tiling.lanes, operands, accs, pixels, channelOffsets);
+}
+
 /// What the two patterns share: the checks, the packed constants, the
 /// packed activations and the output buffer of a layer, and the
 /// replacement of the layer (with its fused requantize) by the kernel's
@@ -757,10 +894,12 @@ struct LayerKernel {
   Value storage;
   int64_t paddedOut = 0;
 
-  /// Checks that the kernel computes `op` exactly and builds its constants;
-  /// `layer` must hold the geometry.
-  LogicalResult prepare(PatternRewriter &rewriter, Operation *op, Value input,
-                        Value weights, Value bias) {
+  /// Checks that the kernel computes `op` exactly and builds its constants
+  /// with `pack`, which receives the activation offset; `layer` must hold
+  /// the geometry.
+  LogicalResult
+  prepare(PatternRewriter &rewriter, Operation *op, Value input,
+          function_ref<FailureOr<PackedConstants>(int64_t offset)> pack) {
     Location loc = op->getLoc();
     quant::QuantizedType inputType =
         getUniformQuantElementType(input.getType());
@@ -772,8 +911,7 @@ struct LayerKernel {
     int64_t offset = this->input.zeroPoints.front();
     if (this->input.isSigned && dot.readsUnsignedActivations())
       offset += 128;
-    FailureOr<PackedConstants> constants =
-        buildPackedConstants(rewriter, loc, dot, layer, weights, bias, offset);
+    FailureOr<PackedConstants> constants = pack(offset);
     if (failed(constants))
       return rewriter.notifyMatchFailure(op, "weights do not pack");
     operands.weights = constants->weights;
@@ -837,21 +975,29 @@ struct LayerKernel {
 
 /// qsim.conv2d as a kernel over padded NHWC activations: one parallel
 /// iteration per (image, output row), the output pixels of the row tiled.
+/// An ungrouped conv reduces over taps and input channels with the dot
+/// product; a depthwise conv (one output channel per input channel) is a
+/// per-channel stencil over the taps, vectorized along the channels.
 struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
   Conv2DToKernel(MLIRContext *ctx, DotProduct dot)
       : OpRewritePattern(ctx), dot(dot) {}
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
-    if (op.getGroups() != 1)
-      return rewriter.notifyMatchFailure(op, "grouped");
     Location loc = op.getLoc();
     auto weightType = cast<RankedTensorType>(op.getWeights().getType());
     auto outputType = cast<RankedTensorType>(op.getOutput().getType());
+    int64_t inChannels =
+        cast<RankedTensorType>(op.getInput().getType()).getDimSize(1);
+    bool depthwise = op.getGroups() == inChannels &&
+                     weightType.getDimSize(0) == inChannels &&
+                     weightType.getDimSize(1) == 1 && inChannels > 1;
+    if (op.getGroups() != 1 && !depthwise)
+      return rewriter.notifyMatchFailure(op, "grouped");
     LayerKernel kernel;
-    kernel.dot = dot;
+    kernel.dot = depthwise ? getDepthwiseTiling(dot) : dot;
     LayerGeometry &layer = kernel.layer;
-    layer.channels = weightType.getDimSize(1);
+    layer.channels = inChannels;
     layer.outChannels = weightType.getDimSize(0);
     layer.kernelH = weightType.getDimSize(2);
     layer.kernelW = weightType.getDimSize(3);
@@ -859,14 +1005,23 @@ struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
     layer.strideW = op.getStrides()[1];
     layer.dilationH = op.getDilations()[0];
     layer.dilationW = op.getDilations()[1];
-    if (failed(kernel.prepare(rewriter, op, op.getInput(), op.getWeights(),
-                              op.getBias())))
+    auto pack = [&](int64_t offset) {
+      if (depthwise)
+        return buildDepthwiseConstants(rewriter, loc, kernel.dot, layer,
+                                       op.getWeights(), op.getBias(), offset);
+      return buildPackedConstants(rewriter, loc, dot, layer, op.getWeights(),
+                                  op.getBias(), offset);
+    };
+    if (failed(kernel.prepare(rewriter, op, op.getInput(), pack)))
       return failure();
 
+    // A depthwise kernel loads whole channel vectors of the activations.
+    int64_t paddedChannels =
+        depthwise ? kernel.paddedOut : roundUp(layer.channels, dot.group);
     Value packed = packActivations(
-        rewriter, loc, kernel.storage, op.getPadding(),
-        roundUp(layer.channels, dot.group), kernel.input.zeroPoints.front(),
-        kernel.flipsSign(), /*toNHWC=*/true);
+        rewriter, loc, kernel.storage, op.getPadding(), paddedChannels,
+        kernel.input.zeroPoints.front(), kernel.flipsSign(),
+        /*toNHWC=*/true);
     KernelOperands &operands = kernel.operands;
     operands.input = toReadOnlyBuffer(rewriter, loc, packed);
     int64_t outH = outputType.getDimSize(2), outW = outputType.getDimSize(3);
@@ -900,9 +1055,19 @@ struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
                                        Value channel) {
             return SmallVector<Value>{n, oh, ow, channel};
           };
-          buildTiles(b, loc, dot, layer, operands, kernel.input.isSigned,
-                     indexConstant(b, loc, outW),
-                     /*parallelVectorBlocks=*/false);
+          buildTiles(b, loc, kernel.dot, layer, indexConstant(b, loc, outW),
+                     /*parallelVectorBlocks=*/false,
+                     [&](OpBuilder &b, Location loc, int64_t numPixels,
+                         int64_t numVectors, Value pixel0, Value vector0) {
+                       if (depthwise)
+                         buildDepthwiseTile(b, loc, kernel.dot, layer, operands,
+                                            kernel.input.isSigned, numPixels,
+                                            numVectors, pixel0, vector0);
+                       else
+                         buildTile(b, loc, dot, layer, operands,
+                                   kernel.input.isSigned, numPixels, numVectors,
+                                   pixel0, vector0);
+                     });
         });
 
     // [N, OH, OW, O] -> [N, O, OH, OW].
@@ -930,8 +1095,11 @@ struct LinearToKernel final : OpRewritePattern<LinearOp> {
     // The weights [F, K] are a [F, K, 1, 1] window.
     kernel.layer.channels = weightType.getDimSize(1);
     kernel.layer.outChannels = weightType.getDimSize(0);
-    if (failed(kernel.prepare(rewriter, op, op.getInput(), op.getWeights(),
-                              op.getBias())))
+    auto pack = [&](int64_t offset) {
+      return buildPackedConstants(rewriter, loc, dot, kernel.layer,
+                                  op.getWeights(), op.getBias(), offset);
+    };
+    if (failed(kernel.prepare(rewriter, op, op.getInput(), pack)))
       return failure();
 
     Value packed =
@@ -951,8 +1119,14 @@ struct LinearToKernel final : OpRewritePattern<LinearOp> {
       return SmallVector<Value>{row, channel};
     };
     Value rows = memref::DimOp::create(rewriter, loc, operands.output, 0);
-    buildTiles(rewriter, loc, dot, kernel.layer, operands,
-               kernel.input.isSigned, rows, /*parallelVectorBlocks=*/true);
+    buildTiles(rewriter, loc, dot, kernel.layer, rows,
+               /*parallelVectorBlocks=*/true,
+               [&](OpBuilder &b, Location loc, int64_t numPixels,
+                   int64_t numVectors, Value pixel0, Value vector0) {
+                 buildTile(b, loc, dot, kernel.layer, operands,
+                           kernel.input.isSigned, numPixels, numVectors, pixel0,
+                           vector0);
+               });
     kernel.replace(rewriter, op, kernel.buildResult(rewriter, loc, {0, 1}));
     return success();
   }

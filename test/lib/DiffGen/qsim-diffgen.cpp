@@ -384,8 +384,7 @@ struct Stats {
   /// instead of the float32 the semantics prescribe.
   int64_t float32Bounds = 0;
   int64_t wrapped = 0;
-  /// Layers that the packed kernels compute: 8-bit activations, no groups,
-  /// and every w - z_w within i8.
+  /// Layers that the packed kernels compute (see isPackable).
   int64_t packable = 0;
 };
 
@@ -1051,9 +1050,16 @@ Storage randomOutputStorage(Random &rng, bool allowOdd) {
   return Storage::make(8, rng.chance(50));
 }
 
-/// Whether the packed kernels take `layer` (see convert-qsim-to-kernels).
+/// Whether the packed kernels take `layer` (see convert-qsim-to-kernels):
+/// 8-bit activations, and either a depthwise conv with one output channel
+/// per input channel or an ungrouped layer whose w - z_w all fit in i8.
 bool isPackable(const Layer &layer) {
-  if (layer.groups != 1 || layer.input.storage.width != 8)
+  if (layer.input.storage.width != 8)
+    return false;
+  if (layer.isConv && layer.c > 1 && layer.groups == layer.c &&
+      layer.o == layer.c)
+    return true;
+  if (layer.groups != 1)
     return false;
   size_t perChannel = layer.wq.size() / static_cast<size_t>(layer.o);
   for (size_t i = 0; i < layer.wq.size(); ++i) {
