@@ -54,6 +54,7 @@ void mlir::qsim::buildLowerToLLVMPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(createQSimStridedCopiesToLinalg());
+  pm.addNestedPass<func::FuncOp>(createQSimParallelLoops());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // The kernels' scf.parallel loops; scf-to-cf runs any that remain (all

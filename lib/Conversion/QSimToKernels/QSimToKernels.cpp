@@ -539,6 +539,12 @@ Value castToStorage(OpBuilder &b, Location loc, Value quantized) {
                                       quantized);
 }
 
+/// Marks a copy into or out of a kernel's layout to run as parallel loops
+/// (qsim-parallel-loops), as the kernel itself does.
+void markParallel(Operation *op) {
+  op->setAttr("qsim.parallel", UnitAttr::get(op->getContext()));
+}
+
 /// Copies the 8-bit storage `input` ([N, C, H, W] when `toNHWC`, else
 /// [N, C]) into the layout the kernel reads: NHWC, padded spatially by
 /// `padding` (top, left, bottom, right) and in the channels to
@@ -600,13 +606,13 @@ Value packActivations(OpBuilder &b, Location loc, Value input,
                                  AffineMap::getMultiDimIdentityMap(rank, ctx)};
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
-  Value copied =
-      linalg::GenericOp::create(
-          b, loc, interior.getType(), input, interior, maps, iterators,
-          [&](OpBuilder &nb, Location nloc, ValueRange args) {
-            linalg::YieldOp::create(nb, nloc, flip(nb, nloc, args[0]));
-          })
-          .getResult(0);
+  auto copy = linalg::GenericOp::create(
+      b, loc, interior.getType(), input, interior, maps, iterators,
+      [&](OpBuilder &nb, Location nloc, ValueRange args) {
+        linalg::YieldOp::create(nb, nloc, flip(nb, nloc, args[0]));
+      });
+  markParallel(copy);
+  Value copied = copy.getResult(0);
   return tensor::InsertSliceOp::create(b, loc, copied, packed, offsets, sizes,
                                        strides);
 }
@@ -955,12 +961,15 @@ struct LayerKernel {
         applyPermutation(ArrayRef<OpFoldResult>(sizes), permutation);
     Value empty =
         tensor::EmptyOp::create(b, loc, resultSizes, type.getElementType());
-    if (isIdentityPermutation(permutation))
-      return paddedOut == layer.outChannels
-                 ? result
-                 : linalg::CopyOp::create(b, loc, result, empty).getResult(0);
-    return linalg::TransposeOp::create(b, loc, result, empty, permutation)
-        .getResult()[0];
+    if (isIdentityPermutation(permutation) && paddedOut == layer.outChannels)
+      return result;
+    Operation *copy =
+        isIdentityPermutation(permutation)
+            ? linalg::CopyOp::create(b, loc, result, empty).getOperation()
+            : linalg::TransposeOp::create(b, loc, result, empty, permutation)
+                  .getOperation();
+    markParallel(copy);
+    return copy->getResult(0);
   }
 
   /// Replaces `op` (and its fused requantize) by `result`.

@@ -140,4 +140,19 @@ def QSimStridedCopiesToLinalg : Pass<"qsim-strided-copies-to-linalg",
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def QSimParallelLoops : Pass<"qsim-parallel-loops", "::mlir::func::FuncOp"> {
+  let summary = "Lower the linalg ops marked qsim.parallel to scf.parallel";
+  let description = [{
+    The packed kernels copy their activations into the kernel's layout and
+    their results back out with linalg ops that carry the unit attribute
+    `qsim.parallel`. This pass tiles each such op on buffers by one along
+    its two outer dimensions into an `scf.parallel` around the op on
+    subviews, which
+    `convert-scf-to-openmp` then runs on threads like the kernels
+    themselves; every other linalg op stays for `convert-linalg-to-loops`.
+    `qsim-lower-to-llvm` runs it after bufferization.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 #endif // QSIM_DIALECT_QSIM_TRANSFORMS_PASSES_TD
