@@ -85,7 +85,8 @@ def ConvertQSimToKernels : Pass<"convert-qsim-to-kernels", "::mlir::func::FuncOp
 def ConvertLinalgToKernels : Pass<"convert-linalg-to-kernels", "::mlir::func::FuncOp"> {
   let summary = "Lower float linalg convolutions and matmuls to register-blocked vector kernels";
   let description = [{
-    Rewrites `linalg.conv_2d_nchw_fchw` (stride 1 along the width) and
+    Rewrites `linalg.conv_2d_nchw_fchw` (a stride along the width gathers
+    its inputs) and
     `linalg.matmul` (default indexing maps) on f32 into loops of vector code
     over buffers, the float paths that calibration and float reference runs
     execute. A conv vectorizes along the output row, a matmul along the

@@ -1169,7 +1169,31 @@ struct FloatLayer {
   std::function<SmallVector<Value>(OpBuilder &, Location, Value row, Value col)>
       outIndices;
   Value x, w, init, output;
+  /// The distance between the x of neighbouring columns: 1 loads a vector,
+  /// more gathers one (a conv strided along the width).
+  int64_t xStride = 1;
 };
+
+/// The `width` x of a vector from `indices` on, `stride` apart.
+Value loadFloatVector(OpBuilder &b, Location loc, Value x, ValueRange indices,
+                      int64_t width, int64_t stride) {
+  auto vectorType = VectorType::get({width}, b.getF32Type());
+  if (stride == 1)
+    return vector::LoadOp::create(b, loc, vectorType, x, indices);
+  SmallVector<int32_t> offsets;
+  for (int64_t i = 0; i < width; ++i)
+    offsets.push_back(static_cast<int32_t>(i * stride));
+  auto offsetType = VectorType::get({width}, b.getI32Type());
+  Value offsetVector = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(offsetType, ArrayRef<int32_t>(offsets)));
+  auto maskType = VectorType::get({width}, b.getI1Type());
+  Value mask =
+      arith::ConstantOp::create(b, loc, DenseElementsAttr::get(maskType, true));
+  Value passThrough = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(vectorType, 0.0f));
+  return vector::GatherOp::create(b, loc, vectorType, x, indices, offsetVector,
+                                  mask, passThrough);
+}
 
 /// The tile of a float kernel: `rowsPerTile` rows by `vectorsPerTile`
 /// vectors of `lanes` columns.
@@ -1207,8 +1231,9 @@ void buildFloatTile(OpBuilder &b, Location loc, const FloatLayer &layer,
     if (depth == layer.reduction.size()) {
       SmallVector<Value> xs;
       for (int64_t v = 0; v < numVectors; ++v)
-        xs.push_back(vector::LoadOp::create(
-            b, loc, vectorType, layer.x, layer.xIndices(b, loc, cols[v], red)));
+        xs.push_back(loadFloatVector(b, loc, layer.x,
+                                     layer.xIndices(b, loc, cols[v], red),
+                                     width, layer.xStride));
       SmallVector<Value> next(accs);
       for (int64_t r = 0; r < numRows; ++r) {
         Value scalar = memref::LoadOp::create(
@@ -1302,7 +1327,7 @@ void prepareFloatBuffers(OpBuilder &b, Location loc, FloatLayer &layer, Value x,
       allocateOutput(b, loc, type.getShape(), type.getElementType(), init);
 }
 
-/// linalg.conv_2d_nchw_fchw on f32 with unit width stride: one parallel
+/// linalg.conv_2d_nchw_fchw on f32 (a width stride gathers x): one parallel
 /// iteration per (image, output row); its rows are the output channels,
 /// its columns the output pixels of the row.
 struct FloatConvToKernel final : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
@@ -1327,13 +1352,12 @@ struct FloatConvToKernel final : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
       return rewriter.notifyMatchFailure(op, "dynamic sizes");
     SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>());
     SmallVector<int64_t> dilations(op.getDilations().getValues<int64_t>());
-    if (strides[1] != 1)
-      return rewriter.notifyMatchFailure(op, "strided along the width");
 
     Location loc = op.getLoc();
     FloatLayer layer;
     prepareFloatBuffers(rewriter, loc, layer, x, w, init);
     layer.cols = outType.getDimSize(3);
+    layer.xStride = strides[1];
     layer.reduction = {wType.getDimSize(1), wType.getDimSize(2),
                        wType.getDimSize(3)};
     Value zero = indexConstant(rewriter, loc, 0);
@@ -1354,7 +1378,9 @@ struct FloatConvToKernel final : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
                 arith::MulIOp::create(b, loc, red[1],
                                       indexConstant(b, loc, dilations[0])));
             Value iw = arith::AddIOp::create(
-                b, loc, ow,
+                b, loc,
+                arith::MulIOp::create(b, loc, ow,
+                                      indexConstant(b, loc, strides[1])),
                 arith::MulIOp::create(b, loc, red[2],
                                       indexConstant(b, loc, dilations[1])));
             return SmallVector<Value>{n, red[0], ih, iw};
