@@ -130,6 +130,14 @@ int64_t roundUp(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
 }
 
+/// The buffer of `tensor`, which the kernel only reads.
+Value toReadOnlyBuffer(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  return bufferization::ToBufferOp::create(
+      b, loc, MemRefType::get(type.getShape(), type.getElementType()), tensor,
+      /*read_only=*/true);
+}
+
 /// A conv2d or linear layer in the form the kernel takes: a 2-D window of
 /// `kernelH` x `kernelW` taps over `channels` input channels, producing
 /// `outChannels` per output pixel. A linear layer is a 1x1 window whose
@@ -140,14 +148,48 @@ struct LayerGeometry {
   int64_t strideH = 1, strideW = 1, dilationH = 1, dilationW = 1;
 };
 
-/// Packs the weights [O, C, KH, KW] as w' = w - z_w[o] into
-/// [KH * KW][Cp / G][Op / L][L][G] with zeros in the padding, and computes
-/// the corrected bias bias[o] - offset * sum w'[o]. Fails when some w' does
+/// A layer's constant weights as w' = w - z_w[o], in their [O, ...] order,
+/// and its bias (zeros without one).
+struct ShiftedWeights {
+  SmallVector<int64_t> weights;
+  SmallVector<int64_t> bias;
+};
+
+/// Reads the constant weights and bias of a layer with `outChannels`
+/// outputs; fails when either is not a constant.
+FailureOr<ShiftedWeights> readShiftedWeights(Value weights, Value bias,
+                                             int64_t outChannels) {
+  DenseIntElementsAttr weightValues = getConstantStorage(weights);
+  DenseIntElementsAttr biasValues;
+  if (!weightValues || (bias && !(biasValues = getConstantStorage(bias))))
+    return failure();
+  UniformQuantParams params =
+      getUniformQuantParams(getUniformQuantElementType(weights.getType()));
+  int64_t perChannel = weightValues.getNumElements() / outChannels;
+  ShiftedWeights result;
+  result.weights.reserve(weightValues.getNumElements());
+  for (auto [i, v] : llvm::enumerate(weightValues.getValues<APInt>())) {
+    int64_t stored = params.isSigned ? v.getSExtValue()
+                                     : static_cast<int64_t>(v.getZExtValue());
+    result.weights.push_back(stored - params.getZeroPoint(i / perChannel));
+  }
+  result.bias.assign(outChannels, 0);
+  if (biasValues)
+    for (auto [i, v] : llvm::enumerate(biasValues.getValues<APInt>()))
+      result.bias[i] = v.getSExtValue();
+  return result;
+}
+
+/// bias - offset * sum(w') modulo 2^32, as the reference sums in i32.
+int32_t correctBias(int64_t bias, int64_t offset, int64_t sum) {
+  return static_cast<int32_t>(static_cast<uint32_t>(bias - offset * sum));
+}
+
+/// Packs w' [O, C, KH, KW] into [KH * KW][Cp / G][Op / L][L][G] with zeros in
+/// the padding, and computes the corrected bias. Fails when some w' does
 /// not fit in i8.
 LogicalResult packWeights(const LayerGeometry &layer, const DotProduct &dot,
-                          DenseIntElementsAttr weights,
-                          const UniformQuantParams &weightParams,
-                          DenseIntElementsAttr bias, int64_t offset,
+                          const ShiftedWeights &shifted, int64_t offset,
                           SmallVectorImpl<int8_t> &packed,
                           SmallVectorImpl<int32_t> &correctedBias) {
   int64_t taps = layer.kernelH * layer.kernelW;
@@ -155,36 +197,21 @@ LogicalResult packWeights(const LayerGeometry &layer, const DotProduct &dot,
   int64_t paddedOut = roundUp(layer.outChannels, dot.lanes);
   packed.assign(taps * channelGroups * paddedOut * dot.group, 0);
   correctedBias.assign(paddedOut, 0);
-  bool isSigned = weightParams.isSigned;
-  SmallVector<int64_t> values;
-  values.reserve(weights.getNumElements());
-  for (const APInt &v : weights.getValues<APInt>())
-    values.push_back(isSigned ? v.getSExtValue()
-                              : static_cast<int64_t>(v.getZExtValue()));
-  SmallVector<int64_t> biasValues(layer.outChannels, 0);
-  if (bias)
-    for (auto [i, v] : llvm::enumerate(bias.getValues<APInt>()))
-      biasValues[i] = v.getSExtValue();
-
   for (int64_t o = 0; o < layer.outChannels; ++o) {
-    int64_t zero = weightParams.getZeroPoint(o);
     int64_t sum = 0;
     for (int64_t c = 0; c < layer.channels; ++c) {
       for (int64_t t = 0; t < taps; ++t) {
-        int64_t w = values[(o * layer.channels + c) * taps + t] - zero;
+        int64_t w = shifted.weights[(o * layer.channels + c) * taps + t];
         if (w < -128 || w > 127)
           return failure();
         sum += w;
-        int64_t index = (((t * channelGroups + c / dot.group) * paddedOut) +
-                         o / dot.lanes * dot.lanes + o % dot.lanes) *
-                            dot.group +
-                        c % dot.group;
+        int64_t index =
+            ((t * channelGroups + c / dot.group) * paddedOut + o) * dot.group +
+            c % dot.group;
         packed[index] = static_cast<int8_t>(w);
       }
     }
-    // The reference sums in i32 modulo 2^32; so does the kernel.
-    correctedBias[o] = static_cast<int32_t>(
-        static_cast<uint32_t>(biasValues[o] - offset * sum));
+    correctedBias[o] = correctBias(shifted.bias[o], offset, sum);
   }
   return success();
 }
@@ -629,18 +656,13 @@ FailureOr<PackedConstants> buildPackedConstants(OpBuilder &b, Location loc,
                                                 const LayerGeometry &layer,
                                                 Value weights, Value bias,
                                                 int64_t offset) {
-  DenseIntElementsAttr weightValues = getConstantStorage(weights);
-  if (!weightValues)
+  FailureOr<ShiftedWeights> shifted =
+      readShiftedWeights(weights, bias, layer.outChannels);
+  if (failed(shifted))
     return failure();
-  DenseIntElementsAttr biasValues;
-  if (bias && !(biasValues = getConstantStorage(bias)))
-    return failure();
-  UniformQuantParams weightParams =
-      getUniformQuantParams(getUniformQuantElementType(weights.getType()));
   SmallVector<int8_t> packed;
   SmallVector<int32_t> correctedBias;
-  if (failed(packWeights(layer, dot, weightValues, weightParams, biasValues,
-                         offset, packed, correctedBias)))
+  if (failed(packWeights(layer, dot, *shifted, offset, packed, correctedBias)))
     return failure();
 
   int64_t taps = layer.kernelH * layer.kernelW;
@@ -656,13 +678,8 @@ FailureOr<PackedConstants> buildPackedConstants(OpBuilder &b, Location loc,
   Value biasTensor = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(biasType, ArrayRef<int32_t>(correctedBias)));
-  auto toBuffer = [&](Value tensor) -> Value {
-    auto type = cast<RankedTensorType>(tensor.getType());
-    return bufferization::ToBufferOp::create(
-        b, loc, MemRefType::get(type.getShape(), type.getElementType()), tensor,
-        /*read_only=*/true);
-  };
-  return PackedConstants{toBuffer(weightTensor), toBuffer(biasTensor)};
+  return PackedConstants{toReadOnlyBuffer(b, loc, weightTensor),
+                         toReadOnlyBuffer(b, loc, biasTensor)};
 }
 
 /// Allocates the kernel's output buffer of `shape` and `elementType`, with
@@ -674,13 +691,6 @@ Value allocateOutput(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
     dynamicSizes.push_back(tensor::DimOp::create(b, loc, like, 0));
   return memref::AllocOp::create(b, loc, MemRefType::get(shape, elementType),
                                  dynamicSizes);
-}
-
-Value toReadOnlyBuffer(OpBuilder &b, Location loc, Value tensor) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  return bufferization::ToBufferOp::create(
-      b, loc, MemRefType::get(type.getShape(), type.getElementType()), tensor,
-      /*read_only=*/true);
 }
 
 Value toTensor(OpBuilder &b, Location loc, Value buffer) {
@@ -783,37 +793,22 @@ FailureOr<PackedConstants> buildDepthwiseConstants(OpBuilder &b, Location loc,
                                                    const LayerGeometry &layer,
                                                    Value weights, Value bias,
                                                    int64_t offset) {
-  DenseIntElementsAttr weightValues = getConstantStorage(weights);
-  if (!weightValues)
+  FailureOr<ShiftedWeights> shifted =
+      readShiftedWeights(weights, bias, layer.channels);
+  if (failed(shifted))
     return failure();
-  DenseIntElementsAttr biasValues;
-  if (bias && !(biasValues = getConstantStorage(bias)))
-    return failure();
-  UniformQuantParams params =
-      getUniformQuantParams(getUniformQuantElementType(weights.getType()));
   int64_t taps = layer.kernelH * layer.kernelW;
   int64_t paddedChannels = roundUp(layer.channels, tiling.lanes);
   SmallVector<int32_t> packed(taps * paddedChannels, 0);
   SmallVector<int32_t> correctedBias(paddedChannels, 0);
-  SmallVector<APInt> values(weightValues.getValues<APInt>());
-  SmallVector<APInt> biases;
-  if (biasValues)
-    biases.assign(biasValues.getValues<APInt>().begin(),
-                  biasValues.getValues<APInt>().end());
   for (int64_t c = 0; c < layer.channels; ++c) {
     int64_t sum = 0;
     for (int64_t t = 0; t < taps; ++t) {
-      const APInt &v = values[c * taps + t];
-      int64_t w = (params.isSigned ? v.getSExtValue()
-                                   : static_cast<int64_t>(v.getZExtValue())) -
-                  params.getZeroPoint(c);
+      int64_t w = shifted->weights[c * taps + t];
       packed[t * paddedChannels + c] = static_cast<int32_t>(w);
       sum += w;
     }
-    int64_t biasValue = biases.empty() ? 0 : biases[c].getSExtValue();
-    // Modulo 2^32, as the reference sums.
-    correctedBias[c] =
-        static_cast<int32_t>(static_cast<uint32_t>(biasValue - offset * sum));
+    correctedBias[c] = correctBias(shifted->bias[c], offset, sum);
   }
   auto weightType =
       RankedTensorType::get({taps, paddedChannels}, b.getI32Type());
