@@ -14,6 +14,12 @@
                               a plain NumPy simulation of the integer
                               arithmetic (int64 sums, float64 requantization,
                               round half to even)
+  kernel-net MLIR DIR         reads the !quant.uniform aliases and the
+                              integer weight constants of kernels.mlir,
+                              writes random u8 storage integers as DIR/x.npy
+                              and, by the same simulation of its conv, conv
+                              and linear layers, its outputs as
+                              DIR/{y3,r1,acc3}.npy
   check-equal ACTUAL EXPECTED fails unless the two arrays have the same dtype,
                               shape and values, bit for bit
   check-close ACTUAL EXPECTED TOL
@@ -183,6 +189,54 @@ def qnet(mlir_path, out_dir):
     assert len(np.unique(y2)) > 10, np.unique(y2)
 
 
+def read_int_constant(mlir, name):
+    """The values of `%name = arith.constant dense<...> : tensor<...xiN>`."""
+    match = re.search(r"%" + name + r" = arith\.constant dense<(.*?)>\s*:\s*"
+                      r"tensor<([0-9x]+)xi(?:8|32)>", mlir, re.S)
+    if not match:
+        sys.exit(f"no integer arith.constant %{name} in the model")
+    shape = tuple(int(d) for d in match.group(2).split("x"))
+    return np.array(ast.literal_eval(match.group(1)), np.int64).reshape(shape)
+
+
+def requantize_rows(acc, acc_type, y_type):
+    """requantize of an [N, F] accumulator with a per-tensor result."""
+    m = np.array(acc_type.scales) / y_type.scales[0]
+    prod = acc.astype(np.float64) * m.reshape(1, -1)
+    return np.clip(np.round(prod) + y_type.zero_points[0], y_type.qmin,
+                   y_type.qmax).astype(np.int64)
+
+
+def kernel_net(mlir_path, out_dir):
+    with open(mlir_path) as f:
+        mlir = f.read()
+    t = read_quant_aliases(mlir)
+    c = {name: read_int_constant(mlir, name)
+         for name in ("w1s", "b1", "w2s", "b2", "w3s", "b3")}
+    rng = np.random.default_rng(4)
+    xq = rng.integers(0, 256, (2, 3, 6, 9))
+    acc1 = qconv(xq, t["x"], c["w1s"], t["w1"], c["b1"], 1, 1)
+    y1 = requantize(acc1, t["acc1"], t["y1"], relu=True)
+    acc2 = qconv(y1, t["y1"], c["w2s"], t["w2"], c["b2"], 2, 1)
+    y2 = requantize(acc2, t["acc2"], t["y2"], relu=False)
+    rows = y2.reshape(y2.shape[0], -1) - t["y2"].zero_points[0]
+    acc3 = rows @ (c["w3s"] - t["w3"].zero_points[0]).T + c["b3"]
+    y3 = requantize_rows(acc3, t["acc3"], t["y3"])
+    os.makedirs(out_dir, exist_ok=True)
+    assert np.all(np.abs(acc3) < 2 ** 31)
+    for name, value, dtype in (("x", xq, t["x"].dtype),
+                               ("y3", y3, t["y3"].dtype),
+                               ("r1", y1, t["y1"].dtype),
+                               ("acc3", acc3, np.int32)):
+        np.save(os.path.join(out_dir, name + ".npy"), value.astype(dtype))
+    # Outputs that only saturated or only clamped would prove little, in
+    # every layer.
+    for name, y, y_type in (("y1", y1, t["y1"]), ("y2", y2, t["y2"]),
+                            ("y3", y3, t["y3"])):
+        inside = (y > y_type.qmin) & (y < y_type.qmax)
+        assert len(np.unique(y)) > 8 and inside.mean() > 0.3, (name, np.unique(y))
+
+
 def check_equal(actual_path, expected_path):
     actual, expected = np.load(actual_path), np.load(expected_path)
     if actual.dtype != expected.dtype or actual.shape != expected.shape:
@@ -214,6 +268,8 @@ def main(argv):
         tosa_conv(args[0], args[1], [int(b) for b in args[2:]])
     elif command == "qnet":
         qnet(*args)
+    elif command == "kernel-net":
+        kernel_net(*args)
     elif command == "check-equal":
         check_equal(*args)
     elif command == "check-close":
