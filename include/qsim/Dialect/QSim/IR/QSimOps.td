@@ -656,10 +656,10 @@ def QSim_X86DotU8S8Op : QSim_Op<"x86.dot_u8s8",
     ```
   }];
 
-  let arguments = (ins VectorOfLengthAndType<[16], [I32]>:$acc,
-                       VectorOfLengthAndType<[64], [I8]>:$a,
-                       VectorOfLengthAndType<[64], [I8]>:$b);
-  let results = (outs VectorOfLengthAndType<[16], [I32]>:$result);
+  let arguments = (ins FixedVectorOfLengthAndType<[16], [I32]>:$acc,
+                       FixedVectorOfLengthAndType<[64], [I8]>:$a,
+                       FixedVectorOfLengthAndType<[64], [I8]>:$b);
+  let results = (outs FixedVectorOfLengthAndType<[16], [I32]>:$result);
   let assemblyFormat = [{
     $acc `,` $a `,` $b attr-dict `:` type($acc) `,` type($a) `,` type($b)
   }];
@@ -681,9 +681,9 @@ def QSim_X86PairDotI16Op : QSim_Op<"x86.pair_dot_i16", [Pure]> {
     ```
   }];
 
-  let arguments = (ins VectorOfLengthAndType<[16], [I16]>:$a,
-                       VectorOfLengthAndType<[16], [I16]>:$b);
-  let results = (outs VectorOfLengthAndType<[8], [I32]>:$result);
+  let arguments = (ins FixedVectorOfLengthAndType<[16], [I16]>:$a,
+                       FixedVectorOfLengthAndType<[16], [I16]>:$b);
+  let results = (outs FixedVectorOfLengthAndType<[8], [I32]>:$result);
   let assemblyFormat = [{
     $a `,` $b attr-dict `:` type($a) `,` type($b) `->` type($result)
   }];
