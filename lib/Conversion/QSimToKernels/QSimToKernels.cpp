@@ -277,6 +277,23 @@ SmallVector<Value> buildReductionLoop(
   return SmallVector<Value>(loop.getResults());
 }
 
+/// Repeats the 32 bits of `group` (the G activations of one lane) in every
+/// lane: a vector of the same element type, G per lane.
+Value broadcastWord(OpBuilder &b, Location loc, const DotProduct &dot,
+                    Value group) {
+  auto groupType = cast<VectorType>(group.getType());
+  Value word = vector::BitCastOp::create(
+      b, loc, VectorType::get({1}, b.getI32Type()), group);
+  Value scalar = vector::ExtractOp::create(b, loc, word, 0);
+  Value splat = vector::BroadcastOp::create(
+      b, loc, dot.getAccumulatorType(b.getContext()), scalar);
+  return vector::BitCastOp::create(
+      b, loc,
+      VectorType::get({dot.lanes * groupType.getNumElements()},
+                      groupType.getElementType()),
+      splat);
+}
+
 /// Broadcasts the `dot.group` activations at `indices` to every lane, as
 /// the operand type of the dot product.
 Value buildActivationBroadcast(OpBuilder &b, Location loc,
@@ -288,13 +305,7 @@ Value buildActivationBroadcast(OpBuilder &b, Location loc,
   case DotProductKind::Vnni: {
     Value bytes = vector::LoadOp::create(b, loc, VectorType::get({4}, i8),
                                          input, indices);
-    Value word =
-        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), bytes);
-    Value scalar = vector::ExtractOp::create(b, loc, word, 0);
-    Value splat = vector::BroadcastOp::create(
-        b, loc, dot.getAccumulatorType(ctx), scalar);
-    return vector::BitCastOp::create(
-        b, loc, VectorType::get({dot.lanes * 4}, i8), splat);
+    return broadcastWord(b, loc, dot, bytes);
   }
   case DotProductKind::Avx2: {
     Value bytes = vector::LoadOp::create(b, loc, VectorType::get({2}, i8),
@@ -303,13 +314,7 @@ Value buildActivationBroadcast(OpBuilder &b, Location loc,
     Value pair = isSignedStorage
                      ? Value(arith::ExtSIOp::create(b, loc, pairType, bytes))
                      : Value(arith::ExtUIOp::create(b, loc, pairType, bytes));
-    Value word =
-        vector::BitCastOp::create(b, loc, VectorType::get({1}, i32), pair);
-    Value scalar = vector::ExtractOp::create(b, loc, word, 0);
-    Value splat = vector::BroadcastOp::create(
-        b, loc, dot.getAccumulatorType(ctx), scalar);
-    return vector::BitCastOp::create(
-        b, loc, VectorType::get({dot.lanes * 2}, i16), splat);
+    return broadcastWord(b, loc, dot, pair);
   }
   case DotProductKind::Generic: {
     Value byte = memref::LoadOp::create(b, loc, input, indices);
@@ -398,18 +403,9 @@ void storeTile(OpBuilder &b, Location loc, int64_t lanes,
       inZero =
           vector::LoadOp::create(b, loc, f64Type, epilogue.inZeros, channel);
     for (size_t p = 0; p < numPixels; ++p) {
-      // Exact: every i32 is an f64.
-      Value real =
-          arith::SIToFPOp::create(b, loc, f64Type, accs[p * numVectors + j]);
-      if (inZero)
-        real = arith::SubFOp::create(b, loc, real, inZero);
-      Value scaled = arith::MulFOp::create(b, loc, real, multiplier);
-      Value rounded = math::RoundEvenOp::create(b, loc, scaled);
-      Value clamped = arith::MinimumFOp::create(
-          b, loc, arith::MaximumFOp::create(b, loc, rounded, low), high);
-      Value shifted = arith::AddIOp::create(
-          b, loc, arith::FPToSIOp::create(b, loc, accType, clamped), outZero);
-      Value narrow = arith::TruncIOp::create(b, loc, storageType, shifted);
+      Value narrow = buildRequantizeArithmetic(
+          b, loc, accs[p * numVectors + j], /*isSigned=*/true, inZero,
+          multiplier, low, high, outZero, storageType);
       vector::StoreOp::create(
           b, loc, narrow, operands.output,
           operands.outputIndices(b, loc, pixels[p], channelOffsets[j]));
@@ -741,31 +737,23 @@ RequantizeOp getFusableRequantize(Operation *layer) {
 RequantizeEpilogue buildEpilogue(OpBuilder &b, Location loc,
                                  RequantizeOp requantize, int64_t outChannels,
                                  int64_t paddedOut) {
-  UniformQuantParams in = getUniformQuantParams(
-      getUniformQuantElementType(requantize.getInput().getType()));
-  UniformQuantParams out = getUniformQuantParams(
-      getUniformQuantElementType(requantize.getOutput().getType()));
-  int64_t lo = requantize.getLowerBound(), hi = requantize.getUpperBound();
-  SmallVector<double> multipliers, lows, highs, inZeros;
-  SmallVector<int32_t> outZeros;
-  for (int64_t c = 0; c < outChannels; ++c) {
-    multipliers.push_back(in.getScale(c) / out.getScale(c));
-    lows.push_back(static_cast<double>(lo - out.getZeroPoint(c)));
-    highs.push_back(static_cast<double>(hi - out.getZeroPoint(c)));
-    outZeros.push_back(static_cast<int32_t>(out.getZeroPoint(c)));
-    inZeros.push_back(static_cast<double>(in.getZeroPoint(c)));
-  }
+  RequantizeConstants constants =
+      getRequantizeConstants(requantize, outChannels);
+  SmallVector<int32_t> outZeros(constants.outZeros.begin(),
+                                constants.outZeros.end());
   Type f64 = b.getF64Type();
   RequantizeEpilogue epilogue;
   epilogue.multipliers =
-      buildChannelBuffer<double>(b, loc, f64, multipliers, paddedOut);
-  epilogue.lows = buildChannelBuffer<double>(b, loc, f64, lows, paddedOut);
-  epilogue.highs = buildChannelBuffer<double>(b, loc, f64, highs, paddedOut);
+      buildChannelBuffer<double>(b, loc, f64, constants.multipliers, paddedOut);
+  epilogue.lows =
+      buildChannelBuffer<double>(b, loc, f64, constants.lows, paddedOut);
+  epilogue.highs =
+      buildChannelBuffer<double>(b, loc, f64, constants.highs, paddedOut);
   epilogue.outZeros =
       buildChannelBuffer<int32_t>(b, loc, b.getI32Type(), outZeros, paddedOut);
-  if (llvm::any_of(inZeros, [](double z) { return z != 0.0; }))
+  if (llvm::any_of(constants.inZeros, [](double z) { return z != 0.0; }))
     epilogue.inZeros =
-        buildChannelBuffer<double>(b, loc, f64, inZeros, paddedOut);
+        buildChannelBuffer<double>(b, loc, f64, constants.inZeros, paddedOut);
   epilogue.storageType = b.getIntegerType(
       getUniformQuantElementType(requantize.getOutput().getType())
           .getStorageTypeIntegralWidth());
@@ -993,7 +981,7 @@ struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
     auto outputType = cast<RankedTensorType>(op.getOutput().getType());
     int64_t inChannels =
         cast<RankedTensorType>(op.getInput().getType()).getDimSize(1);
-    bool depthwise = op.getGroups() == inChannels &&
+    bool depthwise = static_cast<int64_t>(op.getGroups()) == inChannels &&
                      weightType.getDimSize(0) == inChannels &&
                      weightType.getDimSize(1) == 1 && inChannels > 1;
     if (op.getGroups() != 1 && !depthwise)
@@ -1137,6 +1125,16 @@ struct LinearToKernel final : OpRewritePattern<LinearOp> {
 
   DotProduct dot;
 };
+
+/// Rewrites each layer of `func` once with `patterns`; nothing else is
+/// folded or simplified here.
+LogicalResult applyKernelPatterns(func::FuncOp func,
+                                  RewritePatternSet &&patterns) {
+  GreedyRewriteConfig config;
+  config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
+  config.enableFolding(false);
+  return applyPatternsGreedily(func, std::move(patterns), config);
+}
 
 //===----------------------------------------------------------------------===//
 // Float kernels
@@ -1511,11 +1509,7 @@ struct ConvertLinalgToKernelsPass final
         width == 16 ? FloatTiling{16, 6, 4} : FloatTiling{int64_t(width), 6, 2};
     RewritePatternSet patterns(&getContext());
     patterns.add<FloatConvToKernel, FloatMatmulToKernel>(&getContext(), tiling);
-    GreedyRewriteConfig config;
-    config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-    config.enableFolding(false);
-    if (failed(
-            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+    if (failed(applyKernelPatterns(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };
@@ -1534,12 +1528,7 @@ struct ConvertQSimToKernelsPass final
     DotProduct dot = DotProduct::get(*kind);
     RewritePatternSet patterns(&getContext());
     patterns.add<Conv2DToKernel, LinearToKernel>(&getContext(), dot);
-    // Each layer is rewritten once; nothing else is folded here.
-    GreedyRewriteConfig config;
-    config.setRegionSimplificationLevel(GreedySimplifyRegionLevel::Disabled);
-    config.enableFolding(false);
-    if (failed(
-            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
+    if (failed(applyKernelPatterns(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -183,8 +183,8 @@ IntegerType getStorageType(Value quantized) {
 /// requantize. The clamp bounds are already shifted by -z, so the sum lands
 /// in the storage range and the truncation is exact.
 Value clampShiftAndNarrow(OpBuilder &b, Location loc, Value rounded, Value lo,
-                          Value hi, Value zero, IntegerType computeType,
-                          IntegerType storageType) {
+                          Value hi, Value zero, Type computeType,
+                          Type storageType) {
   Value clamped = arith::MinimumFOp::create(
       b, loc, arith::MaximumFOp::create(b, loc, rounded, lo), hi);
   Value integer = arith::FPToSIOp::create(b, loc, computeType, clamped);
@@ -302,46 +302,31 @@ struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
     // the verifier guarantees both agree on the axis when both are.
     std::optional<int32_t> axis = in.isPerAxis() ? in.axis : out.axis;
     size_t numChannels = std::max(in.scales.size(), out.scales.size());
-    int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
-    SmallVector<double> multipliers, inZeros, lows, highs;
-    SmallVector<int64_t> outZeros;
-    for (size_t c = 0; c < numChannels; ++c) {
-      multipliers.push_back(in.getScale(c) / out.getScale(c));
-      inZeros.push_back(static_cast<double>(in.getZeroPoint(c)));
-      outZeros.push_back(out.getZeroPoint(c));
-      lows.push_back(static_cast<double>(lo - out.getZeroPoint(c)));
-      highs.push_back(static_cast<double>(hi - out.getZeroPoint(c)));
-    }
+    RequantizeConstants perChannel = getRequantizeConstants(op, numChannels);
     auto f64Attr = [&](double v) -> Attribute {
       return rewriter.getF64FloatAttr(v);
     };
     SmallVector<ChannelConstant> constants = {
-        makeChannelConstant<double>(f64, multipliers, f64Attr),
-        makeChannelConstant<double>(f64, lows, f64Attr),
-        makeChannelConstant<double>(f64, highs, f64Attr),
+        makeChannelConstant<double>(f64, perChannel.multipliers, f64Attr),
+        makeChannelConstant<double>(f64, perChannel.lows, f64Attr),
+        makeChannelConstant<double>(f64, perChannel.highs, f64Attr),
         makeChannelConstant<int64_t>(
-            outComputeType, outZeros, [&](int64_t z) -> Attribute {
+            outComputeType, perChannel.outZeros, [&](int64_t z) -> Attribute {
               return IntegerAttr::get(outComputeType, z);
             })};
     bool hasInputZeroPoint =
         llvm::any_of(in.zeroPoints, [](int64_t z) { return z != 0; });
     if (hasInputZeroPoint)
-      constants.push_back(makeChannelConstant<double>(f64, inZeros, f64Attr));
+      constants.push_back(
+          makeChannelConstant<double>(f64, perChannel.inZeros, f64Attr));
     bool isSigned = in.isSigned;
 
     Value result = buildElementwise(
         rewriter, op.getLoc(), adaptor.getInput(), storageType, constants, axis,
         [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
-          // Exact: every storage value of at most 32 bits fits in an f64.
-          Value real = isSigned
-                           ? Value(arith::SIToFPOp::create(b, loc, f64, q))
-                           : Value(arith::UIToFPOp::create(b, loc, f64, q));
-          if (hasInputZeroPoint)
-            real = arith::SubFOp::create(b, loc, real, c[4]);
-          Value scaled = arith::MulFOp::create(b, loc, real, c[0]);
-          Value rounded = math::RoundEvenOp::create(b, loc, scaled);
-          return clampShiftAndNarrow(b, loc, rounded, c[1], c[2], c[3],
-                                     outComputeType, storageType);
+          return buildRequantizeArithmetic(b, loc, q, isSigned,
+                                           hasInputZeroPoint ? c[4] : Value(),
+                                           c[0], c[1], c[2], c[3], storageType);
         });
     rewriter.replaceOp(op, result);
     return success();
@@ -1352,4 +1337,39 @@ void mlir::qsim::configureQSimToLinalgTarget(
     }
     return typeConverter.isLegal(op);
   });
+}
+
+RequantizeConstants mlir::qsim::getRequantizeConstants(RequantizeOp op,
+                                                       size_t numChannels) {
+  UniformQuantParams in = getParams(op.getInput());
+  UniformQuantParams out = getParams(op.getOutput());
+  int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
+  RequantizeConstants constants;
+  for (size_t c = 0; c < numChannels; ++c) {
+    constants.multipliers.push_back(in.getScale(c) / out.getScale(c));
+    constants.inZeros.push_back(static_cast<double>(in.getZeroPoint(c)));
+    constants.outZeros.push_back(out.getZeroPoint(c));
+    constants.lows.push_back(static_cast<double>(lo - out.getZeroPoint(c)));
+    constants.highs.push_back(static_cast<double>(hi - out.getZeroPoint(c)));
+  }
+  return constants;
+}
+
+Value mlir::qsim::buildRequantizeArithmetic(OpBuilder &b, Location loc, Value q,
+                                            bool isSigned, Value inZero,
+                                            Value multiplier, Value low,
+                                            Value high, Value outZero,
+                                            Type storageType) {
+  Type f64 = b.getF64Type();
+  if (auto vectorType = dyn_cast<VectorType>(q.getType()))
+    f64 = vectorType.clone(f64);
+  // Exact: every storage value of at most 32 bits fits in an f64.
+  Value real = isSigned ? Value(arith::SIToFPOp::create(b, loc, f64, q))
+                        : Value(arith::UIToFPOp::create(b, loc, f64, q));
+  if (inZero)
+    real = arith::SubFOp::create(b, loc, real, inZero);
+  Value scaled = arith::MulFOp::create(b, loc, real, multiplier);
+  Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+  return clampShiftAndNarrow(b, loc, rounded, low, high, outZero,
+                             outZero.getType(), storageType);
 }

@@ -8,6 +8,8 @@
 #ifndef QSIM_CONVERSION_QSIMTOLINALG_QSIMTOLINALG_H
 #define QSIM_CONVERSION_QSIMTOLINALG_QSIMTOLINALG_H
 
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -37,6 +39,28 @@ void populateQSimToLinalgPatterns(const TypeConverter &typeConverter,
 /// none of its types, nor a function's signature, is quantized.
 void configureQSimToLinalgTarget(ConversionTarget &target,
                                  const TypeConverter &typeConverter);
+
+/// The per-channel constants of qsim.requantize's arithmetic for the first
+/// `numChannels` channels (one for per-tensor types): M = s_in / s_y in
+/// f64, the clamp bounds shifted by -z_y, and both zero points.
+struct RequantizeConstants {
+  SmallVector<double> multipliers;
+  SmallVector<double> lows;
+  SmallVector<double> highs;
+  SmallVector<double> inZeros;
+  SmallVector<int64_t> outZeros;
+};
+RequantizeConstants getRequantizeConstants(RequantizeOp op, size_t numChannels);
+
+/// qsim.requantize's arithmetic on `q`, a scalar or a vector of storage
+/// integers: to f64 (zero-extended unless `isSigned`), minus `inZero` (none
+/// when null), times `multiplier`, rounded half to even, clamped to
+/// [`low`, `high`], converted to the type of `outZero`, plus `outZero`, and
+/// truncated to `storageType`. The constants have the shape of `q`.
+Value buildRequantizeArithmetic(OpBuilder &b, Location loc, Value q,
+                                bool isSigned, Value inZero, Value multiplier,
+                                Value low, Value high, Value outZero,
+                                Type storageType);
 
 } // namespace mlir::qsim
 
