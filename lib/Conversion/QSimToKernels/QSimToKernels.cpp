@@ -413,35 +413,46 @@ void storeTile(OpBuilder &b, Location loc, int64_t lanes,
   }
 }
 
-/// Emits one register tile: outputs `pixel0 .. pixel0 + numPixels` by
-/// channel vectors `vector0 .. vector0 + numVectors`, accumulated over every
-/// tap and channel group, then stored.
-void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
-               const LayerGeometry &layer, const KernelOperands &operands,
-               bool isSignedStorage, int64_t numPixels, int64_t numVectors,
-               Value pixel0, Value vector0) {
-  VectorType accType = dot.getAccumulatorType(b.getContext());
-  Value lanes = indexConstant(b, loc, dot.lanes);
-  SmallVector<Value> channelOffsets, pixels;
+/// The values a register tile is built around: the index of each of its
+/// channel vectors and that vector's first channel, each of its pixels, and
+/// the accumulators' start, the bias of their channels.
+struct TileFrame {
+  SmallVector<Value> vectorIndices;
+  SmallVector<Value> channelOffsets;
+  SmallVector<Value> pixels;
+  SmallVector<Value> inits;
+};
+
+TileFrame buildTileFrame(OpBuilder &b, Location loc, int64_t lanes, Value bias,
+                         int64_t numPixels, int64_t numVectors, Value pixel0,
+                         Value vector0) {
+  TileFrame frame;
+  auto accType = VectorType::get({lanes}, b.getI32Type());
+  Value laneCount = indexConstant(b, loc, lanes);
   for (int64_t j = 0; j < numVectors; ++j) {
     Value v = arith::AddIOp::create(b, loc, vector0, indexConstant(b, loc, j));
-    channelOffsets.push_back(arith::MulIOp::create(b, loc, v, lanes));
+    frame.vectorIndices.push_back(v);
+    frame.channelOffsets.push_back(arith::MulIOp::create(b, loc, v, laneCount));
   }
   for (int64_t p = 0; p < numPixels; ++p)
-    pixels.push_back(
+    frame.pixels.push_back(
         arith::AddIOp::create(b, loc, pixel0, indexConstant(b, loc, p)));
-
-  SmallVector<Value> inits;
   for (int64_t p = 0; p < numPixels; ++p)
     for (int64_t j = 0; j < numVectors; ++j)
-      inits.push_back(vector::LoadOp::create(b, loc, accType, operands.bias,
-                                             ValueRange{channelOffsets[j]}));
+      frame.inits.push_back(vector::LoadOp::create(
+          b, loc, accType, bias, ValueRange{frame.channelOffsets[j]}));
+  return frame;
+}
 
-  int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
-  Value group = indexConstant(b, loc, dot.group);
+/// The loops over the kernel rows and columns, carrying `inits`; `body`
+/// gets (kh, kw), the tap kh * KW + kw and the accumulators.
+SmallVector<Value> buildTapLoops(
+    OpBuilder &b, Location loc, const LayerGeometry &layer, ValueRange inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value kh, Value kw,
+                                    Value tap, ValueRange accs)>
+        body) {
   Value kernelW = indexConstant(b, loc, layer.kernelW);
-  Value zero = indexConstant(b, loc, 0);
-  SmallVector<Value> accs = buildReductionLoop(
+  return buildReductionLoop(
       b, loc, layer.kernelH, inits,
       [&](OpBuilder &b, Location loc, Value kh, ValueRange accs) {
         return buildReductionLoop(
@@ -449,36 +460,53 @@ void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
             [&](OpBuilder &b, Location loc, Value kw, ValueRange accs) {
               Value tap = arith::AddIOp::create(
                   b, loc, arith::MulIOp::create(b, loc, kh, kernelW), kw);
-              return buildReductionLoop(
-                  b, loc, channelGroups, accs,
-                  [&](OpBuilder &b, Location loc, Value c, ValueRange accs) {
-                    SmallVector<Value> weightVectors;
-                    for (int64_t j = 0; j < numVectors; ++j) {
-                      Value v = arith::AddIOp::create(b, loc, vector0,
-                                                      indexConstant(b, loc, j));
-                      weightVectors.push_back(
-                          buildWeightLoad(b, loc, dot, operands.weights,
-                                          ValueRange{tap, c, v, zero}));
-                    }
-                    Value channel = arith::MulIOp::create(b, loc, c, group);
-                    SmallVector<Value> next(accs);
-                    for (int64_t p = 0; p < numPixels; ++p) {
-                      Value activations = buildActivationBroadcast(
-                          b, loc, dot, operands.input,
-                          operands.inputIndices(b, loc, pixels[p], kh, kw,
-                                                channel),
-                          isSignedStorage);
-                      for (int64_t j = 0; j < numVectors; ++j)
-                        next[p * numVectors + j] = buildDotProduct(
-                            b, loc, dot, next[p * numVectors + j], activations,
-                            weightVectors[j]);
-                    }
-                    return next;
-                  });
+              return body(b, loc, kh, kw, tap, accs);
             });
       });
+}
 
-  storeTile(b, loc, dot.lanes, operands, accs, pixels, channelOffsets);
+/// Emits one register tile: outputs `pixel0 .. pixel0 + numPixels` by
+/// channel vectors `vector0 .. vector0 + numVectors`, accumulated over every
+/// tap and channel group, then stored.
+void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
+               const LayerGeometry &layer, const KernelOperands &operands,
+               bool isSignedStorage, int64_t numPixels, int64_t numVectors,
+               Value pixel0, Value vector0) {
+  TileFrame frame = buildTileFrame(b, loc, dot.lanes, operands.bias, numPixels,
+                                   numVectors, pixel0, vector0);
+  int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
+  Value group = indexConstant(b, loc, dot.group);
+  Value zero = indexConstant(b, loc, 0);
+  SmallVector<Value> accs = buildTapLoops(
+      b, loc, layer, frame.inits,
+      [&](OpBuilder &b, Location loc, Value kh, Value kw, Value tap,
+          ValueRange accs) {
+        return buildReductionLoop(
+            b, loc, channelGroups, accs,
+            [&](OpBuilder &b, Location loc, Value c, ValueRange accs) {
+              SmallVector<Value> weightVectors;
+              for (Value v : frame.vectorIndices)
+                weightVectors.push_back(
+                    buildWeightLoad(b, loc, dot, operands.weights,
+                                    ValueRange{tap, c, v, zero}));
+              Value channel = arith::MulIOp::create(b, loc, c, group);
+              SmallVector<Value> next(accs);
+              for (int64_t p = 0; p < numPixels; ++p) {
+                Value activations = buildActivationBroadcast(
+                    b, loc, dot, operands.input,
+                    operands.inputIndices(b, loc, frame.pixels[p], kh, kw,
+                                          channel),
+                    isSignedStorage);
+                for (int64_t j = 0; j < numVectors; ++j)
+                  next[p * numVectors + j] =
+                      buildDotProduct(b, loc, dot, next[p * numVectors + j],
+                                      activations, weightVectors[j]);
+              }
+              return next;
+            });
+      });
+  storeTile(b, loc, dot.lanes, operands, accs, frame.pixels,
+            frame.channelOffsets);
 }
 
 /// Covers `numPixels` outputs and every channel vector with register tiles.
@@ -817,56 +845,37 @@ void buildDepthwiseTile(OpBuilder &b, Location loc, const DotProduct &tiling,
                         Value vector0) {
   auto accType = VectorType::get({tiling.lanes}, b.getI32Type());
   auto byteType = VectorType::get({tiling.lanes}, b.getI8Type());
-  Value lanes = indexConstant(b, loc, tiling.lanes);
-  SmallVector<Value> channelOffsets, pixels;
-  for (int64_t j = 0; j < numVectors; ++j)
-    channelOffsets.push_back(arith::MulIOp::create(
-        b, loc,
-        arith::AddIOp::create(b, loc, vector0, indexConstant(b, loc, j)),
-        lanes));
-  for (int64_t p = 0; p < numPixels; ++p)
-    pixels.push_back(
-        arith::AddIOp::create(b, loc, pixel0, indexConstant(b, loc, p)));
-  SmallVector<Value> inits;
-  for (int64_t p = 0; p < numPixels; ++p)
-    for (int64_t j = 0; j < numVectors; ++j)
-      inits.push_back(vector::LoadOp::create(b, loc, accType, operands.bias,
-                                             ValueRange{channelOffsets[j]}));
-  Value kernelW = indexConstant(b, loc, layer.kernelW);
-  SmallVector<Value> accs = buildReductionLoop(
-      b, loc, layer.kernelH, inits,
-      [&](OpBuilder &b, Location loc, Value kh, ValueRange accs) {
-        return buildReductionLoop(
-            b, loc, layer.kernelW, accs,
-            [&](OpBuilder &b, Location loc, Value kw, ValueRange accs) {
-              Value tap = arith::AddIOp::create(
-                  b, loc, arith::MulIOp::create(b, loc, kh, kernelW), kw);
-              SmallVector<Value> weightVectors;
-              for (int64_t j = 0; j < numVectors; ++j)
-                weightVectors.push_back(
-                    vector::LoadOp::create(b, loc, accType, operands.weights,
-                                           ValueRange{tap, channelOffsets[j]}));
-              SmallVector<Value> next(accs);
-              for (int64_t p = 0; p < numPixels; ++p) {
-                for (int64_t j = 0; j < numVectors; ++j) {
-                  Value bytes = vector::LoadOp::create(
-                      b, loc, byteType, operands.input,
-                      operands.inputIndices(b, loc, pixels[p], kh, kw,
-                                            channelOffsets[j]));
-                  Value wide = isSignedStorage ? Value(arith::ExtSIOp::create(
-                                                     b, loc, accType, bytes))
-                                               : Value(arith::ExtUIOp::create(
-                                                     b, loc, accType, bytes));
-                  Value product =
-                      arith::MulIOp::create(b, loc, wide, weightVectors[j]);
-                  next[p * numVectors + j] = arith::AddIOp::create(
-                      b, loc, next[p * numVectors + j], product);
-                }
-              }
-              return next;
-            });
+  TileFrame frame = buildTileFrame(b, loc, tiling.lanes, operands.bias,
+                                   numPixels, numVectors, pixel0, vector0);
+  SmallVector<Value> accs = buildTapLoops(
+      b, loc, layer, frame.inits,
+      [&](OpBuilder &b, Location loc, Value kh, Value kw, Value tap,
+          ValueRange accs) {
+        SmallVector<Value> weightVectors;
+        for (Value channel : frame.channelOffsets)
+          weightVectors.push_back(vector::LoadOp::create(
+              b, loc, accType, operands.weights, ValueRange{tap, channel}));
+        SmallVector<Value> next(accs);
+        for (int64_t p = 0; p < numPixels; ++p) {
+          for (int64_t j = 0; j < numVectors; ++j) {
+            Value bytes = vector::LoadOp::create(
+                b, loc, byteType, operands.input,
+                operands.inputIndices(b, loc, frame.pixels[p], kh, kw,
+                                      frame.channelOffsets[j]));
+            Value wide =
+                isSignedStorage
+                    ? Value(arith::ExtSIOp::create(b, loc, accType, bytes))
+                    : Value(arith::ExtUIOp::create(b, loc, accType, bytes));
+            Value product =
+                arith::MulIOp::create(b, loc, wide, weightVectors[j]);
+            next[p * numVectors + j] = arith::AddIOp::create(
+                b, loc, next[p * numVectors + j], product);
+          }
+        }
+        return next;
       });
-  storeTile(b, loc, tiling.lanes, operands, accs, pixels, channelOffsets);
+  storeTile(b, loc, tiling.lanes, operands, accs, frame.pixels,
+            frame.channelOffsets);
 }
 
 /// What the two patterns share: the checks, the packed constants, the
