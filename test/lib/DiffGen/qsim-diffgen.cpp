@@ -932,6 +932,20 @@ void chooseEpilogue(Random &rng, Layer &layer, bool allowAccumulator) {
   }
 }
 
+/// Draws the input height and width of a conv whose window, strides and
+/// padding are set, up to `maxH` x `maxW` and at least what the dilated
+/// kernel needs to fit in the padded input, and whether the attributes
+/// with default values are spelled out.
+void drawInputSize(Random &rng, Layer &layer, int64_t maxH, int64_t maxW) {
+  int64_t minH =
+      std::max<int64_t>(1, layer.dh * (layer.kh - 1) + 1 - layer.pt - layer.pb);
+  int64_t minW =
+      std::max<int64_t>(1, layer.dw * (layer.kw - 1) + 1 - layer.pl - layer.pr);
+  layer.h = rng.uniform(minH, maxH);
+  layer.w = rng.uniform(minW, maxW);
+  layer.explicitDefaults = rng.chance(50);
+}
+
 /// Draws a conv2d geometry within the size limits that keep JIT compilation
 /// fast: channels <= 8, spatial <= 9, kernels <= 3.
 void randomConvGeometry(Random &rng, Layer &layer) {
@@ -963,14 +977,7 @@ void randomConvGeometry(Random &rng, Layer &layer) {
   layer.pl = rng.uniform(0, 2);
   layer.pb = rng.uniform(0, 2);
   layer.pr = rng.uniform(0, 2);
-  // The dilated kernel must fit in the padded input.
-  int64_t minH =
-      std::max<int64_t>(1, layer.dh * (layer.kh - 1) + 1 - layer.pt - layer.pb);
-  int64_t minW =
-      std::max<int64_t>(1, layer.dw * (layer.kw - 1) + 1 - layer.pl - layer.pr);
-  layer.h = rng.uniform(minH, 9);
-  layer.w = rng.uniform(minW, 9);
-  layer.explicitDefaults = rng.chance(50);
+  drawInputSize(rng, layer, /*maxH=*/9, /*maxW=*/9);
 }
 
 /// Draws a conv2d geometry at the edges of the packed kernels' tiles: up to
@@ -1004,13 +1011,7 @@ void randomConvTileGeometry(Random &rng, Layer &layer) {
   layer.pl = rng.uniform(0, 2);
   layer.pb = rng.uniform(0, 1);
   layer.pr = rng.uniform(0, 2);
-  int64_t minH =
-      std::max<int64_t>(1, layer.dh * (layer.kh - 1) + 1 - layer.pt - layer.pb);
-  int64_t minW =
-      std::max<int64_t>(1, layer.dw * (layer.kw - 1) + 1 - layer.pl - layer.pr);
-  layer.h = rng.uniform(minH, 5);
-  layer.w = rng.uniform(minW, 24);
-  layer.explicitDefaults = rng.chance(50);
+  drawInputSize(rng, layer, /*maxH=*/5, /*maxW=*/24);
 }
 
 /// Draws the input and weight types of a layer (zero points included, scales
