@@ -112,14 +112,15 @@ class Chain:
 # The NumPy reference (qsim's contract) and the choice of output scales
 # --------------------------------------------------------------------------
 
-def im2col(x, kh, kw, stride, pad, pad_value):
-    """[N, C, H, W] -> [N, OH * OW, C * KH * KW] (int64)."""
+def im2col(x, kh, kw, stride, pad, pad_value, dtype):
+    """[N, C, H, W] -> [N, OH * OW, C * KH * KW] of `dtype` (int64 for the
+    integer reference, float64 for the float one), padded with `pad_value`."""
     n, c, h, w = x.shape
-    xp = np.full((n, c, h + 2 * pad, w + 2 * pad), pad_value, np.int64)
+    xp = np.full((n, c, h + 2 * pad, w + 2 * pad), pad_value, dtype)
     xp[:, :, pad:pad + h, pad:pad + w] = x
     oh = (h + 2 * pad - kh) // stride + 1
     ow = (w + 2 * pad - kw) // stride + 1
-    cols = np.empty((n, c, kh, kw, oh, ow), np.int64)
+    cols = np.empty((n, c, kh, kw, oh, ow), dtype)
     for i in range(kh):
         for j in range(kw):
             cols[:, :, i, j] = xp[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
@@ -132,7 +133,7 @@ def accumulate(layer, x, x_zp):
     w = layer.w.astype(np.float64)
     if layer.kind == "conv":
         oc, ic, kh, kw = layer.w.shape
-        cols, (oh, ow) = im2col(x, kh, kw, layer.stride, layer.pad, x_zp)
+        cols, (oh, ow) = im2col(x, kh, kw, layer.stride, layer.pad, x_zp, np.int64)
         # Float64 sums of products below 2^53 are exact.
         acc = np.matmul((cols - x_zp).astype(np.float64), w.reshape(oc, -1).T)
         acc = acc.transpose(0, 2, 1).reshape(x.shape[0], oc, oh, ow)
@@ -312,26 +313,13 @@ def float_reference(chain):
         b = float_bias(layer, chain.scales()[i][0]).astype(np.float64)
         if layer.kind == "conv":
             oc, _, kh, kw = layer.w.shape
-            cols, (oh, ow) = im2col_float(x, kh, kw, layer.stride, layer.pad)
+            cols, (oh, ow) = im2col(x, kh, kw, layer.stride, layer.pad, 0.0, np.float64)
             y = (cols @ w.reshape(oc, -1).T).transpose(0, 2, 1).reshape(x.shape[0], oc, oh, ow)
             y += b.reshape(1, -1, 1, 1)
         else:
             y = x.reshape(x.shape[0], -1) @ w.T + b
         x = np.maximum(y, 0) if layer.relu else y
     return x
-
-
-def im2col_float(x, kh, kw, stride, pad):
-    n, c, h, w = x.shape
-    xp = np.zeros((n, c, h + 2 * pad, w + 2 * pad), np.float64)
-    xp[:, :, pad:pad + h, pad:pad + w] = x
-    oh = (h + 2 * pad - kh) // stride + 1
-    ow = (w + 2 * pad - kw) // stride + 1
-    cols = np.empty((n, c, kh, kw, oh, ow), np.float64)
-    for i in range(kh):
-        for j in range(kw):
-            cols[:, :, i, j] = xp[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
-    return cols.reshape(n, c * kh * kw, oh * ow).transpose(0, 2, 1), (oh, ow)
 
 
 def bias_scale(layer, x_scale):
