@@ -237,7 +237,7 @@ struct RequantizeEpilogue {
 
 /// The buffers and index maps of one layer's kernel.
 struct KernelOperands {
-  /// i8 [T, Cp / G, Op / L, L * G].
+  /// i8 [T, Cp / G, Op / L, L * G]; for a depthwise conv i32 [T, Cp].
   Value weights;
   /// i32 [Op].
   Value bias;
