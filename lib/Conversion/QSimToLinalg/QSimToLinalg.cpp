@@ -181,12 +181,19 @@ IntegerType getStorageType(Value quantized) {
 /// Clamps a float to [lo, hi], converts it to `computeType`, adds `zero`
 /// and truncates it to `storageType`: the tail shared by quantize and
 /// requantize. The clamp bounds are already shifted by -z, so the sum lands
-/// in the storage range and the truncation is exact.
+/// in the storage range and the truncation is exact. `rounded` is never NaN
+/// (quantize maps NaN to 0 first; every other caller scales integers by
+/// finite factors), and the sign of a zero is lost in the conversion, so the
+/// clamp is a plain max and min, without the blends with which minimumf and
+/// maximumf order NaN and -0.
 Value clampShiftAndNarrow(OpBuilder &b, Location loc, Value rounded, Value lo,
                           Value hi, Value zero, Type computeType,
                           Type storageType) {
+  arith::FastMathFlags plain =
+      arith::FastMathFlags::nnan | arith::FastMathFlags::nsz;
   Value clamped = arith::MinimumFOp::create(
-      b, loc, arith::MaximumFOp::create(b, loc, rounded, lo), hi);
+      b, loc, arith::MaximumFOp::create(b, loc, rounded, lo, plain), hi,
+      plain);
   Value integer = arith::FPToSIOp::create(b, loc, computeType, clamped);
   Value shifted = arith::AddIOp::create(b, loc, integer, zero);
   if (computeType == storageType)

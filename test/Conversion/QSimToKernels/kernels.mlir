@@ -115,8 +115,8 @@
 //  CHECK-NEXT:       %[[F:.+]] = arith.sitofp %{{.+}} : vector<[[L:16|8]]xi32> to vector<[[L]]xf64>
 //  CHECK-NEXT:       %[[S:.+]] = arith.mulf %[[F]], %[[M]] : vector<[[L]]xf64>
 //  CHECK-NEXT:       %[[R:.+]] = math.roundeven %[[S]] : vector<[[L]]xf64>
-//  CHECK-NEXT:       %[[MAX:.+]] = arith.maximumf %[[R]], %[[LO]] : vector<[[L]]xf64>
-//  CHECK-NEXT:       %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] : vector<[[L]]xf64>
+//  CHECK-NEXT:       %[[MAX:.+]] = arith.maximumf %[[R]], %[[LO]] fastmath<nnan,nsz> : vector<[[L]]xf64>
+//  CHECK-NEXT:       %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] fastmath<nnan,nsz> : vector<[[L]]xf64>
 //  CHECK-NEXT:       %[[I:.+]] = arith.fptosi %[[MIN]] : vector<[[L]]xf64> to vector<[[L]]xi32>
 //  CHECK-NEXT:       %[[Y:.+]] = arith.addi %[[I]], %[[ZY]] : vector<[[L]]xi32>
 //  CHECK-NEXT:       %[[T:.+]] = arith.trunci %[[Y]] : vector<[[L]]xi32> to vector<[[L]]xi8>

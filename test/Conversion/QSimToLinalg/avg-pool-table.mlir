@@ -44,8 +44,8 @@
 //       CHECK:     %[[LO:.+]] = arith.constant -1.270000e+02 : f64
 //       CHECK:     %[[HI:.+]] = arith.constant 1.280000e+02 : f64
 //       CHECK:     %[[ZY:.+]] = arith.constant -1 : i32
-//       CHECK:     %[[C1:.+]] = arith.maximumf %[[R]], %[[LO]] : f64
-//       CHECK:     %[[C2:.+]] = arith.minimumf %[[C1]], %[[HI]] : f64
+//       CHECK:     %[[C1:.+]] = arith.maximumf %[[R]], %[[LO]] fastmath<nnan,nsz> : f64
+//       CHECK:     %[[C2:.+]] = arith.minimumf %[[C1]], %[[HI]] fastmath<nnan,nsz> : f64
 //       CHECK:     %[[I:.+]] = arith.fptosi %[[C2]] : f64 to i32
 //       CHECK:     %[[SH:.+]] = arith.addi %[[I]], %[[ZY]] : i32
 //       CHECK:     %[[T:.+]] = arith.trunci %[[SH]] : i32 to i8

@@ -27,8 +27,8 @@
 //       CHECK:     %[[TB:.+]] = arith.mulf %[[FB]], %[[MB]] : f64
 //       CHECK:     %[[SUM:.+]] = arith.addf %[[TA]], %[[TB]] : f64
 //       CHECK:     %[[R:.+]] = math.roundeven %[[SUM]] : f64
-//       CHECK:     %[[MAX:.+]] = arith.maximumf %[[R]], %[[LO]] : f64
-//       CHECK:     %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] : f64
+//       CHECK:     %[[MAX:.+]] = arith.maximumf %[[R]], %[[LO]] fastmath<nnan,nsz> : f64
+//       CHECK:     %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] fastmath<nnan,nsz> : f64
 //       CHECK:     %[[I:.+]] = arith.fptosi %[[MIN]] : f64 to i32
 //       CHECK:     %[[S:.+]] = arith.addi %[[I]], %[[ZY]] : i32
 //       CHECK:     arith.trunci %[[S]] : i32 to i8
@@ -90,7 +90,7 @@ func.func @mul(%a: tensor<4x1x!quant.uniform<i8:f32, 0.1:3>>, %b: tensor<2x1x5x!
 //       CHECK:     %[[D:.+]] = arith.subf %[[F]], %[[ZIN]] : f64
 //       CHECK:     %[[P:.+]] = arith.mulf %[[D]], %[[M]] : f64
 //       CHECK:     %[[R:.+]] = math.roundeven %[[P]] : f64
-//       CHECK:     arith.maximumf %[[R]], %[[LO]] : f64
+//       CHECK:     arith.maximumf %[[R]], %[[LO]] fastmath<nnan,nsz> : f64
 //       CHECK:   %[[D2:.+]] = tensor.dim %[[RQ]], %{{.+}} : tensor<?x3xi8>
 //       CHECK:   %[[SECOND:.+]] = tensor.insert_slice %[[RQ]] into %[[FIRST]][0, 2] [%[[D2]], 3] [1, 1] : tensor<?x3xi8> into tensor<?x5xi8>
 //       CHECK:   return %[[SECOND]]

@@ -16,8 +16,8 @@
 //       CHECK:     %[[R:.+]] = math.roundeven %[[DIV]] : f32
 //       CHECK:     %[[NAN:.+]] = arith.cmpf uno, %[[R]], %[[R]] : f32
 //       CHECK:     %[[SEL:.+]] = arith.select %[[NAN]], %{{.+}}, %[[R]] : f32
-//       CHECK:     %[[MAX:.+]] = arith.maximumf %[[SEL]], %[[LO]] : f32
-//       CHECK:     %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] : f32
+//       CHECK:     %[[MAX:.+]] = arith.maximumf %[[SEL]], %[[LO]] fastmath<nnan,nsz> : f32
+//       CHECK:     %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] fastmath<nnan,nsz> : f32
 //       CHECK:     %[[I:.+]] = arith.fptosi %[[MIN]] : f32 to i32
 //       CHECK:     %[[SUM:.+]] = arith.addi %[[I]], %[[Z]] : i32
 //       CHECK:     %[[T:.+]] = arith.trunci %[[SUM]] : i32 to i8
@@ -95,8 +95,8 @@ func.func @dequantize_signed(%q: tensor<5x!quant.uniform<i4:f32, 0.5:-1>>) -> te
 //       CHECK:     %[[F:.+]] = arith.sitofp %[[IN]] : i32 to f64
 //       CHECK:     %[[P:.+]] = arith.mulf %[[F]], %[[M]] : f64
 //       CHECK:     %[[R:.+]] = math.roundeven %[[P]] : f64
-//       CHECK:     %[[MAX:.+]] = arith.maximumf %[[R]], %[[LO]] : f64
-//       CHECK:     %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] : f64
+//       CHECK:     %[[MAX:.+]] = arith.maximumf %[[R]], %[[LO]] fastmath<nnan,nsz> : f64
+//       CHECK:     %[[MIN:.+]] = arith.minimumf %[[MAX]], %[[HI]] fastmath<nnan,nsz> : f64
 //       CHECK:     %[[I:.+]] = arith.fptosi %[[MIN]] : f64 to i32
 //       CHECK:     %[[S:.+]] = arith.addi %[[I]], %[[Z]] : i32
 //       CHECK:     arith.trunci %[[S]] : i32 to i8
