@@ -649,8 +649,36 @@ Value packActivations(OpBuilder &b, Location loc, Value input,
                b.getIntegerAttr(i8, APInt(8, zeroPoint, /*isSigned=*/true,
                                           /*implicitTrunc=*/true))));
   Value packed = tensor::EmptyOp::create(b, loc, packedSizes, i8);
-  packed = linalg::FillOp::create(b, loc, padValue, packed).getResult(0);
   SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  auto fill = [&](ArrayRef<OpFoldResult> fillOffsets,
+                  ArrayRef<OpFoldResult> fillSizes) {
+    if (llvm::any_of(fillSizes, isZeroInteger))
+      return;
+    Value region = tensor::ExtractSliceOp::create(b, loc, packed, fillOffsets,
+                                                  fillSizes, strides);
+    Value filled =
+        linalg::FillOp::create(b, loc, padValue, region).getResult(0);
+    packed = tensor::InsertSliceOp::create(b, loc, filled, packed, fillOffsets,
+                                           fillSizes, strides);
+  };
+  if (toNHWC && paddedChannels == channels) {
+    // The copy writes every byte but the spatial border: fill only that.
+    int64_t height = type.getDimSize(2), width = type.getDimSize(3);
+    OpFoldResult zero = b.getIndexAttr(0);
+    auto index = [&](int64_t value) -> OpFoldResult {
+      return b.getIndexAttr(value);
+    };
+    OpFoldResult n = sizes[0], c = packedSizes[3], paddedW = packedSizes[2];
+    fill({zero, zero, zero, zero}, {n, index(padding[0]), paddedW, c});
+    fill({zero, index(padding[0] + height), zero, zero},
+         {n, index(padding[2]), paddedW, c});
+    fill({zero, index(padding[0]), zero, zero},
+         {n, index(height), index(padding[1]), c});
+    fill({zero, index(padding[0]), index(padding[1] + width), zero},
+         {n, index(height), index(padding[3]), c});
+  } else if (toNHWC || paddedChannels != channels) {
+    packed = linalg::FillOp::create(b, loc, padValue, packed).getResult(0);
+  }
   Value interior =
       tensor::ExtractSliceOp::create(b, loc, packed, offsets, sizes, strides);
   SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, inputExprs, ctx),

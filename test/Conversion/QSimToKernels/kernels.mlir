@@ -57,10 +57,19 @@
 //   CHECK-DAG:   %[[ZYB:.+]] = bufferization.to_buffer %[[ZYC]] read_only
 //       CHECK:   %[[XS:.+]] = quant.scast %[[X]] : tensor<1x3x2x9x!quant.uniform<u8:f32, 5.000000e-01:3>> to tensor<1x3x2x9xi8>
 // The padded NHWC copy: filled with z_x, channels padded to a multiple of G.
+// Where no channel is padded (generic, G = 1), only the spatial border is
+// filled: the top row and the left column (the bottom and right pads are 0).
 //    VNNI-NEXT:   %[[EMPTY:.+]] = tensor.empty() : tensor<1x3x10x4xi8>
 //    AVX2-NEXT:   %[[EMPTY:.+]] = tensor.empty() : tensor<1x3x10x4xi8>
+//    VNNI-NEXT:   %[[FILL:.+]] = linalg.fill ins(%[[ZX]] : i8) outs(%[[EMPTY]] :
+//    AVX2-NEXT:   %[[FILL:.+]] = linalg.fill ins(%[[ZX]] : i8) outs(%[[EMPTY]] :
 // GENERIC-NEXT:   %[[EMPTY:.+]] = tensor.empty() : tensor<1x3x10x3xi8>
-//  CHECK-NEXT:   %[[FILL:.+]] = linalg.fill ins(%[[ZX]] : i8) outs(%[[EMPTY]] :
+// GENERIC-NEXT:   %[[TOP:.+]] = tensor.extract_slice %[[EMPTY]][0, 0, 0, 0] [1, 1, 10, 3] [1, 1, 1, 1]
+// GENERIC-NEXT:   %[[TOPF:.+]] = linalg.fill ins(%[[ZX]] : i8) outs(%[[TOP]] : tensor<1x1x10x3xi8>)
+// GENERIC-NEXT:   %[[T:.+]] = tensor.insert_slice %[[TOPF]] into %[[EMPTY]][0, 0, 0, 0] [1, 1, 10, 3] [1, 1, 1, 1]
+// GENERIC-NEXT:   %[[LEFT:.+]] = tensor.extract_slice %[[T]][0, 1, 0, 0] [1, 2, 1, 3] [1, 1, 1, 1]
+// GENERIC-NEXT:   %[[LEFTF:.+]] = linalg.fill ins(%[[ZX]] : i8) outs(%[[LEFT]] : tensor<1x2x1x3xi8>)
+// GENERIC-NEXT:   %[[FILL:.+]] = tensor.insert_slice %[[LEFTF]] into %[[T]][0, 1, 0, 0] [1, 2, 1, 3] [1, 1, 1, 1]
 //  CHECK-NEXT:   %[[INNER:.+]] = tensor.extract_slice %[[FILL]][0, 1, 1, 0] [1, 2, 9, 3] [1, 1, 1, 1]
 //  CHECK-NEXT:   %[[COPY:.+]] = linalg.generic {indexing_maps = [#[[$NCHW_TO_NHWC]], #[[$ID4]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%[[XS]] : tensor<1x3x2x9xi8>) outs(%[[INNER]] : tensor<1x2x9x3xi8>)
 //  CHECK-NEXT:   ^bb0(%[[IN:.+]]: i8, %{{.+}}: i8):
@@ -349,7 +358,7 @@ func.func @linear_parallel_blocks(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:2>>)
 
 // CHECK-LABEL: func.func @conv_i8_strided_i16_out
 //   CHECK-DAG:   %[[C2:.+]] = arith.constant 2 : index
-//   CHECK-DAG:   %[[ZX:.+]] = arith.constant -1 : i8
+//    VNNI-DAG:   %[[ZX:.+]] = arith.constant -1 : i8
 //    VNNI-DAG:   %[[SIGN:.+]] = arith.constant -128 : i8
 //    VNNI-DAG:   arith.constant dense<[0, -635, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 //    AVX2-DAG:   arith.constant dense<[0, 5, 0, 0, 0, 0, 0, 0]> : tensor<8xi32>
@@ -365,12 +374,15 @@ func.func @linear_parallel_blocks(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:2>>)
 //        VNNI:   ^bb0(%[[IN:.+]]: i8, %{{.+}}: i8):
 //   VNNI-NEXT:     %[[FLIP:.+]] = arith.xori %[[IN]], %[[SIGN]] : i8
 //   VNNI-NEXT:     linalg.yield %[[FLIP]] : i8
+// avx2 and generic pad neither the channels nor the image: no fill.
 //   AVX2-NEXT:   %[[EMPTY:.+]] = tensor.empty() : tensor<2x5x5x2xi8>
-//   AVX2-NEXT:   linalg.fill ins(%[[ZX]] : i8) outs(%[[EMPTY]] : tensor<2x5x5x2xi8>)
+//   AVX2-NEXT:   tensor.extract_slice %[[EMPTY]][0, 0, 0, 0] [2, 5, 5, 2]
+//    AVX2-NOT:   linalg.fill
 //        AVX2:   ^bb0(%[[IN:.+]]: i8, %{{.+}}: i8):
 //   AVX2-NEXT:     linalg.yield %[[IN]] : i8
 // GENERIC-NEXT:   %[[EMPTY:.+]] = tensor.empty() : tensor<2x5x5x2xi8>
-// GENERIC-NEXT:   linalg.fill ins(%[[ZX]] : i8) outs(%[[EMPTY]] : tensor<2x5x5x2xi8>)
+// GENERIC-NEXT:   tensor.extract_slice %[[EMPTY]][0, 0, 0, 0] [2, 5, 5, 2]
+//  GENERIC-NOT:   linalg.fill
 //     GENERIC:   ^bb0(%[[IN:.+]]: i8, %{{.+}}: i8):
 // GENERIC-NEXT:     linalg.yield %[[IN]] : i8
 //       CHECK:   %[[OUT:.+]] = memref.alloc() : memref<2x3x3x[[L:16|8]]xi16>
