@@ -151,8 +151,19 @@ def QSimParallelLoops : Pass<"qsim-parallel-loops", "::mlir::func::FuncOp"> {
     `convert-scf-to-openmp` then runs on threads like the kernels
     themselves; every other linalg op stays for `convert-linalg-to-loops`.
     `qsim-lower-to-llvm` runs it after bufferization.
+
+    A marked copy of bytes over four loops whose input and output are
+    contiguous along different loops (the NCHW to NHWC copies, which may
+    also flip the sign bit) is a transpose: it becomes an `scf.parallel`
+    over its other two loops, in which each 16x16 block takes 16 `vector.load`s
+    along the input's contiguous loop, one `vector.shuffle` and 16
+    `vector.store`s along the output's, and the rows and columns left over
+    are copied byte by byte.
   }];
-  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 #endif // QSIM_DIALECT_QSIM_TRANSFORMS_PASSES_TD
