@@ -536,12 +536,14 @@ void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
 
   auto coverPixels = [&](OpBuilder &b, Location loc, int64_t tileVectors,
                          Value vector0) {
-    scf::ForOp::create(
-        b, loc, zero, fullPixels, pixelStep, ValueRange{},
-        [&](OpBuilder &b, Location loc, Value pixel0, ValueRange) {
-          buildTile(b, loc, dot.pixels, tileVectors, pixel0, vector0);
-          scf::YieldOp::create(b, loc);
-        });
+    // No code for a loop that never runs: it would only cost compile time.
+    if (!staticPixels || *staticPixels >= dot.pixels)
+      scf::ForOp::create(
+          b, loc, zero, fullPixels, pixelStep, ValueRange{},
+          [&](OpBuilder &b, Location loc, Value pixel0, ValueRange) {
+            buildTile(b, loc, dot.pixels, tileVectors, pixel0, vector0);
+            scf::YieldOp::create(b, loc);
+          });
     if (staticPixels && *staticPixels % dot.pixels == 0)
       return;
     scf::ForOp::create(
@@ -1173,6 +1175,47 @@ LogicalResult applyKernelPatterns(func::FuncOp func,
   return applyPatternsGreedily(func, std::move(patterns), config);
 }
 
+/// Where a layer's NHWC activations copy reads the NCHW result of the layer
+/// before it (through a storage cast and back), the copy reads that layer's
+/// NHWC output instead: the two permutations compose to the identity, so a
+/// chain of kernels keeps its activations NHWC and only copies them into the
+/// next padded buffer. The NCHW result goes when nothing else reads it.
+void foldLayoutRoundTrips(func::FuncOp func) {
+  SmallVector<linalg::GenericOp> copies;
+  func.walk([&](linalg::GenericOp copy) {
+    if (copy->hasAttr("qsim.parallel") && copy.getNumDpsInputs() == 1)
+      copies.push_back(copy);
+  });
+  for (linalg::GenericOp copy : copies) {
+    OpOperand *input = copy.getDpsInputOperand(0);
+    auto toStorage = input->get().getDefiningOp<quant::StorageCastOp>();
+    if (!toStorage)
+      continue;
+    auto toQuantized =
+        toStorage.getInput().getDefiningOp<quant::StorageCastOp>();
+    if (!toQuantized || toQuantized.getInput().getType() != toStorage.getType())
+      continue;
+    auto transpose =
+        toQuantized.getInput().getDefiningOp<linalg::TransposeOp>();
+    if (!transpose || !transpose->hasAttr("qsim.parallel"))
+      continue;
+    SmallVector<AffineMap> maps = copy.getIndexingMapsArray();
+    maps[0] = transpose.getMatchingIndexingMap(transpose.getDpsInputOperand(0))
+                  .compose(maps[0]);
+    copy.setIndexingMapsAttr(ArrayAttr::get(
+        func.getContext(),
+        llvm::map_to_vector(maps, [](AffineMap map) -> Attribute {
+          return AffineMapAttr::get(map);
+        })));
+    input->set(transpose.getInput());
+    Operation *init = transpose.getInit().getDefiningOp();
+    for (Operation *op : {toStorage.getOperation(), toQuantized.getOperation(),
+                          transpose.getOperation(), init})
+      if (op && op->use_empty())
+        op->erase();
+  }
+}
+
 //===----------------------------------------------------------------------===//
 // Float kernels
 //===----------------------------------------------------------------------===//
@@ -1566,7 +1609,8 @@ struct ConvertQSimToKernelsPass final
     RewritePatternSet patterns(&getContext());
     patterns.add<Conv2DToKernel, LinearToKernel>(&getContext(), dot);
     if (failed(applyKernelPatterns(getOperation(), std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    foldLayoutRoundTrips(getOperation());
   }
 };
 

@@ -424,3 +424,39 @@ func.func @linear_u4_out(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<
   %y = qsim.requantize %acc : tensor<2x2x!quant.uniform<i32:f32, 0.125>> -> tensor<2x2x!quant.uniform<u4:f32, 1.0:3>>
   return %y : tensor<2x2x!quant.uniform<u4:f32, 1.0:3>>
 }
+
+// -----
+
+// A chain of kernels stays NHWC: the second conv's activations copy reads
+// the first kernel's NHWC output (its channels cut to 4) with identity maps,
+// and only the last result is transposed back to NCHW. With 3 output pixels
+// a row, only the tiles of one pixel are emitted.
+
+// CHECK-LABEL: func.func @conv_chain_stays_nhwc
+//       CHECK:   %[[OUT1:.+]] = memref.alloc() : memref<1x3x3x[[L:16|8]]xi8>
+//   CHECK-NOT:   step %c7
+//       CHECK:   %[[T1:.+]] = bufferization.to_tensor %[[OUT1]] restrict writable
+//  CHECK-NEXT:   %[[CUT1:.+]] = tensor.extract_slice %[[T1]][0, 0, 0, 0] [1, 3, 3, 4] [1, 1, 1, 1]
+//   CHECK-NOT:   linalg.transpose
+//   CHECK-NOT:   tensor.empty() : tensor<1x4x3x3xi8>
+//       CHECK:   linalg.generic {indexing_maps = [#[[ID:.+]], #[[ID]]], {{.+}} ins(%[[CUT1]] : tensor<1x3x3x4xi8>)
+//       CHECK:   %[[OUT2:.+]] = memref.alloc() : memref<1x3x3x[[L]]xi8>
+//       CHECK:   %[[T2:.+]] = bufferization.to_tensor %[[OUT2]] restrict writable
+//  CHECK-NEXT:   %[[CUT2:.+]] = tensor.extract_slice %[[T2]]
+//  CHECK-NEXT:   %[[E:.+]] = tensor.empty() : tensor<1x4x3x3xi8>
+//  CHECK-NEXT:   %[[TR:.+]] = linalg.transpose ins(%[[CUT2]] : tensor<1x3x3x4xi8>) outs(%[[E]] : tensor<1x4x3x3xi8>) permutation = [0, 3, 1, 2]
+//  CHECK-NEXT:   %[[R:.+]] = quant.scast %[[TR]]
+//  CHECK-NEXT:   return %[[R]]
+func.func @conv_chain_stays_nhwc(%x: tensor<1x4x3x3x!quant.uniform<u8:f32, 0.5:3>>) -> tensor<1x4x3x3x!quant.uniform<u8:f32, 1.0:2>> {
+  %ws = arith.constant dense<1> : tensor<4x4x3x3xi8>
+  %w = quant.scast %ws : tensor<4x4x3x3xi8> to tensor<4x4x3x3x!quant.uniform<i8:f32, 0.25>>
+  %a = qsim.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>}
+      : (tensor<1x4x3x3x!quant.uniform<u8:f32, 0.5:3>>, tensor<4x4x3x3x!quant.uniform<i8:f32, 0.25>>) -> tensor<1x4x3x3x!quant.uniform<i32:f32, 0.125>>
+  %y = qsim.requantize %a : tensor<1x4x3x3x!quant.uniform<i32:f32, 0.125>> -> tensor<1x4x3x3x!quant.uniform<u8:f32, 1.0:1>>
+  %vs = arith.constant dense<2> : tensor<4x4x1x1xi8>
+  %v = quant.scast %vs : tensor<4x4x1x1xi8> to tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>
+  %b = qsim.conv2d %y, %v
+      : (tensor<1x4x3x3x!quant.uniform<u8:f32, 1.0:1>>, tensor<4x4x1x1x!quant.uniform<i8:f32, 0.5>>) -> tensor<1x4x3x3x!quant.uniform<i32:f32, 0.5>>
+  %z = qsim.requantize %b : tensor<1x4x3x3x!quant.uniform<i32:f32, 0.5>> -> tensor<1x4x3x3x!quant.uniform<u8:f32, 1.0:2>>
+  return %z : tensor<1x4x3x3x!quant.uniform<u8:f32, 1.0:2>>
+}
