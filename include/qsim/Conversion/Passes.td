@@ -40,8 +40,8 @@ def ConvertQSimToKernels : Pass<"convert-qsim-to-kernels", "::mlir::func::FuncOp
   let description = [{
     Rewrites the integer layers that a packed kernel can compute exactly into
     loops of vector code over buffers: the weights are packed at compile time
-    into `[taps][in/G][out/L][L][G]` (G input channels per 32-bit lane, L
-    lanes), the activations are copied into a padded NHWC (or row-major)
+    into panels `[out/(J*L)][taps][in/G][J][L][G]` (G input channels per
+    32-bit lane, L lanes, the J vectors of one tile), the activations are copied into a padded NHWC (or row-major)
     buffer, and every output tile of P pixels by J vectors of L channels is
     accumulated in registers. The dot product is the one the `kernel` option
     names:

@@ -70,8 +70,10 @@ struct DotProduct {
   static DotProduct get(DotProductKind kind) {
     switch (kind) {
     case DotProductKind::Vnni:
-      // 28 accumulators, 4 weight vectors and a broadcast in 32 zmm.
-      return {kind, 4, 16, 7, 4};
+      // 24 accumulators, 4 weight vectors and a broadcast in 29 of the 32
+      // zmm. A seventh pixel would need 33: LLVM then spills an accumulator
+      // every step, which costs more than the pixel gains.
+      return {kind, 4, 16, 6, 4};
     case DotProductKind::Avx2:
       // 12 accumulators, 2 weight vectors and a broadcast in 16 ymm.
       return {kind, 2, 8, 6, 2};
@@ -185,19 +187,44 @@ int32_t correctBias(int64_t bias, int64_t offset, int64_t sum) {
   return static_cast<int32_t>(static_cast<uint32_t>(bias - offset * sum));
 }
 
-/// Packs w' [O, C, KH, KW] into [KH * KW][Cp / G][Op / L][L][G] with zeros in
-/// the padding, and computes the corrected bias. Fails when some w' does
-/// not fit in i8.
+/// The weights of one tile's channel vectors, for every tap and channel
+/// group, are a contiguous panel: [panel][taps][Cp/G][vectors][L][G]. A
+/// tile's reduction then streams one panel front to back, where a layout of
+/// all the channels per step would stride by every vector of the layer
+/// (4 KB per step for 1024 outputs: a new page, which the prefetchers do not
+/// cross, at every step).
+struct PanelShape {
+  /// Vectors of L output channels per panel: a tile's, or all of the
+  /// layer's when it has fewer.
+  int64_t vectors;
+  /// Panels; the last may hold zeros past the layer's channels.
+  int64_t count;
+
+  static PanelShape get(const LayerGeometry &layer, const DotProduct &dot) {
+    int64_t totalVectors = roundUp(layer.outChannels, dot.lanes) / dot.lanes;
+    int64_t vectors = std::min(dot.vectors, totalVectors);
+    return {vectors, roundUp(totalVectors, vectors) / vectors};
+  }
+};
+
+/// Packs w' [O, C, KH, KW] into panels [KH * KW][Cp / G][vectors][L][G] with
+/// zeros in the padding, and computes the corrected bias. Fails when some w'
+/// does not fit in i8.
 LogicalResult packWeights(const LayerGeometry &layer, const DotProduct &dot,
                           const ShiftedWeights &shifted, int64_t offset,
                           SmallVectorImpl<int8_t> &packed,
                           SmallVectorImpl<int32_t> &correctedBias) {
   int64_t taps = layer.kernelH * layer.kernelW;
   int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
-  int64_t paddedOut = roundUp(layer.outChannels, dot.lanes);
-  packed.assign(taps * channelGroups * paddedOut * dot.group, 0);
-  correctedBias.assign(paddedOut, 0);
+  PanelShape panels = PanelShape::get(layer, dot);
+  int64_t vectorBytes = dot.lanes * dot.group;
+  packed.assign(
+      panels.count * taps * channelGroups * panels.vectors * vectorBytes, 0);
+  correctedBias.assign(roundUp(layer.outChannels, dot.lanes), 0);
   for (int64_t o = 0; o < layer.outChannels; ++o) {
+    int64_t vector = o / dot.lanes;
+    int64_t panel = vector / panels.vectors;
+    int64_t slot = vector % panels.vectors;
     int64_t sum = 0;
     for (int64_t c = 0; c < layer.channels; ++c) {
       for (int64_t t = 0; t < taps; ++t) {
@@ -205,9 +232,9 @@ LogicalResult packWeights(const LayerGeometry &layer, const DotProduct &dot,
         if (w < -128 || w > 127)
           return failure();
         sum += w;
-        int64_t index =
-            ((t * channelGroups + c / dot.group) * paddedOut + o) * dot.group +
-            c % dot.group;
+        int64_t step = (panel * taps + t) * channelGroups + c / dot.group;
+        int64_t index = (step * panels.vectors + slot) * vectorBytes +
+                        (o % dot.lanes) * dot.group + c % dot.group;
         packed[index] = static_cast<int8_t>(w);
       }
     }
@@ -413,11 +440,10 @@ void storeTile(OpBuilder &b, Location loc, int64_t lanes,
   }
 }
 
-/// The values a register tile is built around: the index of each of its
-/// channel vectors and that vector's first channel, each of its pixels, and
-/// the accumulators' start, the bias of their channels.
+/// The values a register tile is built around: the first channel of each of
+/// its channel vectors, each of its pixels, and the accumulators' start, the
+/// bias of their channels.
 struct TileFrame {
-  SmallVector<Value> vectorIndices;
   SmallVector<Value> channelOffsets;
   SmallVector<Value> pixels;
   SmallVector<Value> inits;
@@ -431,7 +457,6 @@ TileFrame buildTileFrame(OpBuilder &b, Location loc, int64_t lanes, Value bias,
   Value laneCount = indexConstant(b, loc, lanes);
   for (int64_t j = 0; j < numVectors; ++j) {
     Value v = arith::AddIOp::create(b, loc, vector0, indexConstant(b, loc, j));
-    frame.vectorIndices.push_back(v);
     frame.channelOffsets.push_back(arith::MulIOp::create(b, loc, v, laneCount));
   }
   for (int64_t p = 0; p < numPixels; ++p)
@@ -477,6 +502,10 @@ void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
   int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
   Value group = indexConstant(b, loc, dot.group);
   Value zero = indexConstant(b, loc, 0);
+  // A tile's vectors start a panel: vector0 is a multiple of its width.
+  Value panel = arith::DivUIOp::create(
+      b, loc, vector0,
+      indexConstant(b, loc, PanelShape::get(layer, dot).vectors));
   SmallVector<Value> accs = buildTapLoops(
       b, loc, layer, frame.inits,
       [&](OpBuilder &b, Location loc, Value kh, Value kw, Value tap,
@@ -485,10 +514,10 @@ void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
             b, loc, channelGroups, accs,
             [&](OpBuilder &b, Location loc, Value c, ValueRange accs) {
               SmallVector<Value> weightVectors;
-              for (Value v : frame.vectorIndices)
-                weightVectors.push_back(
-                    buildWeightLoad(b, loc, dot, operands.weights,
-                                    ValueRange{tap, c, v, zero}));
+              for (int64_t j = 0; j < numVectors; ++j)
+                weightVectors.push_back(buildWeightLoad(
+                    b, loc, dot, operands.weights,
+                    ValueRange{panel, tap, c, indexConstant(b, loc, j), zero}));
               Value channel = arith::MulIOp::create(b, loc, c, group);
               SmallVector<Value> next(accs);
               for (int64_t p = 0; p < numPixels; ++p) {
@@ -544,8 +573,13 @@ void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
             buildTile(b, loc, dot.pixels, tileVectors, pixel0, vector0);
             scf::YieldOp::create(b, loc);
           });
-    if (staticPixels && *staticPixels % dot.pixels == 0)
+    if (staticPixels) {
+      // The pixels left over, fewer than a tile holds, as one narrower tile.
+      if (int64_t rest = *staticPixels % dot.pixels)
+        buildTile(b, loc, rest, tileVectors,
+                  indexConstant(b, loc, *staticPixels - rest), vector0);
       return;
+    }
     scf::ForOp::create(
         b, loc, fullPixels, numPixels, one, ValueRange{},
         [&](OpBuilder &b, Location loc, Value pixel0, ValueRange) {
@@ -721,12 +755,13 @@ FailureOr<PackedConstants> buildPackedConstants(OpBuilder &b, Location loc,
 
   int64_t taps = layer.kernelH * layer.kernelW;
   int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
-  int64_t totalVectors = roundUp(layer.outChannels, dot.lanes) / dot.lanes;
-  auto weightType = RankedTensorType::get(
-      {taps, channelGroups, totalVectors, dot.lanes * dot.group},
-      b.getI8Type());
-  auto biasType =
-      RankedTensorType::get({totalVectors * dot.lanes}, b.getI32Type());
+  PanelShape panels = PanelShape::get(layer, dot);
+  auto weightType =
+      RankedTensorType::get({panels.count, taps, channelGroups, panels.vectors,
+                             dot.lanes * dot.group},
+                            b.getI8Type());
+  auto biasType = RankedTensorType::get({roundUp(layer.outChannels, dot.lanes)},
+                                        b.getI32Type());
   Value weightTensor = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(weightType, ArrayRef<int8_t>(packed)));
   Value biasTensor = arith::ConstantOp::create(
@@ -1149,7 +1184,11 @@ struct LinearToKernel final : OpRewritePattern<LinearOp> {
                                 Value channel) {
       return SmallVector<Value>{row, channel};
     };
-    Value rows = memref::DimOp::create(rewriter, loc, operands.output, 0);
+    // A static batch lets the rows left over be one tile.
+    Value rows =
+        outputType.isDynamicDim(0)
+            ? Value(memref::DimOp::create(rewriter, loc, operands.output, 0))
+            : indexConstant(rewriter, loc, outputType.getDimSize(0));
     buildTiles(rewriter, loc, dot, kernel.layer, rows,
                /*parallelVectorBlocks=*/true,
                [&](OpBuilder &b, Location loc, int64_t numPixels,

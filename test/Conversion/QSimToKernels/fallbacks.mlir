@@ -145,9 +145,9 @@ func.func @i16_weights_past_i8(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) -> t
 // 0, 255, 128 / 200, 56, 129) fits in i8 as [-128, 127, 0] / [72, -72, 1],
 // summing to -1 and 1, so with z_x = 10 bias' = [5 + 10, 6 - 10] = [15, -4].
 // CHECK-LABEL: func.func @u8_weights_within_i8
-//    VNNI-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}[-128, 127, 0, 0, 72, -72, 1, 0, {{(0, )+}}0]]]]> : tensor<1x1x1x64xi8>
-//    AVX2-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}[-128, 127, 72, -72, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]> : tensor<1x2x1x16xi8>
-// GENERIC-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}[-128, 72, 0, 0, 0, 0, 0, 0]], {{\[}}[127, -72, 0, 0, 0, 0, 0, 0]], {{\[}}[0, 1, 0, 0, 0, 0, 0, 0]]]]> : tensor<1x3x1x8xi8>
+//    VNNI-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[-128, 127, 0, 0, 72, -72, 1, 0, {{(0, )+}}0]]]]]> : tensor<1x1x1x1x64xi8>
+//    AVX2-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[-128, 127, 72, -72, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x2x1x16xi8>
+// GENERIC-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[-128, 72, 0, 0, 0, 0, 0, 0]], {{\[}}[127, -72, 0, 0, 0, 0, 0, 0]], {{\[}}[0, 1, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x3x1x8xi8>
 //    VNNI-DAG:   arith.constant dense<[15, -4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 //    AVX2-DAG:   arith.constant dense<[15, -4, 0, 0, 0, 0, 0, 0]> : tensor<8xi32>
 // GENERIC-DAG:   arith.constant dense<[15, -4, 0, 0, 0, 0, 0, 0]> : tensor<8xi32>
@@ -167,9 +167,9 @@ func.func @u8_weights_within_i8(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5:10>>) 
 // (z_w = 0, the values reach -128 and 127); without a bias and with
 // z_x = 0, bias' is 0.
 // CHECK-LABEL: func.func @i16_weights_within_i8
-//    VNNI-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}[100, -100, 0, 0, 127, -128, 1, 0, {{(0, )+}}0]]]]> : tensor<1x1x1x64xi8>
-//    AVX2-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}[100, -100, 127, -128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]> : tensor<1x2x1x16xi8>
-// GENERIC-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}[100, 127, 0, 0, 0, 0, 0, 0]], {{\[}}[-100, -128, 0, 0, 0, 0, 0, 0]], {{\[}}[0, 1, 0, 0, 0, 0, 0, 0]]]]> : tensor<1x3x1x8xi8>
+//    VNNI-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[100, -100, 0, 0, 127, -128, 1, 0, {{(0, )+}}0]]]]]> : tensor<1x1x1x1x64xi8>
+//    AVX2-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[100, -100, 127, -128, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x2x1x16xi8>
+// GENERIC-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[100, 127, 0, 0, 0, 0, 0, 0]], {{\[}}[-100, -128, 0, 0, 0, 0, 0, 0]], {{\[}}[0, 1, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x3x1x8xi8>
 //   CHECK-DAG:   arith.constant dense<0> : tensor<{{16|8}}xi32>
 //   CHECK-NOT:   qsim.linear
 //       CHECK:   return
@@ -185,9 +185,9 @@ func.func @i16_weights_within_i8(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) ->
 // Tests that constant weights are found through quant.scast and
 // tensor.expand_shape: [[1, 2, 3], [4, 5, 6]] as a 2x3x1x1 window.
 // CHECK-LABEL: func.func @reshaped_weights
-//    VNNI-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}[1, 2, 3, 0, 4, 5, 6, 0, {{(0, )+}}0]]]]> : tensor<1x1x1x64xi8>
-//    AVX2-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}[1, 2, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[3, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]> : tensor<1x2x1x16xi8>
-// GENERIC-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}[1, 4, 0, 0, 0, 0, 0, 0]], {{\[}}[2, 5, 0, 0, 0, 0, 0, 0]], {{\[}}[3, 6, 0, 0, 0, 0, 0, 0]]]]> : tensor<1x3x1x8xi8>
+//    VNNI-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[1, 2, 3, 0, 4, 5, 6, 0, {{(0, )+}}0]]]]]> : tensor<1x1x1x1x64xi8>
+//    AVX2-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[1, 2, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[3, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x2x1x16xi8>
+// GENERIC-DAG:   arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[1, 4, 0, 0, 0, 0, 0, 0]], {{\[}}[2, 5, 0, 0, 0, 0, 0, 0]], {{\[}}[3, 6, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x3x1x8xi8>
 //   CHECK-NOT:   qsim.conv2d
 //       CHECK:   scf.parallel
 //       CHECK:   return

@@ -4,7 +4,8 @@
 
 // The expected constants are computed by hand from the formulas of the
 // pass's description, not copied from its output:
-//   packed[t][c / G][o / L][(o % L) * G + c % G] = w[o][c][t] - z_w[o]
+//   packed[v / V][t][c / G][v % V][(o % L) * G + c % G] = w[o][c][t] - z_w[o]
+// for o in vector v = o / L of the V = min(J, vectors) in a panel,
 //   bias'[o] = bias[o] - offset * sum_{c,t} (w[o][c][t] - z_w[o])
 // with zeros where o or c is past the layer, G = 4, 2, 1 and L = 16, 8, 8
 // for vnni, avx2 and generic, and offset = z_x (+ 128 for signed
@@ -21,8 +22,7 @@
 //   tap 0: o0 01 03 FB 00, o1 01 FF 00 00, o2 00 02 07 00, 13 lanes of 0;
 //   tap 1: o0 FE 04 06 00, o1 00 FE 06 00, o2 FF 06 01 00, 13 lanes of 0.
 // The padding (1 row on top, 1 column on the left) gives a 3x10 NHWC input
-// and 3 output rows of 9 pixels: 9 = 7 + 2 (vnni), 6 + 3 (avx2), 8 + 1
-// (generic). Requantize: M = s_acc / s_y = 0.25, 0.5, 0.125, bounds
+// and 3 output rows of 9 pixels: 9 = 6 + 3 (vnni, avx2), 8 + 1 (generic). Requantize: M = s_acc / s_y = 0.25, 0.5, 0.125, bounds
 // [-128 - z_y, 127 - z_y] = [-124, 131], z_y = -4.
 
 //   CHECK-DAG: #[[$NCHW_TO_NHWC:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>
@@ -33,13 +33,13 @@
 //   CHECK-DAG:   %[[C1:.+]] = arith.constant 1 : index
 //   CHECK-DAG:   %[[C3:.+]] = arith.constant 3 : index
 //   CHECK-DAG:   %[[C9:.+]] = arith.constant 9 : index
-//    VNNI-DAG:   %[[P:.+]] = arith.constant 7 : index
+//    VNNI-DAG:   %[[P:.+]] = arith.constant 6 : index
 //    AVX2-DAG:   %[[P:.+]] = arith.constant 6 : index
 // GENERIC-DAG:   %[[P:.+]] = arith.constant 4 : index
 //   CHECK-DAG:   %[[ZX:.+]] = arith.constant 3 : i8
-//    VNNI-DAG:   %[[WC:.+]] = arith.constant dense<"0x0103FB0001FF00000002070000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000FE04060000FE0600FF06010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"> : tensor<2x1x1x64xi8>
-//    AVX2-DAG:   %[[WC:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[1, 3, 1, -1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[-5, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]], {{\[}}{{\[}}[-2, 4, 0, -2, -1, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[6, 0, 6, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]> : tensor<2x2x1x16xi8>
-// GENERIC-DAG:   %[[WC:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[1, 1, 0, 0, 0, 0, 0, 0]], {{\[}}[3, -1, 2, 0, 0, 0, 0, 0]], {{\[}}[-5, 0, 7, 0, 0, 0, 0, 0]]], {{\[}}{{\[}}[-2, 0, -1, 0, 0, 0, 0, 0]], {{\[}}[4, -2, 6, 0, 0, 0, 0, 0]], {{\[}}[6, 6, 1, 0, 0, 0, 0, 0]]]]> : tensor<2x3x1x8xi8>
+//    VNNI-DAG:   %[[WC:.+]] = arith.constant dense<"0x0103FB0001FF00000002070000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000FE04060000FE0600FF06010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"> : tensor<1x2x1x1x64xi8>
+//    AVX2-DAG:   %[[WC:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[1, 3, 1, -1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[-5, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]], {{\[}}{{\[}}[-2, 4, 0, -2, -1, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[6, 0, 6, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x2x2x1x16xi8>
+// GENERIC-DAG:   %[[WC:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[1, 1, 0, 0, 0, 0, 0, 0]], {{\[}}[3, -1, 2, 0, 0, 0, 0, 0]], {{\[}}[-5, 0, 7, 0, 0, 0, 0, 0]]], {{\[}}{{\[}}[-2, 0, -1, 0, 0, 0, 0, 0]], {{\[}}[4, -2, 6, 0, 0, 0, 0, 0]], {{\[}}[6, 6, 1, 0, 0, 0, 0, 0]]]]]> : tensor<1x2x3x1x8xi8>
 //    VNNI-DAG:   %[[BC:.+]] = arith.constant dense<[-11, -32, -15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 //    AVX2-DAG:   %[[BC:.+]] = arith.constant dense<[-11, -32, -15, 0, 0, 0, 0, 0]> : tensor<8xi32>
 // GENERIC-DAG:   %[[BC:.+]] = arith.constant dense<[-11, -32, -15, 0, 0, 0, 0, 0]> : tensor<8xi32>
@@ -112,7 +112,7 @@
 //  GENERIC-NEXT:       arith.muli %{{.+}} : vector<8xi32>
 //  GENERIC-NEXT:       arith.addi %{{.+}} : vector<8xi32>
 // P dot products per reduction step in all, then the epilogue.
-//   VNNI-COUNT-6:       qsim.x86.dot_u8s8
+//   VNNI-COUNT-5:       qsim.x86.dot_u8s8
 //   AVX2-COUNT-5:       qsim.x86.pair_dot_i16
 // GENERIC-COUNT-3:       arith.muli %{{.+}} : vector<8xi32>
 //   CHECK-NOT:       {{qsim.x86|arith.muli .*: vector<8xi32>$}}
@@ -130,18 +130,27 @@
 //  CHECK-NEXT:       %[[Y:.+]] = arith.addi %[[I]], %[[ZY]] : vector<[[L]]xi32>
 //  CHECK-NEXT:       %[[T:.+]] = arith.trunci %[[Y]] : vector<[[L]]xi32> to vector<[[L]]xi8>
 //  CHECK-NEXT:       vector.store %[[T]], %[[OUT]][%[[NI]], %[[OH]], %{{.+}}, %{{.+}}]
-//   VNNI-COUNT-6:       math.roundeven
+//   VNNI-COUNT-5:       math.roundeven
 //   AVX2-COUNT-5:       math.roundeven
 // GENERIC-COUNT-3:       math.roundeven
 //   CHECK-NOT:       math.roundeven
-// The pixels left over, one at a time.
-//       CHECK:     scf.for %{{.+}} = %[[FULL]] to %[[C9]] step %[[C1]] {
-//   CHECK-NOT:       math.roundeven
-//        VNNI:       qsim.x86.dot_u8s8
-//        AVX2:       qsim.x86.pair_dot_i16
+// The pixels left over as one tile, in no loop: 6, 7 and 8 (vnni, avx2) or
+// 8 (generic).
+//       CHECK:     }
+//   CHECK-NOT:     scf.for %{{.+}} = %[[FULL]]
+//        VNNI:     arith.addi %[[P]], %[[C0]] : index
+//   VNNI-NEXT:     arith.addi %[[P]], %[[C1]] : index
+//        AVX2:     arith.addi %[[P]], %[[C0]] : index
+//   AVX2-NEXT:     arith.addi %[[P]], %[[C1]] : index
+//     GENERIC:     arith.addi %{{.+}}, %[[C0]] : index
+//   CHECK-NOT:     math.roundeven
+//   VNNI-COUNT-3:       qsim.x86.dot_u8s8
+//   AVX2-COUNT-3:       qsim.x86.pair_dot_i16
 //     GENERIC:       arith.muli %{{.+}} : vector<8xi32>
 //   CHECK-NOT:       {{qsim.x86|arith.muli .*: vector<8xi32>$}}
-//       CHECK:       math.roundeven
+//   VNNI-COUNT-3:       math.roundeven
+//   AVX2-COUNT-3:       math.roundeven
+//     GENERIC:       math.roundeven
 //   CHECK-NOT:       math.roundeven
 //       CHECK:     scf.reduce
 // The result: channels cut to 3, NHWC back to NCHW, the requantized type.
@@ -182,21 +191,23 @@ func.func @conv_u8_fused(%x: tensor<1x3x2x9x!quant.uniform<u8:f32, 0.5:3>>) -> t
 // vnni packs K = 5 as 2 groups of 4:
 //   group 0: o0 FF 00 01 02, o1 FB FE 05 00, o2 08 F6 00 00, 13 lanes of 0;
 //   group 1: o0 03 00 00 00, 15 lanes of 0.
-// 9 rows: 7 + 2 (vnni), 6 + 3 (avx2), 8 + 1 (generic).
+// 9 rows: 6 + 3 (vnni, avx2), 8 + 1 (generic); the rows left over are one
+// tile.
 
 // CHECK-LABEL: func.func @linear_i8_two_users
 //  CHECK-SAME:     (%[[X:.+]]: tensor<9x5x!quant.uniform<i8:f32, 5.000000e-01:-5>>)
 //   CHECK-DAG:   %[[C0:.+]] = arith.constant 0 : index
 //   CHECK-DAG:   %[[C1:.+]] = arith.constant 1 : index
-//    VNNI-DAG:   %[[P:.+]] = arith.constant 7 : index
+//   CHECK-DAG:   %[[C9:.+]] = arith.constant 9 : index
+//    VNNI-DAG:   %[[P:.+]] = arith.constant 6 : index
 //    AVX2-DAG:   %[[P:.+]] = arith.constant 6 : index
 // GENERIC-DAG:   %[[P:.+]] = arith.constant 4 : index
 //    VNNI-DAG:   %[[ZX:.+]] = arith.constant -5 : i8
 //    VNNI-DAG:   %[[SIGN:.+]] = arith.constant -128 : i8
 //    AVX2-DAG:   %[[ZX:.+]] = arith.constant -5 : i8
-//    VNNI-DAG:   %[[WC:.+]] = arith.constant dense<"0xFF000102FBFE050008F600000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000003000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"> : tensor<1x2x1x64xi8>
-//    AVX2-DAG:   %[[WC:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[-1, 0, -5, -2, 8, -10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[1, 2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]> : tensor<1x3x1x16xi8>
-// GENERIC-DAG:   %[[WC:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}[-1, -5, 8, 0, 0, 0, 0, 0]], {{\[}}[0, -2, -10, 0, 0, 0, 0, 0]], {{\[}}[1, 5, 0, 0, 0, 0, 0, 0]], {{\[}}[2, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[3, 0, 0, 0, 0, 0, 0, 0]]]]> : tensor<1x5x1x8xi8>
+//    VNNI-DAG:   %[[WC:.+]] = arith.constant dense<"0xFF000102FBFE050008F600000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000003000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"> : tensor<1x1x2x1x64xi8>
+//    AVX2-DAG:   %[[WC:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[-1, 0, -5, -2, 8, -10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[1, 2, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x3x1x16xi8>
+// GENERIC-DAG:   %[[WC:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[-1, -5, 8, 0, 0, 0, 0, 0]], {{\[}}[0, -2, -10, 0, 0, 0, 0, 0]], {{\[}}[1, 5, 0, 0, 0, 0, 0, 0]], {{\[}}[2, 0, 0, 0, 0, 0, 0, 0]], {{\[}}[3, 0, 0, 0, 0, 0, 0, 0]]]]]> : tensor<1x1x5x1x8xi8>
 //    VNNI-DAG:   %[[BC:.+]] = arith.constant dense<[-515, 239, 246, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]> : tensor<16xi32>
 //    AVX2-DAG:   %[[BC:.+]] = arith.constant dense<[125, -17, -10, 0, 0, 0, 0, 0]> : tensor<8xi32>
 // GENERIC-DAG:   %[[BC:.+]] = arith.constant dense<[125, -17, -10, 0, 0, 0, 0, 0]> : tensor<8xi32>
@@ -229,8 +240,7 @@ func.func @conv_u8_fused(%x: tensor<1x3x2x9x!quant.uniform<u8:f32, 0.5:3>>) -> t
 //    VNNI-NEXT:   %[[OUT:.+]] = memref.alloc() : memref<9x16xi32>
 //    AVX2-NEXT:   %[[OUT:.+]] = memref.alloc() : memref<9x8xi32>
 // GENERIC-NEXT:   %[[OUT:.+]] = memref.alloc() : memref<9x8xi32>
-//  CHECK-NEXT:   %[[ROWS:.+]] = memref.dim %[[OUT]], %[[C0]]
-//  CHECK-NEXT:   %[[Q:.+]] = arith.divui %[[ROWS]], %[[P]] : index
+//  CHECK-NEXT:   %[[Q:.+]] = arith.divui %[[C9]], %[[P]] : index
 //  CHECK-NEXT:   %[[FULL:.+]] = arith.muli %[[Q]], %[[P]] : index
 //  CHECK-NEXT:   scf.for %{{.+}} = %[[C0]] to %[[FULL]] step %[[P]] {
 //       CHECK:     vector.load %[[BB]]
@@ -239,7 +249,7 @@ func.func @conv_u8_fused(%x: tensor<1x3x2x9x!quant.uniform<u8:f32, 0.5:3>>) -> t
 //   AVX2-NEXT:     arith.extsi %{{.+}} : vector<2xi8> to vector<2xi16>
 //     GENERIC:     memref.load %[[XB]][%{{.+}}, %{{.+}}] : memref<9x5xi8>
 //  GENERIC-NEXT:     arith.extsi %{{.+}} : i8 to i32
-//   VNNI-COUNT-7:     qsim.x86.dot_u8s8
+//   VNNI-COUNT-6:     qsim.x86.dot_u8s8
 //   AVX2-COUNT-6:     qsim.x86.pair_dot_i16
 // GENERIC-COUNT-4:     arith.muli %{{.+}} : vector<8xi32>
 //   CHECK-NOT:     {{qsim.x86|arith.muli .*: vector<8xi32>$}}
@@ -247,7 +257,13 @@ func.func @conv_u8_fused(%x: tensor<1x3x2x9x!quant.uniform<u8:f32, 0.5:3>>) -> t
 // No epilogue: the accumulators are stored.
 //   CHECK-NOT:     math.roundeven
 //       CHECK:     vector.store %{{.+}}, %[[OUT]][%{{.+}}, %{{.+}}] : memref<9x{{16|8}}xi32>, vector<{{16|8}}xi32>
-//       CHECK:   scf.for %{{.+}} = %[[FULL]] to %[[ROWS]] step %[[C1]] {
+// The rows left over, 3 (vnni, avx2) or 1 (generic), in no loop.
+//       CHECK:   }
+//   CHECK-NOT:   scf.for %{{.+}} = %[[FULL]]
+//   VNNI-COUNT-3:     qsim.x86.dot_u8s8
+//   AVX2-COUNT-3:     qsim.x86.pair_dot_i16
+//     GENERIC:     arith.muli %{{.+}} : vector<8xi32>
+//   CHECK-NOT:     {{qsim.x86|arith.muli .*: vector<8xi32>$}}
 //       CHECK:   %[[RT:.+]] = bufferization.to_tensor %[[OUT]] restrict writable
 //  CHECK-NEXT:   %[[CUT:.+]] = tensor.extract_slice %[[RT]][0, 0] [9, 3] [1, 1] : tensor<9x{{16|8}}xi32> to tensor<9x3xi32>
 //  CHECK-NEXT:   %[[E:.+]] = tensor.empty() : tensor<9x3xi32>
@@ -272,63 +288,48 @@ func.func @linear_i8_two_users(%x: tensor<9x5x!quant.uniform<i8:f32, 0.5:-5>>)
 // J vectors of L lanes per tile (J = 4 of 16 for vnni, 2 of 8 for avx2 and
 // generic), the 70 features pad to 80 (vnni: 5 vectors, 1 block of 4 and 1
 // vector left) or 72 (9 vectors, 4 blocks of 2 and 1 vector left). The
-// blocks run in parallel; the vector left over gets tiles of its own. Each
-// tile has P x J dot products per step, the pixels (rows) left over 1 x J.
-// Every w - z_w is 1 and K = 3, so bias' = 7 - z_x * 3 = 1 for the 70
-// features and 0 in the padding.
+// blocks run in parallel; the vector left over gets tiles of its own. The
+// panels hold J vectors (vnni: 2 panels, the second with 1 vector and 3 of
+// zeros; avx2 and generic: 5 panels of 2). The 2 rows are fewer than a
+// tile's P, so each block is one tile of 2 x J dot products per step, in no
+// row loop. Every w - z_w is 1 and K = 3, so bias' = 7 - z_x * 3 = 1 for the
+// 70 features and 0 in the padding.
 
 // CHECK-LABEL: func.func @linear_parallel_blocks
 //   CHECK-DAG:   %[[C0:.+]] = arith.constant 0 : index
-//   CHECK-DAG:   %[[C1:.+]] = arith.constant 1 : index
-//    VNNI-DAG:   %[[P:.+]] = arith.constant 7 : index
-//    AVX2-DAG:   %[[P:.+]] = arith.constant 6 : index
-// GENERIC-DAG:   %[[P:.+]] = arith.constant 4 : index
-//    VNNI-DAG:   %[[L:.+]] = arith.constant 16 : index
+//    VNNI-DAG:   %[[C4:.+]] = arith.constant 4 : index
 //    AVX2-DAG:   %[[L:.+]] = arith.constant 8 : index
 // GENERIC-DAG:   %[[L:.+]] = arith.constant 8 : index
-//    VNNI-DAG:   %[[C4:.+]] = arith.constant 4 : index
 //    AVX2-DAG:   %[[J:.+]] = arith.constant 2 : index
 // GENERIC-DAG:   %[[J:.+]] = arith.constant 2 : index
-//    VNNI-DAG:   arith.constant dense<"0x{{(01010100)+}}{{(00000000)+}}"> : tensor<1x1x5x64xi8>
-//    AVX2-DAG:   arith.constant dense<{{.+}}> : tensor<1x2x9x16xi8>
-// GENERIC-DAG:   arith.constant dense<{{.+}}> : tensor<1x3x9x8xi8>
+//    VNNI-DAG:   arith.constant dense<"0x{{(01010100)+}}{{(00000000)+}}"> : tensor<2x1x1x4x64xi8>
+//    AVX2-DAG:   arith.constant dense<{{.+}}> : tensor<5x1x2x2x16xi8>
+// GENERIC-DAG:   arith.constant dense<{{.+}}> : tensor<5x1x3x2x8xi8>
 //    VNNI-DAG:   arith.constant dense<[1, {{(1, )+}}1, {{(0, )+}}0]> : tensor<80xi32>
 //    AVX2-DAG:   arith.constant dense<[1, {{(1, )+}}1, {{(0, )+}}0]> : tensor<72xi32>
 // GENERIC-DAG:   arith.constant dense<[1, {{(1, )+}}1, {{(0, )+}}0]> : tensor<72xi32>
 //        VNNI:   %[[OUT:.+]] = memref.alloc() : memref<2x80xi8>
 //        AVX2:   %[[OUT:.+]] = memref.alloc() : memref<2x72xi8>
 //     GENERIC:   %[[OUT:.+]] = memref.alloc() : memref<2x72xi8>
-//  CHECK-NEXT:   %[[ROWS:.+]] = memref.dim %[[OUT]], %[[C0]]
-//       CHECK:   %[[FULL:.+]] = arith.muli %{{.+}}, %[[P]] : index
+//   CHECK-NOT:   {{scf.for .* step %[a-z0-9_]+ {$}}
 //        VNNI:   scf.parallel (%[[V:.+]]) = (%[[C0]]) to (%[[C4]]) step (%[[C4]]) {
 //        AVX2:   scf.parallel (%[[V:.+]]) = (%[[C0]]) to (%[[L]]) step (%[[J]]) {
 //     GENERIC:   scf.parallel (%[[V:.+]]) = (%[[C0]]) to (%[[L]]) step (%[[J]]) {
-//  CHECK-NEXT:     scf.for %{{.+}} = %[[C0]] to %[[FULL]] step %[[P]] {
-//   VNNI-COUNT-28:       qsim.x86.dot_u8s8
-//   AVX2-COUNT-12:       qsim.x86.pair_dot_i16
-// GENERIC-COUNT-8:       arith.muli %{{.+}} : vector<8xi32>
-//   CHECK-NOT:       {{qsim.x86|arith.muli .*: vector<8xi32>$}}
-//       CHECK:     scf.for %{{.+}} = %[[FULL]] to %[[ROWS]] step %[[C1]] {
-//   VNNI-COUNT-4:       qsim.x86.dot_u8s8
-//   AVX2-COUNT-2:       qsim.x86.pair_dot_i16
-// GENERIC-COUNT-2:       arith.muli %{{.+}} : vector<8xi32>
-//   CHECK-NOT:       {{qsim.x86|arith.muli .*: vector<8xi32>$}}
-//       CHECK:     scf.reduce
-// The vector left over: channels 64 .. 64 + L.
-//  CHECK-NEXT:   }
-//  CHECK-NEXT:   scf.for %{{.+}} = %[[C0]] to %[[FULL]] step %[[P]] {
-//   VNNI-NEXT:     %[[VL:.+]] = arith.addi %[[C4]], %[[C0]] : index
-//   AVX2-NEXT:     %[[VL:.+]] = arith.addi %[[L]], %[[C0]] : index
-// GENERIC-NEXT:     %[[VL:.+]] = arith.addi %[[L]], %[[C0]] : index
-//  CHECK-NEXT:     arith.muli %[[VL]], %[[L]] : index
-//   VNNI-COUNT-7:       qsim.x86.dot_u8s8
-//   AVX2-COUNT-6:       qsim.x86.pair_dot_i16
+//   CHECK-NOT:     {{scf.for .* step %[a-z0-9_]+ {$}}
+//   VNNI-COUNT-8:       qsim.x86.dot_u8s8
+//   AVX2-COUNT-4:       qsim.x86.pair_dot_i16
 // GENERIC-COUNT-4:       arith.muli %{{.+}} : vector<8xi32>
 //   CHECK-NOT:       {{qsim.x86|arith.muli .*: vector<8xi32>$}}
-//       CHECK:   scf.for %{{.+}} = %[[FULL]] to %[[ROWS]] step %[[C1]] {
-//        VNNI:       qsim.x86.dot_u8s8
-//        AVX2:       qsim.x86.pair_dot_i16
-//     GENERIC:       arith.muli %{{.+}} : vector<8xi32>
+//       CHECK:     scf.reduce
+// The vector left over: channels 64 .. 64 + L, its panel's first vector.
+//  CHECK-NEXT:   }
+//   CHECK-NOT:   {{scf.for .* step %[a-z0-9_]+ {$}}
+//   VNNI-NEXT:   %[[VL:.+]] = arith.addi %[[C4]], %[[C0]] : index
+//   AVX2-NEXT:   %[[VL:.+]] = arith.addi %[[L]], %[[C0]] : index
+// GENERIC-NEXT:   %[[VL:.+]] = arith.addi %[[L]], %[[C0]] : index
+//   VNNI-COUNT-2:       qsim.x86.dot_u8s8
+//   AVX2-COUNT-2:       qsim.x86.pair_dot_i16
+// GENERIC-COUNT-2:       arith.muli %{{.+}} : vector<8xi32>
 //   CHECK-NOT:       {{qsim.x86|arith.muli .*: vector<8xi32>$}}
 //       CHECK:   %[[RT:.+]] = bufferization.to_tensor %[[OUT]]
 //  CHECK-NEXT:   %[[CUT:.+]] = tensor.extract_slice %[[RT]][0, 0] [2, 70] [1, 1]

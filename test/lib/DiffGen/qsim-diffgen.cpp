@@ -983,9 +983,9 @@ void randomConvGeometry(Random &rng, Layer &layer) {
 /// Draws a conv2d geometry at the edges of the packed kernels' tiles: up to
 /// 40 input channels (not a multiple of 4 or 16), up to 80 output channels
 /// (over one tile of 64 and not a multiple of 16), output rows of up to 20
-/// pixels (not a multiple of 7), strides, dilations and padding; a few
-/// grouped and depthwise layers, which the kernels leave to the reference
-/// lowering.
+/// pixels (past a tile of 6 or 4 and not always a multiple), strides, dilations
+/// and padding; a few grouped and depthwise layers, which the kernels leave to
+/// the reference lowering.
 void randomConvTileGeometry(Random &rng, Layer &layer) {
   layer.isConv = true;
   layer.n = rng.uniform(1, 3);
@@ -1122,8 +1122,8 @@ Case randomCase(Random &rng, const std::string &kind, Stats &stats) {
     first.c = rng.uniform(1, 32);
     first.o = rng.uniform(1, 10);
   } else if (which == "linear-tiles") {
-    // Rows past one tile of 7 and not a multiple of it, features past a
-    // tile of 64 and not a multiple of 16.
+    // Rows past one tile of 6 or 4 and not always a multiple, features past
+    // a tile (and a weight panel) of 64 and not a multiple of 16.
     first.isConv = false;
     first.n = rng.uniform(1, 17);
     first.c = rng.uniform(1, 70);
