@@ -100,6 +100,13 @@ def ConvertLinalgToKernels : Pass<"convert-linalg-to-kernels", "::mlir::func::Fu
     is the host's (16 lanes with AVX-512, else 8) unless `lanes` says
     otherwise. Dynamic sizes other than the batch (the rows of a matmul) are
     left to the loops.
+
+    A matmul whose B is a constant (a Gemm's weights, transposed at compile
+    time when the model transposes them) has B packed into panels
+    `[N / W][K][W]` of one tile's W = P x lanes columns, zero past N; the
+    panels are the parallel loop, so that a tile reads its columns of B
+    contiguously and each panel stays in the cache while the rows of A pass.
+    Other matmuls run in parallel blocks of rows and read B as it is.
   }];
   let options = [
     Option<"lanes", "lanes", "unsigned", /*default=*/"0",

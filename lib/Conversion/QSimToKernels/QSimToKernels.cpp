@@ -1563,6 +1563,12 @@ struct FloatMatmulToKernel final : OpRewritePattern<linalg::MatmulOp> {
     Location loc = op.getLoc();
     if (Value folded = foldTransposedConstant(rewriter, bMatrix))
       bMatrix = folded;
+    DenseFPElementsAttr constantB;
+    if (matchPattern(bMatrix, m_Constant(&constantB)) &&
+        !aType.isDynamicDim(1)) {
+      replaceByPanels(rewriter, op, a, constantB, init);
+      return success();
+    }
     FloatLayer layer;
     // x is the matrix whose rows are vectorized (B), w the scalars (A).
     prepareFloatBuffers(rewriter, loc, layer, bMatrix, a, init);
@@ -1604,6 +1610,70 @@ struct FloatMatmulToKernel final : OpRewritePattern<linalg::MatmulOp> {
         });
     rewriter.replaceOp(op, toTensor(rewriter, loc, layer.output));
     return success();
+  }
+
+  /// With a constant B [K, N], the columns are packed at compile time into
+  /// panels [N / W][K][W] of one tile's W columns (zeros past N), and the
+  /// panels are the parallel loop: a tile reads its columns of B front to
+  /// back, where rows of B stride N floats a step (4 KB for 1024 columns: a
+  /// new page, which the prefetchers do not cross, every step), and a panel
+  /// stays in the cache while every row of A passes it. Each output still
+  /// sums its products in k order.
+  void replaceByPanels(PatternRewriter &rewriter, linalg::MatmulOp op, Value a,
+                       DenseFPElementsAttr constantB, Value init) const {
+    Location loc = op.getLoc();
+    auto bType = cast<RankedTensorType>(constantB.getType());
+    int64_t depth = bType.getDimSize(0), cols = bType.getDimSize(1);
+    int64_t width = tiling.vectorsPerTile * tiling.lanes;
+    int64_t fullPanels = cols / width, restCols = cols % width;
+    int64_t panels = fullPanels + (restCols ? 1 : 0);
+    SmallVector<float> source(constantB.getValues<float>());
+    SmallVector<float> packed(panels * depth * width, 0.0f);
+    for (int64_t k = 0; k < depth; ++k)
+      for (int64_t n = 0; n < cols; ++n)
+        packed[((n / width) * depth + k) * width + n % width] =
+            source[k * cols + n];
+    auto packedType =
+        RankedTensorType::get({panels, depth, width}, rewriter.getF32Type());
+    Value packedB = arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(packedType, ArrayRef<float>(packed)));
+
+    FloatLayer layer;
+    prepareFloatBuffers(rewriter, loc, layer, packedB, a, init);
+    layer.reduction = {depth};
+    layer.rows = memref::DimOp::create(rewriter, loc, layer.output, 0);
+    layer.wIndices = [](OpBuilder &, Location, Value row, ValueRange red) {
+      return SmallVector<Value>{row, red[0]};
+    };
+    // Every row and the `panelCols` columns of panel `panel`.
+    auto coverPanel = [&](OpBuilder &b, Location loc, Value panel,
+                          int64_t panelCols) {
+      Value col0 =
+          arith::MulIOp::create(b, loc, panel, indexConstant(b, loc, width));
+      FloatLayer strip = layer;
+      strip.cols = panelCols;
+      strip.xIndices = [&](OpBuilder &, Location, Value col, ValueRange red) {
+        return SmallVector<Value>{panel, red[0], col};
+      };
+      strip.outIndices = [&](OpBuilder &b, Location loc, Value row, Value col) {
+        return SmallVector<Value>{row,
+                                  arith::AddIOp::create(b, loc, col0, col)};
+      };
+      buildFloatTiles(b, loc, strip, tiling);
+    };
+    if (fullPanels > 0)
+      scf::ParallelOp::create(
+          rewriter, loc, ValueRange{indexConstant(rewriter, loc, 0)},
+          ValueRange{indexConstant(rewriter, loc, fullPanels)},
+          ValueRange{indexConstant(rewriter, loc, 1)},
+          [&](OpBuilder &b, Location loc, ValueRange ivs) {
+            coverPanel(b, loc, ivs[0], width);
+          });
+    if (restCols > 0)
+      coverPanel(rewriter, loc, indexConstant(rewriter, loc, fullPanels),
+                 restCols);
+    rewriter.replaceOp(op, toTensor(rewriter, loc, layer.output));
   }
 
   FloatTiling tiling;
