@@ -174,26 +174,37 @@ void lowerByteTranspose(RewriterBase &rewriter, linalg::LinalgOp op,
         b, loc, value,
         arith::ConstantOp::create(b, loc, cast<TypedAttr>(mask)));
   };
+  // Loops over rows [rowBegin, rowEnd) x columns [colBegin, colEnd), both by
+  // `step`.
+  auto forRowsAndCols =
+      [&](OpBuilder &b, Location loc, Value rowBegin, Value rowEnd,
+          Value colBegin, Value colEnd, Value step,
+          function_ref<void(OpBuilder &, Location, Value, Value)> body) {
+        scf::ForOp::create(
+            b, loc, rowBegin, rowEnd, step, ValueRange{},
+            [&](OpBuilder &b, Location loc, Value row, ValueRange) {
+              scf::ForOp::create(
+                  b, loc, colBegin, colEnd, step, ValueRange{},
+                  [&](OpBuilder &b, Location loc, Value col, ValueRange) {
+                    body(b, loc, row, col);
+                    scf::YieldOp::create(b, loc);
+                  });
+              scf::YieldOp::create(b, loc);
+            });
+      };
   // Copies rows [rowBegin, rowEnd) x columns [colBegin, colEnd) byte by
   // byte.
   auto copyBytes = [&](OpBuilder &b, Location loc, SmallVector<Value> loops,
                        Value rowBegin, Value rowEnd, Value colBegin,
                        Value colEnd) {
-    scf::ForOp::create(
-        b, loc, rowBegin, rowEnd, one, ValueRange{},
-        [&](OpBuilder &b, Location loc, Value row, ValueRange) {
-          scf::ForOp::create(
-              b, loc, colBegin, colEnd, one, ValueRange{},
-              [&](OpBuilder &b, Location loc, Value col, ValueRange) {
-                loops[rowDim] = row;
-                loops[colDim] = col;
-                Value byte =
-                    memref::LoadOp::create(b, loc, input, inputIndices(loops));
-                memref::StoreOp::create(b, loc, flip(b, loc, byte), output,
-                                        loops);
-                scf::YieldOp::create(b, loc);
-              });
-          scf::YieldOp::create(b, loc);
+    forRowsAndCols(
+        b, loc, rowBegin, rowEnd, colBegin, colEnd, one,
+        [&](OpBuilder &b, Location loc, Value row, Value col) {
+          loops[rowDim] = row;
+          loops[colDim] = col;
+          Value byte =
+              memref::LoadOp::create(b, loc, input, inputIndices(loops));
+          memref::StoreOp::create(b, loc, flip(b, loc, byte), output, loops);
         });
   };
 
@@ -208,52 +219,45 @@ void lowerByteTranspose(RewriterBase &rewriter, linalg::LinalgOp op,
         Value fullRows = blocksEnd(b, loc, rows);
         Value fullCols = blocksEnd(b, loc, cols);
         auto lineType = VectorType::get({kTransposeBlock}, b.getI8Type());
-        scf::ForOp::create(
-            b, loc, zero, fullRows, block, ValueRange{},
-            [&](OpBuilder &b, Location loc, Value row0, ValueRange) {
-              scf::ForOp::create(
-                  b, loc, zero, fullCols, block, ValueRange{},
-                  [&](OpBuilder &b, Location loc, Value col0, ValueRange) {
-                    // lines[k][i] is (row0 + i, col0 + k).
-                    SmallVector<Value> lines;
-                    loops[rowDim] = row0;
-                    for (int64_t k = 0; k < kTransposeBlock; ++k) {
-                      loops[colDim] = offset(b, loc, col0, k);
-                      lines.push_back(vector::LoadOp::create(
-                          b, loc, lineType, input, inputIndices(loops)));
-                    }
-                    // Concatenated pairwise: all[k * 16 + i].
-                    while (lines.size() > 1) {
-                      SmallVector<Value> joined;
-                      for (size_t k = 0; k < lines.size(); k += 2) {
-                        int64_t width =
-                            cast<VectorType>(lines[k].getType()).getDimSize(0);
-                        joined.push_back(vector::ShuffleOp::create(
-                            b, loc, lines[k], lines[k + 1],
-                            llvm::to_vector(llvm::seq<int64_t>(0, 2 * width))));
-                      }
-                      lines = std::move(joined);
-                    }
-                    SmallVector<int64_t> mask;
-                    for (int64_t i = 0; i < kTransposeBlock; ++i)
-                      for (int64_t k = 0; k < kTransposeBlock; ++k)
-                        mask.push_back(k * kTransposeBlock + i);
-                    Value transposed =
-                        flip(b, loc,
-                             vector::ShuffleOp::create(b, loc, lines[0],
-                                                       lines[0], mask));
-                    loops[colDim] = col0;
-                    for (int64_t i = 0; i < kTransposeBlock; ++i) {
-                      Value line = vector::ShuffleOp::create(
-                          b, loc, transposed, transposed,
-                          llvm::to_vector(llvm::seq<int64_t>(
-                              i * kTransposeBlock, (i + 1) * kTransposeBlock)));
-                      loops[rowDim] = offset(b, loc, row0, i);
-                      vector::StoreOp::create(b, loc, line, output, loops);
-                    }
-                    scf::YieldOp::create(b, loc);
-                  });
-              scf::YieldOp::create(b, loc);
+        forRowsAndCols(
+            b, loc, zero, fullRows, zero, fullCols, block,
+            [&](OpBuilder &b, Location loc, Value row0, Value col0) {
+              // lines[k][i] is (row0 + i, col0 + k).
+              SmallVector<Value> lines;
+              loops[rowDim] = row0;
+              for (int64_t k = 0; k < kTransposeBlock; ++k) {
+                loops[colDim] = offset(b, loc, col0, k);
+                lines.push_back(vector::LoadOp::create(b, loc, lineType, input,
+                                                       inputIndices(loops)));
+              }
+              // Concatenated pairwise: all[k * 16 + i].
+              while (lines.size() > 1) {
+                SmallVector<Value> joined;
+                for (size_t k = 0; k < lines.size(); k += 2) {
+                  int64_t width =
+                      cast<VectorType>(lines[k].getType()).getDimSize(0);
+                  joined.push_back(vector::ShuffleOp::create(
+                      b, loc, lines[k], lines[k + 1],
+                      llvm::to_vector(llvm::seq<int64_t>(0, 2 * width))));
+                }
+                lines = std::move(joined);
+              }
+              SmallVector<int64_t> mask;
+              for (int64_t i = 0; i < kTransposeBlock; ++i)
+                for (int64_t k = 0; k < kTransposeBlock; ++k)
+                  mask.push_back(k * kTransposeBlock + i);
+              Value transposed = flip(
+                  b, loc,
+                  vector::ShuffleOp::create(b, loc, lines[0], lines[0], mask));
+              loops[colDim] = col0;
+              for (int64_t i = 0; i < kTransposeBlock; ++i) {
+                Value line = vector::ShuffleOp::create(
+                    b, loc, transposed, transposed,
+                    llvm::to_vector(llvm::seq<int64_t>(
+                        i * kTransposeBlock, (i + 1) * kTransposeBlock)));
+                loops[rowDim] = offset(b, loc, row0, i);
+                vector::StoreOp::create(b, loc, line, output, loops);
+              }
             });
         copyBytes(b, loc, loops, zero, fullRows, fullCols, cols);
         copyBytes(b, loc, loops, fullRows, rows, zero, cols);
