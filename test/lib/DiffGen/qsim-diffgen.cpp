@@ -1115,7 +1115,8 @@ Case randomCase(Random &rng, const std::string &kind, Stats &stats) {
   }
   Layer first;
   // The tile kinds keep to 8-bit storage, which the packed kernels take.
-  bool tiles = kind == "conv-tiles" || kind == "linear-tiles";
+  bool tiles = kind == "conv-tiles" || kind == "linear-tiles" ||
+               kind == "conv-wide-tiles" || kind == "linear-wide-tiles";
   if (which == "linear") {
     first.isConv = false;
     first.n = rng.uniform(1, 3);
@@ -1129,8 +1130,23 @@ Case randomCase(Random &rng, const std::string &kind, Stats &stats) {
     first.c = rng.uniform(1, 70);
     first.o = rng.pick(
         std::vector<int64_t>{rng.uniform(1, 20), rng.uniform(20, 90), 64});
+  } else if (which == "linear-wide-tiles") {
+    // The AMX kernel's edges: rows past its tile of 32 (two of 16) and not
+    // a multiple of 16, features over one to three 64-byte tile rows.
+    first.isConv = false;
+    first.n = rng.uniform(1, 40);
+    first.c = rng.uniform(1, 150);
+    first.o = rng.pick(
+        std::vector<int64_t>{rng.uniform(1, 20), rng.uniform(20, 90), 64});
   } else if (which == "conv-tiles") {
     randomConvTileGeometry(rng, first);
+  } else if (which == "conv-wide-tiles") {
+    // As conv-tiles, with the AMX kernel's edges: up to 150 input channels
+    // and output rows of up to 40 pixels.
+    randomConvTileGeometry(rng, first);
+    if (first.groups == 1)
+      first.c = rng.uniform(1, 150);
+    drawInputSize(rng, first, /*maxH=*/4, /*maxW=*/40);
   } else {
     randomConvGeometry(rng, first);
     if (which == "chain") {
@@ -2672,7 +2688,9 @@ bool parseInteger(const char *text, uint64_t &value) {
 
 void printUsage(std::ostream &os) {
   os << "usage: qsim-diffgen [--seed N] [--cases N] "
-        "[--kind conv|linear|mixed|conv-tiles|linear-tiles|add|mul|concat|\n"
+        "[--kind conv|linear|mixed|conv-tiles|linear-tiles|\n"
+        "                    "
+        "conv-wide-tiles|linear-wide-tiles|add|mul|concat|\n"
         "                    avgpool|table]\n"
         "                    --mlir OUT.mlir --check OUT.check "
         "[--perturb-rounding] [--verbose]\n"
@@ -2722,6 +2740,8 @@ bool parseOptions(int argc, char **argv, Options &options) {
                (!std::strcmp(text, "conv") || !std::strcmp(text, "linear") ||
                 !std::strcmp(text, "conv-tiles") ||
                 !std::strcmp(text, "linear-tiles") ||
+                !std::strcmp(text, "conv-wide-tiles") ||
+                !std::strcmp(text, "linear-wide-tiles") ||
                 !std::strcmp(text, "mixed") || isElementwiseKind(text) ||
                 !std::strcmp(text, "avgpool") || !std::strcmp(text, "table"))) {
       options.kind = text;
