@@ -46,7 +46,7 @@ config.substitutions.append(
 )
 
 # The packed kernels that this CPU runs (convert-qsim-to-kernels): tests of
-# the AVX-512 VNNI and AVX2 kernels JIT-run only where the CPU has them.
+# the AMX, AVX-512 VNNI and AVX2 kernels JIT-run only where the CPU has them.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
         cpu_flags = set()
@@ -58,6 +58,10 @@ except OSError:
     cpu_flags = set()
 if {"avx512_vnni", "avx512bw"} <= cpu_flags:
     config.available_features.add("cpu-vnni")
+# qsim also needs Linux to grant the tile state, which every kernel since
+# 5.16 does on request.
+if {"amx_int8", "amx_tile", "avx512_vnni", "avx512bw"} <= cpu_flags:
+    config.available_features.add("cpu-amx")
 if "avx2" in cpu_flags:
     config.available_features.add("cpu-avx2")
 

@@ -51,7 +51,7 @@
 //         TWO:   omp.parallel num_threads(%{{.+}} : i32) {
 //    TWO-NEXT:     omp.wsloop {
 
-// BOGUS: error: unknown kernel 'bogus': expected auto, vnni, avx2 or generic
+// BOGUS: error: unknown kernel 'bogus': expected auto, amx, vnni, avx2 or generic
 
 // PIPELINE: convert-qsim-to-kernels{kernel=auto}
 // PIPELINE: convert-qsim-to-linalg

@@ -98,7 +98,8 @@ static cl::opt<unsigned> optLevel("O", cl::desc("JIT optimization level"),
 static cl::opt<std::string> kernelName(
     "kernel",
     cl::desc("Kernels of conv2d and linear: auto (the fastest the host CPU "
-             "runs), vnni, avx2, generic, or reference (the plain loops)"),
+             "runs), amx, vnni, avx2, generic, or reference (the plain "
+             "loops)"),
     cl::init("auto"), cl::cat(runCategory));
 /// --threads, which registerThreadsOption() defines.
 static unsigned threadCount = 0;
@@ -193,8 +194,8 @@ static llvm::Error checkFlags() {
   SmallVector<StringRef> hostKernels = qsim::getHostKernels();
   if (kernelName != "auto" && kernelName != "reference" &&
       !llvm::is_contained(hostKernels, kernelName)) {
-    bool known =
-        kernelName == "vnni" || kernelName == "avx2" || kernelName == "generic";
+    bool known = kernelName == "amx" || kernelName == "vnni" ||
+                 kernelName == "avx2" || kernelName == "generic";
     return makeFlagError(
         (known ? "the host CPU cannot run --kernel=" + kernelName
                : "unknown --kernel '" + kernelName + "'") +

@@ -46,6 +46,15 @@ def ConvertQSimToKernels : Pass<"convert-qsim-to-kernels", "::mlir::func::FuncOp
     accumulated in registers. The dot product is the one the `kernel` option
     names:
 
+    - `amx`: AMX `tdpbusd` (u8 x s8 into i32) through the `amx` dialect.
+      The same panels (G = 4, L = 16) are read as weight tiles of 16 channel
+      groups; the input channels are padded to 64, one tile row per output
+      pixel; a tile is up to 32 pixels by 32 channels, in four accumulator
+      tiles, stored through a stack buffer into the epilogue. Depthwise
+      layers run on the VNNI kernel, and so, under `auto`, do layers with
+      fewer than 33 input channels, which would fill less than half a tile
+      row. The lowered function requests the tile state from Linux
+      (`arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)`) on entry.
     - `vnni`: AVX-512 VNNI `vpdpbusd` (u8 x s8 into i32, G = 4, L = 16),
       through `llvm.call_intrinsic`. Signed activations are offset by 128.
     - `avx2`: AVX2 `vpmaddwd` on operands widened to i16 (G = 2, L = 8).
@@ -67,9 +76,10 @@ def ConvertQSimToKernels : Pass<"convert-qsim-to-kernels", "::mlir::func::FuncOp
   }];
   let options = [
     Option<"kernel", "kernel", "std::string", /*default=*/"\"auto\"",
-           "Dot product of the kernels: auto, vnni, avx2 or generic">
+           "Dot product of the kernels: auto, amx, vnni, avx2 or generic">
   ];
   let dependentDialects = [
+    "::mlir::amx::AMXDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::bufferization::BufferizationDialect",
     "::mlir::linalg::LinalgDialect",
@@ -131,8 +141,16 @@ def ConvertQSimX86ToLLVM : Pass<"convert-qsim-x86-to-llvm"> {
     It runs after buffer deallocation, which rejects the intrinsic calls'
     unknown side effects. The module then needs a target with AVX-512 VNNI
     (resp. AVX2) to compile.
+
+    A `func.func` that holds `amx` ops gets, on entry, a call of glibc's
+    `arch_prctl(0x1023, 18)` (ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA),
+    declared in the enclosing module: Linux faults the first tile
+    instruction of a process that has not requested the tile state. The
+    `amx` ops themselves become intrinsic calls in `convert-to-llvm`.
   }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
 }
 
 //===----------------------------------------------------------------------===//

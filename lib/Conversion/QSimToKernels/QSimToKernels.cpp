@@ -5,7 +5,9 @@
 // copied once into the layout the kernel reads, and each output tile of
 // P pixels by J vectors of L channels stays in registers for the whole
 // reduction. Three dot products share the loop nest: AVX-512 VNNI, AVX2
-// vpmaddwd, and a plain vector multiply-add that every target runs.
+// vpmaddwd, and a plain vector multiply-add that every target runs. On a CPU
+// with AMX, the tile registers hold the accumulators instead (tdpbusd on
+// 16 x 64-byte tiles), over the same packed weights.
 //
 // Exactness. With x~ the stored activation as the kernel reads it (signed
 // storage is offset by 128 for vpdpbusd's unsigned operand) and w' = w - z_w,
@@ -22,7 +24,9 @@
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -36,6 +40,11 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/TargetParser/Host.h"
+
+#if defined(__linux__) && defined(__x86_64__)
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include <functional>
 
@@ -55,11 +64,27 @@ namespace {
 // Dot products
 //===----------------------------------------------------------------------===//
 
-enum class DotProductKind { Vnni, Avx2, Generic };
+enum class DotProductKind { Amx, Vnni, Avx2, Generic };
+
+/// An AMX tile has up to 16 rows of 64 bytes.
+constexpr int64_t kAmxRows = 16;
+constexpr int64_t kAmxRowBytes = 64;
+/// Under kernel=auto, a layer with fewer input channels per tap than this
+/// runs on the VNNI kernel: padding them to a 64-byte tile row would waste
+/// more than half of every tdpbusd.
+constexpr int64_t kAmxMinChannels = 33;
+
+/// Linux grants a process the AMX tile state only on request
+/// (arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA)); the first tile
+/// instruction of a process without it faults.
+constexpr int32_t kArchRequestXCompPerm = 0x1023;
+constexpr int64_t kXFeatureXTileData = 18;
 
 /// The shape of one kernel: `group` input channels are summed into each
 /// 32-bit lane per step, a vector holds `lanes` output channels, and a
-/// register tile is `pixels` outputs by `vectors` vectors.
+/// register tile is `pixels` outputs by `vectors` vectors. For AMX, a
+/// "register tile" is up to 2 x 2 accumulator tiles of 16 pixels by 16
+/// lanes.
 struct DotProduct {
   DotProductKind kind;
   int64_t group;
@@ -69,6 +94,10 @@ struct DotProduct {
 
   static DotProduct get(DotProductKind kind) {
     switch (kind) {
+    case DotProductKind::Amx:
+      // Four accumulator tiles, two of activations and two of weights: the
+      // 8 tile registers.
+      return {kind, 4, 16, 2 * kAmxRows, 2};
     case DotProductKind::Vnni:
       // 24 accumulators, 4 weight vectors and a broadcast in 29 of the 32
       // zmm. A seventh pixel would need 33: LLVM then spills an accumulator
@@ -83,8 +112,17 @@ struct DotProduct {
     llvm_unreachable("unknown dot product");
   }
 
-  /// vpdpbusd reads the activations as unsigned bytes.
-  bool readsUnsignedActivations() const { return kind == DotProductKind::Vnni; }
+  /// vpdpbusd and tdpbusd read the activations as unsigned bytes.
+  bool readsUnsignedActivations() const {
+    return kind == DotProductKind::Vnni || kind == DotProductKind::Amx;
+  }
+
+  /// The input channels padded to whole steps of the reduction: groups of
+  /// G, or AMX tile rows of 64 bytes.
+  int64_t getPaddedChannels(int64_t channels) const {
+    int64_t multiple = kind == DotProductKind::Amx ? kAmxRowBytes : group;
+    return (channels + multiple - 1) / multiple * multiple;
+  }
 
   VectorType getAccumulatorType(MLIRContext *ctx) const {
     return VectorType::get({lanes}, IntegerType::get(ctx, 32));
@@ -97,6 +135,7 @@ std::optional<DotProductKind> parseKernel(StringRef name) {
   if (name == "auto")
     name = getHostKernels().front();
   return llvm::StringSwitch<std::optional<DotProductKind>>(name)
+      .Case("amx", DotProductKind::Amx)
       .Case("vnni", DotProductKind::Vnni)
       .Case("avx2", DotProductKind::Avx2)
       .Case("generic", DotProductKind::Generic)
@@ -215,7 +254,7 @@ LogicalResult packWeights(const LayerGeometry &layer, const DotProduct &dot,
                           SmallVectorImpl<int8_t> &packed,
                           SmallVectorImpl<int32_t> &correctedBias) {
   int64_t taps = layer.kernelH * layer.kernelW;
-  int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
+  int64_t channelGroups = dot.getPaddedChannels(layer.channels) / dot.group;
   PanelShape panels = PanelShape::get(layer, dot);
   int64_t vectorBytes = dot.lanes * dot.group;
   packed.assign(
@@ -278,6 +317,13 @@ struct KernelOperands {
                                    Value channel)>
       outputIndices;
   Value input;
+  /// The activations from one output pixel's to the next one's (AMX's
+  /// tile row stride).
+  int64_t pixelStride = 0;
+  /// i32 [P, J * L]: the AMX kernel's way from its tiles (which have no
+  /// path to vector registers) to the epilogue. One per thread: see
+  /// LayerKernel::allocateTileBuffer.
+  Value amxBuffer;
   /// i32 accumulators, or the requantized storage with an epilogue.
   Value output;
   std::optional<RequantizeEpilogue> epilogue;
@@ -329,6 +375,8 @@ Value buildActivationBroadcast(OpBuilder &b, Location loc,
   MLIRContext *ctx = b.getContext();
   IntegerType i8 = b.getI8Type(), i16 = b.getI16Type(), i32 = b.getI32Type();
   switch (dot.kind) {
+  case DotProductKind::Amx:
+    llvm_unreachable("AMX tiles have no vector dot product");
   case DotProductKind::Vnni: {
     Value bytes = vector::LoadOp::create(b, loc, VectorType::get({4}, i8),
                                          input, indices);
@@ -363,6 +411,8 @@ Value buildWeightLoad(OpBuilder &b, Location loc, const DotProduct &dot,
   Value bytes = vector::LoadOp::create(
       b, loc, VectorType::get({dot.lanes * dot.group}, i8), weights, indices);
   switch (dot.kind) {
+  case DotProductKind::Amx:
+    llvm_unreachable("AMX tiles have no vector dot product");
   case DotProductKind::Vnni:
     return bytes;
   case DotProductKind::Avx2:
@@ -380,6 +430,8 @@ Value buildDotProduct(OpBuilder &b, Location loc, const DotProduct &dot,
                       Value acc, Value activations, Value weights) {
   Type accType = dot.getAccumulatorType(b.getContext());
   switch (dot.kind) {
+  case DotProductKind::Amx:
+    llvm_unreachable("AMX tiles have no vector dot product");
   case DotProductKind::Vnni:
     return X86DotU8S8Op::create(b, loc, accType, acc, activations, weights);
   case DotProductKind::Avx2: {
@@ -449,6 +501,7 @@ struct TileFrame {
   SmallVector<Value> inits;
 };
 
+/// Without `bias`, the frame has no inits.
 TileFrame buildTileFrame(OpBuilder &b, Location loc, int64_t lanes, Value bias,
                          int64_t numPixels, int64_t numVectors, Value pixel0,
                          Value vector0) {
@@ -462,7 +515,7 @@ TileFrame buildTileFrame(OpBuilder &b, Location loc, int64_t lanes, Value bias,
   for (int64_t p = 0; p < numPixels; ++p)
     frame.pixels.push_back(
         arith::AddIOp::create(b, loc, pixel0, indexConstant(b, loc, p)));
-  for (int64_t p = 0; p < numPixels; ++p)
+  for (int64_t p = 0; bias && p < numPixels; ++p)
     for (int64_t j = 0; j < numVectors; ++j)
       frame.inits.push_back(vector::LoadOp::create(
           b, loc, accType, bias, ValueRange{frame.channelOffsets[j]}));
@@ -499,7 +552,7 @@ void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
                Value pixel0, Value vector0) {
   TileFrame frame = buildTileFrame(b, loc, dot.lanes, operands.bias, numPixels,
                                    numVectors, pixel0, vector0);
-  int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
+  int64_t channelGroups = dot.getPaddedChannels(layer.channels) / dot.group;
   Value group = indexConstant(b, loc, dot.group);
   Value zero = indexConstant(b, loc, 0);
   // A tile's vectors start a panel: vector0 is a multiple of its width.
@@ -538,6 +591,115 @@ void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
             frame.channelOffsets);
 }
 
+/// Emits one AMX tile: outputs `pixel0 .. pixel0 + numPixels` (at most 32)
+/// by channel vectors `vector0 .. vector0 + numVectors` (at most 2), in
+/// accumulator tiles of up to 16 pixels by 16 lanes. Each step over 64 input
+/// channels loads one activation tile per 16 pixels (a row per pixel, 64
+/// bytes apart by `operands.pixelStride`) and one weight tile per vector (16
+/// rows of L x G bytes: 16 consecutive channel groups of the panel) and
+/// issues tdpbusd for each accumulator. The accumulators then go through
+/// the thread's tile buffer into the vector epilogue.
+void buildAmxTile(OpBuilder &b, Location loc, const DotProduct &dot,
+                  const LayerGeometry &layer, const KernelOperands &operands,
+                  int64_t numPixels, int64_t numVectors, Value pixel0,
+                  Value vector0) {
+  IntegerType i8 = b.getI8Type(), i32 = b.getI32Type();
+  TileFrame frame = buildTileFrame(b, loc, dot.lanes, /*bias=*/nullptr,
+                                   numPixels, numVectors, pixel0, vector0);
+  // Every tile has 16 rows of 64 bytes, even for fewer pixels: LLVM gives
+  // each of the 8 tile registers one shape per function, and the pixel
+  // counts of many layers would need more shapes than that. The rows past
+  // the pixels read the slack that the patterns add to the activations'
+  // copy, and are never stored.
+  SmallVector<int64_t> rows;
+  for (int64_t p = 0; p < numPixels; p += kAmxRows)
+    rows.push_back(std::min(kAmxRows, numPixels - p));
+  auto tileType = amx::TileType::get({kAmxRows, kAmxRowBytes}, i8);
+  auto accTileType = amx::TileType::get({kAmxRows, dot.lanes}, i32);
+  // The accumulators start as the bias of their channels, a row read 16
+  // times (stride 0). Unlike tile_zero, whose equal calls LLVM merges across
+  // layers into one long-lived tile, the loads stay where they are.
+  Value sameRow = indexConstant(b, loc, 0);
+  SmallVector<Value> inits;
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (int64_t j = 0; j < numVectors; ++j)
+      inits.push_back(amx::TileLoadOp::create(
+          b, loc, accTileType, operands.bias,
+          ValueRange{frame.channelOffsets[j]}, sameRow));
+
+  int64_t groupsPerStep = kAmxRowBytes / dot.group;
+  int64_t steps = dot.getPaddedChannels(layer.channels) / kAmxRowBytes;
+  PanelShape panels = PanelShape::get(layer, dot);
+  Value panel = arith::DivUIOp::create(b, loc, vector0,
+                                       indexConstant(b, loc, panels.vectors));
+  // A weight tile's rows are consecutive channel groups of one vector.
+  Value weightStride =
+      indexConstant(b, loc, panels.vectors * dot.lanes * dot.group);
+  Value pixelStride = indexConstant(b, loc, operands.pixelStride);
+  Value zero = indexConstant(b, loc, 0);
+  SmallVector<Value> accs = buildTapLoops(
+      b, loc, layer, inits,
+      [&](OpBuilder &b, Location loc, Value kh, Value kw, Value tap,
+          ValueRange accs) {
+        return buildReductionLoop(
+            b, loc, steps, accs,
+            [&](OpBuilder &b, Location loc, Value step, ValueRange accs) {
+              Value c = arith::MulIOp::create(
+                  b, loc, step, indexConstant(b, loc, groupsPerStep));
+              SmallVector<Value> weightTiles;
+              for (int64_t j = 0; j < numVectors; ++j)
+                weightTiles.push_back(amx::TileLoadOp::create(
+                    b, loc, tileType, operands.weights,
+                    ValueRange{panel, tap, c, indexConstant(b, loc, j), zero},
+                    weightStride));
+              Value channel = arith::MulIOp::create(
+                  b, loc, step, indexConstant(b, loc, kAmxRowBytes));
+              SmallVector<Value> next(accs);
+              for (size_t i = 0; i < rows.size(); ++i) {
+                Value activations = amx::TileLoadOp::create(
+                    b, loc, tileType, operands.input,
+                    operands.inputIndices(b, loc, frame.pixels[i * kAmxRows],
+                                          kh, kw, channel),
+                    pixelStride);
+                for (int64_t j = 0; j < numVectors; ++j) {
+                  Value &acc = next[i * numVectors + j];
+                  acc = amx::TileMulIOp::create(b, loc, acc.getType(),
+                                                activations, weightTiles[j],
+                                                acc, /*isZextLhs=*/true,
+                                                /*isZextRhs=*/false);
+                }
+              }
+              return next;
+            });
+      });
+
+  Value buffer = operands.amxBuffer;
+  auto accType = VectorType::get({dot.lanes}, i32);
+  for (auto [i, count] : llvm::enumerate(rows)) {
+    for (int64_t j = 0; j < numVectors; ++j) {
+      Value row0 = indexConstant(b, loc, i * kAmxRows);
+      Value lane0 = indexConstant(b, loc, j * dot.lanes);
+      amx::TileStoreOp::create(b, loc, buffer, ValueRange{row0, lane0},
+                               accs[i * numVectors + j]);
+      // A loop over the pixels: unrolled, the 16 requantizes of each of a
+      // network's many tiles would cost more compile time than the loop
+      // costs at run time.
+      scf::ForOp::create(
+          b, loc, zero, indexConstant(b, loc, count), indexConstant(b, loc, 1),
+          ValueRange{}, [&](OpBuilder &b, Location loc, Value q, ValueRange) {
+            Value row = arith::AddIOp::create(b, loc, q, row0);
+            Value sum = vector::LoadOp::create(b, loc, accType, buffer,
+                                               ValueRange{row, lane0});
+            Value pixel =
+                arith::AddIOp::create(b, loc, frame.pixels[i * kAmxRows], q);
+            storeTile(b, loc, dot.lanes, operands, sum, pixel,
+                      frame.channelOffsets[j]);
+            scf::YieldOp::create(b, loc);
+          });
+    }
+  }
+}
+
 /// Covers `numPixels` outputs and every channel vector with register tiles.
 /// The blocks of `dot.vectors` channel vectors are the outer loop, parallel
 /// when `parallelVectorBlocks` is set, so that a block's weights stay in the
@@ -548,10 +710,14 @@ void buildTile(OpBuilder &b, Location loc, const DotProduct &dot,
 using TileBuilder =
     function_ref<void(OpBuilder &, Location, int64_t numPixels,
                       int64_t numVectors, Value pixel0, Value vector0)>;
+/// Called where the tiles that follow run on one thread: at the start of
+/// each parallel iteration, and before the tiles outside of one.
+using ThreadBuilder = function_ref<void(OpBuilder &, Location)>;
 
 void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
                 const LayerGeometry &layer, Value numPixels,
-                bool parallelVectorBlocks, TileBuilder buildTile) {
+                bool parallelVectorBlocks, ThreadBuilder beginThread,
+                TileBuilder buildTile) {
   int64_t totalVectors = roundUp(layer.outChannels, dot.lanes) / dot.lanes;
   int64_t fullVectorBlocks = totalVectors / dot.vectors;
   int64_t restVectors = totalVectors % dot.vectors;
@@ -587,6 +753,12 @@ void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
           scf::YieldOp::create(b, loc);
         });
   };
+  bool begun = false;
+  auto beginOnce = [&] {
+    if (!begun)
+      beginThread(b, loc);
+    begun = true;
+  };
   if (fullVectorBlocks > 0) {
     Value end = indexConstant(b, loc, fullVectorBlocks * dot.vectors);
     Value step = indexConstant(b, loc, dot.vectors);
@@ -594,9 +766,11 @@ void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
       scf::ParallelOp::create(b, loc, ValueRange{zero}, ValueRange{end},
                               ValueRange{step},
                               [&](OpBuilder &b, Location loc, ValueRange ivs) {
+                                beginThread(b, loc);
                                 coverPixels(b, loc, dot.vectors, ivs[0]);
                               });
     } else {
+      beginOnce();
       scf::ForOp::create(
           b, loc, zero, end, step, ValueRange{},
           [&](OpBuilder &b, Location loc, Value vector0, ValueRange) {
@@ -605,9 +779,11 @@ void buildTiles(OpBuilder &b, Location loc, const DotProduct &dot,
           });
     }
   }
-  if (restVectors > 0)
+  if (restVectors > 0) {
+    beginOnce();
     coverPixels(b, loc, restVectors,
                 indexConstant(b, loc, fullVectorBlocks * dot.vectors));
+  }
 }
 
 //===----------------------------------------------------------------------===//
@@ -636,16 +812,18 @@ void markParallel(Operation *op) {
 /// [N, C]) into the layout the kernel reads: NHWC, padded spatially by
 /// `padding` (top, left, bottom, right) and in the channels to
 /// `paddedChannels` with the zero point, and offset by 128 when the dot
-/// product reads signed storage as unsigned. The copy writes into a slice of
-/// the filled tensor, which bufferizes in place: no padded intermediate and
-/// no strided memref.copy.
+/// product reads signed storage as unsigned. In the [N, C] layout,
+/// `slackRows` rows of the zero point follow the last row. The copy writes
+/// into a slice of the filled tensor, which bufferizes in place: no padded
+/// intermediate and no strided memref.copy.
 Value packActivations(OpBuilder &b, Location loc, Value input,
                       ArrayRef<int64_t> padding, int64_t paddedChannels,
-                      int64_t zeroPoint, bool flipSign, bool toNHWC) {
+                      int64_t zeroPoint, bool flipSign, bool toNHWC,
+                      int64_t slackRows = 0) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
   int64_t channels = type.getDimSize(1);
-  if (!toNHWC && !flipSign && paddedChannels == channels)
+  if (!toNHWC && !flipSign && paddedChannels == channels && slackRows == 0)
     return input;
 
   MLIRContext *ctx = b.getContext();
@@ -667,6 +845,12 @@ Value packActivations(OpBuilder &b, Location loc, Value input,
                   getAffineDimExpr(1, ctx), getAffineDimExpr(2, ctx)};
   } else {
     packedSizes[1] = b.getIndexAttr(paddedChannels);
+    if (std::optional<int64_t> rows = getConstantIntValue(sizes[0]))
+      packedSizes[0] = b.getIndexAttr(*rows + slackRows);
+    else if (slackRows > 0)
+      packedSizes[0] = OpFoldResult(arith::AddIOp::create(
+          b, loc, cast<Value>(sizes[0]),
+          arith::ConstantIndexOp::create(b, loc, slackRows)));
     inputExprs = {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)};
   }
 
@@ -714,6 +898,9 @@ Value packActivations(OpBuilder &b, Location loc, Value input,
          {n, index(height), index(padding[3]), c});
   } else if (toNHWC || paddedChannels != channels) {
     packed = linalg::FillOp::create(b, loc, padValue, packed).getResult(0);
+  } else if (slackRows > 0) {
+    fill({sizes[0], b.getIndexAttr(0)},
+         {b.getIndexAttr(slackRows), packedSizes[1]});
   }
   Value interior =
       tensor::ExtractSliceOp::create(b, loc, packed, offsets, sizes, strides);
@@ -754,7 +941,7 @@ FailureOr<PackedConstants> buildPackedConstants(OpBuilder &b, Location loc,
     return failure();
 
   int64_t taps = layer.kernelH * layer.kernelW;
-  int64_t channelGroups = roundUp(layer.channels, dot.group) / dot.group;
+  int64_t channelGroups = dot.getPaddedChannels(layer.channels) / dot.group;
   PanelShape panels = PanelShape::get(layer, dot);
   auto weightType =
       RankedTensorType::get({panels.count, taps, channelGroups, panels.vectors,
@@ -862,7 +1049,7 @@ RequantizeEpilogue buildEpilogue(OpBuilder &b, Location loc,
 /// multiplies: a depthwise conv sums only over the taps, which leaves no
 /// group of channels for vpdpbusd or vpmaddwd to add up.
 DotProduct getDepthwiseTiling(const DotProduct &dot) {
-  if (dot.kind == DotProductKind::Vnni)
+  if (dot.kind == DotProductKind::Vnni || dot.kind == DotProductKind::Amx)
     return {DotProductKind::Generic, 1, 16, 4, 4};
   return {DotProductKind::Generic, 1, 8, 4, 2};
 }
@@ -943,6 +1130,32 @@ void buildDepthwiseTile(OpBuilder &b, Location loc, const DotProduct &tiling,
             frame.channelOffsets);
 }
 
+/// The dot product that the pass's `dot` uses for an ungrouped layer: AMX
+/// falls back to VNNI (which every AMX CPU has) when `autoSelect` is set and
+/// the layer has too few input channels to fill a tile row.
+DotProduct selectDotProduct(const DotProduct &dot, bool autoSelect,
+                            const LayerGeometry &layer) {
+  if (dot.kind == DotProductKind::Amx && autoSelect &&
+      layer.channels < kAmxMinChannels)
+    return DotProduct::get(DotProductKind::Vnni);
+  return dot;
+}
+
+/// One register tile of `numPixels` by `numVectors` of an ungrouped layer,
+/// with the dot product's own tile builder.
+void buildDotProductTile(OpBuilder &b, Location loc, const DotProduct &dot,
+                         const LayerGeometry &layer,
+                         const KernelOperands &operands, bool isSignedStorage,
+                         int64_t numPixels, int64_t numVectors, Value pixel0,
+                         Value vector0) {
+  if (dot.kind == DotProductKind::Amx)
+    buildAmxTile(b, loc, dot, layer, operands, numPixels, numVectors, pixel0,
+                 vector0);
+  else
+    buildTile(b, loc, dot, layer, operands, isSignedStorage, numPixels,
+              numVectors, pixel0, vector0);
+}
+
 /// What the two patterns share: the checks, the packed constants, the
 /// packed activations and the output buffer of a layer, and the
 /// replacement of the layer (with its fused requantize) by the kernel's
@@ -990,6 +1203,18 @@ struct LayerKernel {
 
   bool flipsSign() const {
     return input.isSigned && dot.readsUnsignedActivations();
+  }
+
+  /// Allocates the AMX kernel's tile buffer for the tiles that follow on one
+  /// thread (buildTiles' `beginThread`): every tile of a parallel iteration
+  /// reuses it, which costs neither a malloc per tile nor stack per tile.
+  void allocateTileBuffer(OpBuilder &b, Location loc) {
+    if (dot.kind != DotProductKind::Amx)
+      return;
+    operands.amxBuffer = memref::AllocOp::create(
+        b, loc,
+        MemRefType::get({dot.pixels, dot.vectors * dot.lanes}, b.getI32Type()),
+        /*alignment=*/b.getI64IntegerAttr(kAmxRowBytes));
   }
 
   /// Allocates the output: [leading..., Op] of i32, or of the requantized
@@ -1045,8 +1270,8 @@ struct LayerKernel {
 /// product; a depthwise conv (one output channel per input channel) is a
 /// per-channel stencil over the taps, vectorized along the channels.
 struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
-  Conv2DToKernel(MLIRContext *ctx, DotProduct dot)
-      : OpRewritePattern(ctx), dot(dot) {}
+  Conv2DToKernel(MLIRContext *ctx, DotProduct dot, bool autoSelect)
+      : OpRewritePattern(ctx), dot(dot), autoSelect(autoSelect) {}
 
   LogicalResult matchAndRewrite(Conv2DOp op,
                                 PatternRewriter &rewriter) const override {
@@ -1061,7 +1286,6 @@ struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
     if (op.getGroups() != 1 && !depthwise)
       return rewriter.notifyMatchFailure(op, "grouped");
     LayerKernel kernel;
-    kernel.dot = depthwise ? getDepthwiseTiling(dot) : dot;
     LayerGeometry &layer = kernel.layer;
     layer.channels = inChannels;
     layer.outChannels = weightType.getDimSize(0);
@@ -1071,25 +1295,39 @@ struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
     layer.strideW = op.getStrides()[1];
     layer.dilationH = op.getDilations()[0];
     layer.dilationW = op.getDilations()[1];
+    kernel.dot = depthwise ? getDepthwiseTiling(dot)
+                           : selectDotProduct(dot, autoSelect, layer);
     auto pack = [&](int64_t offset) {
       if (depthwise)
         return buildDepthwiseConstants(rewriter, loc, kernel.dot, layer,
                                        op.getWeights(), op.getBias(), offset);
-      return buildPackedConstants(rewriter, loc, dot, layer, op.getWeights(),
-                                  op.getBias(), offset);
+      return buildPackedConstants(rewriter, loc, kernel.dot, layer,
+                                  op.getWeights(), op.getBias(), offset);
     };
     if (failed(kernel.prepare(rewriter, op, op.getInput(), pack)))
       return failure();
 
     // A depthwise kernel loads whole channel vectors of the activations.
-    int64_t paddedChannels =
-        depthwise ? kernel.paddedOut : roundUp(layer.channels, dot.group);
-    Value packed = packActivations(
-        rewriter, loc, kernel.storage, op.getPadding(), paddedChannels,
-        kernel.input.zeroPoints.front(), kernel.flipsSign(),
-        /*toNHWC=*/true);
+    int64_t paddedChannels = depthwise
+                                 ? kernel.paddedOut
+                                 : kernel.dot.getPaddedChannels(layer.channels);
+    SmallVector<int64_t> padding(op.getPadding());
+    if (kernel.dot.kind == DotProductKind::Amx) {
+      // An AMX tile of a row's last pixels reads up to 15 pixels (of stride
+      // sw) past them, which in the last row of the last image would be past
+      // the buffer: more bottom padding keeps those reads inside it.
+      int64_t paddedW =
+          cast<RankedTensorType>(op.getInput().getType()).getDimSize(3) +
+          padding[1] + padding[3];
+      padding[2] += ((kAmxRows - 1) * layer.strideW + paddedW - 1) / paddedW;
+    }
+    Value packed =
+        packActivations(rewriter, loc, kernel.storage, padding, paddedChannels,
+                        kernel.input.zeroPoints.front(), kernel.flipsSign(),
+                        /*toNHWC=*/true);
     KernelOperands &operands = kernel.operands;
     operands.input = toReadOnlyBuffer(rewriter, loc, packed);
+    operands.pixelStride = layer.strideW * paddedChannels;
     int64_t outH = outputType.getDimSize(2), outW = outputType.getDimSize(3);
     kernel.allocate(rewriter, loc, {outputType.getDimSize(0), outH, outW});
 
@@ -1121,19 +1359,23 @@ struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
                                        Value channel) {
             return SmallVector<Value>{n, oh, ow, channel};
           };
-          buildTiles(b, loc, kernel.dot, layer, indexConstant(b, loc, outW),
-                     /*parallelVectorBlocks=*/false,
-                     [&](OpBuilder &b, Location loc, int64_t numPixels,
-                         int64_t numVectors, Value pixel0, Value vector0) {
-                       if (depthwise)
-                         buildDepthwiseTile(b, loc, kernel.dot, layer, operands,
-                                            kernel.input.isSigned, numPixels,
-                                            numVectors, pixel0, vector0);
-                       else
-                         buildTile(b, loc, dot, layer, operands,
-                                   kernel.input.isSigned, numPixels, numVectors,
-                                   pixel0, vector0);
-                     });
+          buildTiles(
+              b, loc, kernel.dot, layer, indexConstant(b, loc, outW),
+              /*parallelVectorBlocks=*/false,
+              [&](OpBuilder &b, Location loc) {
+                kernel.allocateTileBuffer(b, loc);
+              },
+              [&](OpBuilder &b, Location loc, int64_t numPixels,
+                  int64_t numVectors, Value pixel0, Value vector0) {
+                if (depthwise)
+                  buildDepthwiseTile(b, loc, kernel.dot, layer, operands,
+                                     kernel.input.isSigned, numPixels,
+                                     numVectors, pixel0, vector0);
+                else
+                  buildDotProductTile(b, loc, kernel.dot, layer, operands,
+                                      kernel.input.isSigned, numPixels,
+                                      numVectors, pixel0, vector0);
+              });
         });
 
     // [N, OH, OW, O] -> [N, O, OH, OW].
@@ -1143,13 +1385,14 @@ struct Conv2DToKernel final : OpRewritePattern<Conv2DOp> {
   }
 
   DotProduct dot;
+  bool autoSelect;
 };
 
 /// qsim.linear as a kernel whose pixels are the rows of its input, the
 /// blocks of output features in parallel.
 struct LinearToKernel final : OpRewritePattern<LinearOp> {
-  LinearToKernel(MLIRContext *ctx, DotProduct dot)
-      : OpRewritePattern(ctx), dot(dot) {}
+  LinearToKernel(MLIRContext *ctx, DotProduct dot, bool autoSelect)
+      : OpRewritePattern(ctx), dot(dot), autoSelect(autoSelect) {}
 
   LogicalResult matchAndRewrite(LinearOp op,
                                 PatternRewriter &rewriter) const override {
@@ -1157,24 +1400,33 @@ struct LinearToKernel final : OpRewritePattern<LinearOp> {
     auto weightType = cast<RankedTensorType>(op.getWeights().getType());
     auto outputType = cast<RankedTensorType>(op.getOutput().getType());
     LayerKernel kernel;
-    kernel.dot = dot;
     // The weights [F, K] are a [F, K, 1, 1] window.
     kernel.layer.channels = weightType.getDimSize(1);
     kernel.layer.outChannels = weightType.getDimSize(0);
+    kernel.dot = selectDotProduct(dot, autoSelect, kernel.layer);
     auto pack = [&](int64_t offset) {
-      return buildPackedConstants(rewriter, loc, dot, kernel.layer,
+      return buildPackedConstants(rewriter, loc, kernel.dot, kernel.layer,
                                   op.getWeights(), op.getBias(), offset);
     };
     if (failed(kernel.prepare(rewriter, op, op.getInput(), pack)))
       return failure();
 
+    int64_t paddedChannels =
+        kernel.dot.getPaddedChannels(kernel.layer.channels);
+    // An AMX tile of the last rows reads up to 15 rows past them.
+    int64_t slackRows = 0;
+    if (kernel.dot.kind == DotProductKind::Amx)
+      slackRows = outputType.isDynamicDim(0)
+                      ? kAmxRows - 1
+                      : roundUp(outputType.getDimSize(0), kAmxRows) -
+                            outputType.getDimSize(0);
     Value packed =
-        packActivations(rewriter, loc, kernel.storage, {},
-                        roundUp(kernel.layer.channels, dot.group),
+        packActivations(rewriter, loc, kernel.storage, {}, paddedChannels,
                         kernel.input.zeroPoints.front(), kernel.flipsSign(),
-                        /*toNHWC=*/false);
+                        /*toNHWC=*/false, slackRows);
     KernelOperands &operands = kernel.operands;
     operands.input = toReadOnlyBuffer(rewriter, loc, packed);
+    operands.pixelStride = paddedChannels;
     kernel.allocate(rewriter, loc, {outputType.getDimSize(0)});
     operands.inputIndices = [](OpBuilder &, Location, Value row, Value, Value,
                                Value channel) {
@@ -1189,19 +1441,22 @@ struct LinearToKernel final : OpRewritePattern<LinearOp> {
         outputType.isDynamicDim(0)
             ? Value(memref::DimOp::create(rewriter, loc, operands.output, 0))
             : indexConstant(rewriter, loc, outputType.getDimSize(0));
-    buildTiles(rewriter, loc, dot, kernel.layer, rows,
-               /*parallelVectorBlocks=*/true,
-               [&](OpBuilder &b, Location loc, int64_t numPixels,
-                   int64_t numVectors, Value pixel0, Value vector0) {
-                 buildTile(b, loc, dot, kernel.layer, operands,
-                           kernel.input.isSigned, numPixels, numVectors, pixel0,
-                           vector0);
-               });
+    buildTiles(
+        rewriter, loc, kernel.dot, kernel.layer, rows,
+        /*parallelVectorBlocks=*/true,
+        [&](OpBuilder &b, Location loc) { kernel.allocateTileBuffer(b, loc); },
+        [&](OpBuilder &b, Location loc, int64_t numPixels, int64_t numVectors,
+            Value pixel0, Value vector0) {
+          buildDotProductTile(b, loc, kernel.dot, kernel.layer, operands,
+                              kernel.input.isSigned, numPixels, numVectors,
+                              pixel0, vector0);
+        });
     kernel.replace(rewriter, op, kernel.buildResult(rewriter, loc, {0, 1}));
     return success();
   }
 
   DotProduct dot;
+  bool autoSelect;
 };
 
 /// Rewrites each layer of `func` once with `patterns`; nothing else is
@@ -1710,13 +1965,16 @@ struct ConvertQSimToKernelsPass final
   void runOnOperation() override {
     std::optional<DotProductKind> kind = parseKernel(kernel);
     if (!kind) {
-      getOperation().emitError() << "unknown kernel '" << kernel
-                                 << "': expected auto, vnni, avx2 or generic";
+      getOperation().emitError()
+          << "unknown kernel '" << kernel
+          << "': expected auto, amx, vnni, avx2 or generic";
       return signalPassFailure();
     }
     DotProduct dot = DotProduct::get(*kind);
     RewritePatternSet patterns(&getContext());
-    patterns.add<Conv2DToKernel, LinearToKernel>(&getContext(), dot);
+    patterns.add<Conv2DToKernel, LinearToKernel>(&getContext(), dot,
+                                                 /*autoSelect=*/kernel ==
+                                                     "auto");
     if (failed(applyKernelPatterns(getOperation(), std::move(patterns))))
       return signalPassFailure();
     foldLayoutRoundTrips(getOperation());
@@ -1734,6 +1992,36 @@ void replaceByIntrinsic(OpTy op, StringRef intrinsic) {
   op.erase();
 }
 
+/// Makes `func`, which runs AMX tiles, first request the tile state from
+/// Linux: a module that mlir-runner loads must do so itself. The request is
+/// idempotent and process-wide, so every call may make it.
+LogicalResult requestAmxPermission(func::FuncOp func, SymbolTable &symbols) {
+  constexpr StringLiteral kCallee = "arch_prctl";
+  OpBuilder b(func.getContext());
+  Location loc = func.getLoc();
+  auto calleeType =
+      b.getFunctionType({b.getI32Type(), b.getI64Type()}, {b.getI32Type()});
+  Operation *existing = symbols.lookup(kCallee);
+  if (!existing) {
+    b.setInsertionPointToStart(&symbols.getOp()->getRegion(0).front());
+    auto callee = func::FuncOp::create(b, loc, kCallee, calleeType);
+    callee.setPrivate();
+  } else if (auto callee = dyn_cast<func::FuncOp>(existing);
+             !callee || callee.getFunctionType() != calleeType) {
+    return existing->emitError()
+           << "the symbol 'arch_prctl' is not the function " << calleeType
+           << " that the AMX kernels call to request the tile state";
+  }
+  b.setInsertionPointToStart(&func.getBody().front());
+  Value code = arith::ConstantOp::create(
+      b, loc, b.getI32IntegerAttr(kArchRequestXCompPerm));
+  Value feature = arith::ConstantOp::create(
+      b, loc, b.getI64IntegerAttr(kXFeatureXTileData));
+  func::CallOp::create(b, loc, kCallee, calleeType.getResults(),
+                       ValueRange{code, feature});
+  return success();
+}
+
 struct ConvertQSimX86ToLLVMPass final
     : qsim::impl::ConvertQSimX86ToLLVMBase<ConvertQSimX86ToLLVMPass> {
   using Base::Base;
@@ -1745,14 +2033,50 @@ struct ConvertQSimX86ToLLVMPass final
       else if (auto dot = dyn_cast<X86PairDotI16Op>(op))
         replaceByIntrinsic(dot, "llvm.x86.avx2.pmadd.wd");
     });
+    SmallVector<func::FuncOp> amxFunctions;
+    getOperation()->walk([&](func::FuncOp func) {
+      bool usesAmx = func.getBody()
+                         .walk([](Operation *op) {
+                           return isa<amx::AMXDialect>(op->getDialect())
+                                      ? WalkResult::interrupt()
+                                      : WalkResult::advance();
+                         })
+                         .wasInterrupted();
+      if (usesAmx)
+        amxFunctions.push_back(func);
+    });
+    if (amxFunctions.empty())
+      return;
+    // A func.func's parent is a symbol table (the symbol verifier checks
+    // that): the one where arch_prctl is declared.
+    SymbolTable symbols(amxFunctions.front()->getParentOp());
+    for (func::FuncOp func : amxFunctions)
+      if (failed(requestAmxPermission(func, symbols)))
+        return signalPassFailure();
   }
 };
 
 } // namespace
 
+/// Whether Linux lets this process use the AMX tiles (which also grants
+/// it); false elsewhere.
+static bool requestAmxTileState() {
+#if defined(__linux__) && defined(__x86_64__)
+  return syscall(SYS_arch_prctl, kArchRequestXCompPerm, kXFeatureXTileData) ==
+         0;
+#else
+  return false;
+#endif
+}
+
 SmallVector<StringRef> mlir::qsim::getHostKernels() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   SmallVector<StringRef> kernels;
+  // The AMX kernel leaves depthwise and narrow layers to the VNNI kernel.
+  if (features.lookup("amx-int8") && features.lookup("amx-tile") &&
+      features.lookup("avx512vnni") && features.lookup("avx512bw") &&
+      requestAmxTileState())
+    kernels.push_back("amx");
   if (features.lookup("avx512vnni") && features.lookup("avx512bw"))
     kernels.push_back("vnni");
   if (features.lookup("avx2"))

@@ -9,12 +9,12 @@
 // option of qsim-lower-to-llvm (which then leaves this pass out), not of
 // the pass; names are case sensitive.
 
-// FOO: error: unknown kernel 'foo': expected auto, vnni, avx2 or generic{{$}}
-// EMPTY: error: unknown kernel '': expected auto, vnni, avx2 or generic{{$}}
-// UPPER: error: unknown kernel 'VNNI': expected auto, vnni, avx2 or generic{{$}}
-// REFERENCE: error: unknown kernel 'reference': expected auto, vnni, avx2 or generic{{$}}
+// FOO: error: unknown kernel 'foo': expected auto, amx, vnni, avx2 or generic{{$}}
+// EMPTY: error: unknown kernel '': expected auto, amx, vnni, avx2 or generic{{$}}
+// UPPER: error: unknown kernel 'VNNI': expected auto, amx, vnni, avx2 or generic{{$}}
+// REFERENCE: error: unknown kernel 'reference': expected auto, amx, vnni, avx2 or generic{{$}}
 
-// expected-error @+1 {{unknown kernel 'foo': expected auto, vnni, avx2 or generic}}
+// expected-error @+1 {{unknown kernel 'foo': expected auto, amx, vnni, avx2 or generic}}
 func.func @linear(%x: tensor<2x3x!quant.uniform<u8:f32, 0.5>>) -> tensor<2x2x!quant.uniform<i32:f32, 0.125>> {
   %ws = arith.constant dense<1> : tensor<2x3xi8>
   %w = quant.scast %ws : tensor<2x3xi8> to tensor<2x3x!quant.uniform<i8:f32, 0.25>>
