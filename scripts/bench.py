@@ -50,10 +50,10 @@ requantization multiplier in float32, qsim in float64: an output whose
 scaled accumulator falls next to a rounding tie can differ by one code
 (counted here, not hidden).
 
-Peak: a kernel for the ISA in /proc/cpuinfo (avx512_vnni: vpdpbusd on zmm;
-else avx2: vpmaddwd on ymm; and float FMA on zmm or ymm), written as MLIR
-into DIR and run by qsim-run: 24 (AVX2: 12) independent accumulator chains
-in a loop, so that its time gives the core's multiply-accumulate
+Peak: a kernel for the ISA in /proc/cpuinfo (amx_int8: tdpbusd on 6
+accumulator tiles; else avx512_vnni: vpdpbusd on zmm; else avx2: vpmaddwd
+on ymm; and float FMA on zmm or ymm), written as MLIR into DIR and run by
+qsim-run: 24 (AVX2: 12) independent accumulator chains in a loop, so that its time gives the core's multiply-accumulate
 throughput. With N threads, N copies run at once and their GOPS add up.
 
 Every tool runs with GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1073741824:
@@ -173,11 +173,69 @@ def repeats(estimate_ms, budget_ms, least):
 # name: (chains, accumulator type, operand type, the step, ops per step,
 #        /proc/cpuinfo flags needed)
 PEAKS = {
+    "amx": (6, "!amx.tile<16x16xi32>", "!amx.tile<16x64xi8>", "tdpbusd", 2 * 16 * 16 * 64,
+            ("amx_int8", "amx_tile")),
     "vnni": (24, "vector<16xi32>", "vector<64xi8>", "vpdpbusd", 2 * 64, ("avx512_vnni",)),
     "avx2": (12, "vector<8xi32>", "vector<16xi16>", "pmaddwd", 2 * 16, ("avx2",)),
     "fma512": (24, "vector<16xf32>", "vector<16xf32>", "fma", 2 * 16, ("avx512f",)),
     "fma256": (12, "vector<8xf32>", "vector<8xf32>", "fma", 2 * 8, ("avx2", "fma")),
 }
+
+
+def amx_peak_mlir(iterations):
+    """The AMX peak: `iterations` steps of 6 independent tdpbusd (16 x 16 x
+    64 u8*s8 products each) on two tiles of the input's first bytes, in a
+    func.func of amx ops, which qsim's lowering gives the tile state request.
+    Returns the sum of every accumulator element."""
+    chains = PEAKS["amx"][0]
+    acc, opnd = PEAKS["amx"][1], PEAKS["amx"][2]
+    lines = [
+        f"// The amx peak kernel of scripts/bench.py: {chains} chains x {iterations} steps.",
+        "func.func @main(%seed: tensor<2xi32>) -> tensor<1xi32> {",
+        "  %c0 = arith.constant 0 : index",
+        "  %c1 = arith.constant 1 : index",
+        "  %c16 = arith.constant 16 : index",
+        f"  %n = arith.constant {iterations} : index",
+        "  %x = tensor.extract %seed[%c0] : tensor<2xi32>",
+        "  %y = tensor.extract %seed[%c1] : tensor<2xi32>",
+        "  %xb = arith.trunci %x : i32 to i8",
+        "  %yb = arith.trunci %y : i32 to i8",
+        "  %abuf = memref.alloc() : memref<16x64xi8>",
+        "  %bbuf = memref.alloc() : memref<16x64xi8>",
+        "  linalg.fill ins(%xb : i8) outs(%abuf : memref<16x64xi8>)",
+        "  linalg.fill ins(%yb : i8) outs(%bbuf : memref<16x64xi8>)",
+        f"  %a = amx.tile_load %abuf[%c0, %c0] : memref<16x64xi8> into {opnd}",
+        f"  %b = amx.tile_load %bbuf[%c0, %c0] : memref<16x64xi8> into {opnd}",
+    ]
+    for k in range(chains):
+        lines.append(f"  %z{k} = amx.tile_zero : {acc}")
+    names = ", ".join(f"%acc{k} = %z{k}" for k in range(chains))
+    types = ", ".join([acc] * chains)
+    lines.append(f"  %r:{chains} = scf.for %i = %c0 to %n step %c1 iter_args({names}) -> ({types}) {{")
+    for k in range(chains):
+        lines.append(f"    %next{k} = amx.tile_muli %a zext, %b, %acc{k} : {opnd}, {opnd}, {acc}")
+    lines.append(f"    scf.yield {', '.join(f'%next{k}' for k in range(chains))} : {types}")
+    lines.append("  }")
+    lines.append(f"  %out = memref.alloc() : memref<{16 * chains}x16xi32>")
+    for k in range(chains):
+        lines.append(f"  %row{k} = arith.constant {16 * k} : index")
+        lines.append(f"  amx.tile_store %out[%row{k}, %c0], %r#{k} : memref<{16 * chains}x16xi32>, {acc}")
+    lines += [
+        f"  %t = bufferization.to_tensor %out restrict : memref<{16 * chains}x16xi32> to tensor<{16 * chains}x16xi32>",
+        "  %zero = arith.constant 0 : i32",
+        "  %e = tensor.empty() : tensor<i32>",
+        "  %init = linalg.fill ins(%zero : i32) outs(%e : tensor<i32>) -> tensor<i32>",
+        f"  %sum = linalg.reduce ins(%t : tensor<{16 * chains}x16xi32>) outs(%init : tensor<i32>) dimensions = [0, 1]",
+        "    (%in: i32, %into: i32) {",
+        "      %s = arith.addi %in, %into : i32",
+        "      linalg.yield %s : i32",
+        "    }",
+        "  %v = tensor.extract %sum[] : tensor<i32>",
+        "  %result = tensor.from_elements %v : tensor<1xi32>",
+        "  return %result : tensor<1xi32>",
+        "}",
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def peak_mlir(name, iterations):
@@ -195,6 +253,8 @@ def peak_mlir(name, iterations):
     fma:      acc = fma(a, b, acc) on f32 lanes (a and b from the input's
               bits; they keep acc finite and normal for millions of steps).
     """
+    if name == "amx":
+        return amx_peak_mlir(iterations)
     chains, acc, opnd, step, _, _ = PEAKS[name]
     lanes = int(re.search(r"<(\d+)x", acc).group(1))
     elem = "f32" if "f32" in acc else "i32"
@@ -292,6 +352,9 @@ def peak_seed(name):
 def peak_expected(name, iterations):
     """The exact result of the integer kernels (wrapping int32), None for FMA."""
     chains, _, _, step, _, _ = PEAKS[name]
+    if step == "tdpbusd":  # every element: 64 products of the bytes 1 and 5
+        total = (chains * 16 * 16 * iterations * 64 * 1 * 5) % 2**32
+        return total - 2**32 if total >= 2**31 else total
     if step != "vpdpbusd":
         return None
     per_lane = 1 * 5 + 2 * 6 + 3 * 7 + 4 * 8
@@ -326,8 +389,10 @@ class Peak:
     """One peak kernel: its file, input and op count; GOPS per thread count."""
 
     def __init__(self, name, work, iterations):
-        self.name, self.iterations = name, iterations
         chains, _, _, _, ops, _ = PEAKS[name]
+        if name == "amx":  # a step is 64 times vpdpbusd's work: as many ops
+            iterations //= 64
+        self.name, self.iterations = name, iterations
         self.ops = chains * iterations * ops
         self.model = os.path.join(work, f"peak-{name}.mlir")
         self.seed = os.path.join(work, f"peak-{name}-seed.npy")
@@ -542,11 +607,15 @@ class Bench:
         work = os.path.abspath(args.work)
         os.makedirs(work, exist_ok=True)
         flags = cpu_flags()
-        int_peak = "vnni" if "avx512_vnni" in flags else ("avx2" if "avx2" in flags else None)
+        int_peak = ("amx" if {"amx_int8", "amx_tile"} <= flags else
+                    "vnni" if "avx512_vnni" in flags else
+                    "avx2" if "avx2" in flags else None)
         float_peak = ("fma512" if "avx512f" in flags else
                       ("fma256" if {"avx2", "fma"} <= flags else None))
         if args.peak_isa == "avx2":  # as on an AVX2-only machine
             int_peak, float_peak = "avx2", "fma256"
+        elif args.peak_isa == "vnni":  # as on a VNNI machine without AMX
+            int_peak = "vnni"
         iterations = 200_000 if args.quick else 1_000_000
         peaks = {k: Peak(p, work, iterations) for k, p in
                  (("int", int_peak), ("float", float_peak)) if p}
@@ -699,9 +768,10 @@ def main():
     parser.add_argument("--digits-batch", type=int, default=256, help="W4's batch")
     parser.add_argument("--qsim-option", action="append", default=[],
                         help="an extra qsim-run option (repeatable), e.g. --kernel=avx2")
-    parser.add_argument("--peak-isa", choices=("avx2",), default=None,
+    parser.add_argument("--peak-isa", choices=("avx2", "vnni"), default=None,
                         help="run the AVX2 peak kernels (vpmaddwd, FMA on ymm) even on an "
-                        "AVX-512 machine (default: the best this CPU has)")
+                        "AVX-512 machine, or the VNNI one (vpdpbusd) on an AMX machine "
+                        "(default: the best this CPU has)")
     parser.add_argument("--no-ort", action="store_true", help="leave ONNX Runtime out")
     parser.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
     parser.add_argument("--verbose", action="store_true",
