@@ -442,6 +442,11 @@ Error Runner::checkInputs(ArrayRef<NpyArray> inputs) const {
       return error;
     int64_t lo = spec.quantType.getStorageTypeMin();
     int64_t hi = spec.quantType.getStorageTypeMax();
+    // Every value of an 8-bit dtype whose range is the storage range fits:
+    // no scan (which --repeat would otherwise run before every call).
+    if ((input.dtype == NpyDType::UInt8 && lo <= 0 && hi >= 255) ||
+        (input.dtype == NpyDType::Int8 && lo <= -128 && hi >= 127))
+      continue;
     for (int64_t i = 0, e = input.getNumElements(); i < e; ++i) {
       double value = input.getAsDouble(i);
       if (value < lo || value > hi)
@@ -610,18 +615,28 @@ Expected<SmallVector<NpyArray>> Runner::run(ArrayRef<NpyArray> inputs,
     // be there.
     if (Error error = resizeNpyData(output, count * itemSize))
       return std::move(error);
-    // Walk the result in C order through its strides.
-    SmallVector<int64_t> index(rank, 0);
-    for (int64_t i = 0; i < count; ++i) {
-      int64_t element = base;
-      for (size_t d = 0; d < rank; ++d)
-        element += index[d] * strides[d];
-      const char *source = aligned + element * elementBytes;
-      std::memcpy(output.data.data() + i * itemSize, source, itemSize);
-      for (int64_t d = static_cast<int64_t>(rank) - 1; d >= 0; --d) {
-        if (++index[d] < sizes[d])
-          break;
-        index[d] = 0;
+    // A contiguous result in C order is one copy; any other is walked in C
+    // order through its strides.
+    bool contiguous = itemSize == elementBytes;
+    for (int64_t d = static_cast<int64_t>(rank) - 1, expected = 1;
+         contiguous && d >= 0; expected *= sizes[d], --d)
+      contiguous = sizes[d] == 1 || strides[d] == expected;
+    if (contiguous && count > 0) {
+      std::memcpy(output.data.data(), aligned + base * elementBytes,
+                  count * itemSize);
+    } else if (!contiguous) {
+      SmallVector<int64_t> index(rank, 0);
+      for (int64_t i = 0; i < count; ++i) {
+        int64_t element = base;
+        for (size_t d = 0; d < rank; ++d)
+          element += index[d] * strides[d];
+        const char *source = aligned + element * elementBytes;
+        std::memcpy(output.data.data() + i * itemSize, source, itemSize);
+        for (int64_t d = static_cast<int64_t>(rank) - 1; d >= 0; --d) {
+          if (++index[d] < sizes[d])
+            break;
+          index[d] = 0;
+        }
       }
     }
     // Sub-byte storage occupies a byte whose upper bits LLVM leaves
