@@ -1,8 +1,9 @@
 // RUN: qsim-opt %s --qsim-parallel-loops --split-input-file | FileCheck %s
 
 // A marked NCHW -> NHWC byte copy is a transpose of (w, c) for each (n, h):
-// the 16 x 16 blocks go through registers, the rest byte by byte (here the
-// rows w = 16, 17 and the columns c = 16 .. 19).
+// the 16 x 16 blocks go through registers, and so do the rows w = 16, 17
+// and the columns c = 16 .. 19 left over, in blocks that overlap the last
+// full ones.
 
 // CHECK-LABEL: func.func @nchw_to_nhwc(
 // CHECK-SAME: %[[IN:.*]]: memref<2x20x3x18xi8>, %[[OUT:.*]]: memref<2x3x18x20xi8>)
@@ -25,15 +26,21 @@
 // CHECK: %[[L0:.*]] = vector.shuffle %[[T]], %[[T]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] : vector<256xi8>, vector<256xi8>
 // CHECK: vector.store %[[L0]], %[[OUT]][%[[N]], %[[H]], %[[W0]], %[[C0B]]] : memref<2x3x18x20xi8>, vector<16xi8>
 // CHECK-COUNT-15: vector.store %{{.*}}, %[[OUT]][%[[N]], %[[H]], %{{.*}}, %[[C0B]]] : memref<2x3x18x20xi8>, vector<16xi8>
-// The columns left over in the full rows, then the rows left over.
-// CHECK: scf.for %[[W:.*]] = %[[C0]] to %[[FULLW]] step %[[C1]]
-// CHECK-NEXT: scf.for %[[C:.*]] = %[[FULLC]] to %[[C20]] step %[[C1]]
-// CHECK-NEXT: %[[B:.*]] = memref.load %[[IN]][%[[N]], %[[C]], %[[H]], %[[W]]]
-// CHECK-NEXT: memref.store %[[B]], %[[OUT]][%[[N]], %[[H]], %[[W]], %[[C]]]
-// CHECK: scf.for %[[W:.*]] = %[[FULLW]] to %[[C18]] step %[[C1]]
-// CHECK-NEXT: scf.for %[[C:.*]] = %[[C0]] to %[[C20]] step %[[C1]]
-// CHECK-NEXT: %[[B:.*]] = memref.load %[[IN]][%[[N]], %[[C]], %[[H]], %[[W]]]
-// CHECK-NEXT: memref.store %[[B]], %[[OUT]][%[[N]], %[[H]], %[[W]], %[[C]]]
+// The columns left over in the full rows are one more block column that
+// ends at c = 20 (from c = 4, over columns the full blocks wrote), then the
+// rows left over one more block row from w = 2, its last block at (2, 4):
+// no byte loops.
+// CHECK: %[[LASTC:.*]] = arith.subi %[[C20]], %[[C16]] : index
+// CHECK-NEXT: scf.for %[[W1:.*]] = %[[C0]] to %[[FULLW]] step %[[C16]]
+// CHECK-NEXT: vector.load %[[IN]][%[[N]], %[[LASTC]], %[[H]], %[[W1]]] : memref<2x20x3x18xi8>, vector<16xi8>
+// CHECK: vector.store %{{.*}}, %[[OUT]][%[[N]], %[[H]], %[[W1]], %[[LASTC]]] : memref<2x3x18x20xi8>, vector<16xi8>
+// CHECK: %[[LASTW:.*]] = arith.subi %[[C18]], %[[C16]] : index
+// CHECK-NEXT: scf.for %[[C1B:.*]] = %[[C0]] to %[[FULLC]] step %[[C16]]
+// CHECK-NEXT: vector.load %[[IN]][%[[N]], %[[C1B]], %[[H]], %[[LASTW]]] : memref<2x20x3x18xi8>, vector<16xi8>
+// CHECK: vector.store %{{.*}}, %[[OUT]][%[[N]], %[[H]], %[[LASTW]], %[[C1B]]] : memref<2x3x18x20xi8>, vector<16xi8>
+// CHECK: %[[CORNER:.*]] = arith.subi %[[C20]], %[[C16]] : index
+// CHECK-NEXT: vector.load %[[IN]][%[[N]], %[[CORNER]], %[[H]], %[[LASTW]]] : memref<2x20x3x18xi8>, vector<16xi8>
+// CHECK-NOT: memref.load
 // CHECK-NOT: linalg.generic
 func.func @nchw_to_nhwc(%in: memref<2x20x3x18xi8>, %out: memref<2x3x18x20xi8>) {
   linalg.generic {
@@ -41,6 +48,32 @@ func.func @nchw_to_nhwc(%in: memref<2x20x3x18xi8>, %out: memref<2x3x18x20xi8>) {
                        affine_map<(n, h, w, c) -> (n, h, w, c)>],
       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
       ins(%in : memref<2x20x3x18xi8>) outs(%out : memref<2x3x18x20xi8>)
+      attrs = {qsim.parallel} {
+  ^bb0(%a: i8, %b: i8):
+    linalg.yield %a : i8
+  }
+  return
+}
+
+// -----
+
+// A dimension shorter than a block (w = 5) has no block to overlap: its
+// bytes are copied one by one.
+
+// CHECK-LABEL: func.func @short_rows(
+// CHECK-SAME: %[[IN:.*]]: memref<1x20x2x5xi8>, %[[OUT:.*]]: memref<1x2x5x20xi8>)
+// CHECK-DAG: %[[C5:.*]] = arith.constant 5 : index
+// CHECK-DAG: %[[C20:.*]] = arith.constant 20 : index
+// CHECK: scf.for %[[W:.*]] = %{{.*}} to %[[C5]] step %{{.*}}
+// CHECK-NEXT: scf.for %[[C:.*]] = %{{.*}} to %[[C20]] step %{{.*}}
+// CHECK-NEXT: %[[B:.*]] = memref.load %[[IN]][%{{.*}}, %[[C]], %{{.*}}, %[[W]]]
+// CHECK-NEXT: memref.store %[[B]], %[[OUT]][%{{.*}}, %{{.*}}, %[[W]], %[[C]]]
+func.func @short_rows(%in: memref<1x20x2x5xi8>, %out: memref<1x2x5x20xi8>) {
+  linalg.generic {
+      indexing_maps = [affine_map<(n, h, w, c) -> (n, c, h, w)>,
+                       affine_map<(n, h, w, c) -> (n, h, w, c)>],
+      iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%in : memref<1x20x2x5xi8>) outs(%out : memref<1x2x5x20xi8>)
       attrs = {qsim.parallel} {
   ^bb0(%a: i8, %b: i8):
     linalg.yield %a : i8

@@ -123,9 +123,10 @@ std::optional<ByteTranspose> matchByteTranspose(linalg::LinalgOp op) {
 /// Lowers a byte transpose to an scf.parallel over its two other loops,
 /// inside which 16x16 blocks of (source row, output column) are 16 vector
 /// loads along the input's contiguous loop, one shuffle and 16 vector
-/// stores along the output's; the rows and columns left over are copied
-/// byte by byte. Byte by byte throughout, LLVM gathers each 4 bytes with
-/// vpinsrb, several times slower.
+/// stores along the output's; the rows and columns left over are one more
+/// block that overlaps the last full one, or, along a size shorter than a
+/// block or dynamic, copied byte by byte. Byte by byte throughout, LLVM
+/// gathers each 4 bytes with vpinsrb, several times slower.
 void lowerByteTranspose(RewriterBase &rewriter, linalg::LinalgOp op,
                         const ByteTranspose &transpose) {
   Location loc = op.getLoc();
@@ -219,48 +220,88 @@ void lowerByteTranspose(RewriterBase &rewriter, linalg::LinalgOp op,
         Value fullRows = blocksEnd(b, loc, rows);
         Value fullCols = blocksEnd(b, loc, cols);
         auto lineType = VectorType::get({kTransposeBlock}, b.getI8Type());
-        forRowsAndCols(
-            b, loc, zero, fullRows, zero, fullCols, block,
-            [&](OpBuilder &b, Location loc, Value row0, Value col0) {
-              // lines[k][i] is (row0 + i, col0 + k).
-              SmallVector<Value> lines;
-              loops[rowDim] = row0;
-              for (int64_t k = 0; k < kTransposeBlock; ++k) {
-                loops[colDim] = offset(b, loc, col0, k);
-                lines.push_back(vector::LoadOp::create(b, loc, lineType, input,
-                                                       inputIndices(loops)));
-              }
-              // Concatenated pairwise: all[k * 16 + i].
-              while (lines.size() > 1) {
-                SmallVector<Value> joined;
-                for (size_t k = 0; k < lines.size(); k += 2) {
-                  int64_t width =
-                      cast<VectorType>(lines[k].getType()).getDimSize(0);
-                  joined.push_back(vector::ShuffleOp::create(
-                      b, loc, lines[k], lines[k + 1],
-                      llvm::to_vector(llvm::seq<int64_t>(0, 2 * width))));
-                }
-                lines = std::move(joined);
-              }
-              SmallVector<int64_t> mask;
-              for (int64_t i = 0; i < kTransposeBlock; ++i)
-                for (int64_t k = 0; k < kTransposeBlock; ++k)
-                  mask.push_back(k * kTransposeBlock + i);
-              Value transposed = flip(
-                  b, loc,
-                  vector::ShuffleOp::create(b, loc, lines[0], lines[0], mask));
-              loops[colDim] = col0;
-              for (int64_t i = 0; i < kTransposeBlock; ++i) {
-                Value line = vector::ShuffleOp::create(
-                    b, loc, transposed, transposed,
-                    llvm::to_vector(llvm::seq<int64_t>(
-                        i * kTransposeBlock, (i + 1) * kTransposeBlock)));
-                loops[rowDim] = offset(b, loc, row0, i);
-                vector::StoreOp::create(b, loc, line, output, loops);
-              }
-            });
-        copyBytes(b, loc, loops, zero, fullRows, fullCols, cols);
-        copyBytes(b, loc, loops, fullRows, rows, zero, cols);
+        auto copyBlock = [&](OpBuilder &b, Location loc, Value row0,
+                             Value col0) {
+          // lines[k][i] is (row0 + i, col0 + k).
+          SmallVector<Value> lines;
+          loops[rowDim] = row0;
+          for (int64_t k = 0; k < kTransposeBlock; ++k) {
+            loops[colDim] = offset(b, loc, col0, k);
+            lines.push_back(vector::LoadOp::create(b, loc, lineType, input,
+                                                   inputIndices(loops)));
+          }
+          // Concatenated pairwise: all[k * 16 + i].
+          while (lines.size() > 1) {
+            SmallVector<Value> joined;
+            for (size_t k = 0; k < lines.size(); k += 2) {
+              int64_t width =
+                  cast<VectorType>(lines[k].getType()).getDimSize(0);
+              joined.push_back(vector::ShuffleOp::create(
+                  b, loc, lines[k], lines[k + 1],
+                  llvm::to_vector(llvm::seq<int64_t>(0, 2 * width))));
+            }
+            lines = std::move(joined);
+          }
+          SmallVector<int64_t> mask;
+          for (int64_t i = 0; i < kTransposeBlock; ++i)
+            for (int64_t k = 0; k < kTransposeBlock; ++k)
+              mask.push_back(k * kTransposeBlock + i);
+          Value transposed =
+              flip(b, loc,
+                   vector::ShuffleOp::create(b, loc, lines[0], lines[0], mask));
+          loops[colDim] = col0;
+          for (int64_t i = 0; i < kTransposeBlock; ++i) {
+            Value line = vector::ShuffleOp::create(
+                b, loc, transposed, transposed,
+                llvm::to_vector(llvm::seq<int64_t>(i * kTransposeBlock,
+                                                   (i + 1) * kTransposeBlock)));
+            loops[rowDim] = offset(b, loc, row0, i);
+            vector::StoreOp::create(b, loc, line, output, loops);
+          }
+        };
+        forRowsAndCols(b, loc, zero, fullRows, zero, fullCols, block,
+                       copyBlock);
+        // A static size of at least a block has its remainder covered by
+        // one more block that ends at the size and overlaps the last full
+        // one: writing those bytes twice costs less than copying the
+        // remainder byte by byte. A shorter or dynamic size leaves it to the
+        // byte loops.
+        auto overlapsLastBlock = [](Value size) {
+          std::optional<int64_t> value = getConstantIntValue(size);
+          return value && *value >= kTransposeBlock &&
+                 *value % kTransposeBlock != 0;
+        };
+        auto lastBlock = [&](OpBuilder &b, Location loc, Value size) {
+          return arith::SubIOp::create(b, loc, size, block).getResult();
+        };
+        bool overlapCols = overlapsLastBlock(cols);
+        bool overlapRows = overlapsLastBlock(rows);
+        if (overlapCols) {
+          Value col0 = lastBlock(b, loc, cols);
+          scf::ForOp::create(
+              b, loc, zero, fullRows, block, ValueRange{},
+              [&](OpBuilder &b, Location loc, Value row0, ValueRange) {
+                copyBlock(b, loc, row0, col0);
+                scf::YieldOp::create(b, loc);
+              });
+        } else {
+          copyBytes(b, loc, loops, zero, fullRows, fullCols, cols);
+        }
+        if (overlapRows) {
+          Value row0 = lastBlock(b, loc, rows);
+          scf::ForOp::create(
+              b, loc, zero, fullCols, block, ValueRange{},
+              [&](OpBuilder &b, Location loc, Value col0, ValueRange) {
+                copyBlock(b, loc, row0, col0);
+                scf::YieldOp::create(b, loc);
+              });
+          if (overlapCols)
+            copyBlock(b, loc, row0, lastBlock(b, loc, cols));
+          else
+            copyBytes(b, loc, loops, fullRows, rows, fullCols, cols);
+        } else {
+          copyBytes(b, loc, loops, fullRows, rows, zero, cols);
+        }
       });
   rewriter.eraseOp(op);
 }
