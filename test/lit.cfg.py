@@ -64,6 +64,16 @@ if {"amx_int8", "amx_tile", "avx512_vnni", "avx512bw"} <= cpu_flags:
     config.available_features.add("cpu-amx")
 if "avx2" in cpu_flags:
     config.available_features.add("cpu-avx2")
+# ONNX Runtime's u8s8 integer kernels (MLAS) are exact with VNNI (AVX-512 or
+# AVX) and AMX; on other x86 CPUs they sum pairs of products with
+# vpmaddubsw, which saturates at int16 (qdq_reference.py --semantics
+# ort-saturating models it).
+ort_u8s8_saturating = "avx2" in cpu_flags and not {"avx512_vnni", "avx_vnni"} & cpu_flags
+if ort_u8s8_saturating:
+    config.available_features.add("ort-u8s8-saturating")
+# The qdq_reference.py semantics of ONNX Runtime on this host.
+config.substitutions.append(
+    ("%ort_semantics", "ort-saturating" if ort_u8s8_saturating else "ort"))
 
 tool_dirs = [config.qsim_tools_dir, config.llvm_tools_dir]
 tools = ["qsim-opt", "qsim-run", "qsim-import-onnx", "qsim-diffgen", "mlir-runner", "mlir-opt"]

@@ -2,7 +2,8 @@
 """A NumPy reference for ONNX models in QDQ form, from the ONNX formulas.
 
     qdq_reference.py MODEL.onnx --input X.npy --output OUT.npy
-                     [--semantics ort|spec] [--intermediates DIR]
+                     [--semantics ort|ort-saturating|spec]
+                     [--intermediates DIR]
 
 Runs the graph node by node on the input (the model's first graph input) and
 writes its first output. The ops it knows are those the QDQ models of this
@@ -34,6 +35,22 @@ sides is the identity on the integers, as ONNX Runtime's fusion drops such
 pairs. Everything else (the graph input's QuantizeLinear, the graph
 output's DequantizeLinear) follows the formulas above.
 
+--semantics ort-saturating is the same, except that a uint8 activation
+times int8 weights sums its products as MLAS's u8s8 kernels do on x86 CPUs
+without VNNI (AVX2, or AVX-512 without VNNI): vpmaddubsw multiplies the raw
+codes and adds adjacent pairs of products into int16, saturating, before
+vpmaddwd widens the pair sums to int32; the zero points are corrected
+exactly afterwards (MLAS's row and column sums):
+    acc = bias_q + sum_p sat16(x[k0] * w[k0] + x[k1] * w[k1])
+          - x_zp * sum_k w - w_zp * sum_k x + K * x_zp * w_zp
+with x and w the raw codes (a padded input position holds x_zp) and the
+pairs (k0, k1) = (2i, 2i + 1) of the reduction in MLAS's order: a Conv's
+im2col column is (kh, kw, c), as QLinearConv reorders its input to NHWC;
+a Gemm's is its K; an odd K ends with a zero. A pair sum beyond the int16
+range (possible when |x * w| > 16383) is clipped, so ONNX Runtime's u8s8
+results on such CPUs differ from the exact ones; ONNX Runtime documents
+this and advises reduce_range or s8s8 there.
+
 --semantics spec evaluates every node literally in float32: each
 DequantizeLinear gives floats, Conv and Gemm compute on them in float
 (the sums accumulated in float64 and rounded once to float32), and each
@@ -53,7 +70,7 @@ import sys
 
 import numpy as np
 
-SEMANTICS = ("ort", "spec")
+SEMANTICS = ("ort", "ort-saturating", "spec")
 
 
 class ReferenceError(Exception):
@@ -116,6 +133,34 @@ def conv_patches(x, kernel, strides, pads, dilations, pad_value=0):
             cols[:, :, :, :, i, j] = xp[:, :, r0:r0 + strides[0] * oh:strides[0],
                                         c0:c0 + strides[1] * ow:strides[1]].transpose(0, 2, 3, 1)
     return cols.reshape(n, oh, ow, c * kh * kw)
+
+
+def saturating_pair_sums(cols, w):
+    """sum_i sat16(cols[..., 2i] * w[o, 2i] + cols[..., 2i + 1] * w[o, 2i + 1])
+    for int64 cols [..., K] and w [O, K]: vpmaddubsw's int16 pair sums,
+    widened and added exactly."""
+    k = cols.shape[-1]
+    if k % 2:
+        cols = np.concatenate([cols, np.zeros(cols.shape[:-1] + (1,), cols.dtype)], -1)
+        w = np.concatenate([w, np.zeros((w.shape[0], 1), w.dtype)], -1)
+    flat = cols.reshape(-1, cols.shape[-1])
+    total = np.zeros((flat.shape[0], w.shape[0]), np.int64)
+    for i in range(0, flat.shape[1], 2):
+        pair = flat[:, i:i + 1] * w[None, :, i] + flat[:, i + 1:i + 2] * w[None, :, i + 1]
+        total += np.clip(pair, -32768, 32767)
+    return total.reshape(cols.shape[:-1] + (w.shape[0],))
+
+
+def u8s8_dot(x_raw, x_zp, w_raw, w_zp, saturating):
+    """sum_k (x[.., k] - x_zp) * (w[o, k] - w_zp[o]) for int64 codes
+    x_raw [..., K] and w_raw [O, K]: exact, or as MLAS's non-VNNI u8s8
+    kernels compute it (--semantics ort-saturating)."""
+    w_zp = np.broadcast_to(np.asarray(w_zp, np.int64).reshape(-1), (w_raw.shape[0],))
+    if not saturating:
+        return (x_raw - x_zp) @ (w_raw - w_zp[:, None]).T
+    k = x_raw.shape[-1]
+    return (saturating_pair_sums(x_raw, w_raw) - x_zp * w_raw.sum(1)
+            - x_raw.sum(-1, keepdims=True) * w_zp + k * x_zp * w_zp)
 
 
 def conv_geometry(node, w_shape):
@@ -216,7 +261,7 @@ def requantize(acc, x_scale, w_scale, y_scale, y_zp):
     return np.clip(round_half_even(y) + np.float32(y_zp), lo, hi).astype(y_zp.dtype)
 
 
-def fused_integer_op(g, node, env):
+def fused_integer_op(g, node, env, semantics):
     """ONNX Runtime's QLinearConv / integer GEMM for a DQ -> op -> Q group;
     returns (Q node, its integer output) or None when the group does not
     match the pattern ONNX Runtime fuses."""
@@ -236,17 +281,24 @@ def fused_integer_op(g, node, env):
         bias = bdq[0].astype(np.int64)
     if w_q.dtype not in (np.int8, np.uint8) or env[src].dtype not in (np.int8, np.uint8):
         return None
-    x = env[src].astype(np.int64) - np.int64(x_zp)
+    x = env[src].astype(np.int64)
+    x_zp = np.int64(x_zp)
+    saturating = (semantics == "ort-saturating" and env[src].dtype == np.uint8
+                  and w_q.dtype == np.int8)
 
     if node.op_type == "Conv":
         if w_axis != 0 and np.asarray(w_scale).size > 1:
             return None
-        w = w_q.astype(np.int64) - per_axis(w_zp, w_q.ndim, 0).astype(np.int64)
+        w = w_q.astype(np.int64)
         kernel, strides, pads, dilations = conv_geometry(node, w.shape)
-        # The padding is the zero point in the integer domain: zero after
-        # subtracting it.
-        cols = conv_patches(x, kernel, strides, pads, dilations, pad_value=0)
-        acc = cols @ w.reshape(w.shape[0], -1).T  # [N, OH, OW, C]
+        # A padded position holds the zero point: 0 after subtracting it.
+        cols = conv_patches(x, kernel, strides, pads, dilations, pad_value=x_zp)
+        # Columns in (kh, kw, c) order, as ONNX Runtime's NHWC im2col.
+        o, c, kh, kw = w.shape
+        cols = cols.reshape(cols.shape[:3] + (c, kh, kw)).transpose(0, 1, 2, 4, 5, 3)
+        cols = cols.reshape(cols.shape[:3] + (-1,))
+        w = w.transpose(0, 2, 3, 1).reshape(o, -1)
+        acc = u8s8_dot(cols, x_zp, w, w_zp, saturating)  # [N, OH, OW, C]
         if bias is not None:
             acc = acc + bias
         scales = np.broadcast_to(np.asarray(w_scale, np.float32).reshape(-1), (w.shape[0],))
@@ -265,12 +317,10 @@ def fused_integer_op(g, node, env):
         n_axis = 0 if trans_b else 1
         if np.asarray(w_scale).size > 1 and w_axis != n_axis:
             return None
-        zp_col = np.broadcast_to(np.asarray(w_zp).reshape(-1), (w_int.shape[1],))
-        w = w_int.astype(np.int64) - zp_col.astype(np.int64)
-        acc = a_int @ w
+        acc = u8s8_dot(a_int, x_zp, w_int.astype(np.int64).T, w_zp, saturating)
         if bias is not None:
             acc = acc + bias
-        scales = np.broadcast_to(np.asarray(w_scale, np.float32).reshape(-1), (w.shape[1],))
+        scales = np.broadcast_to(np.asarray(w_scale, np.float32).reshape(-1), (w_int.shape[1],))
         return q_node, requantize(acc, x_scale, scales, y_scale, y_zp)
     return None
 
@@ -287,8 +337,8 @@ def run(model, x, semantics="ort"):
             continue
         op = node.op_type
         ins = [env[i] if i else None for i in node.input]
-        if semantics == "ort" and op in ("Conv", "Gemm", "MatMul"):
-            fused = fused_integer_op(g, node, env)
+        if semantics != "spec" and op in ("Conv", "Gemm", "MatMul"):
+            fused = fused_integer_op(g, node, env, semantics)
             if fused is not None:
                 q_node, y = fused
                 env[q_node.output[0]] = y

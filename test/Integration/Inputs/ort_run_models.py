@@ -2,8 +2,12 @@
 """Small ONNX models and NumPy references for scripts/onnxruntime-run.mjs.
 
     ort_run_models.py write DIR   writes the models and their inputs into DIR
-    ort_run_models.py check DIR   compares ONNX Runtime's outputs in DIR/out-*
-                                  with NumPy formulas; exits 1 on a mismatch
+    ort_run_models.py check DIR [--ort-semantics ort|ort-saturating]
+                                  compares ONNX Runtime's outputs in DIR/out-*
+                                  with NumPy formulas; exits 1 on a mismatch;
+                                  ort-saturating: the QLinearMatMul as MLAS's
+                                  u8s8 kernel computes it on an x86 CPU
+                                  without VNNI (int16 pair sums, saturated)
 
 The models (written with python3-onnx, opset 13):
   float.onnx  a:f32[2,3], b:f32[3], c:i64[4], d:f64[5] ->
@@ -118,7 +122,7 @@ def compare(name, got, want):
     return ok
 
 
-def check(out):
+def check(out, semantics="ort"):
     load = lambda *p: np.load(os.path.join(out, *p))
     a, b, c, d = load("a.npy"), load("b.npy"), load("c.npy"), load("d.npy")
     relu = np.maximum(a + b, np.float32(0))
@@ -136,6 +140,16 @@ def check(out):
     # even, shifted by y's zero point and saturated to uint8.
     A = load("A.npy")
     acc = (A.astype(np.int32) - np.int32(A_ZP)) @ (B.astype(np.int32) - np.int32(B_ZP))
+    if semantics == "ort-saturating":
+        # vpmaddubsw: raw u8 codes times raw s8 codes, adjacent pairs along
+        # K summed into int16 with saturation; the zero points corrected
+        # exactly from the row and column sums.
+        a, w = A.astype(np.int64), B.astype(np.int64)
+        products = a[:, :, None] * w[None, :, :]
+        pairs = np.clip(products[:, 0::2] + products[:, 1::2], -32768, 32767).sum(1)
+        k = a.shape[1]
+        acc = (pairs - int(A_ZP) * w.sum(0)[None, :] - int(B_ZP) * a.sum(1)[:, None]
+               + k * int(A_ZP) * int(B_ZP))
     scale = np.float32(A_SCALE * B_SCALE / Y_SCALE)
     y = np.clip(np.rint(acc.astype(np.float32) * scale) + np.float32(Y_ZP), 0, 255)
     ok &= compare("qmatmul", load("out-qmatmul", "result0.npy"), y.astype(np.uint8))
@@ -149,6 +163,12 @@ def check(out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("write", "check"):
+    args = sys.argv[1:]
+    if args[:1] == ["write"] and len(args) == 2:
+        write(args[1])
+    elif (args[:1] == ["check"] and len(args) in (2, 4)
+          and (len(args) == 2 or (args[2] == "--ort-semantics"
+                                  and args[3] in ("ort", "ort-saturating")))):
+        check(args[1], *args[3:])
+    else:
         sys.exit(__doc__)
-    (write if sys.argv[1] == "write" else check)(sys.argv[2])
