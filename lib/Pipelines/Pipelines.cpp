@@ -89,7 +89,11 @@ void mlir::qsim::buildTosaToLinalgPipeline(OpPassManager &pm) {
   // to run.
   tosa::addTosaToLinalgPasses(pm, TosaToLinalgOptions(),
                               TosaToLinalgNamedOptions(), std::nullopt);
-  pm.addNestedPass<func::FuncOp>(createTosaToArithPass());
+  // tosa.rescale lowers to tosa.apply_scale, which only this option turns
+  // into arith (in 64-bit arithmetic, as the specification computes it).
+  TosaToArithPassOptions arithOptions;
+  arithOptions.includeApplyRescale = true;
+  pm.addNestedPass<func::FuncOp>(createTosaToArithPass(arithOptions));
   pm.addNestedPass<func::FuncOp>(createTosaToTensorPass());
 }
 
@@ -125,7 +129,8 @@ void mlir::qsim::registerPipelines() {
   PassPipelineRegistration<>(
       "qsim-tosa-to-linalg",
       "Lower TOSA to linalg, arith and tensor (upstream's TOSA-to-linalg "
-      "passes, tosa-to-arith, tosa-to-tensor), as qsim-run does before "
+      "passes, tosa-to-arith with tosa.rescale's apply_scale, "
+      "tosa-to-tensor), as qsim-run does before "
       "qsim-lower-to-llvm",
       buildTosaToLinalgPipeline);
 }

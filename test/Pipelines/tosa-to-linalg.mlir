@@ -21,11 +21,12 @@
 //   CHECK-NOT:   tosa.
 
 // Tests that the pipeline is upstream's TOSA-to-linalg passes followed by
-// tosa-to-arith and tosa-to-tensor, without tosa-validate.
+// tosa-to-arith (with the rescales' apply_scale) and tosa-to-tensor, without
+// tosa-validate.
 // PIPELINE-NOT: tosa-validate
 // PIPELINE: tosa-to-linalg-named{
 // PIPELINE: tosa-to-linalg{
-// PIPELINE: tosa-to-arith
+// PIPELINE: tosa-to-arith{include-apply-rescale=true
 // PIPELINE: tosa-to-tensor
 // PIPELINE-NOT: tosa-validate
 
@@ -36,4 +37,24 @@ func.func @tosa_conv(%x: tensor<?x4x4x2xf32>) -> tensor<?x3x3x3xf32> {
   %y = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<?x4x4x2xf32>, tensor<3x2x2x2xf32>, tensor<3xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<?x3x3x3xf32>
   %r = tosa.clamp %y {min_val = 0.0 : f32, max_val = 6.0 : f32} : (tensor<?x3x3x3xf32>) -> tensor<?x3x3x3xf32>
   return %r : tensor<?x3x3x3xf32>
+}
+
+// Tests that a tosa.rescale lowers all the way: its tosa.apply_scale
+// becomes 64-bit arith (tosa-to-arith with include-apply-rescale), the
+// multiply, the rounding and the shift of the specification's
+// apply_scale_32.
+// CHECK-LABEL: func.func @tosa_rescale
+//   CHECK-NOT:   tosa.
+//       CHECK:   linalg.generic
+//       CHECK:     arith.extsi %{{.+}} : i32 to i64
+//       CHECK:     arith.muli %{{.+}} : i64
+//       CHECK:     arith.shrsi %{{.+}} : i64
+//   CHECK-NOT:   tosa.
+func.func @tosa_rescale(%acc: tensor<4xi32>) -> tensor<4xi8> {
+  %m = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %s = "tosa.const"() <{values = dense<33> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zi = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %zo = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %y = tosa.rescale %acc, %m, %s, %zi, %zo {scale32 = true, rounding_mode = DOUBLE_ROUND, per_channel = false, input_unsigned = false, output_unsigned = false} : (tensor<4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<4xi8>
+  return %y : tensor<4xi8>
 }

@@ -85,8 +85,10 @@ void buildLowerToLLVMPipeline(OpPassManager &pm,
 
 /// Lowers TOSA ops to linalg, arith and tensor on tensors: upstream's
 /// TOSA-to-linalg passes (without TOSA level validation, so that models with
-/// a dynamic batch still pass), then tosa-to-arith and tosa-to-tensor. The
-/// result is input for qsim-lower-to-llvm (or the quantizer).
+/// a dynamic batch still pass), then tosa-to-arith (with
+/// include-apply-rescale, so that tosa.rescale's tosa.apply_scale lowers
+/// too) and tosa-to-tensor. The result is input for qsim-lower-to-llvm (or
+/// the quantizer).
 void buildTosaToLinalgPipeline(OpPassManager &pm);
 
 /// Registers the qsim pipelines with the global pass registry.
