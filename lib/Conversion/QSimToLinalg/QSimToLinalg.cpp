@@ -289,16 +289,140 @@ struct DequantizeOpLowering final : OpConversionPattern<DequantizeOp> {
 // requantize
 //===----------------------------------------------------------------------===//
 
-/// y = clamp(round_half_to_even((q - z_in) * M) + z_y, lo, hi) with
-/// M = s_in / s_y and the product in f64.
+/// The per-channel i64 constants of a fixed-point requantization, in the
+/// order the body reads them: the multiplier, two mode-specific constants,
+/// z_in and z_y, and for tosa_double one more:
+///   tflite_double: the left shift and the right shift;
+///   tflite_single: the total right shift 31 - shift and its rounding
+///                  2^(30 - shift);
+///   tosa_*:        the shift and its rounding 2^(shift - 1); tosa_double's
+///                  sixth is its extra rounding, 2^30 when shift > 31.
+SmallVector<ChannelConstant> getFixedPointConstants(RequantizeOp op,
+                                                    size_t numChannels) {
+  UniformQuantParams in = getParams(op.getInput());
+  UniformQuantParams out = getParams(op.getOutput());
+  ArrayRef<int32_t> multipliers = *op.getMultiplier();
+  ArrayRef<int32_t> shifts = *op.getShift();
+  RoundingMode mode = op.getRounding();
+  SmallVector<SmallVector<int64_t>> columns(6);
+  for (size_t c = 0; c < numChannels; ++c) {
+    int64_t multiplier = multipliers[multipliers.size() == 1 ? 0 : c];
+    int64_t shift = shifts[shifts.size() == 1 ? 0 : c];
+    columns[0].push_back(multiplier);
+    switch (mode) {
+    case RoundingMode::TfliteDouble:
+      columns[1].push_back(std::max<int64_t>(shift, 0));
+      columns[2].push_back(std::max<int64_t>(-shift, 0));
+      break;
+    case RoundingMode::TfliteSingle:
+      columns[1].push_back(31 - shift);
+      columns[2].push_back(int64_t(1) << (30 - shift));
+      break;
+    case RoundingMode::TosaSingle:
+    case RoundingMode::TosaDouble:
+      columns[1].push_back(shift);
+      columns[2].push_back(int64_t(1) << (shift - 1));
+      if (mode == RoundingMode::TosaDouble)
+        columns[5].push_back(shift > 31 ? int64_t(1) << 30 : 0);
+      break;
+    case RoundingMode::HalfEven:
+      llvm_unreachable("half_even is not a fixed-point mode");
+    }
+    columns[3].push_back(in.getZeroPoint(c));
+    columns[4].push_back(out.getZeroPoint(c));
+  }
+  if (columns[5].empty())
+    columns.pop_back();
+  IntegerType i64 = IntegerType::get(op.getContext(), 64);
+  SmallVector<ChannelConstant> constants;
+  for (ArrayRef<int64_t> column : columns)
+    constants.push_back(
+        makeChannelConstant<int64_t>(i64, column, [&](int64_t v) -> Attribute {
+          return IntegerAttr::get(i64, v);
+        }));
+  return constants;
+}
+
+/// (x * M) as `mode` computes it from x = q - z_in (i64, within int32) and
+/// the constants of getFixedPointConstants, all in i64:
+///   tflite_double: a = int32(x << left); ab = a * m;
+///                  r = (ab + (ab >= 0 ? 2^30 : 1 - 2^30)) / 2^31 (towards 0);
+///                  mask = 2^right - 1;
+///                  r >> right + ((r & mask) > (mask >> 1) + (r < 0))
+///   tflite_single: (x * m + 2^(30 - shift)) >> (31 - shift)
+///   tosa_*:        (x * m + 2^(shift - 1) + (x >= 0 ? d : -d)) >> shift
+Value buildFixedPointProduct(OpBuilder &b, Location loc, RoundingMode mode,
+                             Value x, ValueRange c) {
+  Type i64 = x.getType();
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, v));
+  };
+  Value zero = constant(0);
+  switch (mode) {
+  case RoundingMode::TfliteDouble: {
+    // The left shift wraps at 32 bits, as TFLite's int32 multiplication.
+    Value shifted = arith::ShLIOp::create(b, loc, x, c[1]);
+    Value a = arith::ExtSIOp::create(
+        b, loc, i64, arith::TruncIOp::create(b, loc, b.getI32Type(), shifted));
+    Value ab = arith::MulIOp::create(b, loc, a, c[0]);
+    Value nonNegative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ab, zero);
+    Value nudge =
+        arith::SelectOp::create(b, loc, nonNegative, constant(int64_t(1) << 30),
+                                constant(1 - (int64_t(1) << 30)));
+    Value high =
+        arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, ab, nudge),
+                               constant(int64_t(1) << 31));
+    Value mask = arith::SubIOp::create(
+        b, loc, arith::ShLIOp::create(b, loc, constant(1), c[2]), constant(1));
+    Value remainder = arith::AndIOp::create(b, loc, high, mask);
+    Value isNegative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, zero);
+    Value threshold = arith::AddIOp::create(
+        b, loc, arith::ShRSIOp::create(b, loc, mask, constant(1)),
+        arith::ExtUIOp::create(b, loc, i64, isNegative));
+    Value roundUp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                          remainder, threshold);
+    return arith::AddIOp::create(b, loc,
+                                 arith::ShRSIOp::create(b, loc, high, c[2]),
+                                 arith::ExtUIOp::create(b, loc, i64, roundUp));
+  }
+  case RoundingMode::TfliteSingle: {
+    Value product = arith::MulIOp::create(b, loc, x, c[0]);
+    return arith::ShRSIOp::create(
+        b, loc, arith::AddIOp::create(b, loc, product, c[2]), c[1]);
+  }
+  case RoundingMode::TosaSingle:
+  case RoundingMode::TosaDouble: {
+    Value product = arith::MulIOp::create(b, loc, x, c[0]);
+    Value rounded = arith::AddIOp::create(b, loc, product, c[2]);
+    if (mode == RoundingMode::TosaDouble) {
+      Value nonNegative =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, x, zero);
+      Value extra = arith::SelectOp::create(
+          b, loc, nonNegative, c[5], arith::SubIOp::create(b, loc, zero, c[5]));
+      rounded = arith::AddIOp::create(b, loc, rounded, extra);
+    }
+    return arith::ShRSIOp::create(b, loc, rounded, c[1]);
+  }
+  case RoundingMode::HalfEven:
+    break;
+  }
+  llvm_unreachable("half_even is not a fixed-point mode");
+}
+
+/// y = clamp(round((q - z_in) * M) + z_y, lo, hi) with M = s_in / s_y and
+/// the product in f64, rounded half to even; or, for a fixed-point mode,
+/// the product and its rounding as that runtime computes them from the
+/// op's multiplier and shift, in integers.
 struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(RequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getRounding() != RoundingMode::HalfEven)
-      return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
+    if (op.isFixedPoint())
+      return lowerFixedPoint(op, adaptor, rewriter);
     UniformQuantParams in = getParams(op.getInput());
     UniformQuantParams out = getParams(op.getOutput());
     IntegerType storageType = getStorageType(op.getOutput());
@@ -334,6 +458,39 @@ struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
           return buildRequantizeArithmetic(b, loc, q, isSigned,
                                            hasInputZeroPoint ? c[4] : Value(),
                                            c[0], c[1], c[2], c[3], storageType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+private:
+  LogicalResult lowerFixedPoint(RequantizeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const {
+    UniformQuantParams in = getParams(op.getInput());
+    UniformQuantParams out = getParams(op.getOutput());
+    IntegerType storageType = getStorageType(op.getOutput());
+    std::optional<int32_t> axis = in.isPerAxis() ? in.axis : out.axis;
+    size_t numChannels = std::max(in.scales.size(), out.scales.size());
+    SmallVector<ChannelConstant> constants =
+        getFixedPointConstants(op, numChannels);
+    RoundingMode mode = op.getRounding();
+    bool isSigned = in.isSigned;
+    int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), adaptor.getInput(), storageType, constants, axis,
+        [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
+          IntegerType i64 = b.getI64Type();
+          Value x = arith::SubIOp::create(
+              b, loc, widen(b, loc, q, i64, isSigned), c[3]);
+          Value scaled = buildFixedPointProduct(b, loc, mode, x, c);
+          Value shifted = arith::AddIOp::create(b, loc, scaled, c[4]);
+          Value low =
+              arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, lo));
+          Value high =
+              arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, hi));
+          Value clamped = arith::MinSIOp::create(
+              b, loc, arith::MaxSIOp::create(b, loc, shifted, low), high);
+          return arith::TruncIOp::create(b, loc, storageType, clamped);
         });
     rewriter.replaceOp(op, result);
     return success();

@@ -264,3 +264,36 @@ func.func @concat_axis_overflow(%a: tensor<5000000000000000000x!u8>) {
   %0 = qsim.concat %a, %a {axis = 0 : i64} : (tensor<5000000000000000000x!u8>, tensor<5000000000000000000x!u8>) -> tensor<1x!u8>
   return
 }
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that add, mul and concat keep their float64 rounding: the
+// fixed-point modes are qsim.requantize's, and a mode they do not apply is
+// an error rather than ignored.
+func.func @add_fixed_point(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op supports only the half_even rounding mode, not tflite_double (the fixed-point modes are qsim.requantize's)}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+func.func @mul_fixed_point(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.mul' op supports only the half_even rounding mode, not tosa_single}}
+  %0 = qsim.mul %a, %b {rounding = #qsim.rounding<tosa_single>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+
+func.func @concat_fixed_point(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.concat' op supports only the half_even rounding mode, not tflite_single}}
+  %0 = qsim.concat %a, %b {axis = 0 : i64, rounding = #qsim.rounding<tflite_single>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<8x!u8>
+  return
+}

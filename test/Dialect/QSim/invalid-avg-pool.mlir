@@ -147,3 +147,14 @@ func.func @expressed_type(%x: tensor<1x1x4x4x!quant.uniform<u8:f16, 0.02>>) {
   %0 = qsim.avg_pool2d %x {kernel = array<i64: 2, 2>} : tensor<1x1x4x4x!quant.uniform<u8:f16, 0.02>> -> tensor<1x1x3x3x!quant.uniform<u8:f32, 0.02>>
   return
 }
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:3>
+
+// Tests that avg_pool2d keeps its float64 rounding.
+func.func @fixed_point(%x: tensor<1x1x4x4x!u8>) {
+  // expected-error @+1 {{'qsim.avg_pool2d' op supports only the half_even rounding mode, not tosa_double}}
+  %0 = qsim.avg_pool2d %x {kernel = array<i64: 2, 2>, rounding = #qsim.rounding<tosa_double>} : tensor<1x1x4x4x!u8> -> tensor<1x1x3x3x!u8>
+  return
+}

@@ -88,3 +88,86 @@ func.func @dynamic_to_static(%acc: tensor<?x!quant.uniform<i32:f32, 0.001>>) {
   %0 = qsim.requantize %acc : tensor<?x!quant.uniform<i32:f32, 0.001>> -> tensor<3x!quant.uniform<u8:f32, 0.04:10>>
   return
 }
+
+// -----
+
+// Tests that a fixed-point rounding mode requires its multiplier and shift.
+func.func @fixed_point_without_pair(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op with rounding mode tflite_double requires both 'multiplier' and 'shift'}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that half_even takes no multiplier or shift: they would be ignored.
+func.func @half_even_with_pair(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op takes 'multiplier' and 'shift' only with a fixed-point rounding mode, not half_even}}
+  %0 = qsim.requantize %acc {multiplier = array<i32: 1073741824>, shift = array<i32: -1>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that the pairs are one or one per channel.
+func.func @pair_count(%acc: tensor<2x3x!quant.uniform<i32:f32:1, {0.01, 0.02, 0.03}>>) {
+  // expected-error @+1 {{'qsim.requantize' op expects 'shift' to have 1 or 3 entries (one per channel), got 2}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<tflite_single>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: -1, 0>} : tensor<2x3x!quant.uniform<i32:f32:1, {0.01, 0.02, 0.03}>> -> tensor<2x3x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that a multiplier is not negative.
+func.func @negative_multiplier(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op has an invalid tflite_double pair for channel 0: multiplier -5 is negative}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: -5>, shift = array<i32: 0>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests TFLite's shift range, per channel.
+func.func @tflite_shift(%acc: tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>>) {
+  // expected-error @+1 {{'qsim.requantize' op has an invalid tflite_single pair for channel 1: shift 31 is outside TFLite's [-31, 30]}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<tflite_single>, multiplier = array<i32: 1073741824>, shift = array<i32: 0, 31>} : tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>> -> tensor<2x2x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests TOSA's shift range (2 to 62).
+func.func @tosa_shift(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op has an invalid tosa_double pair for channel 0: shift 63 is outside TOSA's [2, 62]}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1073741824>, shift = array<i32: 63>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests TOSA's input range: with shift 20, apply_scale_32 takes values in
+// [-2^19, 2^19 - 1], which an i32 accumulator exceeds.
+func.func @tosa_value_range(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op has input values in [-2147483648, 2147483647], outside the [-524288, 524287] that TOSA's apply_scale_32 takes with shift 20 (channel 0)}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<tosa_single>, multiplier = array<i32: 1073741824>, shift = array<i32: 20>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that the fixed-point input q - z_in fits in int32.
+func.func @i32_input_zero_point(%x: tensor<4x!quant.uniform<i32:f32, 0.01:5>>) {
+  // expected-error @+1 {{'qsim.requantize' op with a fixed-point rounding mode expects a zero input zero point for 32-bit storage, so that q - z_in is an int32}}
+  %0 = qsim.requantize %x {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824>, shift = array<i32: 0>} : tensor<4x!quant.uniform<i32:f32, 0.01:5>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that an unknown rounding mode is a parse error.
+func.func @unknown_mode(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+2 {{expected ::mlir::qsim::RoundingMode to be one of: half_even, tflite_double, tflite_single, tosa_single, tosa_double}}
+  // expected-error @+1 {{failed to parse QSim_RoundingModeAttr parameter 'value'}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<half_up>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}

@@ -102,6 +102,23 @@ func.func @requantize_and_activations(%acc: tensor<4x!quant.uniform<i32:f32, 0.0
   return
 }
 
+// Tests the fixed-point rounding modes with their multiplier and shift, one
+// pair and one per channel.
+// CHECK-LABEL: func.func @requantize_fixed_point
+//       CHECK:   qsim.requantize %{{.+}} {multiplier = array<i32: 1073741824>, rounding = #qsim.rounding<tflite_double>, shift = array<i32: -1>} : tensor<2x2x
+//       CHECK:   qsim.requantize %{{.+}} {multiplier = array<i32: 1073741824>, rounding = #qsim.rounding<tflite_single>, shift = array<i32: -1>}
+//       CHECK:   qsim.requantize %{{.+}} {multiplier = array<i32: 1073741824, 2147483647>, rounding = #qsim.rounding<tosa_single>, shift = array<i32: 33, 62>}
+//       CHECK:   qsim.requantize %{{.+}} {clamp_min = 0 : i64, multiplier = array<i32: 0>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 40>}
+// GENERIC-LABEL: sym_name = "requantize_fixed_point"
+//       GENERIC:   "qsim.requantize"(%{{.+}}) <{multiplier = array<i32: 1073741824>, rounding = #qsim.rounding<tflite_double>, shift = array<i32: -1>}>
+func.func @requantize_fixed_point(%acc: tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>>) {
+  %a = qsim.requantize %acc {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824>, shift = array<i32: -1>} : tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>> -> tensor<2x2x!quant.uniform<i8:f32, 0.04:-3>>
+  %b = qsim.requantize %acc {rounding = #qsim.rounding<tflite_single>, multiplier = array<i32: 1073741824>, shift = array<i32: -1>} : tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>> -> tensor<2x2x!quant.uniform<i8:f32, 0.04:-3>>
+  %c = qsim.requantize %acc {rounding = #qsim.rounding<tosa_single>, multiplier = array<i32: 1073741824, 2147483647>, shift = array<i32: 33, 62>} : tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>> -> tensor<2x2x!quant.uniform<i8:f32, 0.04:-3>>
+  %d = qsim.requantize %acc {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 0>, shift = array<i32: 40>, clamp_min = 0} : tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>> -> tensor<2x2x!quant.uniform<u8:f32, 0.04:7>>
+  return
+}
+
 // Tests a per-axis requantize from a per-channel accumulator to a per-tensor
 // output and to a per-axis output on the same axis.
 // CHECK-LABEL: func.func @requantize_per_axis

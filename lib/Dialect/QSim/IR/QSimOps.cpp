@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/IR/FixedPoint.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -24,6 +25,17 @@ using namespace mlir::qsim;
 //===----------------------------------------------------------------------===//
 // Shared checks
 //===----------------------------------------------------------------------===//
+
+/// The ops other than qsim.requantize round in float64 (half_even); their
+/// fixed-point forms are not defined yet, and a mode they would not apply
+/// must not be accepted as if they did.
+static LogicalResult verifyHalfEvenRounding(Operation *op, RoundingMode mode) {
+  if (mode == RoundingMode::HalfEven)
+    return success();
+  return op->emitOpError("supports only the half_even rounding mode, not ")
+         << stringifyRoundingMode(mode)
+         << " (the fixed-point modes are qsim.requantize's)";
+}
 
 /// Prints a dimension, with `?` for a dynamic one.
 static std::string formatDim(int64_t dim) {
@@ -357,6 +369,63 @@ int64_t RequantizeOp::getUpperBound() {
   return getUniformQuantElementType(getOutput().getType()).getStorageTypeMax();
 }
 
+bool RequantizeOp::isFixedPoint() {
+  return isFixedPointRounding(getRounding());
+}
+
+/// Checks the `multiplier` and `shift` of a requantize against its rounding
+/// mode, its channels and, for TOSA, the input range apply_scale_32 takes.
+static LogicalResult verifyFixedPointPairs(RequantizeOp op,
+                                           const UniformQuantParams &input,
+                                           size_t numChannels) {
+  std::optional<ArrayRef<int32_t>> multipliers = op.getMultiplier();
+  std::optional<ArrayRef<int32_t>> shifts = op.getShift();
+  RoundingMode mode = op.getRounding();
+  if (!op.isFixedPoint()) {
+    if (multipliers || shifts)
+      return op.emitOpError("takes 'multiplier' and 'shift' only with a "
+                            "fixed-point rounding mode, not ")
+             << stringifyRoundingMode(mode);
+    return success();
+  }
+  if (!multipliers || !shifts)
+    return op.emitOpError("with rounding mode ")
+           << stringifyRoundingMode(mode)
+           << " requires both 'multiplier' and 'shift'";
+  for (auto [name, size] :
+       {std::pair<StringRef, size_t>{"multiplier", multipliers->size()},
+        {"shift", shifts->size()}})
+    if (size != 1 && size != numChannels)
+      return op.emitOpError("expects '")
+             << name << "' to have 1 or " << numChannels
+             << " entries (one per channel), got " << size;
+  // The fixed-point input q - z_in is an int32.
+  if (input.storageWidth > 31 &&
+      llvm::any_of(input.zeroPoints, [](int64_t z) { return z != 0; }))
+    return op.emitOpError("with a fixed-point rounding mode expects a zero "
+                          "input zero point for 32-bit storage, so that "
+                          "q - z_in is an int32");
+  for (size_t c = 0; c < numChannels; ++c) {
+    FixedPointMultiplier pair{(*multipliers)[multipliers->size() == 1 ? 0 : c],
+                              (*shifts)[shifts->size() == 1 ? 0 : c]};
+    if (std::optional<std::string> reason = checkFixedPointPair(mode, pair))
+      return op.emitOpError("has an invalid ")
+             << stringifyRoundingMode(mode) << " pair for channel " << c << ": "
+             << *reason;
+    if (mode != RoundingMode::TosaSingle && mode != RoundingMode::TosaDouble)
+      continue;
+    auto [lo, hi] = getTosaValueRange(pair.shift);
+    int64_t valueMin = input.storageMin - input.getZeroPoint(c);
+    int64_t valueMax = input.storageMax - input.getZeroPoint(c);
+    if (valueMin < lo || valueMax > hi)
+      return op.emitOpError("has input values in [")
+             << valueMin << ", " << valueMax << "], outside the [" << lo << ", "
+             << hi << "] that TOSA's apply_scale_32 takes with shift "
+             << pair.shift << " (channel " << c << ")";
+  }
+  return success();
+}
+
 LogicalResult RequantizeOp::verify() {
   if (failed(verifyQuantizedOperandsAndResults(*this)) ||
       failed(verifyIdenticalShapes(*this, getInput().getType(),
@@ -377,7 +446,8 @@ LogicalResult RequantizeOp::verify() {
   if (lo > hi)
     return emitOpError("expects clamp_min <= clamp_max, got [")
            << lo << ", " << hi << "]";
-  return success();
+  return verifyFixedPointPairs(
+      *this, input, std::max(input.scales.size(), output.scales.size()));
 }
 
 //===----------------------------------------------------------------------===//
@@ -580,6 +650,8 @@ int64_t AddOp::getUpperBound() {
 }
 
 LogicalResult AddOp::verify() {
+  if (failed(verifyHalfEvenRounding(*this, getRounding())))
+    return failure();
   return verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
                                getLowerBound(), getUpperBound());
 }
@@ -597,6 +669,8 @@ int64_t MulOp::getUpperBound() {
 }
 
 LogicalResult MulOp::verify() {
+  if (failed(verifyHalfEvenRounding(*this, getRounding())))
+    return failure();
   return verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
                                getLowerBound(), getUpperBound());
 }
@@ -604,7 +678,8 @@ LogicalResult MulOp::verify() {
 LogicalResult ConcatOp::verify() {
   if (getInputs().empty())
     return emitOpError("expects at least one input");
-  if (failed(verifyQuantizedOperandsAndResults(*this)))
+  if (failed(verifyQuantizedOperandsAndResults(*this)) ||
+      failed(verifyHalfEvenRounding(*this, getRounding())))
     return failure();
   for (OpOperand &input : getOperation()->getOpOperands()) {
     std::string name = "input #" + std::to_string(input.getOperandNumber());
@@ -658,7 +733,8 @@ LogicalResult ConcatOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult AvgPool2DOp::verify() {
-  if (failed(verifyQuantizedOperandsAndResults(*this)))
+  if (failed(verifyQuantizedOperandsAndResults(*this)) ||
+      failed(verifyHalfEvenRounding(*this, getRounding())))
     return failure();
   RankedTensorType inputTy = getInput().getType();
   RankedTensorType resultTy = getOutput().getType();

@@ -44,7 +44,8 @@ static LogicalResult fuseBounds(PatternRewriter &rewriter,
     clampMax = rewriter.getI64IntegerAttr(hi);
   rewriter.replaceOpWithNewOp<RequantizeOp>(
       activation, requantize.getOutput().getType(), requantize.getInput(),
-      requantize.getRoundingAttr(), clampMin, clampMax);
+      requantize.getRoundingAttr(), clampMin, clampMax,
+      requantize.getMultiplierAttr(), requantize.getShiftAttr());
   return success();
 }
 

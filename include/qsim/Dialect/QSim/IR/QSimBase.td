@@ -48,9 +48,18 @@ def QSim_Dialect : Dialect {
 //===----------------------------------------------------------------------===//
 
 def QSim_RoundingHalfEven : I32EnumAttrCase<"HalfEven", 0, "half_even">;
+def QSim_RoundingTfliteDouble
+    : I32EnumAttrCase<"TfliteDouble", 1, "tflite_double">;
+def QSim_RoundingTfliteSingle
+    : I32EnumAttrCase<"TfliteSingle", 2, "tflite_single">;
+def QSim_RoundingTosaSingle : I32EnumAttrCase<"TosaSingle", 3, "tosa_single">;
+def QSim_RoundingTosaDouble : I32EnumAttrCase<"TosaDouble", 4, "tosa_double">;
 
 def QSim_RoundingMode : I32EnumAttr<"RoundingMode",
-    "how requantize rounds the scaled accumulator", [QSim_RoundingHalfEven]> {
+    "how requantize rounds the scaled accumulator",
+    [QSim_RoundingHalfEven, QSim_RoundingTfliteDouble,
+     QSim_RoundingTfliteSingle, QSim_RoundingTosaSingle,
+     QSim_RoundingTosaDouble]> {
   let cppNamespace = "::mlir::qsim";
   let genSpecializedAttr = 0;
 }
@@ -61,6 +70,21 @@ def QSim_RoundingModeAttr : EnumAttr<QSim_Dialect, QSim_RoundingMode,
   let description = [{
     `half_even`: the product `acc * M` is computed in float64 and rounded to
     the nearest integer, ties to even (NumPy's `np.round`).
+
+    The fixed-point modes compute `(acc - z_in) * M` in integers only, from
+    a 32-bit `multiplier` and a `shift` per channel that `qsim.requantize`
+    carries (docs/QSim.md gives each mode's pseudocode and its source):
+
+    - `tflite_double`: TFLite's reference `MultiplyByQuantizedMultiplier`,
+      gemmlowp's `SaturatingRoundingDoublingHighMul` then
+      `RoundingDivideByPOT` (two roundings); `shift` is TFLite's exponent
+      (positive: a left shift before the multiplication).
+    - `tflite_single`: TFLite's `MultiplyByQuantizedMultiplier` built with
+      `TFLITE_SINGLE_ROUNDING`, as ruy's conv and fully-connected kernels
+      compute it: `(x * m + 2^(30 - shift)) >> (31 - shift)`.
+    - `tosa_single`, `tosa_double`: the TOSA specification's
+      `apply_scale_32` with `double_round` false or true; `shift` is TOSA's
+      right shift (2 to 62).
   }];
   let assemblyFormat = "`<` $value `>`";
 }

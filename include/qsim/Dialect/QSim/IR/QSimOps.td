@@ -213,8 +213,19 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
     output type's storage bounds. A fused ReLU is `clamp_min = z_y`.
 
     `rounding` selects how `acc * M` is rounded; `half_even` (the default)
-    is NumPy's `np.round`. Integer-only fixed-point modes are separate
-    values of this attribute, never a silent substitute.
+    is NumPy's `np.round`. The integer-only fixed-point modes
+    (`tflite_double`, `tflite_single`, `tosa_single`, `tosa_double`) are
+    separate values of this attribute, never a silent substitute: they
+    compute `(q - z_in) * M` from the integer `multiplier` and `shift`
+    arrays (one entry, or one per channel of the per-axis side), which
+    they require and `half_even` forbids. `M` is then what the pair
+    encodes, not the types' scale ratio: `--qsim-set-rounding` computes
+    the pair from the scales as the target's own converter does. The
+    verifier checks the target's requirements: TFLite's multiplier in
+    [0, 2^31 - 1] and shift in [-31, 30]; TOSA's multiplier >= 0, shift in
+    [2, 62], and an input range within the `±2^(shift - 1)` that
+    `apply_scale_32` requires. The fixed-point input `q - z_in` must fit in
+    int32, so an i32 input needs `z_in = 0`.
 
     Example:
 
@@ -224,9 +235,20 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
         -> tensor<1x4x4x4x!quant.uniform<u8:f32, 0.04:10>>
     ```
 
+    A fixed-point requantization (TFLite's encoding of M = 0.25 is
+    multiplier 2^30 and shift -1):
+
+    ```mlir
+    %y = qsim.requantize %acc {rounding = #qsim.rounding<tflite_double>,
+                               multiplier = array<i32: 1073741824>,
+                               shift = array<i32: -1>}
+        : tensor<8x!quant.uniform<i32:f32, 0.01>>
+        -> tensor<8x!quant.uniform<i8:f32, 0.04:-3>>
+    ```
+
     Invariants: identical shapes; per-axis input and output on the same
     axis; `clamp_min` and `clamp_max` lie in the output storage range and
-    `clamp_min <= clamp_max`.
+    `clamp_min <= clamp_max`; `multiplier` and `shift` as above.
   }];
 
   let arguments = (ins
@@ -234,7 +256,9 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
     DefaultValuedAttr<QSim_RoundingModeAttr,
                       "::mlir::qsim::RoundingMode::HalfEven">:$rounding,
     OptionalAttr<I64Attr>:$clamp_min,
-    OptionalAttr<I64Attr>:$clamp_max
+    OptionalAttr<I64Attr>:$clamp_max,
+    OptionalAttr<DenseI32ArrayAttr>:$multiplier,
+    OptionalAttr<DenseI32ArrayAttr>:$shift
   );
   let results = (outs QSim_QuantizedTensor:$output);
   let assemblyFormat = [{
@@ -246,6 +270,9 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
     int64_t getLowerBound();
     /// The upper clamp bound: `clamp_max`, or the storage maximum.
     int64_t getUpperBound();
+    /// Whether `rounding` is one of the integer fixed-point modes, which
+    /// read `multiplier` and `shift`.
+    bool isFixedPoint();
   }];
   let hasVerifier = 1;
 }

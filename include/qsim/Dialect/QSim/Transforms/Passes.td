@@ -44,6 +44,42 @@ def QSimFuseActivations : Pass<"qsim-fuse-activations", "::mlir::func::FuncOp"> 
   let dependentDialects = ["::mlir::qsim::QSimDialect"];
 }
 
+def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
+  let summary = "Give every qsim.requantize a rounding mode, computing the "
+                "fixed-point multiplier and shift of the integer modes";
+  let description = [{
+    Sets the `rounding` of every `qsim.requantize` to `mode`. For a
+    fixed-point mode (`tflite_double`, `tflite_single`, `tosa_single`,
+    `tosa_double`) it computes, per channel, `M = s_in / s_y` in float64
+    from the op's types and encodes it as that runtime's converter does
+    (TFLite's `QuantizeMultiplier`; TOSA's scale32 encoding; docs/QSim.md),
+    writing the pairs as the op's `multiplier` and `shift` (one entry when
+    every channel has the same pair). `half_even` removes them again.
+
+    An `M` that the target cannot encode (TOSA: `M >= 2^31`), or a pair the
+    op's verifier then rejects (TOSA's input range for a small shift), is
+    an error at the op, and the pass fails.
+
+    Example: with `mode=tflite_double`,
+
+    ```mlir
+    %y = qsim.requantize %acc : tensor<8x!quant.uniform<i32:f32, 1.0E-2>> -> tensor<8x!quant.uniform<i8:f32, 4.0E-2:-3>>
+    ```
+
+    becomes (M = 0.25 is 2^30 * 2^(-1 - 31))
+
+    ```mlir
+    %y = qsim.requantize %acc {multiplier = array<i32: 1073741824>, rounding = #qsim.rounding<tflite_double>, shift = array<i32: -1>} : tensor<8x!quant.uniform<i32:f32, 1.0E-2>> -> tensor<8x!quant.uniform<i8:f32, 4.0E-2:-3>>
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"\"",
+           "The rounding mode (required): half_even, tflite_double, "
+           "tflite_single, tosa_single or tosa_double">
+  ];
+  let dependentDialects = ["::mlir::qsim::QSimDialect"];
+}
+
 def QSimRecordSignatures : Pass<"qsim-record-signatures", "::mlir::ModuleOp"> {
   let summary = "Record each public function's tensor-level type as "
                 "qsim.signature";

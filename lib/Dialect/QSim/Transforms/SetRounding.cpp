@@ -1,0 +1,82 @@
+//===- SetRounding.cpp - choose the rounding of every requantize ----------===//
+//
+// Switches the requantizations of a program to a runtime's integer
+// arithmetic: each qsim.requantize gets the rounding mode and the
+// per-channel multiplier and shift that the runtime's converter would
+// compute from the same scales.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qsim/Dialect/QSim/IR/FixedPoint.h"
+#include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+#include "qsim/Dialect/QSim/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace mlir::qsim {
+#define GEN_PASS_DEF_QSIMSETROUNDING
+#include "qsim/Dialect/QSim/Transforms/Passes.h.inc"
+} // namespace mlir::qsim
+
+using namespace mlir;
+using namespace mlir::qsim;
+
+namespace {
+
+/// Sets `op`'s rounding to `mode` with the pairs of its scale ratios.
+LogicalResult setRounding(RequantizeOp op, RoundingMode mode) {
+  Builder b(op.getContext());
+  op.setRoundingAttr(RoundingModeAttr::get(op.getContext(), mode));
+  op.removeMultiplierAttr();
+  op.removeShiftAttr();
+  if (!isFixedPointRounding(mode))
+    return success();
+  UniformQuantParams in = getUniformQuantParams(
+      getUniformQuantElementType(op.getInput().getType()));
+  UniformQuantParams out = getUniformQuantParams(
+      getUniformQuantElementType(op.getOutput().getType()));
+  size_t numChannels = std::max(in.scales.size(), out.scales.size());
+  SmallVector<int32_t> multipliers, shifts;
+  for (size_t c = 0; c < numChannels; ++c) {
+    double ratio = in.getScale(c) / out.getScale(c);
+    llvm::Expected<FixedPointMultiplier> pair = encodeMultiplier(mode, ratio);
+    if (!pair)
+      return op.emitOpError("cannot take rounding mode ")
+             << stringifyRoundingMode(mode) << " for channel " << c << ": "
+             << llvm::toString(pair.takeError());
+    multipliers.push_back(pair->multiplier);
+    shifts.push_back(pair->shift);
+  }
+  if (llvm::all_equal(multipliers) && llvm::all_equal(shifts)) {
+    multipliers.resize(1);
+    shifts.resize(1);
+  }
+  op.setMultiplierAttr(b.getDenseI32ArrayAttr(multipliers));
+  op.setShiftAttr(b.getDenseI32ArrayAttr(shifts));
+  return op.verify();
+}
+
+struct QSimSetRoundingPass final
+    : qsim::impl::QSimSetRoundingBase<QSimSetRoundingPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::optional<RoundingMode> parsed = symbolizeRoundingMode(mode);
+    if (!parsed) {
+      getOperation().emitError("qsim-set-rounding: unknown mode '")
+          << mode
+          << "' (expected half_even, tflite_double, tflite_single, "
+             "tosa_single or tosa_double)";
+      return signalPassFailure();
+    }
+    WalkResult result = getOperation().walk([&](RequantizeOp op) {
+      return failed(setRounding(op, *parsed)) ? WalkResult::interrupt()
+                                              : WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
