@@ -113,13 +113,24 @@ void mlir::qsim::buildPTQPipeline(OpPassManager &pm,
   pm.addPass(createQSimQuantize(quantize));
   pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());
   pm.addPass(createCanonicalizerPass());
+  if (options.rounding != "half_even") {
+    QSimSetRoundingOptions rounding;
+    rounding.mode = options.rounding;
+    pm.addNestedPass<func::FuncOp>(createQSimSetRounding(rounding));
+  }
+  if (!options.manifest.empty()) {
+    QSimWriteManifestOptions manifest;
+    manifest.file = options.manifest;
+    pm.addPass(createQSimWriteManifest(manifest));
+  }
 }
 
 void mlir::qsim::registerPipelines() {
   PassPipelineRegistration<PTQOptions>(
       "qsim-ptq",
       "Post-training quantization: qsim-quantize with calibrated ranges, "
-      "qsim-fuse-activations, canonicalize",
+      "qsim-fuse-activations, canonicalize (then qsim-set-rounding and "
+      "qsim-write-manifest when asked)",
       buildPTQPipeline);
   PassPipelineRegistration<LowerToLLVMOptions>(
       "qsim-lower-to-llvm",

@@ -312,7 +312,9 @@ def QSimQuantize : Pass<"qsim-quantize", "::mlir::ModuleOp"> {
        `report=FILE`, as a JSON list;
     5. the result is checked as `qsim-check-accumulators` checks it: a
        conv/linear whose INT32 accumulator may overflow is an error, or a
-       warning with `allow-accumulator-overflow`.
+       warning with `allow-accumulator-overflow`;
+    6. with `manifest=FILE`, the quantization manifest of the result is
+       written as `qsim-write-manifest` writes it.
 
     A model never fails to compile because an op is not supported: it stays
     float, between `qsim.dequantize` and `qsim.quantize`.
@@ -325,7 +327,10 @@ def QSimQuantize : Pass<"qsim-quantize", "::mlir::ModuleOp"> {
            "conv/linear whose INT32 accumulator may overflow">,
     Option<"reportFile", "report", "std::string", /*default=*/"\"\"",
            "Write the float ops left, with the reason each stayed float, "
-           "to this JSON file">
+           "to this JSON file">,
+    Option<"manifestFile", "manifest", "std::string", /*default=*/"\"\"",
+           "Write the quantization manifest of the result (as "
+           "qsim-write-manifest does) to this JSON file">
   ]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

@@ -11,6 +11,7 @@
 #include "qsim/Dialect/QSim/IR/QSimDialect.h"
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Dialect/QSim/Transforms/AccumulatorBounds.h"
+#include "qsim/Dialect/QSim/Transforms/Manifest.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -191,6 +192,9 @@ struct QSimQuantizePass final : qsim::impl::QSimQuantizeBase<QSimQuantizePass> {
     if (!allowAccumulatorOverflow)
       check.hint = " (allow-accumulator-overflow makes this a warning)";
     if (failed(checkAccumulators(module, check)))
+      return signalPassFailure();
+    if (!manifestFile.empty() &&
+        failed(writeQuantizationManifest(module, manifestFile)))
       return signalPassFailure();
   }
 };

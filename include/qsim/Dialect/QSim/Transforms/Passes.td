@@ -80,6 +80,38 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::qsim::QSimDialect"];
 }
 
+def QSimWriteManifest : Pass<"qsim-write-manifest", "::mlir::ModuleOp"> {
+  let summary = "Write the quantization manifest of every conv and linear "
+                "layer as JSON";
+  let description = [{
+    Writes `file`: a JSON object whose `layers` list has one entry per
+    `qsim.conv2d` and `qsim.linear`, in program order, with
+
+    - `op`, `name` (the location's name, such as an ONNX node's, or ""),
+      `location`;
+    - `input`, `weights`: `storage` (`u8`, `i8`, ...), `axis` when per
+      axis, `scales`, `zero_points`;
+    - `bias`: the int32 values, or null when there is none or it is not a
+      constant;
+    - `accumulator`: its quantization parameters, `bound` (per output
+      channel, the bound of `qsim-check-accumulators`; beyond 2^63 as a
+      decimal string) and `may_overflow`;
+    - `requantize` (null when the accumulator is not read by exactly one
+      `qsim.requantize`): `rounding`, `multiplier` (the float64 `M` per
+      channel for `half_even`; the integer multipliers, with `shift`, for
+      the fixed-point modes), `clamp` (the storage-domain bounds, fused
+      activations included), `output` (its quantization parameters) and
+      `activation` when a `qsim.relu` or `qsim.clamp` follows unfused.
+
+    The IR is not changed. `qsim-quantize manifest=FILE` and `qsim-ptq
+    manifest=FILE` write the same file for their result.
+  }];
+  let options = [
+    Option<"file", "file", "std::string", /*default=*/"\"\"",
+           "The JSON file to write (required)">
+  ];
+}
+
 def QSimRecordSignatures : Pass<"qsim-record-signatures", "::mlir::ModuleOp"> {
   let summary = "Record each public function's tensor-level type as "
                 "qsim.signature";
