@@ -24,6 +24,14 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${QSIM_SANITIZED_BUILD_DIR:-$root/build-sanitized}"
 python="${PYTHON:-/usr/bin/python3}"
+# The fuzzers are instrumented and libMLIR is not, and both allocate from
+# one BumpPtrAllocator whose slabs the instrumented code poisons: without
+# this, libMLIR's allocations in such a slab are false use-after-poison
+# reports (test/lit.cfg.py sets it for the test suite too).
+case ":${ASAN_OPTIONS:-}:" in
+  *:allow_user_poisoning=*) ;;
+  *) export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}allow_user_poisoning=0" ;;
+esac
 
 target=""
 seconds=60
