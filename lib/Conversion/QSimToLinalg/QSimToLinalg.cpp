@@ -289,50 +289,54 @@ struct DequantizeOpLowering final : OpConversionPattern<DequantizeOp> {
 // requantize
 //===----------------------------------------------------------------------===//
 
-/// The per-channel i64 constants of a fixed-point requantization, in the
-/// order the body reads them: the multiplier, two mode-specific constants,
-/// z_in and z_y, and for tosa_double one more:
-///   tflite_double: the left shift and the right shift;
+/// The constants of `mode`'s arithmetic for one channel's `shift`, in the
+/// order buildFixedPointProduct reads them:
+///   tflite_double: the left shift, the right shift, mask = 2^right - 1 and
+///                  mask >> 1;
 ///   tflite_single: the total right shift 31 - shift and its rounding
 ///                  2^(30 - shift);
-///   tosa_*:        the shift and its rounding 2^(shift - 1); tosa_double's
-///                  sixth is its extra rounding, 2^30 when shift > 31.
+///   tosa_single:   the shift and its rounding 2^(shift - 1);
+///   tosa_double:   those two and the extra rounding, 2^30 when shift > 31.
+SmallVector<int64_t> getShiftConstants(RoundingMode mode, int64_t shift) {
+  switch (mode) {
+  case RoundingMode::TfliteDouble: {
+    int64_t right = std::max<int64_t>(-shift, 0);
+    int64_t mask = (int64_t(1) << right) - 1;
+    return {std::max<int64_t>(shift, 0), right, mask, mask >> 1};
+  }
+  case RoundingMode::TfliteSingle:
+    return {31 - shift, int64_t(1) << (30 - shift)};
+  case RoundingMode::TosaSingle:
+    return {shift, int64_t(1) << (shift - 1)};
+  case RoundingMode::TosaDouble:
+    return {shift, int64_t(1) << (shift - 1),
+            shift > 31 ? int64_t(1) << 30 : 0};
+  case RoundingMode::HalfEven:
+    break;
+  }
+  llvm_unreachable("half_even is not a fixed-point mode");
+}
+
+/// The per-channel i64 constants of a fixed-point requantization: the
+/// multiplier, z_in, z_y, then the shift's constants (getShiftConstants).
 SmallVector<ChannelConstant> getFixedPointConstants(RequantizeOp op,
                                                     size_t numChannels) {
   UniformQuantParams in = getParams(op.getInput());
   UniformQuantParams out = getParams(op.getOutput());
   ArrayRef<int32_t> multipliers = *op.getMultiplier();
   ArrayRef<int32_t> shifts = *op.getShift();
-  RoundingMode mode = op.getRounding();
-  SmallVector<SmallVector<int64_t>> columns(6);
+  SmallVector<SmallVector<int64_t>> columns;
   for (size_t c = 0; c < numChannels; ++c) {
-    int64_t multiplier = multipliers[multipliers.size() == 1 ? 0 : c];
-    int64_t shift = shifts[shifts.size() == 1 ? 0 : c];
-    columns[0].push_back(multiplier);
-    switch (mode) {
-    case RoundingMode::TfliteDouble:
-      columns[1].push_back(std::max<int64_t>(shift, 0));
-      columns[2].push_back(std::max<int64_t>(-shift, 0));
-      break;
-    case RoundingMode::TfliteSingle:
-      columns[1].push_back(31 - shift);
-      columns[2].push_back(int64_t(1) << (30 - shift));
-      break;
-    case RoundingMode::TosaSingle:
-    case RoundingMode::TosaDouble:
-      columns[1].push_back(shift);
-      columns[2].push_back(int64_t(1) << (shift - 1));
-      if (mode == RoundingMode::TosaDouble)
-        columns[5].push_back(shift > 31 ? int64_t(1) << 30 : 0);
-      break;
-    case RoundingMode::HalfEven:
-      llvm_unreachable("half_even is not a fixed-point mode");
-    }
-    columns[3].push_back(in.getZeroPoint(c));
-    columns[4].push_back(out.getZeroPoint(c));
+    SmallVector<int64_t> channel = {
+        multipliers[multipliers.size() == 1 ? 0 : c], in.getZeroPoint(c),
+        out.getZeroPoint(c)};
+    llvm::append_range(channel,
+                       getShiftConstants(op.getRounding(),
+                                         shifts[shifts.size() == 1 ? 0 : c]));
+    columns.resize(channel.size());
+    for (auto [column, value] : llvm::zip_equal(columns, channel))
+      column.push_back(value);
   }
-  if (columns[5].empty())
-    columns.pop_back();
   IntegerType i64 = IntegerType::get(op.getContext(), 64);
   SmallVector<ChannelConstant> constants;
   for (ArrayRef<int64_t> column : columns)
@@ -343,16 +347,16 @@ SmallVector<ChannelConstant> getFixedPointConstants(RequantizeOp op,
   return constants;
 }
 
-/// (x * M) as `mode` computes it from x = q - z_in (i64, within int32) and
-/// the constants of getFixedPointConstants, all in i64:
+/// (x * M) as `mode` computes it from x = q - z_in (i64, within int32), the
+/// multiplier `m` and the shift's constants `s` (getShiftConstants), all in
+/// i64:
 ///   tflite_double: a = int32(x << left); ab = a * m;
 ///                  r = (ab + (ab >= 0 ? 2^30 : 1 - 2^30)) / 2^31 (towards 0);
-///                  mask = 2^right - 1;
 ///                  r >> right + ((r & mask) > (mask >> 1) + (r < 0))
 ///   tflite_single: (x * m + 2^(30 - shift)) >> (31 - shift)
 ///   tosa_*:        (x * m + 2^(shift - 1) + (x >= 0 ? d : -d)) >> shift
 Value buildFixedPointProduct(OpBuilder &b, Location loc, RoundingMode mode,
-                             Value x, ValueRange c) {
+                             Value x, Value m, ValueRange s) {
   Type i64 = x.getType();
   auto constant = [&](int64_t v) -> Value {
     return arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, v));
@@ -361,10 +365,10 @@ Value buildFixedPointProduct(OpBuilder &b, Location loc, RoundingMode mode,
   switch (mode) {
   case RoundingMode::TfliteDouble: {
     // The left shift wraps at 32 bits, as TFLite's int32 multiplication.
-    Value shifted = arith::ShLIOp::create(b, loc, x, c[1]);
+    Value shifted = arith::ShLIOp::create(b, loc, x, s[0]);
     Value a = arith::ExtSIOp::create(
         b, loc, i64, arith::TruncIOp::create(b, loc, b.getI32Type(), shifted));
-    Value ab = arith::MulIOp::create(b, loc, a, c[0]);
+    Value ab = arith::MulIOp::create(b, loc, a, m);
     Value nonNegative =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ab, zero);
     Value nudge =
@@ -373,37 +377,30 @@ Value buildFixedPointProduct(OpBuilder &b, Location loc, RoundingMode mode,
     Value high =
         arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, ab, nudge),
                                constant(int64_t(1) << 31));
-    Value mask = arith::SubIOp::create(
-        b, loc, arith::ShLIOp::create(b, loc, constant(1), c[2]), constant(1));
-    Value remainder = arith::AndIOp::create(b, loc, high, mask);
+    Value remainder = arith::AndIOp::create(b, loc, high, s[2]);
     Value isNegative =
         arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, zero);
     Value threshold = arith::AddIOp::create(
-        b, loc, arith::ShRSIOp::create(b, loc, mask, constant(1)),
-        arith::ExtUIOp::create(b, loc, i64, isNegative));
+        b, loc, s[3], arith::ExtUIOp::create(b, loc, i64, isNegative));
     Value roundUp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
                                           remainder, threshold);
     return arith::AddIOp::create(b, loc,
-                                 arith::ShRSIOp::create(b, loc, high, c[2]),
+                                 arith::ShRSIOp::create(b, loc, high, s[1]),
                                  arith::ExtUIOp::create(b, loc, i64, roundUp));
   }
-  case RoundingMode::TfliteSingle: {
-    Value product = arith::MulIOp::create(b, loc, x, c[0]);
-    return arith::ShRSIOp::create(
-        b, loc, arith::AddIOp::create(b, loc, product, c[2]), c[1]);
-  }
+  case RoundingMode::TfliteSingle:
   case RoundingMode::TosaSingle:
   case RoundingMode::TosaDouble: {
-    Value product = arith::MulIOp::create(b, loc, x, c[0]);
-    Value rounded = arith::AddIOp::create(b, loc, product, c[2]);
+    Value product = arith::MulIOp::create(b, loc, x, m);
+    Value rounded = arith::AddIOp::create(b, loc, product, s[1]);
     if (mode == RoundingMode::TosaDouble) {
       Value nonNegative =
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, x, zero);
       Value extra = arith::SelectOp::create(
-          b, loc, nonNegative, c[5], arith::SubIOp::create(b, loc, zero, c[5]));
+          b, loc, nonNegative, s[2], arith::SubIOp::create(b, loc, zero, s[2]));
       rounded = arith::AddIOp::create(b, loc, rounded, extra);
     }
-    return arith::ShRSIOp::create(b, loc, rounded, c[1]);
+    return arith::ShRSIOp::create(b, loc, rounded, s[0]);
   }
   case RoundingMode::HalfEven:
     break;
@@ -481,9 +478,10 @@ private:
         [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
           IntegerType i64 = b.getI64Type();
           Value x = arith::SubIOp::create(
-              b, loc, widen(b, loc, q, i64, isSigned), c[3]);
-          Value scaled = buildFixedPointProduct(b, loc, mode, x, c);
-          Value shifted = arith::AddIOp::create(b, loc, scaled, c[4]);
+              b, loc, widen(b, loc, q, i64, isSigned), c[1]);
+          Value scaled =
+              buildFixedPointProduct(b, loc, mode, x, c[0], c.drop_front(3));
+          Value shifted = arith::AddIOp::create(b, loc, scaled, c[2]);
           Value low =
               arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, lo));
           Value high =
