@@ -132,18 +132,6 @@ QuantizableOp mlir::qsim::describeIntegerOp(const FloatIntegerOp &op) {
 // QuantizationState
 //===----------------------------------------------------------------------===//
 
-std::optional<std::string> mlir::qsim::getLocName(Operation *op) {
-  Location loc = op->getLoc();
-  if (auto fused = dyn_cast<FusedLoc>(loc)) {
-    for (Location inner : fused.getLocations())
-      if (auto name = dyn_cast<NameLoc>(inner))
-        return name.getName().str();
-  }
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  return std::nullopt;
-}
-
 std::string QuantizationState::getName(Operation *anchor,
                                        StringRef kind) const {
   auto it = names.find(anchor);

@@ -75,9 +75,6 @@ private:
 LogicalResult declineMatch(PatternRewriter &rewriter, Operation *op,
                            QuantizationState &state, const Twine &reason);
 
-/// The name a front end gave `op` (a NameLoc, possibly inside a FusedLoc).
-std::optional<std::string> getLocName(Operation *op);
-
 //===----------------------------------------------------------------------===//
 // Float constants
 //===----------------------------------------------------------------------===//

@@ -30,3 +30,15 @@ void QSimDialect::initialize() {
 #include "qsim/Dialect/QSim/IR/QSimAttrs.cpp.inc"
       >();
 }
+
+std::optional<std::string> mlir::qsim::getLocName(Operation *op) {
+  Location loc = op->getLoc();
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    for (Location inner : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(inner))
+        return name.getName().str();
+  }
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  return std::nullopt;
+}

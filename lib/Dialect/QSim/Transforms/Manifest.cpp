@@ -28,17 +28,6 @@ using namespace mlir::qsim;
 
 namespace {
 
-/// The name an importer gave the op (an ONNX node's), or "".
-StringRef getLayerName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().getValue();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (StringRef name = getLayerName(inner); !name.empty())
-        return name;
-  return "";
-}
-
 /// The quantization parameters of a tensor's element type: its storage
 /// type, and its scales and zero points (one each per tensor, or one per
 /// slice along `axis`).
@@ -109,7 +98,7 @@ void writeRequantize(llvm::json::OStream &json, RequantizeOp op) {
 void writeLayer(llvm::json::OStream &json, Operation *op, Value input,
                 Value weights, Value bias) {
   json.attribute("op", op->getName().getStringRef());
-  json.attribute("name", getLayerName(op->getLoc()));
+  json.attribute("name", getLocName(op).value_or(""));
   std::string location;
   llvm::raw_string_ostream locationStream(location);
   op->getLoc().print(locationStream);

@@ -11,6 +11,9 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Dialect.h"
 
+#include <optional>
+#include <string>
+
 #include "qsim/Dialect/QSim/IR/QSimOpsDialect.h.inc"
 
 namespace mlir::qsim {
@@ -25,6 +28,10 @@ inline constexpr llvm::StringLiteral kObserversAttrName = "qsim.observers";
 /// quantizer keeps its scales and zero points, so that the model's own
 /// integers come back exactly.
 inline constexpr llvm::StringLiteral kQuantizedAsAttrName = "qsim.quantized_as";
+
+/// The name a front end gave `op` (a NameLoc, possibly inside a FusedLoc),
+/// such as an ONNX node's.
+std::optional<std::string> getLocName(Operation *op);
 } // namespace mlir::qsim
 
 #include "qsim/Dialect/QSim/IR/QSimEnums.h.inc"
