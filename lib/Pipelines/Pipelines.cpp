@@ -110,12 +110,16 @@ void mlir::qsim::buildPTQPipeline(OpPassManager &pm,
   quantize.allowAccumulatorOverflow = options.allowAccumulatorOverflow;
   quantize.reportFile = options.report;
   quantize.foldBatchNorm = options.foldBatchNorm;
+  quantize.target = options.target;
   pm.addPass(createQSimQuantize(quantize));
   pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());
   pm.addPass(createCanonicalizerPass());
-  if (options.rounding != "half_even") {
+  if (!options.rounding.empty()) {
     QSimSetRoundingOptions rounding;
     rounding.mode = options.rounding;
+    // A float32 multiplier is formed as the target's runtime forms it.
+    if (options.target == "pytorch")
+      rounding.floatMultiplier = "reciprocal";
     pm.addNestedPass<func::FuncOp>(createQSimSetRounding(rounding));
   }
   if (!options.manifest.empty()) {

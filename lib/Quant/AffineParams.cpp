@@ -7,11 +7,26 @@
 
 #include "qsim/Quant/AffineParams.h"
 
+#include "llvm/ADT/StringSwitch.h"
+
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <limits>
 
 using namespace mlir::qsim;
+
+std::optional<QuantizationTarget>
+mlir::qsim::parseQuantizationTarget(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<QuantizationTarget>>(name)
+      .Case("numpy", QuantizationTarget::NumPy)
+      .Case("pytorch", QuantizationTarget::PyTorch)
+      .Default(std::nullopt);
+}
+
+bool mlir::qsim::quantizesByReciprocal(QuantizationTarget target) {
+  return target == QuantizationTarget::PyTorch;
+}
 
 int64_t StorageFormat::getMin() const {
   if (!isSigned)
@@ -24,9 +39,43 @@ int64_t StorageFormat::getMax() const {
   return isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
 }
 
+/// torch.ao's `_calculate_qparams` for a per-tensor or per-channel range,
+/// every step in float32 as its tensors compute it.
+static AffineParams computePyTorchParams(float a, float b,
+                                         const StorageFormat &format,
+                                         bool symmetric) {
+  AffineParams params;
+  params.qmin = format.getMin();
+  params.qmax = format.getMax();
+  a = std::min(a, 0.0f);
+  b = std::max(b, 0.0f);
+  auto steps = static_cast<float>(params.qmax - params.qmin);
+  float scale;
+  if (symmetric) {
+    scale = std::max(-a, b) / (steps / 2);
+    params.zeroPoint =
+        format.isSigned ? 0 : (params.qmin + params.qmax + 1) / 2;
+  } else {
+    scale = (b - a) / steps;
+  }
+  scale = std::max(scale, FLT_EPSILON);
+  params.scale = scale;
+  if (!symmetric) {
+    float zero = static_cast<float>(params.qmin) - std::nearbyint(a / scale);
+    params.zeroPoint =
+        static_cast<int64_t>(std::clamp(zero, static_cast<float>(params.qmin),
+                                        static_cast<float>(params.qmax)));
+  }
+  return params;
+}
+
 AffineParams mlir::qsim::computeAffineParams(double a, double b,
                                              const StorageFormat &format,
-                                             bool symmetric) {
+                                             bool symmetric,
+                                             QuantizationTarget target) {
+  if (target == QuantizationTarget::PyTorch)
+    return computePyTorchParams(static_cast<float>(a), static_cast<float>(b),
+                                format, symmetric);
   AffineParams params;
   params.qmin = format.getMin();
   params.qmax = format.getMax();
@@ -65,11 +114,13 @@ mlir::qsim::quantizeValues(llvm::ArrayRef<float> values,
 }
 
 int64_t mlir::qsim::quantizeValue(float x, double scale, int64_t zeroPoint,
-                                  int64_t qmin, int64_t qmax) {
+                                  int64_t qmin, int64_t qmax,
+                                  bool byReciprocal) {
   if (std::isnan(x))
     return std::clamp(zeroPoint, qmin, qmax);
   // The division is float32 on purpose: it is what QuantizeLinear computes.
-  float scaled = x / static_cast<float>(scale);
+  float scaled = byReciprocal ? x * (1.0f / static_cast<float>(scale))
+                              : x / static_cast<float>(scale);
   // rint rounds half to even in the default floating-point environment.
   double rounded = std::rint(static_cast<double>(scaled));
   double shifted = rounded + static_cast<double>(zeroPoint);
@@ -82,8 +133,25 @@ bool mlir::qsim::scalesAgree(double a, double b, double relTol) {
   return std::fabs(a - b) <= relTol * std::max(std::fabs(a), std::fabs(b));
 }
 
-int32_t mlir::qsim::quantizeBias(double bias, double accScale) {
-  double rounded = std::nearbyint(bias / accScale);
+float mlir::qsim::computeFloat32Multiplier(double inScale, double outScale,
+                                           bool byReciprocal) {
+  auto in = static_cast<float>(inScale);
+  auto out = static_cast<float>(outScale);
+  return byReciprocal ? in * (1.0f / out) : in / out;
+}
+
+/// The bias code before saturation, as `target` rounds it.
+static double roundBias(double bias, double accScale,
+                        QuantizationTarget target) {
+  if (target == QuantizationTarget::PyTorch)
+    return std::nearbyint(static_cast<float>(bias) *
+                          (1.0f / static_cast<float>(accScale)));
+  return std::nearbyint(bias / accScale);
+}
+
+int32_t mlir::qsim::quantizeBias(double bias, double accScale,
+                                 QuantizationTarget target) {
+  double rounded = roundBias(bias, accScale, target);
   if (std::isnan(rounded))
     return 0;
   return static_cast<int32_t>(std::clamp(
@@ -96,8 +164,9 @@ bool mlir::qsim::isValidScale(double scale) {
          scale <= static_cast<double>(std::numeric_limits<float>::max());
 }
 
-bool mlir::qsim::biasSaturates(double bias, double accScale) {
-  double rounded = std::nearbyint(bias / accScale);
+bool mlir::qsim::biasSaturates(double bias, double accScale,
+                               QuantizationTarget target) {
+  double rounded = roundBias(bias, accScale, target);
   return !(rounded >= std::numeric_limits<int32_t>::min() &&
            rounded <= std::numeric_limits<int32_t>::max());
 }

@@ -68,6 +68,15 @@
 // An accumulator with two users has no requantize of its own.
 // CHECK:         "op": "qsim.linear",
 // CHECK:         "requantize": null
+// A float32 requantize: its f32 multiplier, exactly (0.3f is
+// 0.30000001192092896).
+// CHECK:         "op": "qsim.linear",
+// CHECK:         "requantize": {
+// CHECK-NEXT:      "rounding": "float32_half_even",
+// CHECK-NEXT:      "multiplier": [
+// CHECK-NEXT:        0.30000001192092896
+// CHECK-NEXT:      ],
+// CHECK-NEXT:      "clamp": [
 
 !x = !quant.uniform<u8:f32, 0.02:10>
 !w = !quant.uniform<i8:f32:0, {0.1, 0.2}>
@@ -90,4 +99,10 @@ func.func @linear(%x: tensor<2x4x!quant.uniform<i8:f32, 0.1>>, %w: tensor<3x4x!q
   %acc2 = qsim.linear %x, %w : (tensor<2x4x!quant.uniform<i8:f32, 0.1>>, tensor<3x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x3x!quant.uniform<i32:f32, 0.01>>
   %z = qsim.requantize %acc2 : tensor<2x3x!quant.uniform<i32:f32, 0.01>> -> tensor<2x3x!quant.uniform<i8:f32, 0.04>>
   return %y, %acc2 : tensor<2x3x!quant.uniform<i8:f32, 0.04>>, tensor<2x3x!quant.uniform<i32:f32, 0.01>>
+}
+
+func.func @linear_float32(%x: tensor<2x4x!quant.uniform<i8:f32, 0.1>>, %w: tensor<3x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x3x!quant.uniform<i8:f32, 0.04>> {
+  %acc = qsim.linear %x, %w : (tensor<2x4x!quant.uniform<i8:f32, 0.1>>, tensor<3x4x!quant.uniform<i8:f32, 0.1>>) -> tensor<2x3x!quant.uniform<i32:f32, 0.01>>
+  %y = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.3>} : tensor<2x3x!quant.uniform<i32:f32, 0.01>> -> tensor<2x3x!quant.uniform<i8:f32, 0.04>>
+  return %y : tensor<2x3x!quant.uniform<i8:f32, 0.04>>
 }

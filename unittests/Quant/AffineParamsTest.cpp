@@ -1,7 +1,7 @@
 //===- AffineParamsTest.cpp - tests of the affine-parameter math ----------===//
 //
 // Every expected value here was computed by hand from the formulas in
-// DESIGN.md (or, where noted, by the notebook).
+// DESIGN.md (or, where noted, by the notebook or by PyTorch).
 //
 //===----------------------------------------------------------------------===//
 
@@ -157,6 +157,77 @@ TEST(BiasSaturatesTest, Int32Bounds) {
   EXPECT_FALSE(biasSaturates(2147483647.4, 1.0));
   EXPECT_TRUE(biasSaturates(1.0, 1e-12));
   EXPECT_TRUE(biasSaturates(std::nan(""), 1.0));
+}
+
+// QuantizationTarget::PyTorch. The expected values were computed by
+// PyTorch 1.13: MinMaxObserver(...).calculate_qparams() on each range,
+// torch.quantize_per_tensor for the codes.
+TEST(PyTorchTargetTest, ActivationParams) {
+  constexpr auto torch = QuantizationTarget::PyTorch;
+  // -1 / s is -127.49999 in float32, so z = 127 (float64 says 128).
+  AffineParams p = computeAffineParams(-1.0, 1.0, kU8, false, torch);
+  EXPECT_EQ(p.scale, 0.007843137718737125);
+  EXPECT_EQ(p.zeroPoint, 127);
+  EXPECT_EQ(computeAffineParams(-1.0, 1.0, kU8, false).zeroPoint, 128);
+  p = computeAffineParams(-0.3, 2.7, kU8, false, torch);
+  EXPECT_EQ(p.scale, 0.0117647061124444);
+  EXPECT_EQ(p.zeroPoint, 26);
+  // A positive range widens to hold 0.
+  p = computeAffineParams(0.5, 3.0, kU8, false, torch);
+  EXPECT_EQ(p.scale, 0.0117647061124444);
+  EXPECT_EQ(p.zeroPoint, 0);
+  // An empty range takes the scale eps = 2^-23.
+  p = computeAffineParams(0.0, 0.0, kU8, false, torch);
+  EXPECT_EQ(p.scale, 1.1920928955078125e-07);
+  EXPECT_EQ(p.zeroPoint, 0);
+}
+
+TEST(PyTorchTargetTest, SymmetricWeightParams) {
+  constexpr auto torch = QuantizationTarget::PyTorch;
+  // per_tensor_symmetric: m / 127.5, or m / 127 with quant_min = -127.
+  AffineParams p = computeAffineParams(-0.3, 2.7, kI8, true, torch);
+  EXPECT_EQ(p.scale, 0.021176470443606377);
+  EXPECT_EQ(p.zeroPoint, 0);
+  p = computeAffineParams(-0.3, 2.7, kI8Narrow, true, torch);
+  EXPECT_EQ(p.scale, 0.021259842440485954);
+  EXPECT_EQ(p.zeroPoint, 0);
+}
+
+// x = -0.273939937 at s = 0.00214854861 (fbgemm's own example): x * (1.0f /
+// s) is the tie -127.5 in float32, which rounds to even, -128, as
+// torch.quantize_per_tensor(x, s, 0, torch.qint8) gives; x / s is
+// -127.49999, code -127.
+TEST(PyTorchTargetTest, ReciprocalQuantization) {
+  float s = 0.00214854861f, x = -0.273939937f;
+  EXPECT_EQ(quantizeValue(x, s, 0, -128, 127, /*byReciprocal=*/true), -128);
+  EXPECT_EQ(quantizeValue(x, s, 0, -128, 127), -127);
+}
+
+// torch.quantize_per_tensor(b, s, 0, torch.qint32) of the biases 0.1, -0.2
+// and 1e9 at s = 6.1514809275077e-05.
+TEST(PyTorchTargetTest, Bias) {
+  constexpr auto torch = QuantizationTarget::PyTorch;
+  double s = 6.1514809275077e-05;
+  EXPECT_EQ(quantizeBias(0.1f, s, torch), 1626);
+  EXPECT_EQ(quantizeBias(-0.2f, s, torch), -3251);
+  EXPECT_EQ(quantizeBias(1e9f, s, torch), 2147483647);
+  EXPECT_TRUE(biasSaturates(1e9f, s, torch));
+}
+
+// The float32 multiplier in ONNX Runtime's order (s_in / s_y) and
+// PyTorch's (s_in * (1 / s_y)); NumPy float32 gives 1.8686613e-02 and
+// 1.8686611e-02.
+TEST(Float32MultiplierTest, Orders) {
+  double in = 6.405920721590519e-4, out = 3.428080305457115e-2;
+  EXPECT_EQ(computeFloat32Multiplier(in, out, false), 1.8686613e-02f);
+  EXPECT_EQ(computeFloat32Multiplier(in, out, true), 1.8686611e-02f);
+}
+
+TEST(QuantizationTargetTest, Parse) {
+  EXPECT_EQ(parseQuantizationTarget("numpy"), QuantizationTarget::NumPy);
+  EXPECT_EQ(parseQuantizationTarget("pytorch"), QuantizationTarget::PyTorch);
+  EXPECT_EQ(parseQuantizationTarget("PyTorch"), std::nullopt);
+  EXPECT_EQ(parseQuantizationTarget(""), std::nullopt);
 }
 
 } // namespace

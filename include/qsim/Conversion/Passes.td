@@ -170,6 +170,12 @@ defvar WeightQuantizationOptions = [
          "weights in [-(2^(b-1) - 1), 2^(b-1) - 1], as [-127, 127]">
 ];
 
+// The runtime whose quantization formulas a float-to-qsim pass reproduces.
+defvar TargetOption = Option<"target", "target", "std::string",
+    /*default=*/"\"numpy\"",
+    "Whose formulas choose the parameters and round: numpy (qsim's own, in "
+    "float64) or pytorch (torch.ao's observers and QNNPACK, in float32)">;
+
 // Whether the passes that analyze a float model fold BatchNorm first; all
 // of them must agree, or the observer names differ.
 defvar FoldBatchNormOption = Option<"foldBatchNorm", "fold-batch-norm", "bool",
@@ -237,7 +243,7 @@ def QSimAttachRanges : Pass<"qsim-attach-ranges", "::mlir::ModuleOp"> {
     QDQ model. A missing entry, a malformed file or a range whose scale is
     not a normal f32 is an error naming the entry.
   }];
-  let options = ActivationQuantizationOptions;
+  let options = !listconcat(ActivationQuantizationOptions, [TargetOption]);
   let dependentDialects = ["::mlir::qsim::QSimDialect",
                            "::mlir::quant::QuantDialect"];
 }
@@ -258,7 +264,7 @@ def ConvertLinalgToQSim : Pass<"convert-linalg-to-qsim", "::mlir::ModuleOp"> {
     `qsim.relu`/`qsim.clamp`, with weights quantized at compile time and
     the bias in int32 at the accumulator scale. Everything else stays float.
   }];
-  let options = WeightQuantizationOptions;
+  let options = !listconcat(WeightQuantizationOptions, [TargetOption]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
@@ -278,7 +284,7 @@ def ConvertTosaToQSim : Pass<"convert-tosa-to-qsim", "::mlir::ModuleOp"> {
     `tosa.clamp`. The channels-last layers are transposed to NCHW and back
     on quantized values.
   }];
-  let options = WeightQuantizationOptions;
+  let options = !listconcat(WeightQuantizationOptions, [TargetOption]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
@@ -320,7 +326,7 @@ def QSimQuantize : Pass<"qsim-quantize", "::mlir::ModuleOp"> {
     float, between `qsim.dequantize` and `qsim.quantize`.
   }];
   let options = !listconcat(ActivationQuantizationOptions,
-                            WeightQuantizationOptions, [
+                            WeightQuantizationOptions, [TargetOption,
     Option<"allowAccumulatorOverflow", "allow-accumulator-overflow", "bool",
            /*default=*/"false",
            "Warn, rather than fail, when qsim-check-accumulators finds a "

@@ -71,12 +71,17 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       llvm::cl::desc("Fold BatchNorm into the layer before it first (as "
                      "qsim-instrument does)"),
       llvm::cl::init(true)};
+  PassOptions::Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Whose quantization formulas to reproduce: numpy or "
+                     "pytorch"),
+      llvm::cl::init("numpy")};
   PassOptions::Option<std::string> rounding{
       *this, "rounding",
       llvm::cl::desc("The rounding of every requantize, as "
                      "qsim-set-rounding sets it: half_even, tflite_double, "
-                     "tflite_single, tosa_single or tosa_double"),
-      llvm::cl::init("half_even")};
+                     "tflite_single, tosa_single, tosa_double or "
+                     "float32_half_even (default: the target's own)")};
   PassOptions::Option<std::string> manifest{
       *this, "manifest",
       llvm::cl::desc("Write the quantization manifest of the result to this "
@@ -84,8 +89,8 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
 };
 
 /// Post-training quantization of a float module: qsim-quantize,
-/// qsim-fuse-activations, canonicalize, then qsim-set-rounding unless the
-/// rounding is half_even, and qsim-write-manifest with a manifest file.
+/// qsim-fuse-activations, canonicalize, then qsim-set-rounding when a
+/// rounding is given, and qsim-write-manifest with a manifest file.
 void buildPTQPipeline(OpPassManager &pm, const PTQOptions &options);
 
 /// Lowers a module of func/arith/tensor/linalg/bufferization, quant.scast

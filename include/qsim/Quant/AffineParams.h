@@ -13,10 +13,26 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace mlir::qsim {
+
+/// The runtime whose quantizer a quantization run reproduces: how scales
+/// and zero points are chosen from ranges, how weights and biases are
+/// rounded, and how the requantization computes (docs/QSim.md, "Targets").
+enum class QuantizationTarget {
+  /// qsim's own formulas, in float64: the notebook's quantizer.
+  NumPy,
+  /// torch.ao.quantization's observers and PyTorch's quantized kernels, in
+  /// float32 (MinMaxObserver, PerChannelMinMaxObserver, QNNPACK).
+  PyTorch,
+};
+
+/// Parses `numpy` or `pytorch`.
+std::optional<QuantizationTarget> parseQuantizationTarget(llvm::StringRef name);
 
 /// An integer storage format: 2 to 16 bits, signed or not, optionally
 /// narrow (the most negative code unused, as in [-127, 127]).
@@ -43,8 +59,18 @@ struct AffineParams {
 ///   z = clamp(round_half_even(qmin - a / s), qmin, qmax).
 /// For a symmetric range z is exactly round_half_even((qmin + qmax) / 2), so
 /// 0 for a signed format, computed without rounding error.
-AffineParams computeAffineParams(double a, double b,
-                                 const StorageFormat &format, bool symmetric);
+///
+/// For QuantizationTarget::PyTorch, the formulas of torch.ao's
+/// `_ObserverBase._calculate_qparams`, in float32 from the float32 range:
+///   a = min(a, 0), b = max(b, 0), eps = FLT_EPSILON;
+///   symmetric: s = max(max(-a, b) / ((qmax - qmin) / 2), eps), z = 0 for a
+///              signed format, the middle code (128 for u8) otherwise;
+///   otherwise: s = max((b - a) / (qmax - qmin), eps),
+///              z = clamp(qmin - round_half_even(a / s), qmin, qmax).
+AffineParams
+computeAffineParams(double a, double b, const StorageFormat &format,
+                    bool symmetric,
+                    QuantizationTarget target = QuantizationTarget::NumPy);
 
 /// Quantizes `values` with `params` (qsim.quantize's formula).
 llvm::SmallVector<int64_t> quantizeValues(llvm::ArrayRef<float> values,
@@ -52,16 +78,32 @@ llvm::SmallVector<int64_t> quantizeValues(llvm::ArrayRef<float> values,
 
 /// Quantizes one real value as `qsim.quantize` does: `x / s` in float32 with
 /// `s` rounded to float32, rounded half to even, `z` added after rounding,
-/// clamped to [qmin, qmax]. NaN maps to `z`.
+/// clamped to [qmin, qmax]. NaN maps to `z`. With `byReciprocal`, `x / s`
+/// is `x * (1.0f / s)`, as `scaling = #qsim.scaling<reciprocal>` and
+/// PyTorch compute it.
 int64_t quantizeValue(float x, double scale, int64_t zeroPoint, int64_t qmin,
-                      int64_t qmax);
+                      int64_t qmax, bool byReciprocal = false);
+
+/// How `target` scales a real value when it quantizes: PyTorch multiplies by
+/// the float32 reciprocal.
+bool quantizesByReciprocal(QuantizationTarget target);
+
+/// The float32 requantization multiplier of the accumulator scale `inScale`
+/// and the output scale `outScale`, both rounded to float32 first:
+/// `in * (1.0f / out)` (PyTorch's QNNPACK, `byReciprocal`) or `in / out`
+/// (ONNX Runtime's QLinearConv).
+float computeFloat32Multiplier(double inScale, double outScale,
+                               bool byReciprocal);
 
 /// Returns true when `a` and `b` agree to a relative tolerance `relTol`.
 bool scalesAgree(double a, double b, double relTol = 1e-6);
 
 /// The int32 bias of a float bias at the accumulator scale:
-/// round_half_even(b / accScale) in float64, saturated to int32.
-int32_t quantizeBias(double bias, double accScale);
+/// round_half_even(b / accScale) in float64, saturated to int32. For
+/// QuantizationTarget::PyTorch, as its kernels quantize the bias:
+/// round_half_even(float(b) * (1.0f / float(accScale))) in float32.
+int32_t quantizeBias(double bias, double accScale,
+                     QuantizationTarget target = QuantizationTarget::NumPy);
 
 /// True when qsim accepts `scale`: a normal float32, in [FLT_MIN, FLT_MAX]
 /// (1.17549435e-38 to 3.40282347e+38). !quant.uniform types take any f32
@@ -71,7 +113,8 @@ bool isValidScale(double scale);
 
 /// True when quantizeBias(bias, accScale) saturates: the rounded code lies
 /// outside int32 (or is NaN).
-bool biasSaturates(double bias, double accScale);
+bool biasSaturates(double bias, double accScale,
+                   QuantizationTarget target = QuantizationTarget::NumPy);
 
 } // namespace mlir::qsim
 

@@ -60,6 +60,14 @@ FailureOr<StorageFormat> mlir::qsim::parseActivationOptions(Location loc,
   return StorageFormat{bits, type == "i8", /*narrowRange=*/false};
 }
 
+FailureOr<QuantizationTarget>
+mlir::qsim::parseTargetOption(Location loc, StringRef prefix, StringRef name) {
+  if (std::optional<QuantizationTarget> target = parseQuantizationTarget(name))
+    return *target;
+  return emitError(loc, prefix)
+         << "target must be numpy or pytorch, got '" << name << "'";
+}
+
 //===----------------------------------------------------------------------===//
 // Ranges
 //===----------------------------------------------------------------------===//
@@ -112,8 +120,8 @@ LogicalResult mlir::qsim::attachRanges(ModuleOp module, StringRef statsPath,
                << "no range for activation '" << name
                << "' in the statistics file";
       auto [min, max] = it->second;
-      AffineParams params = computeAffineParams(min, max, activationFormat,
-                                                /*symmetric=*/false);
+      AffineParams params = computeAffineParams(
+          min, max, activationFormat, /*symmetric=*/false, state.target);
       if (!isValidScale(params.scale))
         return emitError(reader->getLoc(), prefix)
                << "statistics entry '" << name << "': range [" << min << ", "
@@ -127,8 +135,10 @@ LogicalResult mlir::qsim::attachRanges(ModuleOp module, StringRef statsPath,
       else
         b.setInsertionPointToStart(cast<BlockArgument>(value).getOwner());
       auto floatType = cast<RankedTensorType>(value.getType());
-      auto quantize =
-          QuantizeOp::create(b, value.getLoc(), floatType.clone(type), value);
+      auto quantize = QuantizeOp::create(
+          b, value.getLoc(), floatType.clone(type), value,
+          quantizesByReciprocal(state.target) ? QuantizeScaling::Reciprocal
+                                              : QuantizeScaling::Divide);
       auto dequantize =
           DequantizeOp::create(b, value.getLoc(), floatType, quantize);
       value.replaceAllUsesExcept(dequantize, quantize);

@@ -97,8 +97,13 @@ struct QSimAttachRangesPass final
     ModuleOp module = getOperation();
     FailureOr<StorageFormat> format = parseActivationOptions(
         module.getLoc(), prefix, activationType, activationBits);
+    FailureOr<QuantizationTarget> parsedTarget =
+        parseTargetOption(module.getLoc(), prefix, target);
+    if (failed(format) || failed(parsedTarget))
+      return signalPassFailure();
     QuantizationState state;
-    if (failed(format) || (foldBatchNorm && failed(foldBatchNorms(module))) ||
+    state.target = *parsedTarget;
+    if ((foldBatchNorm && failed(foldBatchNorms(module))) ||
         failed(attachRanges(module, statsFile, *format, state, prefix)))
       return signalPassFailure();
   }
@@ -117,9 +122,12 @@ struct ConversionPassBase : BaseT {
     FailureOr<WeightQuantizationOptions> weights = parseWeightOptions(
         module.getLoc(), prefix, this->weightGranularity, this->weightScheme,
         this->weightBits, this->narrowRange);
-    if (failed(weights))
+    FailureOr<QuantizationTarget> target =
+        parseTargetOption(module.getLoc(), prefix, this->target);
+    if (failed(weights) || failed(target))
       return this->signalPassFailure();
     QuantizationState state(*weights);
+    state.target = *target;
     state.diagnosticPrefix = prefix.str();
     if (failed(convertFloatToQSim(module, state, which)))
       return this->signalPassFailure();
@@ -169,9 +177,14 @@ struct QSimQuantizePass final : qsim::impl::QSimQuantizeBase<QSimQuantizePass> {
         parseActivationOptions(loc, prefix, activationType, activationBits);
     if (failed(activations))
       return signalPassFailure();
+    FailureOr<QuantizationTarget> parsedTarget =
+        parseTargetOption(loc, prefix, target);
+    if (failed(parsedTarget))
+      return signalPassFailure();
     QuantizationState state(*weights);
     state.diagnosticPrefix = prefix.str();
     state.activationFormat = *activations;
+    state.target = *parsedTarget;
     if ((foldBatchNorm && failed(foldBatchNorms(module))) ||
         failed(attachRanges(module, statsFile, *activations, state, prefix)) ||
         failed(convertFloatToQSim(module, state)))

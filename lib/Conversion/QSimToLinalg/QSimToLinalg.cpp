@@ -205,7 +205,8 @@ Value clampShiftAndNarrow(OpBuilder &b, Location loc, Value rounded, Value lo,
 // quantize / dequantize
 //===----------------------------------------------------------------------===//
 
-/// q = clamp(round_half_to_even(x / s) + z, qmin, qmax), x / s in f32.
+/// q = clamp(round_half_to_even(x / s) + z, qmin, qmax), x / s in f32, or
+/// x * r with the f32 reciprocal r = 1.0f / s for `scaling = reciprocal`.
 struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -224,8 +225,12 @@ struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
       lows.push_back(params.storageMin - zeroPoint);
       highs.push_back(params.storageMax - zeroPoint);
     }
-    ChannelConstant scale =
-        makeChannelConstant<double>(f32, params.scales, floatAttr);
+    bool byReciprocal = op.getScaling() == QuantizeScaling::Reciprocal;
+    ChannelConstant scale = makeChannelConstant<double>(
+        f32, params.scales, [&](double value) -> Attribute {
+          auto s = static_cast<float>(value);
+          return rewriter.getF32FloatAttr(byReciprocal ? 1.0f / s : s);
+        });
     ChannelConstant low = makeChannelConstant<double>(f32, lows, floatAttr);
     ChannelConstant high = makeChannelConstant<double>(f32, highs, floatAttr);
     ChannelConstant zero = makeChannelConstant<int64_t>(
@@ -237,7 +242,9 @@ struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
         rewriter, op.getLoc(), adaptor.getInput(), storageType,
         {scale, low, high, zero}, params.axis,
         [&](OpBuilder &b, Location loc, Value x, ValueRange c) -> Value {
-          Value scaled = arith::DivFOp::create(b, loc, x, c[0]);
+          Value scaled = byReciprocal
+                             ? Value(arith::MulFOp::create(b, loc, x, c[0]))
+                             : Value(arith::DivFOp::create(b, loc, x, c[0]));
           Value rounded = math::RoundEvenOp::create(b, loc, scaled);
           // NaN quantizes to z: the clamp below would otherwise keep it and
           // fptosi of NaN is poison.
@@ -312,9 +319,10 @@ SmallVector<int64_t> getShiftConstants(RoundingMode mode, int64_t shift) {
     return {shift, int64_t(1) << (shift - 1),
             shift > 31 ? int64_t(1) << 30 : 0};
   case RoundingMode::HalfEven:
+  case RoundingMode::Float32HalfEven:
     break;
   }
-  llvm_unreachable("half_even is not a fixed-point mode");
+  llvm_unreachable("not a fixed-point mode");
 }
 
 /// The per-channel i64 constants of a fixed-point requantization: the
@@ -403,15 +411,36 @@ Value buildFixedPointProduct(OpBuilder &b, Location loc, RoundingMode mode,
     return arith::ShRSIOp::create(b, loc, rounded, s[0]);
   }
   case RoundingMode::HalfEven:
+  case RoundingMode::Float32HalfEven:
     break;
   }
-  llvm_unreachable("half_even is not a fixed-point mode");
+  llvm_unreachable("not a fixed-point mode");
+}
+
+/// The parameters of a requantize's input and output, its output storage,
+/// and the axis and count of the channels its constants run along (the
+/// per-axis side's; the verifier makes both agree when both are).
+struct RequantizeSides {
+  UniformQuantParams in;
+  UniformQuantParams out;
+  IntegerType storageType;
+  std::optional<int32_t> axis;
+  size_t numChannels;
+};
+
+RequantizeSides getRequantizeSides(RequantizeOp op) {
+  UniformQuantParams in = getParams(op.getInput());
+  UniformQuantParams out = getParams(op.getOutput());
+  std::optional<int32_t> axis = in.isPerAxis() ? in.axis : out.axis;
+  size_t numChannels = std::max(in.scales.size(), out.scales.size());
+  return {in, out, getStorageType(op.getOutput()), axis, numChannels};
 }
 
 /// y = clamp(round((q - z_in) * M) + z_y, lo, hi) with M = s_in / s_y and
-/// the product in f64, rounded half to even; or, for a fixed-point mode,
-/// the product and its rounding as that runtime computes them from the
-/// op's multiplier and shift, in integers.
+/// the product in f64, rounded half to even; for float32_half_even, the
+/// product in f32 with the op's float_multiplier; or, for a fixed-point
+/// mode, the product and its rounding as that runtime computes them from
+/// the op's multiplier and shift, in integers.
 struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -420,6 +449,8 @@ struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (op.isFixedPoint())
       return lowerFixedPoint(op, adaptor, rewriter);
+    if (op.getRounding() == RoundingMode::Float32HalfEven)
+      return lowerFloat32(op, adaptor, rewriter);
     UniformQuantParams in = getParams(op.getInput());
     UniformQuantParams out = getParams(op.getOutput());
     IntegerType storageType = getStorageType(op.getOutput());
@@ -461,20 +492,71 @@ struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
   }
 
 private:
+  /// y = clamp(round_half_even(f32(q - z_in) * m) + z_y, lo, hi): q - z_in
+  /// exact in i64, its conversion to f32 rounded to nearest (as cvtdq2ps),
+  /// the product in f32 with the op's float_multiplier m.
+  LogicalResult lowerFloat32(RequantizeOp op, OpAdaptor adaptor,
+                             ConversionPatternRewriter &rewriter) const {
+    RequantizeSides sides = getRequantizeSides(op);
+    ArrayRef<float> multipliers = *op.getFloatMultiplier();
+    Type f32 = rewriter.getF32Type();
+    IntegerType i64 = rewriter.getI64Type();
+    IntegerType outComputeType =
+        getComputeType(getContext(), sides.out.storageWidth);
+    int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
+    SmallVector<double> scaled, lows, highs;
+    SmallVector<int64_t> inZeros, outZeros;
+    for (size_t c = 0; c < sides.numChannels; ++c) {
+      scaled.push_back(multipliers[multipliers.size() == 1 ? 0 : c]);
+      inZeros.push_back(sides.in.getZeroPoint(c));
+      outZeros.push_back(sides.out.getZeroPoint(c));
+      lows.push_back(static_cast<double>(lo - sides.out.getZeroPoint(c)));
+      highs.push_back(static_cast<double>(hi - sides.out.getZeroPoint(c)));
+    }
+    auto f32Attr = [&](double v) -> Attribute {
+      return rewriter.getF32FloatAttr(static_cast<float>(v));
+    };
+    auto intAttr = [](IntegerType type) {
+      return
+          [type](int64_t v) -> Attribute { return IntegerAttr::get(type, v); };
+    };
+    SmallVector<ChannelConstant> constants = {
+        makeChannelConstant<double>(f32, scaled, f32Attr),
+        makeChannelConstant<double>(f32, lows, f32Attr),
+        makeChannelConstant<double>(f32, highs, f32Attr),
+        makeChannelConstant<int64_t>(outComputeType, outZeros,
+                                     intAttr(outComputeType)),
+        makeChannelConstant<int64_t>(i64, inZeros, intAttr(i64))};
+    bool isSigned = sides.in.isSigned;
+    IntegerType storageType = sides.storageType;
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), adaptor.getInput(), storageType, constants,
+        sides.axis,
+        [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
+          Value x = arith::SubIOp::create(
+              b, loc, widen(b, loc, q, i64, isSigned), c[4]);
+          Value real = arith::SIToFPOp::create(b, loc, f32, x);
+          Value product = arith::MulFOp::create(b, loc, real, c[0]);
+          Value rounded = math::RoundEvenOp::create(b, loc, product);
+          return clampShiftAndNarrow(b, loc, rounded, c[1], c[2], c[3],
+                                     outComputeType, storageType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
   LogicalResult lowerFixedPoint(RequantizeOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const {
-    UniformQuantParams in = getParams(op.getInput());
-    UniformQuantParams out = getParams(op.getOutput());
-    IntegerType storageType = getStorageType(op.getOutput());
-    std::optional<int32_t> axis = in.isPerAxis() ? in.axis : out.axis;
-    size_t numChannels = std::max(in.scales.size(), out.scales.size());
+    RequantizeSides sides = getRequantizeSides(op);
     SmallVector<ChannelConstant> constants =
-        getFixedPointConstants(op, numChannels);
+        getFixedPointConstants(op, sides.numChannels);
     RoundingMode mode = op.getRounding();
-    bool isSigned = in.isSigned;
+    bool isSigned = sides.in.isSigned;
+    IntegerType storageType = sides.storageType;
     int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
     Value result = buildElementwise(
-        rewriter, op.getLoc(), adaptor.getInput(), storageType, constants, axis,
+        rewriter, op.getLoc(), adaptor.getInput(), storageType, constants,
+        sides.axis,
         [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
           IntegerType i64 = b.getI64Type();
           Value x = arith::SubIOp::create(

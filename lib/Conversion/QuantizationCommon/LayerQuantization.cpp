@@ -492,8 +492,8 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
       channelMax.assign(1, *llvm::max_element(channelMax));
     }
     for (auto [lo, hi] : llvm::zip_equal(channelMin, channelMax))
-      weightParams.push_back(
-          computeAffineParams(lo, hi, weightFormat, options.symmetric));
+      weightParams.push_back(computeAffineParams(
+          lo, hi, weightFormat, options.symmetric, state.target));
   }
   if (weightParams.size() == 1) {
     channelMin.assign(1, *llvm::min_element(channelMin));
@@ -530,8 +530,10 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
   // one buffer of 1 or 2 bytes per weight.
   auto weightStorage = IntegerType::get(ctx, weightFormat.bits);
   auto rawWeightType = RankedTensorType::get(layer.weightShape, weightStorage);
-  auto quantizeWeight = [](float value, const AffineParams &p) {
-    return quantizeValue(value, p.scale, p.zeroPoint, p.qmin, p.qmax);
+  bool byReciprocal = quantizesByReciprocal(state.target);
+  auto quantizeWeight = [byReciprocal](float value, const AffineParams &p) {
+    return quantizeValue(value, p.scale, p.zeroPoint, p.qmin, p.qmax,
+                         byReciprocal);
   };
   DenseElementsAttr weightAttr;
   if (splat) {
@@ -589,11 +591,11 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
                    << " is not finite";
       return failure();
     }
-    if (biasSaturates(value, accScale))
+    if (biasSaturates(value, accScale, state.target))
       mlir::emitWarning(loc, state.diagnosticPrefix)
           << "layer '" << name << "': bias " << value << " of output channel "
           << c << " saturates int32 at accumulator scale " << accScale;
-    biasInts.push_back(quantizeBias(value, accScale));
+    biasInts.push_back(quantizeBias(value, accScale, state.target));
   }
 
   Value rawWeights = arith::ConstantOp::create(rewriter, loc, weightAttr);
@@ -617,8 +619,25 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
   } else {
     acc = LinearOp::create(rewriter, loc, accTensorType, input, weights, bias);
   }
-  Value result =
+  auto requantize =
       RequantizeOp::create(rewriter, loc, resultShape.clone(outputType), acc);
+  if (state.target == QuantizationTarget::PyTorch) {
+    // QNNPACK's requantization: float(acc) * m in float32, m formed as
+    // (s_w * s_x) * (1.0f / s_y) in float32.
+    UniformQuantParams out = getUniformQuantParams(outputType);
+    SmallVector<float> multipliers;
+    for (size_t c = 0, e = std::max(accScales.size(), out.scales.size()); c < e;
+         ++c)
+      multipliers.push_back(computeFloat32Multiplier(
+          accScales[accScales.size() == 1 ? 0 : c], out.getScale(c),
+          /*byReciprocal=*/true));
+    if (llvm::all_equal(multipliers))
+      multipliers.resize(1);
+    requantize.setRounding(RoundingMode::Float32HalfEven);
+    requantize.setFloatMultiplierAttr(
+        rewriter.getDenseF32ArrayAttr(multipliers));
+  }
+  Value result = requantize;
   if (layer.activation == ActivationKind::Relu)
     result = ReluOp::create(rewriter, loc, result);
   else if (layer.activation == ActivationKind::Clamp)

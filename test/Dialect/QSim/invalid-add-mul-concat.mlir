@@ -273,7 +273,7 @@ func.func @concat_axis_overflow(%a: tensor<5000000000000000000x!u8>) {
 // fixed-point modes are qsim.requantize's, and a mode they do not apply is
 // an error rather than ignored.
 func.func @add_fixed_point(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.add' op supports only the half_even rounding mode, not tflite_double (the fixed-point modes are qsim.requantize's)}}
+  // expected-error @+1 {{'qsim.add' op supports only the half_even rounding mode, not tflite_double (the other modes are qsim.requantize's)}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }

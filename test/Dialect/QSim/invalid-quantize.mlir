@@ -116,3 +116,13 @@ func.func @quantize_wide_storage(%x: tensor<4xf32>) {
   %0 = qsim.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i32:f32, 1.0>>
   return
 }
+
+// -----
+
+// Tests that an unknown scaling is a parse error.
+func.func @unknown_scaling(%x: tensor<4xf32>) {
+  // expected-error @+2 {{expected ::mlir::qsim::QuantizeScaling to be one of: divide, reciprocal}}
+  // expected-error @+1 {{failed to parse QSim_QuantizeScalingAttr parameter 'value'}}
+  %0 = qsim.quantize %x {scaling = #qsim.scaling<multiply>} : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1>>
+  return
+}

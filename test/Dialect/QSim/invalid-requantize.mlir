@@ -166,8 +166,86 @@ func.func @i32_input_zero_point(%x: tensor<4x!quant.uniform<i32:f32, 0.01:5>>) {
 
 // Tests that an unknown rounding mode is a parse error.
 func.func @unknown_mode(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
-  // expected-error @+2 {{expected ::mlir::qsim::RoundingMode to be one of: half_even, tflite_double, tflite_single, tosa_single, tosa_double}}
+  // expected-error @+2 {{expected ::mlir::qsim::RoundingMode to be one of: half_even, tflite_double, tflite_single, tosa_single, tosa_double, float32_half_even}}
   // expected-error @+1 {{failed to parse QSim_RoundingModeAttr parameter 'value'}}
   %0 = qsim.requantize %acc {rounding = #qsim.rounding<half_up>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that float32_half_even needs its f32 multipliers.
+func.func @float32_without_multiplier(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op with rounding mode float32_half_even requires 'float_multiplier'}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that float32_half_even takes no fixed-point pair.
+func.func @float32_with_pair(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op takes 'multiplier' and 'shift' only with a fixed-point rounding mode, not float32_half_even}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.25>, multiplier = array<i32: 1073741824>, shift = array<i32: -1>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that the other modes forbid float_multiplier.
+func.func @half_even_with_float_multiplier(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op takes 'float_multiplier' only with rounding mode float32_half_even, not half_even}}
+  %0 = qsim.requantize %acc {float_multiplier = array<f32: 0.25>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that float_multiplier has one entry or one per channel.
+func.func @float32_channel_count(%acc: tensor<1x3x!quant.uniform<i32:f32:1, {0.01, 0.02, 0.03}>>) {
+  // expected-error @+1 {{'qsim.requantize' op expects 'float_multiplier' to have 1 or 3 entries (one per channel), got 2}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.25, 0.5>} : tensor<1x3x!quant.uniform<i32:f32:1, {0.01, 0.02, 0.03}>> -> tensor<1x3x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+// Tests that each f32 multiplier is a positive normal float: zero, a
+// negative, a subnormal, an infinity and NaN are each rejected.
+func.func @float32_zero(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op expects each 'float_multiplier' to be a positive normal f32, got 0.000000e+00 at index 0}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.0>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+func.func @float32_negative(%acc: tensor<1x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>>) {
+  // expected-error @+1 {{'qsim.requantize' op expects each 'float_multiplier' to be a positive normal f32, got -2.500000e-01 at index 1}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, -0.25>} : tensor<1x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>> -> tensor<1x2x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+func.func @float32_subnormal(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op expects each 'float_multiplier' to be a positive normal f32, got 1.000000e-39 at index 0}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 1.0e-39>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+func.func @float32_infinite(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op expects each 'float_multiplier' to be a positive normal f32, got INF at index 0}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0x7F800000>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}
+
+// -----
+
+func.func @float32_nan(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op expects each 'float_multiplier' to be a positive normal f32, got nan at index 0}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0x7FC00000>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
   return
 }

@@ -37,11 +37,17 @@ parseWeightOptions(Location loc, StringRef prefix, StringRef granularity,
 FailureOr<StorageFormat> parseActivationOptions(Location loc, StringRef prefix,
                                                 StringRef type, unsigned bits);
 
+/// Reads the `target` option (`numpy` or `pytorch`).
+FailureOr<QuantizationTarget> parseTargetOption(Location loc, StringRef prefix,
+                                                StringRef name);
+
 /// Replaces every activation of every calibratable function of `module`
 /// that the naming analysis names by dequantize(quantize(x)) at its
 /// calibrated range, read from the statistics file `statsPath` (the only
 /// reader of that file). Records the names of the quantizable ops in
-/// `state`. Emits an error naming the file or entry, and fails, on a bad
+/// `state`; `state.target` chooses the parameters' formulas and the
+/// quantizations' scaling. Emits an error naming the file or entry, and
+/// fails, on a bad
 /// file, a missing entry or an invalid scale.
 LogicalResult attachRanges(ModuleOp module, StringRef statsPath,
                            const StorageFormat &activationFormat,

@@ -40,6 +40,9 @@ public:
       : weights(weights) {}
 
   WeightQuantizationOptions weights;
+  /// The runtime whose formulas choose the parameters and round the weights,
+  /// biases, quantizations and requantizations (`target=`).
+  QuantizationTarget target = QuantizationTarget::NumPy;
   /// The storage of activations, and of constant operands of integer ops.
   StorageFormat activationFormat{8, /*isSigned=*/false, /*narrowRange=*/false};
   /// Prefix of every diagnostic ("qsim-quantize: ").

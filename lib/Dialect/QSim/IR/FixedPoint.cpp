@@ -10,7 +10,8 @@ using namespace mlir;
 using namespace mlir::qsim;
 
 bool mlir::qsim::isFixedPointRounding(RoundingMode mode) {
-  return mode != RoundingMode::HalfEven;
+  return mode != RoundingMode::HalfEven &&
+         mode != RoundingMode::Float32HalfEven;
 }
 
 static bool isTflite(RoundingMode mode) {

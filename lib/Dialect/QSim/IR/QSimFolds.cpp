@@ -14,10 +14,11 @@
 using namespace mlir;
 using namespace mlir::qsim;
 
-/// True when s * (q - z) computed in float32 and divided by s again rounds
-/// back to q - z for every storage value: the scale must be a normal float32
-/// whose product with the largest |q - z| stays finite. The relative error of
-/// the two float32 roundings is then far below 0.5 / 2^16.
+/// True when s * (q - z) computed in float32 and divided by s again (or
+/// multiplied by its float32 reciprocal, as `scaling = reciprocal` does)
+/// rounds back to q - z for every storage value: the scale must be a normal
+/// float32 whose product with the largest |q - z| stays finite. The relative
+/// error of the two float32 roundings is then far below 0.5 / 2^16.
 static bool roundTripsExactly(const UniformQuantParams &params) {
   double maxSteps = static_cast<double>(params.storageMax - params.storageMin);
   if (maxSteps > 65535.0)

@@ -15,6 +15,7 @@
 #include "llvm/Support/CheckedArithmetic.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::qsim;
@@ -27,14 +28,14 @@ using namespace mlir::qsim;
 //===----------------------------------------------------------------------===//
 
 /// The ops other than qsim.requantize round in float64 (half_even); their
-/// fixed-point forms are not defined yet, and a mode they would not apply
-/// must not be accepted as if they did.
+/// fixed-point and float32 forms are not defined yet, and a mode they would
+/// not apply must not be accepted as if they did.
 static LogicalResult verifyHalfEvenRounding(Operation *op, RoundingMode mode) {
   if (mode == RoundingMode::HalfEven)
     return success();
   return op->emitOpError("supports only the half_even rounding mode, not ")
          << stringifyRoundingMode(mode)
-         << " (the fixed-point modes are qsim.requantize's)";
+         << " (the other modes are qsim.requantize's)";
 }
 
 /// Prints a dimension, with `?` for a dynamic one.
@@ -426,6 +427,35 @@ static LogicalResult verifyFixedPointPairs(RequantizeOp op,
   return success();
 }
 
+/// Checks `float_multiplier` against the rounding mode and the channels:
+/// float32_half_even requires it, every other mode forbids it.
+static LogicalResult verifyFloatMultipliers(RequantizeOp op,
+                                            size_t numChannels) {
+  std::optional<ArrayRef<float>> multipliers = op.getFloatMultiplier();
+  RoundingMode mode = op.getRounding();
+  if (mode != RoundingMode::Float32HalfEven) {
+    if (multipliers)
+      return op.emitOpError("takes 'float_multiplier' only with rounding "
+                            "mode float32_half_even, not ")
+             << stringifyRoundingMode(mode);
+    return success();
+  }
+  if (!multipliers)
+    return op.emitOpError(
+        "with rounding mode float32_half_even requires 'float_multiplier'");
+  if (multipliers->size() != 1 && multipliers->size() != numChannels)
+    return op.emitOpError("expects 'float_multiplier' to have 1 or ")
+           << numChannels << " entries (one per channel), got "
+           << multipliers->size();
+  for (auto [c, m] : llvm::enumerate(*multipliers))
+    if (!(m >= std::numeric_limits<float>::min() &&
+          m <= std::numeric_limits<float>::max()))
+      return op.emitOpError("expects each 'float_multiplier' to be a "
+                            "positive normal f32, got ")
+             << m << " at index " << c;
+  return success();
+}
+
 LogicalResult RequantizeOp::verify() {
   if (failed(verifyQuantizedOperandsAndResults(*this)) ||
       failed(verifyIdenticalShapes(*this, getInput().getType(),
@@ -446,8 +476,10 @@ LogicalResult RequantizeOp::verify() {
   if (lo > hi)
     return emitOpError("expects clamp_min <= clamp_max, got [")
            << lo << ", " << hi << "]";
-  return verifyFixedPointPairs(
-      *this, input, std::max(input.scales.size(), output.scales.size()));
+  size_t numChannels = std::max(input.scales.size(), output.scales.size());
+  if (failed(verifyFloatMultipliers(*this, numChannels)))
+    return failure();
+  return verifyFixedPointPairs(*this, input, numChannels);
 }
 
 //===----------------------------------------------------------------------===//

@@ -45,7 +45,8 @@ static LogicalResult fuseBounds(PatternRewriter &rewriter,
   rewriter.replaceOpWithNewOp<RequantizeOp>(
       activation, requantize.getOutput().getType(), requantize.getInput(),
       requantize.getRoundingAttr(), clampMin, clampMax,
-      requantize.getMultiplierAttr(), requantize.getShiftAttr());
+      requantize.getMultiplierAttr(), requantize.getShiftAttr(),
+      requantize.getFloatMultiplierAttr());
   return success();
 }
 

@@ -70,6 +70,13 @@ void writeRequantize(llvm::json::OStream &json, RequantizeOp op) {
       for (int32_t shift : shifts)
         json.value(shift);
     });
+  } else if (std::optional<ArrayRef<float>> multipliers =
+                 op.getFloatMultiplier()) {
+    // The f32 multipliers float32_half_even applies, printed exactly.
+    json.attributeArray("multiplier", [&] {
+      for (float multiplier : *multipliers)
+        json.value(static_cast<double>(multiplier));
+    });
   } else {
     // M = s_in / s_y per channel in float64, as the lowering computes it.
     UniformQuantParams in = getUniformQuantParams(

@@ -11,6 +11,7 @@
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 #include "qsim/Dialect/QSim/Transforms/Passes.h"
+#include "qsim/Quant/AffineParams.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -24,19 +25,34 @@ using namespace mlir::qsim;
 
 namespace {
 
-/// Sets `op`'s rounding to `mode` with the pairs of its scale ratios.
-LogicalResult setRounding(RequantizeOp op, RoundingMode mode) {
+/// Sets `op`'s rounding to `mode` with the pairs (or, for
+/// float32_half_even, the f32 multipliers formed by `scaling`) of its scale
+/// ratios.
+LogicalResult setRounding(RequantizeOp op, RoundingMode mode,
+                          QuantizeScaling scaling) {
   Builder b(op.getContext());
   op.setRoundingAttr(RoundingModeAttr::get(op.getContext(), mode));
   op.removeMultiplierAttr();
   op.removeShiftAttr();
-  if (!isFixedPointRounding(mode))
-    return success();
+  op.removeFloatMultiplierAttr();
   UniformQuantParams in = getUniformQuantParams(
       getUniformQuantElementType(op.getInput().getType()));
   UniformQuantParams out = getUniformQuantParams(
       getUniformQuantElementType(op.getOutput().getType()));
   size_t numChannels = std::max(in.scales.size(), out.scales.size());
+  if (mode == RoundingMode::Float32HalfEven) {
+    SmallVector<float> multipliers;
+    for (size_t c = 0; c < numChannels; ++c)
+      multipliers.push_back(
+          computeFloat32Multiplier(in.getScale(c), out.getScale(c),
+                                   scaling == QuantizeScaling::Reciprocal));
+    if (llvm::all_equal(multipliers))
+      multipliers.resize(1);
+    op.setFloatMultiplierAttr(b.getDenseF32ArrayAttr(multipliers));
+    return op.verify();
+  }
+  if (!isFixedPointRounding(mode))
+    return success();
   SmallVector<int32_t> multipliers, shifts;
   for (size_t c = 0; c < numChannels; ++c) {
     double ratio = in.getScale(c) / out.getScale(c);
@@ -67,12 +83,20 @@ struct QSimSetRoundingPass final
       getOperation().emitError("qsim-set-rounding: unknown mode '")
           << mode
           << "' (expected half_even, tflite_double, tflite_single, "
-             "tosa_single or tosa_double)";
+             "tosa_single, tosa_double or float32_half_even)";
+      return signalPassFailure();
+    }
+    std::optional<QuantizeScaling> scaling =
+        symbolizeQuantizeScaling(floatMultiplier);
+    if (!scaling) {
+      getOperation().emitError("qsim-set-rounding: unknown float-multiplier '")
+          << floatMultiplier << "' (expected divide or reciprocal)";
       return signalPassFailure();
     }
     WalkResult result = getOperation().walk([&](RequantizeOp op) {
-      return failed(setRounding(op, *parsed)) ? WalkResult::interrupt()
-                                              : WalkResult::advance();
+      return failed(setRounding(op, *parsed, *scaling))
+                 ? WalkResult::interrupt()
+                 : WalkResult::advance();
     });
     if (result.wasInterrupted())
       signalPassFailure();

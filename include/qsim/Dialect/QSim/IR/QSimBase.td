@@ -54,12 +54,14 @@ def QSim_RoundingTfliteSingle
     : I32EnumAttrCase<"TfliteSingle", 2, "tflite_single">;
 def QSim_RoundingTosaSingle : I32EnumAttrCase<"TosaSingle", 3, "tosa_single">;
 def QSim_RoundingTosaDouble : I32EnumAttrCase<"TosaDouble", 4, "tosa_double">;
+def QSim_RoundingFloat32HalfEven
+    : I32EnumAttrCase<"Float32HalfEven", 5, "float32_half_even">;
 
 def QSim_RoundingMode : I32EnumAttr<"RoundingMode",
     "how requantize rounds the scaled accumulator",
     [QSim_RoundingHalfEven, QSim_RoundingTfliteDouble,
      QSim_RoundingTfliteSingle, QSim_RoundingTosaSingle,
-     QSim_RoundingTosaDouble]> {
+     QSim_RoundingTosaDouble, QSim_RoundingFloat32HalfEven]> {
   let cppNamespace = "::mlir::qsim";
   let genSpecializedAttr = 0;
 }
@@ -70,6 +72,11 @@ def QSim_RoundingModeAttr : EnumAttr<QSim_Dialect, QSim_RoundingMode,
   let description = [{
     `half_even`: the product `acc * M` is computed in float64 and rounded to
     the nearest integer, ties to even (NumPy's `np.round`).
+
+    `float32_half_even`: `float32(acc - z_in) * m` in float32, with the f32
+    multiplier `m` that `qsim.requantize` carries as `float_multiplier`,
+    rounded half to even: PyTorch's QNNPACK and ONNX Runtime's MLAS
+    requantization (docs/QSim.md).
 
     The fixed-point modes compute `(acc - z_in) * M` in integers only, from
     a 32-bit `multiplier` and a `shift` per channel that `qsim.requantize`
@@ -85,6 +92,28 @@ def QSim_RoundingModeAttr : EnumAttr<QSim_Dialect, QSim_RoundingMode,
     - `tosa_single`, `tosa_double`: the TOSA specification's
       `apply_scale_32` with `double_round` false or true; `shift` is TOSA's
       right shift (2 to 62).
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
+def QSim_ScalingDivide : I32EnumAttrCase<"Divide", 0, "divide">;
+def QSim_ScalingReciprocal : I32EnumAttrCase<"Reciprocal", 1, "reciprocal">;
+
+def QSim_QuantizeScaling : I32EnumAttr<"QuantizeScaling",
+    "how quantize scales a real value by 1 / s",
+    [QSim_ScalingDivide, QSim_ScalingReciprocal]> {
+  let cppNamespace = "::mlir::qsim";
+  let genSpecializedAttr = 0;
+}
+
+def QSim_QuantizeScalingAttr : EnumAttr<QSim_Dialect, QSim_QuantizeScaling,
+                                        "scaling"> {
+  let summary = "how a quantization scales its input";
+  let description = [{
+    `divide`: `x / s` in float32, as ONNX's QuantizeLinear defines it.
+    `reciprocal`: `x * (1.0f / s)` in float32, the reciprocal rounded to
+    float32 first, as PyTorch's quantize_per_tensor and quantize_per_channel
+    compute it. The two differ where `x / s` lies within an ulp of a tie.
   }];
   let assemblyFormat = "`<` $value `>`";
 }

@@ -33,17 +33,26 @@ def QSim_QuantizeOp : QSim_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
     storage bounds of the result type, narrow ranges such as
     `i8<-127:127>` included. A NaN quantizes to `z`.
 
+    With `scaling = #qsim.scaling<reciprocal>`, `x / s` is replaced by
+    `x * r`, `r = 1.0f / s` rounded to float32, as PyTorch quantizes
+    (`zp + nearbyint(x * (1.0f / scale))`).
+
     Example:
 
     ```mlir
     %q = qsim.quantize %x : tensor<5xf32> -> tensor<5x!quant.uniform<u8:f32, 0.0086274511673871002:139>>
+    %p = qsim.quantize %x {scaling = #qsim.scaling<reciprocal>} : tensor<5xf32> -> tensor<5x!quant.uniform<u8:f32, 0.0086274511673871002:139>>
     ```
 
     Invariants: the input is an f32 tensor, the result a tensor of the same
     shape whose element type is a uniform quantized type expressed in f32.
   }];
 
-  let arguments = (ins QSim_FloatTensor:$input);
+  let arguments = (ins
+    QSim_FloatTensor:$input,
+    DefaultValuedAttr<QSim_QuantizeScalingAttr,
+                      "::mlir::qsim::QuantizeScaling::Divide">:$scaling
+  );
   let results = (outs QSim_QuantizedTensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($output)
@@ -220,7 +229,15 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
     arrays (one entry, or one per channel of the per-axis side), which
     they require and `half_even` forbids. `M` is then what the pair
     encodes, not the types' scale ratio: `--qsim-set-rounding` computes
-    the pair from the scales as the target's own converter does. The
+    the pair from the scales as the target's own converter does.
+
+    `float32_half_even` computes `float32(q - z_in) * m` in float32 and
+    rounds it half to even, as PyTorch's QNNPACK and ONNX Runtime's MLAS
+    do. It requires `float_multiplier`, one positive normal f32 `m` per
+    channel (or one for all), which every other mode forbids: each runtime
+    forms `m` from the scales in its own float32 order (PyTorch
+    `(s_x * s_w) * (1 / s_y)`, ONNX Runtime `s_x * s_w / s_y`), so
+    `--qsim-set-rounding` computes it as the target does. The
     verifier checks the target's requirements: TFLite's multiplier in
     [0, 2^31 - 1] and shift in [-31, 30]; TOSA's multiplier >= 0, shift in
     [2, 62], and an input range within the `±2^(shift - 1)` that
@@ -246,9 +263,19 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
         -> tensor<8x!quant.uniform<i8:f32, 0.04:-3>>
     ```
 
+    The float32 form, as PyTorch's QNNPACK computes it:
+
+    ```mlir
+    %y = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>,
+                               float_multiplier = array<f32: 0.25>}
+        : tensor<8x!quant.uniform<i32:f32, 0.01>>
+        -> tensor<8x!quant.uniform<i8:f32, 0.04:-3>>
+    ```
+
     Invariants: identical shapes; per-axis input and output on the same
     axis; `clamp_min` and `clamp_max` lie in the output storage range and
-    `clamp_min <= clamp_max`; `multiplier` and `shift` as above.
+    `clamp_min <= clamp_max`; `multiplier`, `shift` and `float_multiplier`
+    as above.
   }];
 
   let arguments = (ins
@@ -258,7 +285,8 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
     OptionalAttr<I64Attr>:$clamp_min,
     OptionalAttr<I64Attr>:$clamp_max,
     OptionalAttr<DenseI32ArrayAttr>:$multiplier,
-    OptionalAttr<DenseI32ArrayAttr>:$shift
+    OptionalAttr<DenseI32ArrayAttr>:$shift,
+    OptionalAttr<DenseF32ArrayAttr>:$float_multiplier
   );
   let results = (outs QSim_QuantizedTensor:$output);
   let assemblyFormat = [{

@@ -56,6 +56,12 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
     writing the pairs as the op's `multiplier` and `shift` (one entry when
     every channel has the same pair). `half_even` removes them again.
 
+    For `float32_half_even` it computes, per channel, the f32 multiplier
+    `m` from the scales rounded to f32, as the target runtime forms it:
+    `float-multiplier=divide` (the default) is `s_in / s_y`, ONNX Runtime's
+    QLinearConv; `float-multiplier=reciprocal` is `s_in * (1.0f / s_y)`,
+    PyTorch's QNNPACK. It writes them as `float_multiplier`.
+
     An `M` that the target cannot encode (TOSA: `M >= 2^31`), or a pair the
     op's verifier then rejects (TOSA's input range for a small shift), is
     an error at the op, and the pass fails.
@@ -75,7 +81,11 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"\"",
            "The rounding mode (required): half_even, tflite_double, "
-           "tflite_single, tosa_single or tosa_double">
+           "tflite_single, tosa_single, tosa_double or float32_half_even">,
+    Option<"floatMultiplier", "float-multiplier", "std::string",
+           /*default=*/"\"divide\"",
+           "How float32_half_even forms m from the f32 scales: divide "
+           "(s_in / s_y) or reciprocal (s_in * (1.0f / s_y))">
   ];
   let dependentDialects = ["::mlir::qsim::QSimDialect"];
 }
