@@ -111,6 +111,7 @@ void mlir::qsim::buildPTQPipeline(OpPassManager &pm,
   quantize.reportFile = options.report;
   quantize.foldBatchNorm = options.foldBatchNorm;
   quantize.target = options.target;
+  quantize.reduceRange = options.reduceRange;
   pm.addPass(createQSimQuantize(quantize));
   pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());
   pm.addPass(createCanonicalizerPass());

@@ -192,7 +192,11 @@ defvar ActivationQuantizationOptions = [
          /*default=*/"\"u8\"",
          "u8 or i8 activations (asymmetric either way)">,
   Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
-         "bits of the activation storage (2 to 16)">
+         "bits of the activation storage (2 to 16)">,
+  Option<"reduceRange", "reduce-range", "bool", /*default=*/"false",
+         "Choose each activation's scale and zero point over half its "
+         "storage range ([0, 127] for u8, [-64, 63] for i8), as torch.ao's "
+         "reduce_range does; the storage keeps its full range">
 ];
 
 def QSimInstrument : Pass<"qsim-instrument", "::mlir::ModuleOp"> {

@@ -53,6 +53,11 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
   PassOptions::Option<unsigned> activationBits{
       *this, "activation-bits",
       llvm::cl::desc("activation storage bits (2 to 16)"), llvm::cl::init(8)};
+  PassOptions::Option<bool> reduceRange{
+      *this, "reduce-range",
+      llvm::cl::desc("Activation parameters over half the storage range "
+                     "(torch.ao's reduce_range)"),
+      llvm::cl::init(false)};
   PassOptions::Option<bool> narrowRange{
       *this, "narrow-range",
       llvm::cl::desc("weights in [-(2^(b-1) - 1), 2^(b-1) - 1]"),

@@ -60,6 +60,16 @@ FailureOr<StorageFormat> mlir::qsim::parseActivationOptions(Location loc,
   return StorageFormat{bits, type == "i8", /*narrowRange=*/false};
 }
 
+LogicalResult mlir::qsim::checkReduceRange(Location loc, StringRef prefix,
+                                           const StorageFormat &format,
+                                           bool reduceRange) {
+  if (!reduceRange || format.bits > 2)
+    return success();
+  return emitError(loc, prefix)
+         << "reduce-range needs at least 3 activation bits, got "
+         << format.bits;
+}
+
 FailureOr<QuantizationTarget>
 mlir::qsim::parseTargetOption(Location loc, StringRef prefix, StringRef name) {
   if (std::optional<QuantizationTarget> target = parseQuantizationTarget(name))
@@ -120,8 +130,15 @@ LogicalResult mlir::qsim::attachRanges(ModuleOp module, StringRef statsPath,
                << "no range for activation '" << name
                << "' in the statistics file";
       auto [min, max] = it->second;
+      // reduce_range picks the parameters over one bit less; the values
+      // still saturate at the storage bounds, as PyTorch's do.
+      StorageFormat paramsFormat = activationFormat;
+      if (state.reduceRange)
+        --paramsFormat.bits;
       AffineParams params = computeAffineParams(
-          min, max, activationFormat, /*symmetric=*/false, state.target);
+          min, max, paramsFormat, /*symmetric=*/false, state.target);
+      params.qmin = activationFormat.getMin();
+      params.qmax = activationFormat.getMax();
       if (!isValidScale(params.scale))
         return emitError(reader->getLoc(), prefix)
                << "statistics entry '" << name << "': range [" << min << ", "

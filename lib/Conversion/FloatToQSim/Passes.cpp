@@ -101,8 +101,11 @@ struct QSimAttachRangesPass final
         parseTargetOption(module.getLoc(), prefix, target);
     if (failed(format) || failed(parsedTarget))
       return signalPassFailure();
+    if (failed(checkReduceRange(module.getLoc(), prefix, *format, reduceRange)))
+      return signalPassFailure();
     QuantizationState state;
     state.target = *parsedTarget;
+    state.reduceRange = reduceRange;
     if ((foldBatchNorm && failed(foldBatchNorms(module))) ||
         failed(attachRanges(module, statsFile, *format, state, prefix)))
       return signalPassFailure();
@@ -179,12 +182,14 @@ struct QSimQuantizePass final : qsim::impl::QSimQuantizeBase<QSimQuantizePass> {
       return signalPassFailure();
     FailureOr<QuantizationTarget> parsedTarget =
         parseTargetOption(loc, prefix, target);
-    if (failed(parsedTarget))
+    if (failed(parsedTarget) ||
+        failed(checkReduceRange(loc, prefix, *activations, reduceRange)))
       return signalPassFailure();
     QuantizationState state(*weights);
     state.diagnosticPrefix = prefix.str();
     state.activationFormat = *activations;
     state.target = *parsedTarget;
+    state.reduceRange = reduceRange;
     if ((foldBatchNorm && failed(foldBatchNorms(module))) ||
         failed(attachRanges(module, statsFile, *activations, state, prefix)) ||
         failed(convertFloatToQSim(module, state)))

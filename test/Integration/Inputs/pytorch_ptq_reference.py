@@ -21,7 +21,7 @@ Two commands:
 
   compare --model model.mlir --calib calib.npy --test test.npy
           --qsim DIR [--manifest manifest.json] [--stats stats.json]
-          [--expect-differences | --report-only]
+          [--expect-differences | --report-only] [--reduce-range]
       Runs PyTorch's INT8 model on the test images, with hooks on the fused
       conv1 and conv2 and on fc, and compares qsim's results DIR/result0.npy
       (fc), result1.npy (conv1) and result2.npy (conv2): float32 bit for bit,
@@ -30,7 +30,9 @@ Two commands:
       in qsim's manifest must equal PyTorch's. With --stats, first prints
       how qsim's calibrated ranges compare with PyTorch's observers. Exits 1
       on any difference, or, with --expect-differences (the negative
-      control), when there is none; --report-only always exits 0.
+      control), when there is none; --report-only always exits 0. With
+      --reduce-range, PyTorch's activation observers take reduce_range=True
+      (parameters over [0, 127]).
 
   stats --model model.mlir --calib calib.npy --out stats.json
       Writes PyTorch's observed ranges as a qsim statistics file.
@@ -68,7 +70,7 @@ def write_variant(model, out):
         f.write(text)
 
 
-def build_quantized(torch, params, calib):
+def build_quantized(torch, params, calib, reduce_range=False):
     from torch import nn
     from torch.ao import quantization as tq
 
@@ -97,7 +99,8 @@ def build_quantized(torch, params, calib):
     torch.backends.quantized.engine = "qnnpack"
     net = tq.fuse_modules(net, [["conv1", "relu1"], ["conv2", "relu2"]])
     net.qconfig = tq.QConfig(
-        activation=tq.MinMaxObserver.with_args(dtype=torch.quint8),
+        activation=tq.MinMaxObserver.with_args(dtype=torch.quint8,
+                                               reduce_range=reduce_range),
         weight=tq.PerChannelMinMaxObserver.with_args(
             dtype=torch.qint8, qscheme=torch.per_channel_symmetric))
     tq.prepare(net, inplace=True)
@@ -119,7 +122,8 @@ def write_stats(args):
     warnings.filterwarnings("ignore")
     torch.set_num_threads(1)
     calib = np.load(args.calib).astype(np.float32)
-    _, ranges = build_quantized(torch, train.read_mlir_params(args.model), calib)
+    _, ranges = build_quantized(torch, train.read_mlir_params(args.model),
+                                calib)
     activations = {
         name: {"min": lo, "max": hi, "observed_min": lo, "observed_max": hi,
                "non_finite": 0}
@@ -203,7 +207,7 @@ def compare(args):
     params = train.read_mlir_params(args.model)
     calib = np.load(args.calib).astype(np.float32)
     test = np.load(args.test).astype(np.float32)
-    net, ranges = build_quantized(torch, params, calib)
+    net, ranges = build_quantized(torch, params, calib, args.reduce_range)
     if args.stats:
         compare_ranges(args.stats, ranges)
     outputs = {}
@@ -254,6 +258,7 @@ def main():
     cmp.add_argument("--stats")
     cmp.add_argument("--expect-differences", action="store_true")
     cmp.add_argument("--report-only", action="store_true")
+    cmp.add_argument("--reduce-range", action="store_true")
     stats = sub.add_parser("stats")
     stats.add_argument("--model", required=True)
     stats.add_argument("--calib", required=True)

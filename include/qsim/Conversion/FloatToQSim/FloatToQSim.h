@@ -37,6 +37,10 @@ parseWeightOptions(Location loc, StringRef prefix, StringRef granularity,
 FailureOr<StorageFormat> parseActivationOptions(Location loc, StringRef prefix,
                                                 StringRef type, unsigned bits);
 
+/// Checks that `reduce-range` leaves the activations at least 2 bits.
+LogicalResult checkReduceRange(Location loc, StringRef prefix,
+                               const StorageFormat &format, bool reduceRange);
+
 /// Reads the `target` option (`numpy` or `pytorch`).
 FailureOr<QuantizationTarget> parseTargetOption(Location loc, StringRef prefix,
                                                 StringRef name);

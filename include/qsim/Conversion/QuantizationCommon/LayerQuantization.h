@@ -43,6 +43,9 @@ public:
   /// The runtime whose formulas choose the parameters and round the weights,
   /// biases, quantizations and requantizations (`target=`).
   QuantizationTarget target = QuantizationTarget::NumPy;
+  /// Whether activation parameters are chosen over half the storage range
+  /// (`reduce-range`, torch.ao's reduce_range).
+  bool reduceRange = false;
   /// The storage of activations, and of constant operands of integer ops.
   StorageFormat activationFormat{8, /*isSigned=*/false, /*narrowRange=*/false};
   /// Prefix of every diagnostic ("qsim-quantize: ").
