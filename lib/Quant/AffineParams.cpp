@@ -21,6 +21,7 @@ mlir::qsim::parseQuantizationTarget(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<QuantizationTarget>>(name)
       .Case("numpy", QuantizationTarget::NumPy)
       .Case("pytorch", QuantizationTarget::PyTorch)
+      .Case("onnxruntime", QuantizationTarget::OnnxRuntime)
       .Default(std::nullopt);
 }
 
@@ -39,14 +40,20 @@ int64_t StorageFormat::getMax() const {
   return isSigned ? (int64_t(1) << (bits - 1)) - 1 : (int64_t(1) << bits) - 1;
 }
 
+/// Parameters with `format`'s storage bounds, to be filled in.
+static AffineParams withStorageBounds(const StorageFormat &format) {
+  AffineParams params;
+  params.qmin = format.getMin();
+  params.qmax = format.getMax();
+  return params;
+}
+
 /// torch.ao's `_calculate_qparams` for a per-tensor or per-channel range,
 /// every step in float32 as its tensors compute it.
 static AffineParams computePyTorchParams(float a, float b,
                                          const StorageFormat &format,
                                          bool symmetric) {
-  AffineParams params;
-  params.qmin = format.getMin();
-  params.qmax = format.getMax();
+  AffineParams params = withStorageBounds(format);
   a = std::min(a, 0.0f);
   b = std::max(b, 0.0f);
   auto steps = static_cast<float>(params.qmax - params.qmin);
@@ -69,6 +76,39 @@ static AffineParams computePyTorchParams(float a, float b,
   return params;
 }
 
+/// ONNX Runtime's `compute_scale_zp`: the range in float32, the scale and
+/// zero point in float64, the scale rounded to float32 last.
+static AffineParams computeOnnxRuntimeParams(float a, float b,
+                                             const StorageFormat &format,
+                                             bool symmetric) {
+  AffineParams params = withStorageBounds(format);
+  // get_qmin_qmax_for_qType: symmetric signed types leave out the most
+  // negative code; the storage keeps it.
+  int64_t qmin = symmetric && format.isSigned && !format.narrowRange
+                     ? params.qmin + 1
+                     : params.qmin;
+  a = std::min(a, 0.0f);
+  b = std::max(b, 0.0f);
+  if (symmetric) {
+    float m = std::max(std::fabs(a), std::fabs(b));
+    a = -m;
+    b = m;
+  }
+  double scale = static_cast<double>(b - a) /
+                 (static_cast<double>(params.qmax) - static_cast<double>(qmin));
+  if (scale < static_cast<double>(std::numeric_limits<float>::min())) {
+    params.scale = 1.0;
+    params.zeroPoint = 0;
+    return params;
+  }
+  double zero =
+      symmetric ? static_cast<double>(qmin + params.qmax) / 2.0
+                : static_cast<double>(qmin) - static_cast<double>(a) / scale;
+  params.zeroPoint = static_cast<int64_t>(std::nearbyint(zero));
+  params.scale = static_cast<float>(scale);
+  return params;
+}
+
 AffineParams mlir::qsim::computeAffineParams(double a, double b,
                                              const StorageFormat &format,
                                              bool symmetric,
@@ -76,9 +116,10 @@ AffineParams mlir::qsim::computeAffineParams(double a, double b,
   if (target == QuantizationTarget::PyTorch)
     return computePyTorchParams(static_cast<float>(a), static_cast<float>(b),
                                 format, symmetric);
-  AffineParams params;
-  params.qmin = format.getMin();
-  params.qmax = format.getMax();
+  if (target == QuantizationTarget::OnnxRuntime)
+    return computeOnnxRuntimeParams(static_cast<float>(a),
+                                    static_cast<float>(b), format, symmetric);
+  AffineParams params = withStorageBounds(format);
   // The range must hold 0 so that 0 (padding, ReLU) is exact.
   a = std::min(a, 0.0);
   b = std::max(b, 0.0);
@@ -146,6 +187,9 @@ static double roundBias(double bias, double accScale,
   if (target == QuantizationTarget::PyTorch)
     return std::nearbyint(static_cast<float>(bias) *
                           (1.0f / static_cast<float>(accScale)));
+  if (target == QuantizationTarget::OnnxRuntime)
+    return std::nearbyint(static_cast<float>(bias) /
+                          static_cast<float>(accScale));
   return std::nearbyint(bias / accScale);
 }
 

@@ -223,9 +223,35 @@ TEST(Float32MultiplierTest, Orders) {
   EXPECT_EQ(computeFloat32Multiplier(in, out, true), 1.8686611e-02f);
 }
 
+// QuantizationTarget::OnnxRuntime. The expected values come from
+// examples/onnx/make_qdq_digits.py's NumPy model of quantize_static's
+// compute_scale_zp and quantize_bias_static_impl.
+TEST(OnnxRuntimeTargetTest, Params) {
+  constexpr auto ort = QuantizationTarget::OnnxRuntime;
+  // The float64 -1 / s is -127.5 exactly: z = round_half_even(127.5) = 128.
+  AffineParams p = computeAffineParams(-1.0, 1.0, kU8, false, ort);
+  EXPECT_EQ(p.scale, 0.007843137718737125);
+  EXPECT_EQ(p.zeroPoint, 128);
+  // Symmetric int8 weights span [-127, 127]; the storage keeps -128.
+  p = computeAffineParams(-0.5, 1.0, kI8, true, ort);
+  EXPECT_EQ(p.scale, 0.007874015718698502);
+  EXPECT_EQ(p.zeroPoint, 0);
+  EXPECT_EQ(p.qmin, -128);
+  // A range too small for a normal scale takes 1.0 and z = 0.
+  p = computeAffineParams(0.0, 0.0, kU8, false, ort);
+  EXPECT_EQ(p.scale, 1.0);
+  EXPECT_EQ(p.zeroPoint, 0);
+  // The bias: round(float32(b) / float32(s)), 1619 for 0.1 at
+  // s = 6.1756989681253233e-05.
+  EXPECT_EQ(quantizeBias(0.1f, 6.1756989681253233e-05, ort), 1619);
+  EXPECT_EQ(quantizeBias(-0.2f, 6.1756989681253233e-05, ort), -3238);
+}
+
 TEST(QuantizationTargetTest, Parse) {
   EXPECT_EQ(parseQuantizationTarget("numpy"), QuantizationTarget::NumPy);
   EXPECT_EQ(parseQuantizationTarget("pytorch"), QuantizationTarget::PyTorch);
+  EXPECT_EQ(parseQuantizationTarget("onnxruntime"),
+            QuantizationTarget::OnnxRuntime);
   EXPECT_EQ(parseQuantizationTarget("PyTorch"), std::nullopt);
   EXPECT_EQ(parseQuantizationTarget(""), std::nullopt);
 }

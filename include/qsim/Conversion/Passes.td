@@ -174,7 +174,8 @@ defvar WeightQuantizationOptions = [
 defvar TargetOption = Option<"target", "target", "std::string",
     /*default=*/"\"numpy\"",
     "Whose formulas choose the parameters and round: numpy (qsim's own, in "
-    "float64) or pytorch (torch.ao's observers and QNNPACK, in float32)">;
+    "float64), pytorch (torch.ao's observers and QNNPACK, in float32) or "
+    "onnxruntime (quantize_static and MLAS)">;
 
 // Whether the passes that analyze a float model fold BatchNorm first; all
 // of them must agree, or the observer names differ.

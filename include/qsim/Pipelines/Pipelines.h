@@ -78,8 +78,8 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       llvm::cl::init(true)};
   PassOptions::Option<std::string> target{
       *this, "target",
-      llvm::cl::desc("Whose quantization formulas to reproduce: numpy or "
-                     "pytorch"),
+      llvm::cl::desc("Whose quantization formulas to reproduce: numpy, "
+                     "pytorch or onnxruntime"),
       llvm::cl::init("numpy")};
   PassOptions::Option<std::string> rounding{
       *this, "rounding",

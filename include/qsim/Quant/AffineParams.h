@@ -29,9 +29,12 @@ enum class QuantizationTarget {
   /// torch.ao.quantization's observers and PyTorch's quantized kernels, in
   /// float32 (MinMaxObserver, PerChannelMinMaxObserver, QNNPACK).
   PyTorch,
+  /// ONNX Runtime's quantize_static (compute_scale_zp, quantize_nparray,
+  /// the float32 bias) and its kernels' float32 requantization (MLAS).
+  OnnxRuntime,
 };
 
-/// Parses `numpy` or `pytorch`.
+/// Parses `numpy`, `pytorch` or `onnxruntime`.
 std::optional<QuantizationTarget> parseQuantizationTarget(llvm::StringRef name);
 
 /// An integer storage format: 2 to 16 bits, signed or not, optionally
@@ -67,6 +70,15 @@ struct AffineParams {
 ///              signed format, the middle code (128 for u8) otherwise;
 ///   otherwise: s = max((b - a) / (qmax - qmin), eps),
 ///              z = clamp(qmin - round_half_even(a / s), qmin, qmax).
+///
+/// For QuantizationTarget::OnnxRuntime, quant_utils.py's compute_scale_zp:
+///   a = min(a, 0), b = max(b, 0) in float32; symmetric: a, b = -m, m;
+///   s = float64(b - a) / (qmax - qmin) in float64, 1.0 (z = 0) when below
+///   FLT_MIN; z = round_half_even((qmin + qmax) / 2) when symmetric, else
+///   round_half_even(qmin - a / s) with the float64 s; s rounded to
+///   float32 last. A signed symmetric format takes ONNX Runtime's
+///   [-(2^(b-1) - 1), 2^(b-1) - 1] (get_qmin_qmax_for_qType), so s = m / 127
+///   for 8 bits.
 AffineParams
 computeAffineParams(double a, double b, const StorageFormat &format,
                     bool symmetric,
@@ -101,7 +113,9 @@ bool scalesAgree(double a, double b, double relTol = 1e-6);
 /// The int32 bias of a float bias at the accumulator scale:
 /// round_half_even(b / accScale) in float64, saturated to int32. For
 /// QuantizationTarget::PyTorch, as its kernels quantize the bias:
-/// round_half_even(float(b) * (1.0f / float(accScale))) in float32.
+/// round_half_even(float(b) * (1.0f / float(accScale))) in float32; for
+/// QuantizationTarget::OnnxRuntime, as quantize_bias_static_impl does:
+/// round_half_even(float(b) / float(accScale)) in float32.
 int32_t quantizeBias(double bias, double accScale,
                      QuantizationTarget target = QuantizationTarget::NumPy);
 

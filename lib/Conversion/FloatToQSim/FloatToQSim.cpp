@@ -75,7 +75,8 @@ mlir::qsim::parseTargetOption(Location loc, StringRef prefix, StringRef name) {
   if (std::optional<QuantizationTarget> target = parseQuantizationTarget(name))
     return *target;
   return emitError(loc, prefix)
-         << "target must be numpy or pytorch, got '" << name << "'";
+         << "target must be numpy, pytorch or onnxruntime, got '" << name
+         << "'";
 }
 
 //===----------------------------------------------------------------------===//

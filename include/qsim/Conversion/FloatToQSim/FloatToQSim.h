@@ -41,7 +41,7 @@ FailureOr<StorageFormat> parseActivationOptions(Location loc, StringRef prefix,
 LogicalResult checkReduceRange(Location loc, StringRef prefix,
                                const StorageFormat &format, bool reduceRange);
 
-/// Reads the `target` option (`numpy` or `pytorch`).
+/// Reads the `target` option (`numpy`, `pytorch` or `onnxruntime`).
 FailureOr<QuantizationTarget> parseTargetOption(Location loc, StringRef prefix,
                                                 StringRef name);
 
