@@ -10,6 +10,7 @@
 #include "qsim/Pipelines/Pipelines.h"
 #include "qsim/Conversion/Passes.h"
 #include "qsim/Dialect/QSim/Transforms/Passes.h"
+#include "qsim/Quant/AffineParams.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
@@ -118,8 +119,11 @@ void mlir::qsim::buildPTQPipeline(OpPassManager &pm,
   if (!options.rounding.empty()) {
     QSimSetRoundingOptions rounding;
     rounding.mode = options.rounding;
-    // A float32 multiplier is formed as the target's runtime forms it.
-    if (options.target == "pytorch")
+    // A float32 multiplier is formed as the target's runtime forms it (an
+    // unknown target fails in qsim-quantize).
+    std::optional<QuantizationTarget> target =
+        parseQuantizationTarget(options.target);
+    if (target && quantizesByReciprocal(*target))
       rounding.floatMultiplier = "reciprocal";
     pm.addNestedPass<func::FuncOp>(createQSimSetRounding(rounding));
   }

@@ -451,17 +451,12 @@ struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
       return lowerFixedPoint(op, adaptor, rewriter);
     if (op.getRounding() == RoundingMode::Float32HalfEven)
       return lowerFloat32(op, adaptor, rewriter);
-    UniformQuantParams in = getParams(op.getInput());
-    UniformQuantParams out = getParams(op.getOutput());
-    IntegerType storageType = getStorageType(op.getOutput());
+    RequantizeSides sides = getRequantizeSides(op);
     Type f64 = rewriter.getF64Type();
-    IntegerType outComputeType = getComputeType(getContext(), out.storageWidth);
-
-    // The per-channel parameters broadcast along whichever side is per-axis;
-    // the verifier guarantees both agree on the axis when both are.
-    std::optional<int32_t> axis = in.isPerAxis() ? in.axis : out.axis;
-    size_t numChannels = std::max(in.scales.size(), out.scales.size());
-    RequantizeConstants perChannel = getRequantizeConstants(op, numChannels);
+    IntegerType outComputeType =
+        getComputeType(getContext(), sides.out.storageWidth);
+    RequantizeConstants perChannel =
+        getRequantizeConstants(op, sides.numChannels);
     auto f64Attr = [&](double v) -> Attribute {
       return rewriter.getF64FloatAttr(v);
     };
@@ -474,14 +469,16 @@ struct RequantizeOpLowering final : OpConversionPattern<RequantizeOp> {
               return IntegerAttr::get(outComputeType, z);
             })};
     bool hasInputZeroPoint =
-        llvm::any_of(in.zeroPoints, [](int64_t z) { return z != 0; });
+        llvm::any_of(sides.in.zeroPoints, [](int64_t z) { return z != 0; });
     if (hasInputZeroPoint)
       constants.push_back(
           makeChannelConstant<double>(f64, perChannel.inZeros, f64Attr));
-    bool isSigned = in.isSigned;
+    bool isSigned = sides.in.isSigned;
+    IntegerType storageType = sides.storageType;
 
     Value result = buildElementwise(
-        rewriter, op.getLoc(), adaptor.getInput(), storageType, constants, axis,
+        rewriter, op.getLoc(), adaptor.getInput(), storageType, constants,
+        sides.axis,
         [&](OpBuilder &b, Location loc, Value q, ValueRange c) -> Value {
           return buildRequantizeArithmetic(b, loc, q, isSigned,
                                            hasInputZeroPoint ? c[4] : Value(),
@@ -498,20 +495,21 @@ private:
   LogicalResult lowerFloat32(RequantizeOp op, OpAdaptor adaptor,
                              ConversionPatternRewriter &rewriter) const {
     RequantizeSides sides = getRequantizeSides(op);
-    ArrayRef<float> multipliers = *op.getFloatMultiplier();
     Type f32 = rewriter.getF32Type();
     IntegerType i64 = rewriter.getI64Type();
     IntegerType outComputeType =
         getComputeType(getContext(), sides.out.storageWidth);
-    int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
-    SmallVector<double> scaled, lows, highs;
-    SmallVector<int64_t> inZeros, outZeros;
+    // The bounds and zero points as the float64 form has them; the op's own
+    // f32 multipliers instead of M, and z_in as an integer, subtracted
+    // before the conversion.
+    RequantizeConstants perChannel =
+        getRequantizeConstants(op, sides.numChannels);
+    ArrayRef<float> multipliers = *op.getFloatMultiplier();
+    SmallVector<double> scaled;
+    SmallVector<int64_t> inZeros;
     for (size_t c = 0; c < sides.numChannels; ++c) {
       scaled.push_back(multipliers[multipliers.size() == 1 ? 0 : c]);
       inZeros.push_back(sides.in.getZeroPoint(c));
-      outZeros.push_back(sides.out.getZeroPoint(c));
-      lows.push_back(static_cast<double>(lo - sides.out.getZeroPoint(c)));
-      highs.push_back(static_cast<double>(hi - sides.out.getZeroPoint(c)));
     }
     auto f32Attr = [&](double v) -> Attribute {
       return rewriter.getF32FloatAttr(static_cast<float>(v));
@@ -522,9 +520,9 @@ private:
     };
     SmallVector<ChannelConstant> constants = {
         makeChannelConstant<double>(f32, scaled, f32Attr),
-        makeChannelConstant<double>(f32, lows, f32Attr),
-        makeChannelConstant<double>(f32, highs, f32Attr),
-        makeChannelConstant<int64_t>(outComputeType, outZeros,
+        makeChannelConstant<double>(f32, perChannel.lows, f32Attr),
+        makeChannelConstant<double>(f32, perChannel.highs, f32Attr),
+        makeChannelConstant<int64_t>(outComputeType, perChannel.outZeros,
                                      intAttr(outComputeType)),
         makeChannelConstant<int64_t>(i64, inZeros, intAttr(i64))};
     bool isSigned = sides.in.isSigned;

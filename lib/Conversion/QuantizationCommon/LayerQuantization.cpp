@@ -621,23 +621,10 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
   }
   auto requantize =
       RequantizeOp::create(rewriter, loc, resultShape.clone(outputType), acc);
-  if (state.target != QuantizationTarget::NumPy) {
-    // QNNPACK's and MLAS's requantization: float(acc) * m in float32, m
-    // formed as (s_w * s_x) * (1.0f / s_y) (PyTorch) or s_x * s_w / s_y
-    // (ONNX Runtime) in float32.
-    UniformQuantParams out = getUniformQuantParams(outputType);
-    SmallVector<float> multipliers;
-    for (size_t c = 0, e = std::max(accScales.size(), out.scales.size()); c < e;
-         ++c)
-      multipliers.push_back(computeFloat32Multiplier(
-          accScales[accScales.size() == 1 ? 0 : c], out.getScale(c),
-          /*byReciprocal=*/quantizesByReciprocal(state.target)));
-    if (llvm::all_equal(multipliers))
-      multipliers.resize(1);
-    requantize.setRounding(RoundingMode::Float32HalfEven);
-    requantize.setFloatMultiplierAttr(
-        rewriter.getDenseF32ArrayAttr(multipliers));
-  }
+  // QNNPACK's and MLAS's requantization: float(acc) * m in float32, with
+  // each runtime's own order of forming m.
+  if (state.target != QuantizationTarget::NumPy)
+    requantize.setFloat32Rounding(quantizesByReciprocal(state.target));
   Value result = requantize;
   if (layer.activation == ActivationKind::Relu)
     result = ReluOp::create(rewriter, loc, result);

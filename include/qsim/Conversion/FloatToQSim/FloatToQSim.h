@@ -51,8 +51,7 @@ FailureOr<QuantizationTarget> parseTargetOption(Location loc, StringRef prefix,
 /// reader of that file). Records the names of the quantizable ops in
 /// `state`; `state.target` chooses the parameters' formulas and the
 /// quantizations' scaling. Emits an error naming the file or entry, and
-/// fails, on a bad
-/// file, a missing entry or an invalid scale.
+/// fails, on a bad file, a missing entry or an invalid scale.
 LogicalResult attachRanges(ModuleOp module, StringRef statsPath,
                            const StorageFormat &activationFormat,
                            QuantizationState &state, StringRef prefix);

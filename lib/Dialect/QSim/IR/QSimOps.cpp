@@ -9,6 +9,7 @@
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Dialect/QSim/IR/FixedPoint.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
+#include "qsim/Quant/AffineParams.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OpImplementation.h"
@@ -372,6 +373,22 @@ int64_t RequantizeOp::getUpperBound() {
 
 bool RequantizeOp::isFixedPoint() {
   return isFixedPointRounding(getRounding());
+}
+
+void RequantizeOp::setFloat32Rounding(bool byReciprocal) {
+  UniformQuantParams in = getParams(getInput().getType());
+  UniformQuantParams out = getParams(getOutput().getType());
+  SmallVector<float> multipliers;
+  for (size_t c = 0, e = std::max(in.scales.size(), out.scales.size()); c < e;
+       ++c)
+    multipliers.push_back(computeFloat32Multiplier(
+        in.getScale(c), out.getScale(c), byReciprocal));
+  if (llvm::all_equal(multipliers))
+    multipliers.resize(1);
+  setRounding(RoundingMode::Float32HalfEven);
+  removeMultiplierAttr();
+  removeShiftAttr();
+  setFloatMultiplierAttr(DenseF32ArrayAttr::get(getContext(), multipliers));
 }
 
 /// Checks the `multiplier` and `shift` of a requantize against its rounding

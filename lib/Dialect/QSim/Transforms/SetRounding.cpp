@@ -11,7 +11,6 @@
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 #include "qsim/Dialect/QSim/Transforms/Passes.h"
-#include "qsim/Quant/AffineParams.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -30,29 +29,22 @@ namespace {
 /// ratios.
 LogicalResult setRounding(RequantizeOp op, RoundingMode mode,
                           QuantizeScaling scaling) {
+  if (mode == RoundingMode::Float32HalfEven) {
+    op.setFloat32Rounding(scaling == QuantizeScaling::Reciprocal);
+    return op.verify();
+  }
   Builder b(op.getContext());
   op.setRoundingAttr(RoundingModeAttr::get(op.getContext(), mode));
   op.removeMultiplierAttr();
   op.removeShiftAttr();
   op.removeFloatMultiplierAttr();
+  if (!isFixedPointRounding(mode))
+    return success();
   UniformQuantParams in = getUniformQuantParams(
       getUniformQuantElementType(op.getInput().getType()));
   UniformQuantParams out = getUniformQuantParams(
       getUniformQuantElementType(op.getOutput().getType()));
   size_t numChannels = std::max(in.scales.size(), out.scales.size());
-  if (mode == RoundingMode::Float32HalfEven) {
-    SmallVector<float> multipliers;
-    for (size_t c = 0; c < numChannels; ++c)
-      multipliers.push_back(
-          computeFloat32Multiplier(in.getScale(c), out.getScale(c),
-                                   scaling == QuantizeScaling::Reciprocal));
-    if (llvm::all_equal(multipliers))
-      multipliers.resize(1);
-    op.setFloatMultiplierAttr(b.getDenseF32ArrayAttr(multipliers));
-    return op.verify();
-  }
-  if (!isFixedPointRounding(mode))
-    return success();
   SmallVector<int32_t> multipliers, shifts;
   for (size_t c = 0; c < numChannels; ++c) {
     double ratio = in.getScale(c) / out.getScale(c);

@@ -301,6 +301,11 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
     /// Whether `rounding` is one of the integer fixed-point modes, which
     /// read `multiplier` and `shift`.
     bool isFixedPoint();
+    /// Switches to float32_half_even with the f32 multipliers of the types'
+    /// scales, formed as s_in * (1.0f / s_y) with `byReciprocal` (PyTorch)
+    /// or s_in / s_y (ONNX Runtime); one entry when all channels agree. Any
+    /// fixed-point pair is removed.
+    void setFloat32Rounding(bool byReciprocal);
   }];
   let hasVerifier = 1;
 }
