@@ -22,11 +22,13 @@ mlir::qsim::parseQuantizationTarget(llvm::StringRef name) {
       .Case("numpy", QuantizationTarget::NumPy)
       .Case("pytorch", QuantizationTarget::PyTorch)
       .Case("onnxruntime", QuantizationTarget::OnnxRuntime)
+      .Case("tosa", QuantizationTarget::Tosa)
       .Default(std::nullopt);
 }
 
 bool mlir::qsim::quantizesByReciprocal(QuantizationTarget target) {
-  return target == QuantizationTarget::PyTorch;
+  return target == QuantizationTarget::PyTorch ||
+         target == QuantizationTarget::Tosa;
 }
 
 int64_t StorageFormat::getMin() const {

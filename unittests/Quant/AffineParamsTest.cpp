@@ -252,8 +252,17 @@ TEST(QuantizationTargetTest, Parse) {
   EXPECT_EQ(parseQuantizationTarget("pytorch"), QuantizationTarget::PyTorch);
   EXPECT_EQ(parseQuantizationTarget("onnxruntime"),
             QuantizationTarget::OnnxRuntime);
+  EXPECT_EQ(parseQuantizationTarget("tosa"), QuantizationTarget::Tosa);
   EXPECT_EQ(parseQuantizationTarget("PyTorch"), std::nullopt);
   EXPECT_EQ(parseQuantizationTarget(""), std::nullopt);
+}
+
+// TOSA has no float division: its programs quantize by the reciprocal.
+TEST(QuantizationTargetTest, ReciprocalScaling) {
+  EXPECT_FALSE(quantizesByReciprocal(QuantizationTarget::NumPy));
+  EXPECT_TRUE(quantizesByReciprocal(QuantizationTarget::PyTorch));
+  EXPECT_FALSE(quantizesByReciprocal(QuantizationTarget::OnnxRuntime));
+  EXPECT_TRUE(quantizesByReciprocal(QuantizationTarget::Tosa));
 }
 
 } // namespace

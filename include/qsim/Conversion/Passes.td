@@ -174,8 +174,9 @@ defvar WeightQuantizationOptions = [
 defvar TargetOption = Option<"target", "target", "std::string",
     /*default=*/"\"numpy\"",
     "Whose formulas choose the parameters and round: numpy (qsim's own, in "
-    "float64), pytorch (torch.ao's observers and QNNPACK, in float32) or "
-    "onnxruntime (quantize_static and MLAS)">;
+    "float64), pytorch (torch.ao's observers and QNNPACK, in float32), "
+    "onnxruntime (quantize_static and MLAS) or tosa (the TOSA "
+    "specification's RESCALE, int8 activations)">;
 
 // Whether the passes that analyze a float model fold BatchNorm first; all
 // of them must agree, or the observer names differ.
@@ -190,8 +191,9 @@ defvar ActivationQuantizationOptions = [
   Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
          "JSON file of calibrated activation ranges">,
   Option<"activationType", "activation-type", "std::string",
-         /*default=*/"\"u8\"",
-         "u8 or i8 activations (asymmetric either way)">,
+         /*default=*/"\"\"",
+         "u8 or i8 activations (asymmetric either way); by default the "
+         "target's own: i8 for tosa, u8 otherwise">,
   Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
          "bits of the activation storage (2 to 16)">,
   Option<"reduceRange", "reduce-range", "bool", /*default=*/"false",

@@ -45,8 +45,10 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
       *this, "weight-scheme", llvm::cl::desc("symmetric or asymmetric weights"),
       llvm::cl::init("symmetric")};
   PassOptions::Option<std::string> activationType{
-      *this, "activation-type", llvm::cl::desc("u8 or i8 activations"),
-      llvm::cl::init("u8")};
+      *this, "activation-type",
+      llvm::cl::desc("u8 or i8 activations; by default the target's own: i8 "
+                     "for tosa, u8 otherwise"),
+      llvm::cl::init("")};
   PassOptions::Option<unsigned> weightBits{
       *this, "weight-bits", llvm::cl::desc("weight storage bits (2 to 16)"),
       llvm::cl::init(8)};
@@ -79,7 +81,7 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
   PassOptions::Option<std::string> target{
       *this, "target",
       llvm::cl::desc("Whose quantization formulas to reproduce: numpy, "
-                     "pytorch or onnxruntime"),
+                     "pytorch, onnxruntime or tosa"),
       llvm::cl::init("numpy")};
   PassOptions::Option<std::string> rounding{
       *this, "rounding",

@@ -32,9 +32,14 @@ enum class QuantizationTarget {
   /// ONNX Runtime's quantize_static (compute_scale_zp, quantize_nparray,
   /// the float32 bias) and its kernels' float32 requantization (MLAS).
   OnnxRuntime,
+  /// The TOSA specification's integer arithmetic: qsim's own float64
+  /// parameters, int8 activations, TOSA's RESCALE (apply_scale_32 with
+  /// double rounding) and a quantization that multiplies by the float32
+  /// reciprocal, as TOSA, which has no float division, computes it.
+  Tosa,
 };
 
-/// Parses `numpy`, `pytorch` or `onnxruntime`.
+/// Parses `numpy`, `pytorch`, `onnxruntime` or `tosa`.
 std::optional<QuantizationTarget> parseQuantizationTarget(llvm::StringRef name);
 
 /// An integer storage format: 2 to 16 bits, signed or not, optionally
@@ -96,8 +101,8 @@ llvm::SmallVector<int64_t> quantizeValues(llvm::ArrayRef<float> values,
 int64_t quantizeValue(float x, double scale, int64_t zeroPoint, int64_t qmin,
                       int64_t qmax, bool byReciprocal = false);
 
-/// How `target` scales a real value when it quantizes: PyTorch multiplies by
-/// the float32 reciprocal.
+/// How `target` scales a real value when it quantizes: PyTorch and TOSA
+/// multiply by the float32 reciprocal.
 bool quantizesByReciprocal(QuantizationTarget target);
 
 /// The float32 requantization multiplier of the accumulator scale `inScale`

@@ -47,10 +47,13 @@ mlir::qsim::parseWeightOptions(Location loc, StringRef prefix,
   return options;
 }
 
-FailureOr<StorageFormat> mlir::qsim::parseActivationOptions(Location loc,
-                                                            StringRef prefix,
-                                                            StringRef type,
-                                                            unsigned bits) {
+FailureOr<StorageFormat>
+mlir::qsim::parseActivationOptions(Location loc, StringRef prefix,
+                                   StringRef type, unsigned bits,
+                                   QuantizationTarget target) {
+  // TOSA's integer profile convolves signed 8-bit values only.
+  if (type.empty())
+    type = target == QuantizationTarget::Tosa ? "i8" : "u8";
   if (type != "u8" && type != "i8")
     return emitError(loc, prefix)
            << "activation-type must be u8 or i8, got '" << type << "'";
@@ -75,7 +78,7 @@ mlir::qsim::parseTargetOption(Location loc, StringRef prefix, StringRef name) {
   if (std::optional<QuantizationTarget> target = parseQuantizationTarget(name))
     return *target;
   return emitError(loc, prefix)
-         << "target must be numpy, pytorch or onnxruntime, got '" << name
+         << "target must be numpy, pytorch, onnxruntime or tosa, got '" << name
          << "'";
 }
 

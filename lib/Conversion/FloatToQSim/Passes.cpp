@@ -95,11 +95,13 @@ struct QSimAttachRangesPass final
   void runOnOperation() override {
     constexpr StringLiteral prefix = "qsim-attach-ranges: ";
     ModuleOp module = getOperation();
-    FailureOr<StorageFormat> format = parseActivationOptions(
-        module.getLoc(), prefix, activationType, activationBits);
     FailureOr<QuantizationTarget> parsedTarget =
         parseTargetOption(module.getLoc(), prefix, target);
-    if (failed(format) || failed(parsedTarget))
+    if (failed(parsedTarget))
+      return signalPassFailure();
+    FailureOr<StorageFormat> format = parseActivationOptions(
+        module.getLoc(), prefix, activationType, activationBits, *parsedTarget);
+    if (failed(format))
       return signalPassFailure();
     if (failed(checkReduceRange(module.getLoc(), prefix, *format, reduceRange)))
       return signalPassFailure();
@@ -176,13 +178,13 @@ struct QSimQuantizePass final : qsim::impl::QSimQuantizeBase<QSimQuantizePass> {
         loc, prefix, weightGranularity, weightScheme, weightBits, narrowRange);
     if (failed(weights))
       return signalPassFailure();
-    FailureOr<StorageFormat> activations =
-        parseActivationOptions(loc, prefix, activationType, activationBits);
-    if (failed(activations))
-      return signalPassFailure();
     FailureOr<QuantizationTarget> parsedTarget =
         parseTargetOption(loc, prefix, target);
-    if (failed(parsedTarget) ||
+    if (failed(parsedTarget))
+      return signalPassFailure();
+    FailureOr<StorageFormat> activations = parseActivationOptions(
+        loc, prefix, activationType, activationBits, *parsedTarget);
+    if (failed(activations) ||
         failed(checkReduceRange(loc, prefix, *activations, reduceRange)))
       return signalPassFailure();
     QuantizationState state(*weights);

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Conversion/QuantizationCommon/LayerQuantization.h"
+#include "qsim/Dialect/QSim/IR/FixedPoint.h"
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 
@@ -598,6 +599,33 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
     biasInts.push_back(quantizeBias(value, accScale, state.target));
   }
 
+  // TOSA's apply_scale_32 takes every int32 value only with a shift of 32
+  // or more, that is a multiplier below 0.5: check before any op is built.
+  if (state.target == QuantizationTarget::Tosa) {
+    double outScale = getUniformQuantParams(outputType).getScale(0);
+    for (auto [c, accScale] : llvm::enumerate(accScales)) {
+      double ratio = accScale / outScale;
+      llvm::Expected<FixedPointMultiplier> pair =
+          encodeMultiplier(RoundingMode::TosaDouble, ratio);
+      if (!pair) {
+        layerError() << "target=tosa cannot encode the multiplier " << ratio
+                     << " of output channel " << c << ": "
+                     << llvm::toString(pair.takeError());
+        return failure();
+      }
+      if (pair->shift < 32) {
+        layerError() << "target=tosa needs a requantization multiplier "
+                        "below 0.5 for an int32 accumulator (TOSA's "
+                        "apply_scale_32 with shift >= 32), but output "
+                        "channel "
+                     << c << " has " << ratio
+                     << ": the output range is narrow for the input and "
+                        "weight scales";
+        return failure();
+      }
+    }
+  }
+
   Value rawWeights = arith::ConstantOp::create(rewriter, loc, weightAttr);
   Value weights = quant::StorageCastOp::create(
       rewriter, loc, rawWeightType.clone(weightType), rawWeights);
@@ -622,9 +650,14 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
   auto requantize =
       RequantizeOp::create(rewriter, loc, resultShape.clone(outputType), acc);
   // QNNPACK's and MLAS's requantization: float(acc) * m in float32, with
-  // each runtime's own order of forming m.
-  if (state.target != QuantizationTarget::NumPy)
+  // each runtime's own order of forming m. TOSA's RESCALE with double
+  // rounding, as the TFLite and torch-mlir legalizations emit it.
+  if (state.target == QuantizationTarget::Tosa) {
+    if (failed(requantize.setFixedPointRounding(RoundingMode::TosaDouble)))
+      return failure();
+  } else if (state.target != QuantizationTarget::NumPy) {
     requantize.setFloat32Rounding(quantizesByReciprocal(state.target));
+  }
   Value result = requantize;
   if (layer.activation == ActivationKind::Relu)
     result = ReluOp::create(rewriter, loc, result);

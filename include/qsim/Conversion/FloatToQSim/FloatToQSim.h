@@ -33,15 +33,17 @@ FailureOr<WeightQuantizationOptions>
 parseWeightOptions(Location loc, StringRef prefix, StringRef granularity,
                    StringRef scheme, unsigned bits, bool narrowRange);
 
-/// Reads the activation options (`u8`/`i8`, 2 to 16 bits).
+/// Reads the activation options (`u8`/`i8`, 2 to 16 bits); an empty `type`
+/// is `target`'s own: i8 for TOSA, u8 otherwise.
 FailureOr<StorageFormat> parseActivationOptions(Location loc, StringRef prefix,
-                                                StringRef type, unsigned bits);
+                                                StringRef type, unsigned bits,
+                                                QuantizationTarget target);
 
 /// Checks that `reduce-range` leaves the activations at least 2 bits.
 LogicalResult checkReduceRange(Location loc, StringRef prefix,
                                const StorageFormat &format, bool reduceRange);
 
-/// Reads the `target` option (`numpy`, `pytorch` or `onnxruntime`).
+/// Reads the `target` option (`numpy`, `pytorch`, `onnxruntime` or `tosa`).
 FailureOr<QuantizationTarget> parseTargetOption(Location loc, StringRef prefix,
                                                 StringRef name);
 

@@ -391,6 +391,32 @@ void RequantizeOp::setFloat32Rounding(bool byReciprocal) {
   setFloatMultiplierAttr(DenseF32ArrayAttr::get(getContext(), multipliers));
 }
 
+LogicalResult RequantizeOp::setFixedPointRounding(RoundingMode mode) {
+  UniformQuantParams in = getParams(getInput().getType());
+  UniformQuantParams out = getParams(getOutput().getType());
+  SmallVector<int32_t> multipliers, shifts;
+  for (size_t c = 0, e = std::max(in.scales.size(), out.scales.size()); c < e;
+       ++c) {
+    double ratio = in.getScale(c) / out.getScale(c);
+    llvm::Expected<FixedPointMultiplier> pair = encodeMultiplier(mode, ratio);
+    if (!pair)
+      return emitOpError("cannot take rounding mode ")
+             << stringifyRoundingMode(mode) << " for channel " << c << ": "
+             << llvm::toString(pair.takeError());
+    multipliers.push_back(pair->multiplier);
+    shifts.push_back(pair->shift);
+  }
+  if (llvm::all_equal(multipliers) && llvm::all_equal(shifts)) {
+    multipliers.resize(1);
+    shifts.resize(1);
+  }
+  setRounding(mode);
+  removeFloatMultiplierAttr();
+  setMultiplierAttr(DenseI32ArrayAttr::get(getContext(), multipliers));
+  setShiftAttr(DenseI32ArrayAttr::get(getContext(), shifts));
+  return verify();
+}
+
 /// Checks the `multiplier` and `shift` of a requantize against its rounding
 /// mode, its channels and, for TOSA, the input range apply_scale_32 takes.
 static LogicalResult verifyFixedPointPairs(RequantizeOp op,

@@ -9,10 +9,7 @@
 
 #include "qsim/Dialect/QSim/IR/FixedPoint.h"
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
-#include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 #include "qsim/Dialect/QSim/Transforms/Passes.h"
-
-#include "mlir/IR/Builders.h"
 
 namespace mlir::qsim {
 #define GEN_PASS_DEF_QSIMSETROUNDING
@@ -33,36 +30,13 @@ LogicalResult setRounding(RequantizeOp op, RoundingMode mode,
     op.setFloat32Rounding(scaling == QuantizeScaling::Reciprocal);
     return op.verify();
   }
-  Builder b(op.getContext());
+  if (isFixedPointRounding(mode))
+    return op.setFixedPointRounding(mode);
   op.setRoundingAttr(RoundingModeAttr::get(op.getContext(), mode));
   op.removeMultiplierAttr();
   op.removeShiftAttr();
   op.removeFloatMultiplierAttr();
-  if (!isFixedPointRounding(mode))
-    return success();
-  UniformQuantParams in = getUniformQuantParams(
-      getUniformQuantElementType(op.getInput().getType()));
-  UniformQuantParams out = getUniformQuantParams(
-      getUniformQuantElementType(op.getOutput().getType()));
-  size_t numChannels = std::max(in.scales.size(), out.scales.size());
-  SmallVector<int32_t> multipliers, shifts;
-  for (size_t c = 0; c < numChannels; ++c) {
-    double ratio = in.getScale(c) / out.getScale(c);
-    llvm::Expected<FixedPointMultiplier> pair = encodeMultiplier(mode, ratio);
-    if (!pair)
-      return op.emitOpError("cannot take rounding mode ")
-             << stringifyRoundingMode(mode) << " for channel " << c << ": "
-             << llvm::toString(pair.takeError());
-    multipliers.push_back(pair->multiplier);
-    shifts.push_back(pair->shift);
-  }
-  if (llvm::all_equal(multipliers) && llvm::all_equal(shifts)) {
-    multipliers.resize(1);
-    shifts.resize(1);
-  }
-  op.setMultiplierAttr(b.getDenseI32ArrayAttr(multipliers));
-  op.setShiftAttr(b.getDenseI32ArrayAttr(shifts));
-  return op.verify();
+  return success();
 }
 
 struct QSimSetRoundingPass final

@@ -306,6 +306,12 @@ def QSim_RequantizeOp : QSim_Op<"requantize",
     /// or s_in / s_y (ONNX Runtime); one entry when all channels agree. Any
     /// fixed-point pair is removed.
     void setFloat32Rounding(bool byReciprocal);
+    /// Switches to the fixed-point `mode` with the pairs that its runtime's
+    /// encoder computes from each channel's ratio s_in / s_y in float64;
+    /// one pair when all channels agree. Fails, with an error on the op,
+    /// when the encoding cannot hold a ratio or the pairs break the
+    /// verifier (as a TOSA shift that leaves the input range too narrow).
+    ::mlir::LogicalResult setFixedPointRounding(RoundingMode mode);
   }];
   let hasVerifier = 1;
 }
