@@ -613,7 +613,9 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
                      << llvm::toString(pair.takeError());
         return failure();
       }
-      if (pair->shift < 32) {
+      // The verifier's own bound: the accumulator's int32 range against
+      // the values apply_scale_32 takes with this shift.
+      if (getTosaValueRange(pair->shift) != std::make_pair(i32Min, i32Max)) {
         layerError() << "target=tosa needs a requantization multiplier "
                         "below 0.5 for an int32 accumulator (TOSA's "
                         "apply_scale_32 with shift >= 32), but output "

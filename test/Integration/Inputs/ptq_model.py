@@ -76,44 +76,34 @@ def quantize(x, s, z, qmin, qmax):
     return np.clip(q, qmin, qmax)
 
 
-def int_layer(xq, zx, sx, w, b, sy, zy, stride, pad, relu, is_conv):
-    """Quantizes the weights per output channel and runs one layer."""
+def quantize_reciprocal(x, s, z, qmin, qmax):
+    r = np.float32(1.0) / np.float32(s)
+    q = np.round(np.asarray(x, np.float32) * r).astype(np.int64) + z
+    return np.clip(q, qmin, qmax)
+
+
+def accumulate(xq, zx, sx, w, b, stride, pad, is_conv, quantize_values):
+    """Quantizes the weights per output channel with `quantize_values` and
+    the bias at the accumulator scale; returns the int32 accumulator and
+    its per-channel scale."""
     ws = [affine(float(w[o].min()), float(w[o].max()), -128, 127, True)[0]
           for o in range(w.shape[0])]
-    wq = np.stack([quantize(w[o], ws[o], 0, -128, 127) for o in range(w.shape[0])])
+    wq = np.stack([quantize_values(w[o], ws[o], 0, -128, 127)
+                   for o in range(w.shape[0])])
     acc_scale = np.array([sx * s for s in ws])
     bq = np.clip(np.round(b.astype(np.float64) / acc_scale), -2**31, 2**31 - 1)
     x = (xq - zx).astype(np.int64)
     if is_conv:
         acc = conv(x, wq.astype(np.int64), stride, pad) + bq.astype(np.int64).reshape(1, -1, 1, 1)
-        m = (acc_scale / sy).reshape(1, -1, 1, 1)
     else:
         acc = x @ wq.astype(np.int64).T + bq.astype(np.int64)
-        m = (acc_scale / sy).reshape(1, -1)
-    lo = zy if relu else 0
-    return np.clip(np.round(acc.astype(np.float64) * m) + zy, lo, 255).astype(np.int64)
+    return acc, acc_scale
 
 
-def int8_model(x, stats):
-    ranges = stats["activations"]
-    def params(name):
-        r = ranges["main/" + name]
-        return affine(r["min"], r["max"], 0, 255, False)
-    sx, zx = params("arg0")
-    s1, z1 = params("conv1.output")
-    s2, z2 = params("conv2.output")
-    sf, zf = params("fc.output")
-    xq = quantize(x, sx, zx, 0, 255)
-    q1 = int_layer(xq, zx, sx, W1, B1, s1, z1, 1, 1, True, True)
-    q2 = int_layer(q1, z1, s1, W2, B2, s2, z2, 2, 1, True, True)
-    qf = int_layer(q2.reshape(len(x), -1), z2, s2, WF, BF, sf, zf, 0, 0, False, False)
-    return (np.float32(sf) * (qf - zf).astype(np.float32)).astype(np.float32)
-
-
-def quantize_reciprocal(x, s, z, qmin, qmax):
-    r = np.float32(1.0) / np.float32(s)
-    q = np.round(np.asarray(x, np.float32) * r).astype(np.int64) + z
-    return np.clip(q, qmin, qmax)
+def requantize_float64(acc, m):
+    """round_half_even(acc * M) in float64, M per output channel (axis 1)."""
+    shape = (1, -1, 1, 1) if acc.ndim == 4 else (1, -1)
+    return np.round(acc.astype(np.float64) * m.reshape(shape)).astype(np.int64)
 
 
 def encode_scale32(m):
@@ -135,40 +125,47 @@ def apply_scale_32(value, multiplier, shift):
     return (value * multiplier + rounding) >> shift
 
 
-def tosa_layer(xq, zx, sx, w, b, sy, zy, stride, pad, relu, is_conv):
-    ws = [affine(float(w[o].min()), float(w[o].max()), -128, 127, True)[0]
-          for o in range(w.shape[0])]
-    wq = np.stack([quantize_reciprocal(w[o], ws[o], 0, -128, 127)
-                   for o in range(w.shape[0])])
-    acc_scale = np.array([sx * s for s in ws])
-    bq = np.clip(np.round(b.astype(np.float64) / acc_scale), -2**31, 2**31 - 1)
-    x = (xq - zx).astype(np.int64)
-    if is_conv:
-        acc = conv(x, wq.astype(np.int64), stride, pad) + bq.astype(np.int64).reshape(1, -1, 1, 1)
-    else:
-        acc = x @ wq.astype(np.int64).T + bq.astype(np.int64)
+def requantize_tosa(acc, m):
+    """TOSA's RESCALE of each output channel (axis 1) with the scale32 pair
+    of its M."""
     y = np.empty_like(acc)
     for o in range(acc.shape[1]):
-        multiplier, shift = encode_scale32(acc_scale[o] / sy)
-        y[:, o] = apply_scale_32(acc[:, o], multiplier, shift)
-    lo = zy if relu else -128
-    return np.clip(y + zy, lo, 127).astype(np.int64)
+        y[:, o] = apply_scale_32(acc[:, o], *encode_scale32(m[o]))
+    return y
 
 
-def tosa_model(x, stats):
+def simulate(x, stats, qmin, qmax, quantize_values, requantize):
+    """The INT8 model with activations in [qmin, qmax], values and weights
+    quantized by `quantize_values`, accumulators requantized by
+    `requantize`, fused ReLUs clamping at the zero point."""
     ranges = stats["activations"]
     def params(name):
         r = ranges["main/" + name]
-        return affine(r["min"], r["max"], -128, 127, False)
+        return affine(r["min"], r["max"], qmin, qmax, False)
+    def layer(xq, zx, sx, w, b, name, stride, pad, relu, is_conv):
+        sy, zy = params(name)
+        acc, acc_scale = accumulate(xq, zx, sx, w, b, stride, pad, is_conv,
+                                    quantize_values)
+        lo = zy if relu else qmin
+        return np.clip(requantize(acc, acc_scale / sy) + zy, lo, qmax), sy, zy
     sx, zx = params("arg0")
-    s1, z1 = params("conv1.output")
-    s2, z2 = params("conv2.output")
-    sf, zf = params("fc.output")
-    xq = quantize_reciprocal(x, sx, zx, -128, 127)
-    q1 = tosa_layer(xq, zx, sx, W1, B1, s1, z1, 1, 1, True, True)
-    q2 = tosa_layer(q1, z1, s1, W2, B2, s2, z2, 2, 1, True, True)
-    qf = tosa_layer(q2.reshape(len(x), -1), z2, s2, WF, BF, sf, zf, 0, 0, False, False)
+    xq = quantize_values(x, sx, zx, qmin, qmax)
+    q1, s1, z1 = layer(xq, zx, sx, W1, B1, "conv1.output", 1, 1, True, True)
+    q2, s2, z2 = layer(q1, z1, s1, W2, B2, "conv2.output", 2, 1, True, True)
+    qf, sf, zf = layer(q2.reshape(len(x), -1), z2, s2, WF, BF, "fc.output",
+                       0, 0, False, False)
     return (np.float32(sf) * (qf - zf).astype(np.float32)).astype(np.float32)
+
+
+def int8_model(x, stats):
+    """qsim-ptq's default: u8 activations, division, float64."""
+    return simulate(x, stats, 0, 255, quantize, requantize_float64)
+
+
+def tosa_model(x, stats):
+    """qsim-ptq target=tosa: i8 activations, the float32 reciprocal,
+    TOSA's RESCALE with double rounding."""
+    return simulate(x, stats, -128, 127, quantize_reciprocal, requantize_tosa)
 
 
 def dense(a):
