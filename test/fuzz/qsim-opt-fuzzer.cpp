@@ -239,6 +239,7 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
       {"qsim-fuse-activations", "func.func(qsim-fuse-activations)"},
       {"qsim-fold-batch-norm", "func.func(qsim-fold-batch-norm)"},
       {"convert-qsim-to-linalg", "convert-qsim-to-linalg"},
+      {"convert-qsim-to-tosa", "convert-qsim-to-tosa"},
       {"qsim-instrument", "qsim-instrument"},
       {"qsim-attach-ranges", "qsim-attach-ranges{" + stats + "}"},
       {"convert-linalg-to-qsim", "convert-linalg-to-qsim"},

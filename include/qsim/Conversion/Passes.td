@@ -35,6 +35,53 @@ def ConvertQSimToLinalg : Pass<"convert-qsim-to-linalg", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertQSimToTosa : Pass<"convert-qsim-to-tosa", "::mlir::ModuleOp"> {
+  let summary = "Export a program quantized with target=tosa as TOSA";
+  let description = [{
+    Rewrites every qsim op into the TOSA ops that compute the same integers
+    on the storage types (`i8`, `i32`, ...), for upstream's `tosa-to-linalg`
+    pipelines or any other TOSA consumer. Running the export through
+    `--qsim-tosa-to-linalg` gives, bit for bit, what `convert-qsim-to-linalg`
+    gives for the qsim program.
+
+    | qsim | TOSA |
+    |------|------|
+    | `quantize` (`scaling = reciprocal`) | `mul` by `1.0f / s`, `equal` + `select` (NaN to 0), `clamp` to `[qmin - z, qmax - z]`, `cast` to i32 (half to even), `add` of `z`, `cast` |
+    | `dequantize` | `cast` to i32, `sub` of `z`, `cast` to f32, `mul` by `s` |
+    | `conv2d` | `transpose` to NHWC, `conv2d` (OHWI weights) or `depthwise_conv2d` (`groups = C`, HWCM weights), `transpose` back |
+    | `linear` | `reshape` to `[1, N, K]`, `matmul` by the transposed weights, `add` of the bias, `reshape` |
+    | `requantize` (`tosa_single`, `tosa_double`) | `rescale` (`scale32`, the op's multipliers and shifts, `per_channel` on a last axis moved there by `transpose`), `clamp` when `clamp_min`/`clamp_max` narrow the range |
+    | `relu`, `clamp` | `clamp` with the storage bounds |
+    | `max_pool2d` (no dilation) | `max_pool2d` in NHWC |
+    | `concat` of equal types | `concat` |
+    | `table` (i8 to i8) | `table` |
+    | `quant.scast` of a constant | `const` |
+    | reshapes and transposes of quantized values | `reshape`, `transpose` |
+
+    The zero points become TOSA's zero-point operands, the padding
+    `[top, left, bottom, right]` TOSA's `[top, bottom, left, right]`. TOSA
+    requires a convolution or pooling window to end exactly on the padded
+    input; where qsim's floor division leaves rows (or columns) unread at
+    the end, the export drops them, from the bottom padding first and then
+    with a `slice` of the input, which leaves every output unchanged. Weight
+    transposes and reshapes are folded into the constants. Ops that touch
+    no quantized value (the float parts of a model) are left as they are.
+
+    A program that TOSA cannot compute exactly is an error at the op, before
+    anything is rewritten: unsigned storage (TOSA tensors are signed),
+    `qsim.quantize` by division (TOSA only multiplies), a requantization
+    rounding other than `tosa_single`/`tosa_double`, zero points that vary
+    per channel, grouped (not depthwise) convolutions, dilated pooling, and
+    `add`, `mul`, `avg_pool2d` and requantizing `concat`, whose float64
+    roundings TOSA's fixed-point ADD, MUL and AVG_POOL2D do not reproduce.
+    `qsim-ptq target=tosa` quantizes a model so that it exports.
+  }];
+  let dependentDialects = [
+    "::mlir::func::FuncDialect",
+    "::mlir::tosa::TosaDialect"
+  ];
+}
+
 def ConvertQSimToKernels : Pass<"convert-qsim-to-kernels", "::mlir::func::FuncOp"> {
   let summary = "Lower qsim.conv2d and qsim.linear to register-blocked vector kernels";
   let description = [{
