@@ -157,15 +157,17 @@ mlir::qsim::quantizeValues(llvm::ArrayRef<float> values,
 }
 
 int64_t mlir::qsim::quantizeValue(float x, double scale, int64_t zeroPoint,
-                                  int64_t qmin, int64_t qmax,
-                                  bool byReciprocal) {
+                                  int64_t qmin, int64_t qmax, bool byReciprocal,
+                                  bool halfAway) {
   if (std::isnan(x))
     return std::clamp(zeroPoint, qmin, qmax);
   // The division is float32 on purpose: it is what QuantizeLinear computes.
   float scaled = byReciprocal ? x * (1.0f / static_cast<float>(scale))
                               : x / static_cast<float>(scale);
-  // rint rounds half to even in the default floating-point environment.
-  double rounded = std::rint(static_cast<double>(scaled));
+  // rint rounds half to even in the default floating-point environment;
+  // round, half away from zero.
+  double rounded = halfAway ? std::round(static_cast<double>(scaled))
+                            : std::rint(static_cast<double>(scaled));
   double shifted = rounded + static_cast<double>(zeroPoint);
   double clamped =
       std::clamp(shifted, static_cast<double>(qmin), static_cast<double>(qmax));

@@ -205,6 +205,20 @@ TEST(PyTorchTargetTest, ReciprocalQuantization) {
 
 // torch.quantize_per_tensor(b, s, 0, torch.qint32) of the biases 0.1, -0.2
 // and 1e9 at s = 6.1514809275077e-05.
+// Ties k + 0.5 of x / s: half to even by default, away from zero as C's
+// round (TFLite) with halfAway; other values round alike, and the zero
+// point and the clamp apply after the rounding.
+TEST(QuantizeValueTest, TiesHalfAway) {
+  EXPECT_EQ(quantizeValue(2.5f, 1.0, 0, -128, 127), 2);
+  EXPECT_EQ(quantizeValue(2.5f, 1.0, 0, -128, 127, false, /*halfAway=*/true),
+            3);
+  EXPECT_EQ(quantizeValue(-2.5f, 1.0, 0, -128, 127), -2);
+  EXPECT_EQ(quantizeValue(-2.5f, 1.0, 0, -128, 127, false, true), -3);
+  EXPECT_EQ(quantizeValue(0.75f, 0.5, 3, -128, 127, false, true), 5);
+  EXPECT_EQ(quantizeValue(2.4f, 1.0, 0, -128, 127, false, true), 2);
+  EXPECT_EQ(quantizeValue(126.5f, 1.0, 1, -128, 127, false, true), 127);
+}
+
 TEST(PyTorchTargetTest, Bias) {
   constexpr auto torch = QuantizationTarget::PyTorch;
   double s = 6.1514809275077e-05;

@@ -97,9 +97,11 @@ llvm::SmallVector<int64_t> quantizeValues(llvm::ArrayRef<float> values,
 /// `s` rounded to float32, rounded half to even, `z` added after rounding,
 /// clamped to [qmin, qmax]. NaN maps to `z`. With `byReciprocal`, `x / s`
 /// is `x * (1.0f / s)`, as `scaling = #qsim.scaling<reciprocal>` and
-/// PyTorch compute it.
+/// PyTorch compute it. With `halfAway`, ties round away from zero, as
+/// `rounding = #qsim.quantize_rounding<half_away>` and TFLite do.
 int64_t quantizeValue(float x, double scale, int64_t zeroPoint, int64_t qmin,
-                      int64_t qmax, bool byReciprocal = false);
+                      int64_t qmax, bool byReciprocal = false,
+                      bool halfAway = false);
 
 /// How `target` scales a real value when it quantizes: PyTorch and TOSA
 /// multiply by the float32 reciprocal.

@@ -206,7 +206,8 @@ Value clampShiftAndNarrow(OpBuilder &b, Location loc, Value rounded, Value lo,
 //===----------------------------------------------------------------------===//
 
 /// q = clamp(round_half_to_even(x / s) + z, qmin, qmax), x / s in f32, or
-/// x * r with the f32 reciprocal r = 1.0f / s for `scaling = reciprocal`.
+/// x * r with the f32 reciprocal r = 1.0f / s for `scaling = reciprocal`;
+/// ties away from zero (math.round) for `rounding = half_away`.
 struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -226,6 +227,7 @@ struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
       highs.push_back(params.storageMax - zeroPoint);
     }
     bool byReciprocal = op.getScaling() == QuantizeScaling::Reciprocal;
+    bool halfAway = op.getRounding() == QuantizeRounding::HalfAway;
     ChannelConstant scale = makeChannelConstant<double>(
         f32, params.scales, [&](double value) -> Attribute {
           auto s = static_cast<float>(value);
@@ -245,7 +247,9 @@ struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
           Value scaled = byReciprocal
                              ? Value(arith::MulFOp::create(b, loc, x, c[0]))
                              : Value(arith::DivFOp::create(b, loc, x, c[0]));
-          Value rounded = math::RoundEvenOp::create(b, loc, scaled);
+          Value rounded =
+              halfAway ? Value(math::RoundOp::create(b, loc, scaled))
+                       : Value(math::RoundEvenOp::create(b, loc, scaled));
           // NaN quantizes to z: the clamp below would otherwise keep it and
           // fptosi of NaN is poison.
           Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO,

@@ -106,6 +106,9 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
               "it divides by the scale and TOSA has no division (quantize "
               "with target=tosa, which multiplies by the float32 "
               "reciprocal)");
+        if (quantize.getRounding() != QuantizeRounding::HalfEven)
+          return std::string("it rounds ties away from zero and TOSA's CAST "
+                             "rounds them to even");
         if (auto reason = checkStorage(quantize.getOutput(), "result"))
           return reason;
         return checkUniformZeroPoint(quantize.getOutput(), "result");

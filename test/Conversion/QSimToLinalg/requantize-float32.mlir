@@ -38,7 +38,15 @@ func.func @float32_half_even(%x: tensor<4x2x!quant.uniform<i8:f32:1, {0.01:5, 0.
 // CHECK-LABEL: func.func @quantize_divide
 //       CHECK:   linalg.generic
 //       CHECK:     %[[D:.+]] = arith.constant 3.000000e-01 : f32
-//       CHECK:     arith.divf %{{.+}}, %[[D]] : f32
+//       CHECK:     %[[Q:.+]] = arith.divf %{{.+}}, %[[D]] : f32
+//       CHECK:     math.roundeven %[[Q]] : f32
+// Tests quantize with rounding half_away: math.round rounds ties away
+// from zero, where the default rounds them to even.
+// CHECK-LABEL: func.func @quantize_half_away
+//       CHECK:   linalg.generic
+//       CHECK:     %[[Q:.+]] = arith.divf
+//       CHECK:     math.round %[[Q]] : f32
+//   CHECK-NOT:     math.roundeven
 func.func @quantize_reciprocal(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.3:3>> {
   %q = qsim.quantize %x {scaling = #qsim.scaling<reciprocal>} : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.3:3>>
   return %q : tensor<4x!quant.uniform<u8:f32, 0.3:3>>
@@ -47,4 +55,9 @@ func.func @quantize_reciprocal(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:
 func.func @quantize_divide(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<u8:f32, 0.3:3>> {
   %q = qsim.quantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.3:3>>
   return %q : tensor<4x!quant.uniform<u8:f32, 0.3:3>>
+}
+
+func.func @quantize_half_away(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.3:3>> {
+  %q = qsim.quantize %x {rounding = #qsim.quantize_rounding<half_away>} : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.3:3>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.3:3>>
 }

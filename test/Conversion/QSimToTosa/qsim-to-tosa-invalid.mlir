@@ -19,6 +19,14 @@ func.func @quantize_by_division(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8
 
 // -----
 
+func.func @quantize_half_away(%x: tensor<4xf32>) -> tensor<4x!quant.uniform<i8:f32, 0.5:3>> {
+  // expected-error @+1 {{cannot export to TOSA: it rounds ties away from zero and TOSA's CAST rounds them to even}}
+  %q = qsim.quantize %x {scaling = #qsim.scaling<reciprocal>, rounding = #qsim.quantize_rounding<half_away>} : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+  return %q : tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+}
+
+// -----
+
 func.func @requantize_half_even(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) -> tensor<4x!quant.uniform<i8:f32, 0.5:3>> {
   // expected-error @+1 {{cannot export to TOSA: its rounding is half_even; TOSA's RESCALE rounds as tosa_single or tosa_double (quantize with target=tosa, or run --qsim-set-rounding=mode=tosa_double)}}
   %y = qsim.requantize %acc : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.5:3>>

@@ -13,7 +13,7 @@
 //       CHECK:   %[[P:.+]] = qsim.quantize %[[Y]] : tensor<2x3xf32> -> tensor<2x3x!quant.uniform<i8:f32:0, {1.000000e-01,2.000000e-01:3}>>
 //       CHECK:   qsim.dequantize %[[P]]
 // GENERIC-LABEL: sym_name = "quantize_dequantize"
-//       GENERIC:   "qsim.quantize"(%{{.+}}) <{scaling = #qsim.scaling<divide>}> : (tensor<5xf32>) -> tensor<5x!quant.uniform
+//       GENERIC:   "qsim.quantize"(%{{.+}}) <{rounding = #qsim.quantize_rounding<half_even>, scaling = #qsim.scaling<divide>}> : (tensor<5xf32>) -> tensor<5x!quant.uniform
 //       GENERIC:   "qsim.dequantize"(%{{.+}}) : (tensor<5x!quant.uniform
 func.func @quantize_dequantize(%x: tensor<5xf32>, %y: tensor<2x3xf32>) -> (tensor<5xf32>, tensor<2x3xf32>) {
   %q = qsim.quantize %x : tensor<5xf32> -> tensor<5x!u8>
@@ -120,20 +120,25 @@ func.func @requantize_fixed_point(%acc: tensor<2x2x!quant.uniform<i32:f32:1, {0.
 }
 
 // Tests float32_half_even with one f32 multiplier and one per channel, and
-// quantize with each scaling (divide is the default and is not printed).
+// quantize with each scaling and rounding (divide and half_even are the
+// defaults and are not printed).
 // CHECK-LABEL: func.func @float32_arithmetic
 //       CHECK:   qsim.requantize %{{.+}} {float_multiplier = array<f32: 2.500000e-01>, rounding = #qsim.rounding<float32_half_even>}
 //       CHECK:   qsim.requantize %{{.+}} {clamp_min = 7 : i64, float_multiplier = array<f32: 2.500000e-01, 5.000000e-01>, rounding = #qsim.rounding<float32_half_even>}
 //       CHECK:   qsim.quantize %{{.+}} {scaling = #qsim.scaling<reciprocal>} : tensor<4xf32>
 //       CHECK:   qsim.quantize %{{.+}} : tensor<4xf32>
+//       CHECK:   qsim.quantize %{{.+}} {rounding = #qsim.quantize_rounding<half_away>} : tensor<4xf32>
+//       CHECK:   qsim.quantize %{{.+}} : tensor<4xf32>
 // GENERIC-LABEL: sym_name = "float32_arithmetic"
 //       GENERIC:   "qsim.requantize"(%{{.+}}) <{float_multiplier = array<f32: 2.500000e-01>, rounding = #qsim.rounding<float32_half_even>}>
-//       GENERIC:   "qsim.quantize"(%{{.+}}) <{scaling = #qsim.scaling<reciprocal>}>
+//       GENERIC:   "qsim.quantize"(%{{.+}}) <{rounding = #qsim.quantize_rounding<half_even>, scaling = #qsim.scaling<reciprocal>}>
 func.func @float32_arithmetic(%acc: tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>>, %x: tensor<4xf32>) {
   %a = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.25>} : tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>> -> tensor<2x2x!quant.uniform<i8:f32, 0.04:-3>>
   %b = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.25, 0.5>, clamp_min = 7} : tensor<2x2x!quant.uniform<i32:f32:1, {0.01, 0.02}>> -> tensor<2x2x!quant.uniform<u8:f32, 0.04:7>>
   %c = qsim.quantize %x {scaling = #qsim.scaling<reciprocal>} : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1:3>>
   %d = qsim.quantize %x {scaling = #qsim.scaling<divide>} : tensor<4xf32> -> tensor<4x!quant.uniform<u8:f32, 0.1:3>>
+  %e = qsim.quantize %x {rounding = #qsim.quantize_rounding<half_away>} : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.1:3>>
+  %f = qsim.quantize %x {rounding = #qsim.quantize_rounding<half_even>} : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.1:3>>
   return
 }
 

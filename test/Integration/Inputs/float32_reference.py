@@ -14,6 +14,12 @@ scaling = reciprocal (qsim.quantize), as PyTorch's quantize_val computes it
 
     q = clamp(rint(x * float32(1 / float32(s))) + z, qmin, qmax)
 
+rounding = half_away (qsim.quantize), as TFLite's reference Quantize kernel
+computes it (`zero_point + TfLiteRound(val / scale)`, C's round, which
+rounds ties away from zero):
+
+    q = clamp(round_half_away(x / float32(s)) + z, qmin, qmax)
+
     write DIR     writes the programs and their inputs
     check DIR NAME OUT [--as MODE]
                   compares OUT/result0.npy with the reference NAME (or, for
@@ -96,14 +102,15 @@ def requantize_program(storage, in_zero):
             f"  return %y : {out}\n}}\n")
 
 
-def quantize_program(scaling):
+def quantize_program(scaling, rounding="half_even"):
     channels = len(SCALES)
     params = ", ".join(f"{np.format_float_scientific(s, unique=True)}:{z}"
                        for s, z in zip(SCALES, ZEROS))
     x = f"tensor<{ROWS}x{channels}xf32>"
     q = f"tensor<{ROWS}x{channels}x!quant.uniform<u8:f32:1, {{{params}}}>>"
     return (f"func.func @main(%x: {x}) -> {q} {{\n"
-            f"  %q = qsim.quantize %x {{scaling = #qsim.scaling<{scaling}>}} : {x} -> {q}\n"
+            f"  %q = qsim.quantize %x {{scaling = #qsim.scaling<{scaling}>, "
+            f"rounding = #qsim.quantize_rounding<{rounding}>}} : {x} -> {q}\n"
             f"  return %q : {q}\n}}\n")
 
 
@@ -119,6 +126,7 @@ def write(directory):
         "requantize_i8": requantize_program("i8", IN_ZERO),
         "quantize_reciprocal": quantize_program("reciprocal"),
         "quantize_divide": quantize_program("divide"),
+        "quantize_half_away": quantize_program("divide", "half_away"),
     }
     for name, text in programs.items():
         with open(f"{directory}/{name}.mlir", "w") as f:
@@ -145,7 +153,13 @@ def reference(directory, name):
         scaled = r * (F32(1) / s).astype(F32)
     else:
         scaled = r / s
-    return np.clip(np.rint(scaled.astype(F32)).astype(np.float64) + z, 0, 255)
+    scaled = scaled.astype(F32).astype(np.float64)
+    if name == "quantize_half_away":
+        # Exact in float64: |scaled| < 2^24, so adding 0.5 does not round.
+        rounded = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5)
+    else:
+        rounded = np.rint(scaled)
+    return np.clip(rounded + z, 0, 255)
 
 
 def check(directory, name, out, as_mode):

@@ -118,6 +118,29 @@ def QSim_QuantizeScalingAttr : EnumAttr<QSim_Dialect, QSim_QuantizeScaling,
   let assemblyFormat = "`<` $value `>`";
 }
 
+def QSim_QuantizeHalfEven : I32EnumAttrCase<"HalfEven", 0, "half_even">;
+def QSim_QuantizeHalfAway : I32EnumAttrCase<"HalfAway", 1, "half_away">;
+
+def QSim_QuantizeRounding : I32EnumAttr<"QuantizeRounding",
+    "how quantize rounds the scaled value",
+    [QSim_QuantizeHalfEven, QSim_QuantizeHalfAway]> {
+  let cppNamespace = "::mlir::qsim";
+  let genSpecializedAttr = 0;
+}
+
+def QSim_QuantizeRoundingAttr : EnumAttr<QSim_Dialect, QSim_QuantizeRounding,
+                                         "quantize_rounding"> {
+  let summary = "how a quantization rounds the scaled value";
+  let description = [{
+    `half_even`: ties to even, as ONNX's QuantizeLinear (`nearbyint`) and
+    PyTorch's quantize_val do. `half_away`: ties away from zero, as C's
+    `round` and so TFLite's reference Quantize (`TfLiteRound(x / s)`) and
+    its converter's weight and bias quantization do. They differ only on
+    exact ties `k + 0.5`.
+  }];
+  let assemblyFormat = "`<` $value `>`";
+}
+
 //===----------------------------------------------------------------------===//
 // Type constraints
 //===----------------------------------------------------------------------===//

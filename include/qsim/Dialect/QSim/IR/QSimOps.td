@@ -37,11 +37,16 @@ def QSim_QuantizeOp : QSim_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
     `x * r`, `r = 1.0f / s` rounded to float32, as PyTorch quantizes
     (`zp + nearbyint(x * (1.0f / scale))`).
 
+    With `rounding = #qsim.quantize_rounding<half_away>`, ties round away
+    from zero instead, as TFLite's reference Quantize kernel
+    (`zero_point + TfLiteRound(x / scale)`, C's `round`) does.
+
     Example:
 
     ```mlir
     %q = qsim.quantize %x : tensor<5xf32> -> tensor<5x!quant.uniform<u8:f32, 0.0086274511673871002:139>>
     %p = qsim.quantize %x {scaling = #qsim.scaling<reciprocal>} : tensor<5xf32> -> tensor<5x!quant.uniform<u8:f32, 0.0086274511673871002:139>>
+    %t = qsim.quantize %x {rounding = #qsim.quantize_rounding<half_away>} : tensor<5xf32> -> tensor<5x!quant.uniform<i8:f32, 0.0086274511673871002:11>>
     ```
 
     Invariants: the input is an f32 tensor, the result a tensor of the same
@@ -51,7 +56,9 @@ def QSim_QuantizeOp : QSim_Op<"quantize", [Pure, SameOperandsAndResultShape]> {
   let arguments = (ins
     QSim_FloatTensor:$input,
     DefaultValuedAttr<QSim_QuantizeScalingAttr,
-                      "::mlir::qsim::QuantizeScaling::Divide">:$scaling
+                      "::mlir::qsim::QuantizeScaling::Divide">:$scaling,
+    DefaultValuedAttr<QSim_QuantizeRoundingAttr,
+                      "::mlir::qsim::QuantizeRounding::HalfEven">:$rounding
   );
   let results = (outs QSim_QuantizedTensor:$output);
   let assemblyFormat = [{
