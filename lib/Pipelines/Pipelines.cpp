@@ -112,6 +112,7 @@ void mlir::qsim::buildPTQPipeline(OpPassManager &pm,
   quantize.reportFile = options.report;
   quantize.foldBatchNorm = options.foldBatchNorm;
   quantize.target = options.target;
+  quantize.tfliteRounding = options.tfliteRounding;
   quantize.reduceRange = options.reduceRange;
   pm.addPass(createQSimQuantize(quantize));
   pm.addNestedPass<func::FuncOp>(createQSimFuseActivations());

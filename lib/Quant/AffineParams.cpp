@@ -1,7 +1,8 @@
 //===- AffineParams.cpp - affine quantization parameters ------------------===//
 //
-// Rounding is round half to even throughout (std::nearbyint in the default
-// rounding mode), as NumPy's np.round is.
+// Rounding is round half to even (std::nearbyint in the default rounding
+// mode), as NumPy's np.round is, except where a target rounds half away
+// from zero (std::round), as TFLite does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,7 +24,12 @@ mlir::qsim::parseQuantizationTarget(llvm::StringRef name) {
       .Case("pytorch", QuantizationTarget::PyTorch)
       .Case("onnxruntime", QuantizationTarget::OnnxRuntime)
       .Case("tosa", QuantizationTarget::Tosa)
+      .Case("tflite", QuantizationTarget::Tflite)
       .Default(std::nullopt);
+}
+
+bool mlir::qsim::roundsHalfAway(QuantizationTarget target) {
+  return target == QuantizationTarget::Tflite;
 }
 
 bool mlir::qsim::quantizesByReciprocal(QuantizationTarget target) {
@@ -111,6 +117,45 @@ static AffineParams computeOnnxRuntimeParams(float a, float b,
   return params;
 }
 
+/// Widens [a, b] to hold 0 (so that 0, the padding and ReLU's bound, is
+/// exact), and to [-m, m] when `symmetric`.
+static void widenRange(double &a, double &b, bool symmetric) {
+  a = std::min(a, 0.0);
+  b = std::max(b, 0.0);
+  if (symmetric) {
+    double m = std::max(std::fabs(a), std::fabs(b));
+    a = -m;
+    b = m;
+  }
+}
+
+/// The MLIR quantizer's `fakeQuantAttrsToType` (TFLite's converter): the
+/// zero point from the bound whose term has the smaller rounding error,
+/// nudged into [qmin, qmax] and rounded half away from zero; the scale
+/// stored as float32.
+static AffineParams computeTfliteParams(double a, double b,
+                                        const StorageFormat &format,
+                                        bool symmetric) {
+  AffineParams params = withStorageBounds(format);
+  widenRange(a, b, symmetric);
+  auto qmin = static_cast<double>(params.qmin);
+  auto qmax = static_cast<double>(params.qmax);
+  double scale = (b - a) / (qmax - qmin);
+  if (!(b > a) || !std::isfinite(scale) || scale == 0) {
+    params.scale = 1.0;
+    params.zeroPoint = symmetric ? 0 : params.qmin;
+    return params;
+  }
+  double fromMin = qmin - a / scale;
+  double fromMax = qmax - b / scale;
+  bool minIsExacter = std::fabs(qmin) + std::fabs(a / scale) <
+                      std::fabs(qmax) + std::fabs(b / scale);
+  double zero = std::clamp(minIsExacter ? fromMin : fromMax, qmin, qmax);
+  params.zeroPoint = static_cast<int64_t>(std::round(zero));
+  params.scale = static_cast<float>(scale);
+  return params;
+}
+
 AffineParams mlir::qsim::computeAffineParams(double a, double b,
                                              const StorageFormat &format,
                                              bool symmetric,
@@ -121,15 +166,10 @@ AffineParams mlir::qsim::computeAffineParams(double a, double b,
   if (target == QuantizationTarget::OnnxRuntime)
     return computeOnnxRuntimeParams(static_cast<float>(a),
                                     static_cast<float>(b), format, symmetric);
+  if (target == QuantizationTarget::Tflite)
+    return computeTfliteParams(a, b, format, symmetric);
   AffineParams params = withStorageBounds(format);
-  // The range must hold 0 so that 0 (padding, ReLU) is exact.
-  a = std::min(a, 0.0);
-  b = std::max(b, 0.0);
-  if (symmetric) {
-    double m = std::max(std::fabs(a), std::fabs(b));
-    a = -m;
-    b = m;
-  }
+  widenRange(a, b, symmetric);
   auto steps = static_cast<double>(params.qmax - params.qmin);
   params.scale = b > a ? (b - a) / steps : 1.0;
   if (params.scale == 0 || !std::isfinite(params.scale))
@@ -194,6 +234,8 @@ static double roundBias(double bias, double accScale,
   if (target == QuantizationTarget::OnnxRuntime)
     return std::nearbyint(static_cast<float>(bias) /
                           static_cast<float>(accScale));
+  if (target == QuantizationTarget::Tflite)
+    return std::round(bias / accScale);
   return std::nearbyint(bias / accScale);
 }
 

@@ -249,6 +249,7 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
        "qsim-quantize{" + stats +
            " weight-granularity=per-tensor weight-scheme=asymmetric"
            " activation-type=i8 narrow-range}"},
+      {"qsim-quantize tflite", "qsim-quantize{" + stats + " target=tflite}"},
       {"qsim-record-signatures", "qsim-record-signatures"},
       {"qsim-lower-to-llvm", "qsim-lower-to-llvm"},
       {"qsim-check-accumulators", "qsim-check-accumulators"},

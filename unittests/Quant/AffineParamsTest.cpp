@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir::qsim;
 
@@ -267,6 +268,7 @@ TEST(QuantizationTargetTest, Parse) {
   EXPECT_EQ(parseQuantizationTarget("onnxruntime"),
             QuantizationTarget::OnnxRuntime);
   EXPECT_EQ(parseQuantizationTarget("tosa"), QuantizationTarget::Tosa);
+  EXPECT_EQ(parseQuantizationTarget("tflite"), QuantizationTarget::Tflite);
   EXPECT_EQ(parseQuantizationTarget("PyTorch"), std::nullopt);
   EXPECT_EQ(parseQuantizationTarget(""), std::nullopt);
 }
@@ -277,6 +279,57 @@ TEST(QuantizationTargetTest, ReciprocalScaling) {
   EXPECT_TRUE(quantizesByReciprocal(QuantizationTarget::PyTorch));
   EXPECT_FALSE(quantizesByReciprocal(QuantizationTarget::OnnxRuntime));
   EXPECT_TRUE(quantizesByReciprocal(QuantizationTarget::Tosa));
+  EXPECT_FALSE(quantizesByReciprocal(QuantizationTarget::Tflite));
+  EXPECT_TRUE(roundsHalfAway(QuantizationTarget::Tflite));
+  EXPECT_FALSE(roundsHalfAway(QuantizationTarget::NumPy));
+  EXPECT_FALSE(roundsHalfAway(QuantizationTarget::Tosa));
+}
+
+// fakeQuantAttrsToType over int8: [-3, 507] gives s = 510 / 255 = 2 and
+// the zero point -128 + 1.5 = -126.5 from the minimum (its error 129.5 is
+// below the maximum's 380.5), rounded away from zero to -127 where NumPy's
+// half to even gives -126. [-1, 2] gives z = -128 + 85 = -43 either way;
+// the scale 3 / 255 is stored as float32.
+TEST(TfliteTargetTest, ActivationParams) {
+  StorageFormat i8{8, /*isSigned=*/true, /*narrowRange=*/false};
+  AffineParams tie =
+      computeAffineParams(-3.0, 507.0, i8, false, QuantizationTarget::Tflite);
+  EXPECT_EQ(tie.scale, 2.0);
+  EXPECT_EQ(tie.zeroPoint, -127);
+  EXPECT_EQ(computeAffineParams(-3.0, 507.0, i8, false).zeroPoint, -126);
+  AffineParams p =
+      computeAffineParams(-1.0, 2.0, i8, false, QuantizationTarget::Tflite);
+  EXPECT_EQ(p.scale, static_cast<double>(static_cast<float>(3.0 / 255.0)));
+  EXPECT_NE(p.scale, 3.0 / 255.0);
+  EXPECT_EQ(p.zeroPoint, -43);
+  // A range entirely on one side still holds 0; an empty one gets scale 1.
+  EXPECT_EQ(computeAffineParams(0.5, 2.0, i8, false, QuantizationTarget::Tflite)
+                .zeroPoint,
+            -128);
+  AffineParams zero =
+      computeAffineParams(0.0, 0.0, i8, false, QuantizationTarget::Tflite);
+  EXPECT_EQ(zero.scale, 1.0);
+  EXPECT_EQ(zero.zeroPoint, -128);
+}
+
+// Symmetric narrow weights: s = 2m / 254 = m / 127, z = 0.
+TEST(TfliteTargetTest, WeightParams) {
+  StorageFormat narrow{8, /*isSigned=*/true, /*narrowRange=*/true};
+  AffineParams p =
+      computeAffineParams(-0.5, 1.27, narrow, true, QuantizationTarget::Tflite);
+  EXPECT_EQ(p.scale, static_cast<double>(static_cast<float>(1.27 / 127.0)));
+  EXPECT_EQ(p.zeroPoint, 0);
+  EXPECT_EQ(p.qmin, -127);
+  EXPECT_EQ(p.qmax, 127);
+}
+
+// The bias rounds half away from zero in float64.
+TEST(TfliteTargetTest, Bias) {
+  EXPECT_EQ(quantizeBias(2.5, 1.0, QuantizationTarget::Tflite), 3);
+  EXPECT_EQ(quantizeBias(-2.5, 1.0, QuantizationTarget::Tflite), -3);
+  EXPECT_EQ(quantizeBias(2.5, 1.0), 2);
+  EXPECT_EQ(quantizeBias(1e12, 1.0, QuantizationTarget::Tflite),
+            std::numeric_limits<int32_t>::max());
 }
 
 } // namespace

@@ -222,8 +222,18 @@ defvar TargetOption = Option<"target", "target", "std::string",
     /*default=*/"\"numpy\"",
     "Whose formulas choose the parameters and round: numpy (qsim's own, in "
     "float64), pytorch (torch.ao's observers and QNNPACK, in float32), "
-    "onnxruntime (quantize_static and MLAS) or tosa (the TOSA "
-    "specification's RESCALE, int8 activations)">;
+    "onnxruntime (quantize_static and MLAS), tosa (the TOSA "
+    "specification's RESCALE, int8 activations) or tflite (the TFLite "
+    "converter's parameters and each TFLite kernel's fixed-point "
+    "requantization)">;
+
+// How target=tflite requantizes.
+defvar TfliteRoundingOption = Option<"tfliteRounding", "tflite-rounding",
+    "std::string", /*default=*/"\"runtime\"",
+    "target=tflite's requantization: runtime (as TFLite's optimized kernels "
+    "round: CONV_2D and FULLY_CONNECTED once, through ruy; "
+    "DEPTHWISE_CONV_2D twice, as gemmlowp), double (TFLite's reference "
+    "kernels, gemmlowp's two roundings everywhere) or single">;
 
 // Whether the passes that analyze a float model fold BatchNorm first; all
 // of them must agree, or the observer names differ.
@@ -240,7 +250,7 @@ defvar ActivationQuantizationOptions = [
   Option<"activationType", "activation-type", "std::string",
          /*default=*/"\"\"",
          "u8 or i8 activations (asymmetric either way); by default the "
-         "target's own: i8 for tosa, u8 otherwise">,
+         "target's own: i8 for tosa and tflite, u8 otherwise">,
   Option<"activationBits", "activation-bits", "unsigned", /*default=*/"8",
          "bits of the activation storage (2 to 16)">,
   Option<"reduceRange", "reduce-range", "bool", /*default=*/"false",
@@ -318,7 +328,8 @@ def ConvertLinalgToQSim : Pass<"convert-linalg-to-qsim", "::mlir::ModuleOp"> {
     `qsim.relu`/`qsim.clamp`, with weights quantized at compile time and
     the bias in int32 at the accumulator scale. Everything else stays float.
   }];
-  let options = !listconcat(WeightQuantizationOptions, [TargetOption]);
+  let options = !listconcat(WeightQuantizationOptions,
+                            [TargetOption, TfliteRoundingOption]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
@@ -338,7 +349,8 @@ def ConvertTosaToQSim : Pass<"convert-tosa-to-qsim", "::mlir::ModuleOp"> {
     `tosa.clamp`. The channels-last layers are transposed to NCHW and back
     on quantized values.
   }];
-  let options = !listconcat(WeightQuantizationOptions, [TargetOption]);
+  let options = !listconcat(WeightQuantizationOptions,
+                            [TargetOption, TfliteRoundingOption]);
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
@@ -380,7 +392,8 @@ def QSimQuantize : Pass<"qsim-quantize", "::mlir::ModuleOp"> {
     float, between `qsim.dequantize` and `qsim.quantize`.
   }];
   let options = !listconcat(ActivationQuantizationOptions,
-                            WeightQuantizationOptions, [TargetOption,
+                            WeightQuantizationOptions,
+                            [TargetOption, TfliteRoundingOption,
     Option<"allowAccumulatorOverflow", "allow-accumulator-overflow", "bool",
            /*default=*/"false",
            "Warn, rather than fail, when qsim-check-accumulators finds a "

@@ -81,8 +81,14 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
   PassOptions::Option<std::string> target{
       *this, "target",
       llvm::cl::desc("Whose quantization formulas to reproduce: numpy, "
-                     "pytorch, onnxruntime or tosa"),
+                     "pytorch, onnxruntime, tosa or tflite"),
       llvm::cl::init("numpy")};
+  PassOptions::Option<std::string> tfliteRounding{
+      *this, "tflite-rounding",
+      llvm::cl::desc("target=tflite's requantization: runtime (each TFLite "
+                     "kernel's own), double (the reference kernels') or "
+                     "single"),
+      llvm::cl::init("runtime")};
   PassOptions::Option<std::string> rounding{
       *this, "rounding",
       llvm::cl::desc("The rounding of every requantize, as "

@@ -37,9 +37,14 @@ enum class QuantizationTarget {
   /// double rounding) and a quantization that multiplies by the float32
   /// reciprocal, as TOSA, which has no float division, computes it.
   Tosa,
+  /// The TFLite converter's parameters (the nudged zero point of its
+  /// quantizer, float32 scales as a .tflite stores them, symmetric weights
+  /// in [-127, 127]), rounding half away from zero, and the fixed-point
+  /// requantization of each of TFLite's kernels.
+  Tflite,
 };
 
-/// Parses `numpy`, `pytorch`, `onnxruntime` or `tosa`.
+/// Parses `numpy`, `pytorch`, `onnxruntime`, `tosa` or `tflite`.
 std::optional<QuantizationTarget> parseQuantizationTarget(llvm::StringRef name);
 
 /// An integer storage format: 2 to 16 bits, signed or not, optionally
@@ -84,6 +89,15 @@ struct AffineParams {
 ///   float32 last. A signed symmetric format takes ONNX Runtime's
 ///   [-(2^(b-1) - 1), 2^(b-1) - 1] (get_qmin_qmax_for_qType), so s = m / 127
 ///   for 8 bits.
+///
+/// For QuantizationTarget::Tflite, the MLIR quantizer's
+/// `fakeQuantAttrsToType` in float64, as the TFLite converter applies it to
+/// calibrated ranges: a = min(a, 0), b = max(b, 0); symmetric: a, b = -m, m
+/// over [qmin, qmax] (weights take a narrow format, so s = m / 127);
+/// s = (b - a) / (qmax - qmin), 1.0 when b == a; z from whichever of
+/// (a, qmin) and (b, qmax) has the smaller rounding error, qmin - a / s or
+/// qmax - b / s, clamped to [qmin, qmax] and rounded half away from zero;
+/// s rounded to float32 last, as a .tflite file stores it.
 AffineParams
 computeAffineParams(double a, double b, const StorageFormat &format,
                     bool symmetric,
@@ -107,6 +121,10 @@ int64_t quantizeValue(float x, double scale, int64_t zeroPoint, int64_t qmin,
 /// multiply by the float32 reciprocal.
 bool quantizesByReciprocal(QuantizationTarget target);
 
+/// How `target` rounds ties when it quantizes a value, a weight or a bias:
+/// TFLite away from zero (C's round), every other target to even.
+bool roundsHalfAway(QuantizationTarget target);
+
 /// The float32 requantization multiplier of the accumulator scale `inScale`
 /// and the output scale `outScale`, both rounded to float32 first:
 /// `in * (1.0f / out)` (PyTorch's QNNPACK, `byReciprocal`) or `in / out`
@@ -122,7 +140,8 @@ bool scalesAgree(double a, double b, double relTol = 1e-6);
 /// QuantizationTarget::PyTorch, as its kernels quantize the bias:
 /// round_half_even(float(b) * (1.0f / float(accScale))) in float32; for
 /// QuantizationTarget::OnnxRuntime, as quantize_bias_static_impl does:
-/// round_half_even(float(b) / float(accScale)) in float32.
+/// round_half_even(float(b) / float(accScale)) in float32; for
+/// QuantizationTarget::Tflite, round_half_away(b / accScale) in float64.
 int32_t quantizeBias(double bias, double accScale,
                      QuantizationTarget target = QuantizationTarget::NumPy);
 

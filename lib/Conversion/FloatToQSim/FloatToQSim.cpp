@@ -11,7 +11,9 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -51,9 +53,13 @@ FailureOr<StorageFormat>
 mlir::qsim::parseActivationOptions(Location loc, StringRef prefix,
                                    StringRef type, unsigned bits,
                                    QuantizationTarget target) {
-  // TOSA's integer profile convolves signed 8-bit values only.
+  // TOSA's integer profile and TFLite's int8 kernels convolve signed 8-bit
+  // values.
   if (type.empty())
-    type = target == QuantizationTarget::Tosa ? "i8" : "u8";
+    type = target == QuantizationTarget::Tosa ||
+                   target == QuantizationTarget::Tflite
+               ? "i8"
+               : "u8";
   if (type != "u8" && type != "i8")
     return emitError(loc, prefix)
            << "activation-type must be u8 or i8, got '" << type << "'";
@@ -78,8 +84,32 @@ mlir::qsim::parseTargetOption(Location loc, StringRef prefix, StringRef name) {
   if (std::optional<QuantizationTarget> target = parseQuantizationTarget(name))
     return *target;
   return emitError(loc, prefix)
-         << "target must be numpy, pytorch, onnxruntime or tosa, got '" << name
-         << "'";
+         << "target must be numpy, pytorch, onnxruntime, tosa or tflite, got '"
+         << name << "'";
+}
+
+LogicalResult mlir::qsim::applyTargetOptions(Location loc, StringRef prefix,
+                                             StringRef tfliteRounding,
+                                             QuantizationState &state) {
+  std::optional<std::optional<RoundingMode>> rounding =
+      llvm::StringSwitch<std::optional<std::optional<RoundingMode>>>(
+          tfliteRounding)
+          .Case("runtime", std::optional<RoundingMode>())
+          .Case("double", RoundingMode::TfliteDouble)
+          .Case("single", RoundingMode::TfliteSingle)
+          .Default(std::nullopt);
+  if (!rounding)
+    return emitError(loc, prefix)
+           << "tflite-rounding must be runtime, double or single, got '"
+           << tfliteRounding << "'";
+  if (*rounding && state.target != QuantizationTarget::Tflite)
+    return emitError(loc, prefix)
+           << "tflite-rounding=" << tfliteRounding << " needs target=tflite";
+  state.tfliteRounding = *rounding;
+  // The TFLite converter quantizes weights symmetrically over [-127, 127].
+  if (state.target == QuantizationTarget::Tflite)
+    state.weights.format.narrowRange = true;
+  return success();
 }
 
 //===----------------------------------------------------------------------===//
@@ -159,7 +189,9 @@ LogicalResult mlir::qsim::attachRanges(ModuleOp module, StringRef statsPath,
       auto quantize = QuantizeOp::create(
           b, value.getLoc(), floatType.clone(type), value,
           quantizesByReciprocal(state.target) ? QuantizeScaling::Reciprocal
-                                              : QuantizeScaling::Divide);
+                                              : QuantizeScaling::Divide,
+          roundsHalfAway(state.target) ? QuantizeRounding::HalfAway
+                                       : QuantizeRounding::HalfEven);
       auto dequantize =
           DequantizeOp::create(b, value.getLoc(), floatType, quantize);
       value.replaceAllUsesExcept(dequantize, quantize);

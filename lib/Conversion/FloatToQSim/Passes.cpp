@@ -134,7 +134,9 @@ struct ConversionPassBase : BaseT {
     QuantizationState state(*weights);
     state.target = *target;
     state.diagnosticPrefix = prefix.str();
-    if (failed(convertFloatToQSim(module, state, which)))
+    if (failed(applyTargetOptions(module.getLoc(), prefix, this->tfliteRounding,
+                                  state)) ||
+        failed(convertFloatToQSim(module, state, which)))
       return this->signalPassFailure();
   }
 };
@@ -192,7 +194,8 @@ struct QSimQuantizePass final : qsim::impl::QSimQuantizeBase<QSimQuantizePass> {
     state.activationFormat = *activations;
     state.target = *parsedTarget;
     state.reduceRange = reduceRange;
-    if ((foldBatchNorm && failed(foldBatchNorms(module))) ||
+    if (failed(applyTargetOptions(loc, prefix, tfliteRounding, state)) ||
+        (foldBatchNorm && failed(foldBatchNorms(module))) ||
         failed(attachRanges(module, statsFile, *activations, state, prefix)) ||
         failed(convertFloatToQSim(module, state)))
       return signalPassFailure();

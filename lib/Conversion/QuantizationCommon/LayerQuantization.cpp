@@ -315,6 +315,15 @@ mlir::qsim::makeQuantizedType(MLIRContext *ctx, const StorageFormat &format,
       params.scale, params.zeroPoint, params.qmin, params.qmax);
 }
 
+/// How TFLite's optimized kernels requantize `layer`: CONV_2D and
+/// FULLY_CONNECTED run through ruy, which rounds once; DEPTHWISE_CONV_2D
+/// through gemmlowp's two roundings.
+static RoundingMode getTfliteRuntimeRounding(const FloatLayer &layer) {
+  bool depthwise = layer.kind == LayerKind::Conv2D && layer.groups > 1 &&
+                   layer.weightShape[1] == 1;
+  return depthwise ? RoundingMode::TfliteDouble : RoundingMode::TfliteSingle;
+}
+
 std::string mlir::qsim::describeValidScaleRange() {
   std::string text;
   llvm::raw_string_ostream os(text);
@@ -506,8 +515,13 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
     std::string which =
         perChannel ? " of output channel " + std::to_string(c) : "";
     // The bias is quantized at the accumulator scale: checking it checks the
-    // bias scale too.
+    // bias scale too. TFLite forms a per-tensor layer's product in float32
+    // (GetQuantizedConvolutionMultipler); its float32 scales multiply
+    // exactly in float64.
     double accScale = inputScale * p.scale;
+    if (state.target == QuantizationTarget::Tflite && !perChannel)
+      accScale = static_cast<float>(static_cast<float>(inputScale) *
+                                    static_cast<float>(p.scale));
     if (!isValidScale(p.scale)) {
       layerError() << "weight scale " << p.scale << which << " (weights in ["
                    << channelMin[c] << ", " << channelMax[c] << "]) is outside "
@@ -532,9 +546,10 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
   auto weightStorage = IntegerType::get(ctx, weightFormat.bits);
   auto rawWeightType = RankedTensorType::get(layer.weightShape, weightStorage);
   bool byReciprocal = quantizesByReciprocal(state.target);
-  auto quantizeWeight = [byReciprocal](float value, const AffineParams &p) {
+  bool halfAway = roundsHalfAway(state.target);
+  auto quantizeWeight = [&](float value, const AffineParams &p) {
     return quantizeValue(value, p.scale, p.zeroPoint, p.qmin, p.qmax,
-                         byReciprocal);
+                         byReciprocal, halfAway);
   };
   DenseElementsAttr weightAttr;
   if (splat) {
@@ -656,6 +671,10 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
   // rounding, as the TFLite and torch-mlir legalizations emit it.
   if (state.target == QuantizationTarget::Tosa) {
     if (failed(requantize.setFixedPointRounding(RoundingMode::TosaDouble)))
+      return failure();
+  } else if (state.target == QuantizationTarget::Tflite) {
+    if (failed(requantize.setFixedPointRounding(
+            state.tfliteRounding.value_or(getTfliteRuntimeRounding(layer)))))
       return failure();
   } else if (state.target != QuantizationTarget::NumPy) {
     requantize.setFloat32Rounding(quantizesByReciprocal(state.target));

@@ -20,6 +20,18 @@
                       on DIR/many.npy (4,000 images)
   check-many DIR STATS OUT
                       the first simulation on DIR/many.npy
+  check-tflite DIR STATS OUT
+                      qsim-ptq target=tflite, written from the TFLite
+                      converter's and kernels' definitions: parameters as
+                      the MLIR quantizer's fakeQuantAttrsToType picks them
+                      (float64, the zero point from the bound with the
+                      smaller error, rounded half away from zero, the scale
+                      stored as float32), narrow symmetric weights,
+                      quantization by round(x / s) (C's round), the bias
+                      rounded half away, and the requantization of CONV_2D
+                      and FULLY_CONNECTED as ruy computes it
+                      (QuantizeMultiplier's pair, one rounding), on
+                      DIR/many.npy
 """
 
 import json
@@ -82,16 +94,18 @@ def quantize_reciprocal(x, s, z, qmin, qmax):
     return np.clip(q, qmin, qmax)
 
 
-def accumulate(xq, zx, sx, w, b, stride, pad, is_conv, quantize_values):
-    """Quantizes the weights per output channel with `quantize_values` and
-    the bias at the accumulator scale; returns the int32 accumulator and
+def accumulate(xq, zx, sx, w, b, stride, pad, is_conv, quantize_values,
+               params=affine, weight_qmin=-128, round_bias=np.round):
+    """Quantizes the weights per output channel with `params` over
+    [weight_qmin, 127] and `quantize_values`, and the bias at the
+    accumulator scale with `round_bias`; returns the int32 accumulator and
     its per-channel scale."""
-    ws = [affine(float(w[o].min()), float(w[o].max()), -128, 127, True)[0]
+    ws = [params(float(w[o].min()), float(w[o].max()), weight_qmin, 127, True)[0]
           for o in range(w.shape[0])]
-    wq = np.stack([quantize_values(w[o], ws[o], 0, -128, 127)
+    wq = np.stack([quantize_values(w[o], ws[o], 0, weight_qmin, 127)
                    for o in range(w.shape[0])])
     acc_scale = np.array([sx * s for s in ws])
-    bq = np.clip(np.round(b.astype(np.float64) / acc_scale), -2**31, 2**31 - 1)
+    bq = np.clip(round_bias(b.astype(np.float64) / acc_scale), -2**31, 2**31 - 1)
     x = (xq - zx).astype(np.int64)
     if is_conv:
         acc = conv(x, wq.astype(np.int64), stride, pad) + bq.astype(np.int64).reshape(1, -1, 1, 1)
@@ -134,21 +148,25 @@ def requantize_tosa(acc, m):
     return y
 
 
-def simulate(x, stats, qmin, qmax, quantize_values, requantize):
-    """The INT8 model with activations in [qmin, qmax], values and weights
-    quantized by `quantize_values`, accumulators requantized by
-    `requantize`, fused ReLUs clamping at the zero point."""
+def simulate(x, stats, qmin, qmax, quantize_values, requantize,
+             params=affine, weight_qmin=-128, round_bias=np.round):
+    """The INT8 model with activations in [qmin, qmax] and `params`' scales
+    and zero points, values and weights quantized by `quantize_values`, the
+    weights over [weight_qmin, 127], biases rounded by `round_bias`,
+    accumulators requantized by `requantize`, fused ReLUs clamping at the
+    zero point."""
     ranges = stats["activations"]
-    def params(name):
+    def activation(name):
         r = ranges["main/" + name]
-        return affine(r["min"], r["max"], qmin, qmax, False)
+        return params(r["min"], r["max"], qmin, qmax, False)
     def layer(xq, zx, sx, w, b, name, stride, pad, relu, is_conv):
-        sy, zy = params(name)
+        sy, zy = activation(name)
         acc, acc_scale = accumulate(xq, zx, sx, w, b, stride, pad, is_conv,
-                                    quantize_values)
+                                    quantize_values, params, weight_qmin,
+                                    round_bias)
         lo = zy if relu else qmin
         return np.clip(requantize(acc, acc_scale / sy) + zy, lo, qmax), sy, zy
-    sx, zx = params("arg0")
+    sx, zx = activation("arg0")
     xq = quantize_values(x, sx, zx, qmin, qmax)
     q1, s1, z1 = layer(xq, zx, sx, W1, B1, "conv1.output", 1, 1, True, True)
     q2, s2, z2 = layer(q1, z1, s1, W2, B2, "conv2.output", 2, 1, True, True)
@@ -166,6 +184,65 @@ def tosa_model(x, stats):
     """qsim-ptq target=tosa: i8 activations, the float32 reciprocal,
     TOSA's RESCALE with double rounding."""
     return simulate(x, stats, -128, 127, quantize_reciprocal, requantize_tosa)
+
+
+def round_half_away(v):
+    """C's round: ties away from zero (exact in float64 below 2^52)."""
+    v = np.asarray(v, np.float64)
+    return np.sign(v) * np.floor(np.abs(v) + 0.5)
+
+
+def affine_tflite(a, b, qmin, qmax, symmetric):
+    """The MLIR quantizer's fakeQuantAttrsToType, as the TFLite converter
+    applies it to a calibrated range."""
+    a, b = min(a, 0.0), max(b, 0.0)
+    if symmetric:
+        m = max(abs(a), abs(b))
+        a, b = -m, m
+    if not b > a:
+        return 1.0, 0 if symmetric else qmin
+    s = (b - a) / (qmax - qmin)
+    from_min, from_max = qmin - a / s, qmax - b / s
+    z = from_min if abs(qmin) + abs(a / s) < abs(qmax) + abs(b / s) else from_max
+    z = min(max(z, qmin), qmax)
+    # A .tflite stores the scale as float32.
+    return float(np.float32(s)), int(round_half_away(z))
+
+
+def quantize_tflite(x, s, z, qmin, qmax):
+    """TFLite's reference Quantize: zero_point + round(x / scale) in
+    float32, clamped."""
+    scaled = np.asarray(x, np.float32) / np.float32(s)
+    return np.clip(round_half_away(scaled).astype(np.int64) + z, qmin, qmax)
+
+
+def quantize_multiplier(m):
+    """TFLite's QuantizeMultiplier: the frexp mantissa as a Q31 integer,
+    rounded half away, and the exponent as the shift."""
+    mantissa, exponent = math.frexp(m)
+    q = math.floor(mantissa * 2**31 + 0.5)
+    if q == 2**31:
+        q //= 2
+        exponent += 1
+    return q, exponent
+
+
+def requantize_ruy(acc, m):
+    """ruy's MultiplyByQuantizedMultiplier: (x * q + 2^(t - 1)) >> t with
+    t = 31 - shift, one rounding, for each output channel (axis 1)."""
+    y = np.empty_like(acc)
+    for o in range(acc.shape[1]):
+        q, shift = quantize_multiplier(float(m[o]))
+        total = 31 - shift
+        y[:, o] = (acc[:, o] * q + (1 << (total - 1))) >> total
+    return y
+
+
+def tflite_model(x, stats):
+    """qsim-ptq target=tflite: TFLite's parameters and kernels."""
+    return simulate(x, stats, -128, 127, quantize_tflite, requantize_ruy,
+                    params=affine_tflite, weight_qmin=-127,
+                    round_bias=round_half_away)
 
 
 def dense(a):
@@ -256,7 +333,8 @@ def main():
         stats = json.load(f)
     # check-tosa and check-many run on many.npy, check on test.npy.
     images = TEST if mode == "check" else MANY
-    model = tosa_model if mode == "check-tosa" else int8_model
+    model = {"check-tosa": tosa_model,
+             "check-tflite": tflite_model}.get(mode, int8_model)
     expected = model(images, stats)
     actual = np.load(result_path)
     if actual.dtype != np.float32 or actual.shape != expected.shape:

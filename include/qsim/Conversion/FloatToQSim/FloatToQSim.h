@@ -34,7 +34,7 @@ parseWeightOptions(Location loc, StringRef prefix, StringRef granularity,
                    StringRef scheme, unsigned bits, bool narrowRange);
 
 /// Reads the activation options (`u8`/`i8`, 2 to 16 bits); an empty `type`
-/// is `target`'s own: i8 for TOSA, u8 otherwise.
+/// is `target`'s own: i8 for TOSA and TFLite, u8 otherwise.
 FailureOr<StorageFormat> parseActivationOptions(Location loc, StringRef prefix,
                                                 StringRef type, unsigned bits,
                                                 QuantizationTarget target);
@@ -43,9 +43,18 @@ FailureOr<StorageFormat> parseActivationOptions(Location loc, StringRef prefix,
 LogicalResult checkReduceRange(Location loc, StringRef prefix,
                                const StorageFormat &format, bool reduceRange);
 
-/// Reads the `target` option (`numpy`, `pytorch`, `onnxruntime` or `tosa`).
+/// Reads the `target` option (`numpy`, `pytorch`, `onnxruntime`, `tosa` or
+/// `tflite`).
 FailureOr<QuantizationTarget> parseTargetOption(Location loc, StringRef prefix,
                                                 StringRef name);
+
+/// Reads the `tflite-rounding` option into `state` (`runtime`, the default:
+/// each kernel's own; `double`; `single`) and applies what `state.target`
+/// fixes of the weights: TFLite's are narrow, in [-127, 127]. Any value but
+/// `runtime` needs target=tflite.
+LogicalResult applyTargetOptions(Location loc, StringRef prefix,
+                                 StringRef tfliteRounding,
+                                 QuantizationState &state);
 
 /// Replaces every activation of every calibratable function of `module`
 /// that the naming analysis names by dequantize(quantize(x)) at its

@@ -43,6 +43,10 @@ public:
   /// The runtime whose formulas choose the parameters and round the weights,
   /// biases, quantizations and requantizations (`target=`).
   QuantizationTarget target = QuantizationTarget::NumPy;
+  /// target=tflite's requantization: one mode for every layer
+  /// (`tflite-rounding=double|single`), or nullopt for each TFLite kernel's
+  /// own (`runtime`).
+  std::optional<RoundingMode> tfliteRounding;
   /// Whether activation parameters are chosen over half the storage range
   /// (`reduce-range`, torch.ao's reduce_range).
   bool reduceRange = false;
