@@ -69,3 +69,23 @@ func.func @fused(%acc: tensor<8x!quant.uniform<i32:f32, 0.01>>) -> tensor<8x!qua
   %r = qsim.relu %y : tensor<8x!quant.uniform<u8:f32, 0.04:10>>
   return %r : tensor<8x!quant.uniform<u8:f32, 0.04:10>>
 }
+
+// -----
+
+// tflite_double gives an 8-bit add TFLite's ADD arithmetic, the pairs its
+// Prepare computes: 2S = 2 * max(0.5, 0.25) = 1, so the inputs' ratios are
+// 0.5 (2^30, exponent 0) and 0.25 (2^30, -1) and the output's
+// 1 / (2^20 * 1) = 2^-20 (2^30, -19), with left_shift 20. The other modes
+// leave an add alone, and half_even gives back its float64 arithmetic.
+// TFLD-LABEL: func.func @add
+//       TFLD:   qsim.add %{{.+}}, %{{.+}} {left_shift = 20 : i64, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, rounding = #qsim.rounding<tflite_double>, shift = array<i32: 0, -1, -19>}
+// TFLS-LABEL: func.func @add
+//       TFLS:   qsim.add %{{.+}}, %{{.+}} : (
+// TOSAS-LABEL: func.func @add
+//       TOSAS:   qsim.add %{{.+}}, %{{.+}} : (
+// BACK-LABEL: func.func @add
+//       BACK:   qsim.add %{{.+}}, %{{.+}} : (
+func.func @add(%a: tensor<4x!quant.uniform<i8:f32, 0.5:1>>, %b: tensor<4x!quant.uniform<i8:f32, 0.25:-2>>) -> tensor<4x!quant.uniform<i8:f32, 1.0:3>> {
+  %y = qsim.add %a, %b : (tensor<4x!quant.uniform<i8:f32, 0.5:1>>, tensor<4x!quant.uniform<i8:f32, 0.25:-2>>) -> tensor<4x!quant.uniform<i8:f32, 1.0:3>>
+  return %y : tensor<4x!quant.uniform<i8:f32, 1.0:3>>
+}

@@ -1036,7 +1036,8 @@ struct LinalgIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
     switch (op->kind) {
     case FloatIntegerOp::Kind::Add:
     case FloatIntegerOp::Kind::Mul:
-      result = buildAddOrMul(rewriter, loc, *op, operands, outputType);
+      result =
+          buildAddOrMul(rewriter, loc, *op, operands, outputType, state.target);
       break;
     case FloatIntegerOp::Kind::Concat:
       if (hasClamp)

@@ -1083,15 +1083,71 @@ Value buildBroadcastBinary(
   return generic.getResult(0);
 }
 
+/// TFLite's ADD: each input's (q - z) << l rescaled by its pair, the sum
+/// rescaled by the output's, all tflite_double in i64; then z_y and the
+/// clamp.
+Value buildTfliteAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
+                     Value rhsValue, IntegerType storageType) {
+  IntegerType i64 = b.getI64Type();
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, v));
+  };
+  ArrayRef<int32_t> multipliers = *op.getMultiplier();
+  ArrayRef<int32_t> shifts = *op.getShift();
+  auto rescale = [&](Value x, unsigned index) -> Value {
+    SmallVector<Value> shiftConstants;
+    for (int64_t v :
+         getShiftConstants(RoundingMode::TfliteDouble, shifts[index]))
+      shiftConstants.push_back(constant(v));
+    return buildFixedPointProduct(b, loc, RoundingMode::TfliteDouble, x,
+                                  constant(multipliers[index]), shiftConstants);
+  };
+  Value leftShift = constant(*op.getLeftShift());
+  Value storage[] = {lhsValue, rhsValue};
+  Value quantized[] = {op.getLhs(), op.getRhs()};
+  Value sum;
+  for (unsigned index = 0; index < 2; ++index) {
+    Value value = storage[index];
+    UniformQuantParams params = getParams(quantized[index]);
+    Value centered = arith::SubIOp::create(
+        b, loc, widen(b, loc, value, i64, params.isSigned),
+        constant(params.getZeroPoint(0)));
+    Value scaled =
+        rescale(arith::ShLIOp::create(b, loc, centered, leftShift), index);
+    sum = sum ? Value(arith::AddIOp::create(b, loc, sum, scaled)) : scaled;
+  }
+  UniformQuantParams out = getParams(op.getOutput());
+  Value shifted = arith::AddIOp::create(b, loc, rescale(sum, 2),
+                                        constant(out.getZeroPoint(0)));
+  Value clamped = arith::MinSIOp::create(
+      b, loc,
+      arith::MaxSIOp::create(b, loc, shifted, constant(op.getLowerBound())),
+      constant(op.getUpperBound()));
+  return arith::TruncIOp::create(b, loc, storageType, clamped);
+}
+
 /// y = clamp(round_half_to_even(M_a * (a - z_a) + M_b * (b - z_b)) + z_y,
 /// lo, hi) with M_a = s_a / s_y and M_b = s_b / s_y; every step in f64, in
-/// the order written.
+/// the order written. tflite_double is TFLite's fixed-point ADD.
 struct AddOpLowering final : OpConversionPattern<AddOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(AddOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (op.getRounding() == RoundingMode::TfliteDouble) {
+      IntegerType storageType = getStorageType(op.getOutput());
+      auto resultType = cast<RankedTensorType>(
+          getTypeConverter()->convertType(op.getOutput().getType()));
+      rewriter.replaceOp(
+          op,
+          buildBroadcastBinary(
+              rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
+              resultType, [&](OpBuilder &b, Location loc, Value a, Value c) {
+                return buildTfliteAdd(b, loc, op, a, c, storageType);
+              }));
+      return success();
+    }
     if (op.getRounding() != RoundingMode::HalfEven)
       return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
     UniformQuantParams lhs = getParams(op.getLhs());

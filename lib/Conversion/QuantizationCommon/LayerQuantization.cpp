@@ -410,7 +410,8 @@ mlir::qsim::getStorageClampBounds(Builder &builder, quant::QuantizedType type,
 Value mlir::qsim::buildAddOrMul(PatternRewriter &rewriter, Location loc,
                                 const FloatIntegerOp &op,
                                 ArrayRef<Value> operands,
-                                quant::QuantizedType outputType) {
+                                quant::QuantizedType outputType,
+                                QuantizationTarget target) {
   auto resultType =
       cast<RankedTensorType>(op.output.getType()).clone(outputType);
   auto [clampMin, clampMax] =
@@ -418,8 +419,14 @@ Value mlir::qsim::buildAddOrMul(PatternRewriter &rewriter, Location loc,
   if (op.kind == FloatIntegerOp::Kind::Mul)
     return MulOp::create(rewriter, loc, resultType, operands[0], operands[1],
                          RoundingMode::HalfEven, clampMin, clampMax);
-  return AddOp::create(rewriter, loc, resultType, operands[0], operands[1],
-                       RoundingMode::HalfEven, clampMin, clampMax);
+  auto add = AddOp::create(rewriter, loc, resultType, operands[0], operands[1],
+                           RoundingMode::HalfEven, clampMin, clampMax,
+                           /*multiplier=*/nullptr, /*shift=*/nullptr,
+                           /*left_shift=*/nullptr);
+  // TFLite's 8-bit ADD kernel; wider adds keep qsim's float64 rounding.
+  if (target == QuantizationTarget::Tflite && add.hasTfliteAddStorage())
+    (void)add.setTfliteRounding();
+  return add;
 }
 
 FailureOr<Value> mlir::qsim::buildQuantizedLayer(

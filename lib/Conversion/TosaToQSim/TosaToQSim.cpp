@@ -401,7 +401,8 @@ struct TosaIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
     Value result;
     switch (op->kind) {
     case FloatIntegerOp::Kind::Add:
-      result = buildAddOrMul(rewriter, loc, *op, operands, outputType);
+      result =
+          buildAddOrMul(rewriter, loc, *op, operands, outputType, state.target);
       break;
     case FloatIntegerOp::Kind::Mul:
     case FloatIntegerOp::Kind::Table:

@@ -1,6 +1,7 @@
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json" --mlir-print-elementsattrs-with-hex-if-larger=-1 | FileCheck %s
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json" | FileCheck %s --check-prefix=NOFLOAT
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json activation-bits=10" 2>&1 | FileCheck %s --check-prefix=WIDE
+// RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=tflite" | FileCheck %s --check-prefix=TFLITE
 
 // Tests the float ops that become integer qsim ops other than layers, in
 // the forms torch-mlir emits: residual adds with their ReLU, products with
@@ -20,6 +21,12 @@
 // Tests a residual add (torch's add.Tensor: in + alpha * in_1) and the ReLU
 // after it, fused as clamp_min = z_y; z_y = 0 is the storage minimum, so the
 // ReLU needs no bound at all.
+// target=tflite gives the add TFLite's ADD arithmetic. By hand: both
+// inputs have s = f32(2/255) and the output f32(4/255) = 2 s exactly, so
+// TFLite's Prepare has 2S = 2 s, input ratios s / 2S = 0.5 (multiplier
+// 2^30, shift 0) and output ratio 2S / (2^20 * 2 s) = 2^-20 (2^30, -19).
+// TFLITE-LABEL: func.func @residual
+//       TFLITE:   qsim.add %{{.+}}, %{{.+}} {left_shift = 20 : i64, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, rounding = #qsim.rounding<tflite_double>, shift = array<i32: 0, 0, -19>}
 // CHECK-LABEL: func.func @residual
 //   CHECK-DAG:   %[[A:.+]] = qsim.quantize %{{.+}} -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.0078431372549019607:128>>
 //   CHECK-DAG:   %[[B:.+]] = qsim.quantize %{{.+}} -> tensor<1x2x2x2x!quant.uniform<u8:f32, 0.0078431372549019607>>

@@ -98,3 +98,33 @@ func.func @concat(%x: tensor<?x2x!quant.uniform<u8:f32, 0.02:128>>, %y: tensor<?
   %z = qsim.concat %x, %y {axis = 1 : i64} : (tensor<?x2x!quant.uniform<u8:f32, 0.02:128>>, tensor<?x3x!quant.uniform<u8:f32, 0.03:120>>) -> tensor<?x5x!quant.uniform<u8:f32, 0.02:128>>
   return %z : tensor<?x5x!quant.uniform<u8:f32, 0.02:128>>
 }
+
+// -----
+
+// Tests TFLite's ADD (tflite_double): each input's q - z, in i64, shifted
+// left by 20 and rescaled by its pair (the i32 truncation, the doubling
+// high multiply by 2^31 and the rounding divide of tflite_double), the sum
+// rescaled by the output's pair, z_y added, then clamped to
+// [clamp_min, 127] and narrowed; no float arithmetic.
+// CHECK-LABEL: func.func @add_tflite
+//       CHECK:   linalg.generic
+//       CHECK:     %[[SHIFT:.+]] = arith.constant 20 : i64
+//       CHECK:     %[[ZA:.+]] = arith.constant 3 : i64
+//       CHECK:     %[[A:.+]] = arith.extsi %{{.+}} : i8 to i64
+//       CHECK:     %[[CA:.+]] = arith.subi %[[A]], %[[ZA]] : i64
+//       CHECK:     arith.shli %[[CA]], %[[SHIFT]] : i64
+//       CHECK:     arith.constant 1073741824 : i64
+//       CHECK:     arith.divsi %{{.+}}, %{{.+}} : i64
+//       CHECK:     arith.constant -7 : i64
+//       CHECK:     arith.constant 1288490189 : i64
+//       CHECK:     %[[SUM:.+]] = arith.addi %{{.+}}, %{{.+}} : i64
+//       CHECK:     arith.constant 1533916885 : i64
+//       CHECK:     arith.maxsi
+//       CHECK:     arith.minsi
+//       CHECK:     arith.trunci %{{.+}} : i64 to i8
+//   CHECK-NOT:     arith.mulf
+//   CHECK-NOT:     math.roundeven
+func.func @add_tflite(%a: tensor<4x!quant.uniform<i8:f32, 0.05:3>>, %b: tensor<4x!quant.uniform<i8:f32, 0.03:-7>>) -> tensor<4x!quant.uniform<i8:f32, 0.07:-1>> {
+  %y = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824, 1288490189, 1533916885>, shift = array<i32: 0, -1, -19>, left_shift = 20, clamp_min = -1 : i64} : (tensor<4x!quant.uniform<i8:f32, 0.05:3>>, tensor<4x!quant.uniform<i8:f32, 0.03:-7>>) -> tensor<4x!quant.uniform<i8:f32, 0.07:-1>>
+  return %y : tensor<4x!quant.uniform<i8:f32, 0.07:-1>>
+}

@@ -269,12 +269,67 @@ func.func @concat_axis_overflow(%a: tensor<5000000000000000000x!u8>) {
 
 !u8 = !quant.uniform<u8:f32, 0.02:128>
 
-// Tests that add, mul and concat keep their float64 rounding: the
-// fixed-point modes are qsim.requantize's, and a mode they do not apply is
-// an error rather than ignored.
-func.func @add_fixed_point(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.add' op supports only the half_even rounding mode, not tflite_double (the other modes are qsim.requantize's)}}
+// Tests that add takes half_even or TFLite's ADD (tflite_double) and no
+// other mode, and that tflite_double needs its three pairs and left shift,
+// which half_even forbids; mul and concat keep their float64 rounding: a
+// mode they do not apply is an error rather than ignored.
+func.func @add_other_mode(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op supports the half_even and tflite_double rounding modes, not tosa_double}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_tflite_without_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode tflite_double requires 'multiplier', 'shift' and 'left_shift'}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_two_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects 3 multipliers and shifts (lhs, rhs, result), got 2 and 3}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 0, 0, -19>, left_shift = 20} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_bad_pair(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op pair 2: }}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824, 1073741824, -5>, shift = array<i32: 0, 0, -19>, left_shift = 20} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_left_shift_range(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects a left_shift of 0 to 30, got 31}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 0, 0, -19>, left_shift = 31} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u16 = !quant.uniform<u16:f32, 0.02:0>
+func.func @add_left_shift_overflow(%a: tensor<4x!u16>, %b: tensor<4x!u16>) {
+  // expected-error @+1 {{'qsim.add' op expects (q - z) << left_shift to fit in int32, but 65535 << 20 does not}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 0, 0, -19>, left_shift = 20} : (tensor<4x!u16>, tensor<4x!u16>) -> tensor<4x!u16>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_half_even_with_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op takes 'multiplier', 'shift' and 'left_shift' only with rounding mode tflite_double}}
+  %0 = qsim.add %a, %b {left_shift = 20} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }
 

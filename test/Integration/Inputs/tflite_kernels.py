@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Small int8 TFLite models and the qsim programs of the same integers.
 
-    write DIR     writes, for each case (conv, depthwise, fc):
+    write DIR     writes, for each case (conv, depthwise, fc, add):
                     CASE.tflite  a one-kernel .tflite flatbuffer (TFLite's
                                  schema, written field by field with
                                  Debian's python3-flatbuffers);
@@ -11,11 +11,20 @@
                                  (constant weights and bias, requantize
                                  with half_even, which qsim-set-rounding
                                  then switches to TFLite's mode);
-                    CASE.npy     its input (NCHW int8)
+                    CASE.npy     its input (NCHW int8; add has two,
+                                 CASE.0.npy and CASE.1.npy)
     check DIR CASE QSIM_OUT
                   compares LiteRT's output (DIR/CASE.out.json, NHWC) with
                   qsim-run's (QSIM_OUT/result0.npy, NCHW); exits 1 when any
                   value differs
+    check-add DIR QSIM_OUT
+                  compares qsim's add with a NumPy model of TFLite's own ADD
+                  kernel (reference/add.h: each input's (q - z) << 20
+                  rescaled by gemmlowp's two roundings, the sum rescaled
+                  again), and LiteRT's output with a NumPy model of
+                  XNNPACK's int8 add, which LiteRT.js runs ADD on (one
+                  multiply-add per input with 2^shift-scaled multipliers,
+                  one arithmetic shift); exits 1 when either differs
 
 LiteRT.js takes and returns only float32, int32 and uint8 tensors, so each
 model takes int32 tensors and CASTs them to int8 (and its int8 result back
@@ -29,8 +38,10 @@ accumulator scales).
 The cases: CONV_2D per channel, 3x3, SAME padding, stride 1, fused RELU;
 DEPTHWISE_CONV_2D per channel, depth multiplier 2, SAME padding with
 stride 2 (one padding row and column, at the end); FULLY_CONNECTED per
-tensor (its multiplier from the float32 product s_x * s_w). Outputs are
-kept wide enough that rounding decides many values.
+tensor (its multiplier from the float32 product s_x * s_w); ADD of every
+pair of int8 codes ([256, 256] and a broadcast [1, 256]) with a fused
+RELU. Outputs are kept wide
+enough that rounding decides many values.
 """
 
 import json
@@ -45,9 +56,10 @@ F32 = np.float32
 
 # The TFLite schema's enum values.
 TENSOR_INT32, TENSOR_INT8 = 2, 9
-OP_CONV_2D, OP_DEPTHWISE_CONV_2D, OP_FULLY_CONNECTED, OP_CAST = 3, 4, 9, 53
+OP_ADD, OP_CONV_2D, OP_DEPTHWISE_CONV_2D = 0, 3, 4
+OP_FULLY_CONNECTED, OP_CAST = 9, 53
 OPTIONS_CONV_2D, OPTIONS_DEPTHWISE_CONV_2D = 1, 2
-OPTIONS_FULLY_CONNECTED = 8
+OPTIONS_FULLY_CONNECTED, OPTIONS_ADD = 8, 11
 PADDING_SAME, PADDING_VALID = 0, 1
 ACTIVATION_NONE, ACTIVATION_RELU = 0, 1
 
@@ -230,6 +242,45 @@ def case_fc(rng):
                 sy=sy, zy=zy)
 
 
+def case_add():
+    # Every pair of int8 codes: row i of a is i - 128, b broadcasts j - 128.
+    a = np.repeat(np.arange(-128, 128)[:, None], 256, axis=1)
+    b = np.arange(-128, 128)[None, :]
+    return dict(kind="add", a=a, b=b, sa=f32(0.05), za=3, sb=f32(0.031),
+                zb=-7, sy=f32(0.07), zy=-1)
+
+
+def write_tflite_add(case, path):
+    t = TfliteWriter()
+    a, b = case["a"], case["b"]
+    ai = t.tensor(a.shape, TENSOR_INT32, "a")
+    bi = t.tensor(b.shape, TENSOR_INT32, "b")
+    a8 = t.tensor(a.shape, TENSOR_INT8, "a8", [case["sa"]], [case["za"]])
+    b8 = t.tensor(b.shape, TENSOR_INT8, "b8", [case["sb"]], [case["zb"]])
+    y8 = t.tensor(a.shape, TENSOR_INT8, "y8", [case["sy"]], [case["zy"]])
+    yi = t.tensor(a.shape, TENSOR_INT32, "y")
+    t.op(OP_CAST, [ai], [a8])
+    t.op(OP_CAST, [bi], [b8])
+    t.op(OP_ADD, [a8, b8], [y8], (OPTIONS_ADD, [(0, ACTIVATION_RELU, 1)]))
+    t.op(OP_CAST, [y8], [yi])
+    with open(path, "wb") as f:
+        f.write(t.build([ai, bi], [yi]))
+
+
+def write_qsim_add(case, path):
+    at = per_tensor(case["sa"], case["za"])
+    bt = per_tensor(case["sb"], case["zb"])
+    yt = per_tensor(case["sy"], case["zy"])
+    a = f"tensor<256x256x{at}>"
+    b = f"tensor<1x256x{bt}>"
+    y = f"tensor<256x256x{yt}>"
+    with open(path, "w") as f:
+        f.write(f"func.func @main(%a: {a}, %b: {b}) -> {y} {{\n"
+                f"  %y = qsim.add %a, %b {{clamp_min = {case['zy']} : i64}} "
+                f": ({a}, {b}) -> {y}\n"
+                f"  return %y : {y}\n}}\n")
+
+
 def write_tflite(case, path):
     t = TfliteWriter()
     kind = case["kind"]
@@ -351,6 +402,16 @@ def write(directory):
             "output_shape": list(out_shape)}
         with open(f"{directory}/{name}.json", "w") as f:
             json.dump(inputs, f)
+    case = case_add()
+    write_tflite_add(case, f"{directory}/add.tflite")
+    write_qsim_add(case, f"{directory}/add.mlir")
+    for index, key in enumerate("ab"):
+        np.save(f"{directory}/add.{index}.npy", case[key].astype(np.int8))
+    with open(f"{directory}/add.json", "w") as f:
+        json.dump({"inputs": [{"shape": list(case[key].shape),
+                               "data": case[key].reshape(-1).tolist()}
+                              for key in "ab"],
+                   "output_shape": list(case["a"].shape)}, f)
 
 
 def check(directory, name, qsim_out):
@@ -366,12 +427,84 @@ def check(directory, name, qsim_out):
     return got.shape == want.shape and differ == 0
 
 
+def quantize_multiplier(m):
+    """TFLite's QuantizeMultiplier: the Q31 frexp mantissa, rounded half
+    away, and the exponent."""
+    mantissa, exponent = math.frexp(m)
+    q = math.floor(mantissa * 2**31 + 0.5)
+    if q == 2**31:
+        q //= 2
+        exponent += 1
+    return q, exponent
+
+
+def multiply_by_quantized_multiplier(x, q, shift):
+    """gemmlowp's SaturatingRoundingDoublingHighMul of x << max(shift, 0)
+    and q, then RoundingDivideByPOT by max(-shift, 0) (x an int64 array)."""
+    a = x << max(shift, 0)
+    ab = a * q
+    nudge = np.where(ab >= 0, 1 << 30, 1 - (1 << 30))
+    high = np.fix((ab + nudge) / 2**31).astype(np.int64)  # towards zero
+    exponent = max(-shift, 0)
+    mask = (1 << exponent) - 1
+    threshold = (mask >> 1) + (high < 0)
+    return (high >> exponent) + ((high & mask) > threshold)
+
+
+def tflite_reference_add(case, a, b):
+    twice_max = 2 * max(case["sa"], case["sb"])
+    pairs = [quantize_multiplier(case["sa"] / twice_max),
+             quantize_multiplier(case["sb"] / twice_max),
+             quantize_multiplier(twice_max / ((1 << 20) * case["sy"]))]
+    scaled_a = multiply_by_quantized_multiplier((a - case["za"]) << 20, *pairs[0])
+    scaled_b = multiply_by_quantized_multiplier((b - case["zb"]) << 20, *pairs[1])
+    y = multiply_by_quantized_multiplier(scaled_a + scaled_b, *pairs[2])
+    return np.clip(y + case["zy"], case["zy"], 127)  # the fused RELU
+
+
+def xnnpack_add(case, a, b):
+    def bits(f):
+        return int(np.array(f, np.float32).view(np.uint32))
+
+    def from_bits(u):
+        return float(np.array(u, np.uint32).view(np.float32))
+
+    a_scale = np.float32(case["sa"] / case["sy"])
+    b_scale = np.float32(case["sb"] / case["sy"])
+    exponent = ((bits(max(a_scale, b_scale)) >> 23) & 0xFF) - 127
+    shift = 20 - exponent
+    a_mult = int(np.rint(from_bits(bits(a_scale) + (shift << 23))))
+    b_mult = int(np.rint(from_bits(bits(b_scale) + (shift << 23))))
+    bias = -(a_mult * case["za"] + b_mult * case["zb"]) + (1 << (shift - 1))
+    y = (bias + a * a_mult + b * b_mult) >> shift
+    return np.clip(y + case["zy"], case["zy"], 127)
+
+
+def check_add(directory, qsim_out):
+    case = case_add()
+    a = np.load(f"{directory}/add.0.npy").astype(np.int64)
+    b = np.load(f"{directory}/add.1.npy").astype(np.int64)
+    got = np.load(f"{qsim_out}/result0.npy").astype(np.int64)
+    with open(f"{directory}/add.out.json") as f:
+        litert = json.load(f)
+    live = np.array(litert["data"], np.int64).reshape(litert["shape"])
+    reference = tflite_reference_add(case, a, b)
+    qsim_differ = int(np.count_nonzero(got != reference))
+    live_differ = int(np.count_nonzero(live != xnnpack_add(case, a, b)))
+    print(f"add: {got.size} values, {qsim_differ} differ from TFLite's ADD "
+          f"kernel, {int(np.count_nonzero(got != live))} from LiteRT")
+    print(f"add: LiteRT against XNNPACK's int8 add: {live_differ} differ")
+    return qsim_differ == 0 and live_differ == 0
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "write":
         write(sys.argv[2])
         return 0
     if len(sys.argv) == 5 and sys.argv[1] == "check":
         return 0 if check(*sys.argv[2:]) else 1
+    if len(sys.argv) == 4 and sys.argv[1] == "check-add":
+        return 0 if check_add(*sys.argv[2:]) else 1
     sys.exit(__doc__)
 
 

@@ -147,10 +147,11 @@ FailureOr<Value> buildQuantizedLayer(PatternRewriter &rewriter,
 
 /// Builds the qsim.add or qsim.mul of `op` on its quantized `operands`, to
 /// `outputType` in the float output's shape, with the fused activation as
-/// its clamp bounds.
+/// its clamp bounds; an 8-bit add of target=tflite takes TFLite's ADD
+/// arithmetic.
 Value buildAddOrMul(PatternRewriter &rewriter, Location loc,
                     const FloatIntegerOp &op, ArrayRef<Value> operands,
-                    quant::QuantizedType outputType);
+                    quant::QuantizedType outputType, QuantizationTarget target);
 
 /// Builds a uniform quantized type from affine parameters.
 quant::UniformQuantizedType makeQuantizedType(MLIRContext *ctx,

@@ -725,10 +725,91 @@ int64_t AddOp::getUpperBound() {
 }
 
 LogicalResult AddOp::verify() {
-  if (failed(verifyHalfEvenRounding(*this, getRounding())))
+  if (failed(verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
+                                   getLowerBound(), getUpperBound())))
     return failure();
-  return verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
-                               getLowerBound(), getUpperBound());
+  std::optional<ArrayRef<int32_t>> multipliers = getMultiplier();
+  std::optional<ArrayRef<int32_t>> shifts = getShift();
+  std::optional<int64_t> leftShift = getLeftShift();
+  if (getRounding() == RoundingMode::HalfEven) {
+    if (multipliers || shifts || leftShift)
+      return emitOpError("takes 'multiplier', 'shift' and 'left_shift' only "
+                         "with rounding mode tflite_double");
+    return success();
+  }
+  if (getRounding() != RoundingMode::TfliteDouble)
+    return emitOpError("supports the half_even and tflite_double rounding "
+                       "modes, not ")
+           << stringifyRoundingMode(getRounding());
+  if (!multipliers || !shifts || !leftShift)
+    return emitOpError("with rounding mode tflite_double requires "
+                       "'multiplier', 'shift' and 'left_shift'");
+  if (multipliers->size() != 3 || shifts->size() != 3)
+    return emitOpError("expects 3 multipliers and shifts (lhs, rhs, result), "
+                       "got ")
+           << multipliers->size() << " and " << shifts->size();
+  for (auto [index, pair] :
+       llvm::enumerate(llvm::zip_equal(*multipliers, *shifts))) {
+    FixedPointMultiplier fixed{std::get<0>(pair), std::get<1>(pair)};
+    if (std::optional<std::string> reason =
+            checkFixedPointPair(RoundingMode::TfliteDouble, fixed))
+      return emitOpError("pair ") << index << ": " << *reason;
+  }
+  if (*leftShift < 0 || *leftShift > 30)
+    return emitOpError("expects a left_shift of 0 to 30, got ") << *leftShift;
+  for (Value operand : {getLhs(), getRhs()}) {
+    UniformQuantParams params = getParams(operand.getType());
+    int64_t zero = params.getZeroPoint(0);
+    int64_t widest =
+        std::max(params.storageMax - zero, zero - params.storageMin);
+    if (widest > (int64_t{std::numeric_limits<int32_t>::max()} >> *leftShift))
+      return emitOpError("expects (q - z) << left_shift to fit in int32, but ")
+             << widest << " << " << *leftShift << " does not";
+  }
+  return success();
+}
+
+bool AddOp::hasTfliteAddStorage() {
+  return llvm::all_of(
+             getOperation()->getOperandTypes(),
+             [](Type type) { return getParams(type).storageWidth <= 8; }) &&
+         getParams(getOutput().getType()).storageWidth <= 8;
+}
+
+LogicalResult AddOp::setTfliteRounding() {
+  UniformQuantParams lhs = getParams(getLhs().getType());
+  UniformQuantParams rhs = getParams(getRhs().getType());
+  UniformQuantParams out = getParams(getOutput().getType());
+  if (!hasTfliteAddStorage())
+    return emitOpError("cannot take TFLite's 8-bit ADD arithmetic with ")
+           << std::max({lhs.storageWidth, rhs.storageWidth, out.storageWidth})
+           << "-bit storage";
+  // TFLite's Prepare (kernels/add.cc) from the float32 scales, in float64.
+  constexpr int64_t kLeftShift = 20;
+  auto f32 = [](double scale) {
+    return static_cast<double>(static_cast<float>(scale));
+  };
+  double twiceMax = 2 * std::max(f32(lhs.getScale(0)), f32(rhs.getScale(0)));
+  double ratios[] = {f32(lhs.getScale(0)) / twiceMax,
+                     f32(rhs.getScale(0)) / twiceMax,
+                     twiceMax / (static_cast<double>(int64_t{1} << kLeftShift) *
+                                 f32(out.getScale(0)))};
+  SmallVector<int32_t> multipliers, shifts;
+  for (double ratio : ratios) {
+    llvm::Expected<FixedPointMultiplier> pair =
+        encodeMultiplier(RoundingMode::TfliteDouble, ratio);
+    if (!pair)
+      return emitOpError("cannot take rounding mode tflite_double: ")
+             << llvm::toString(pair.takeError());
+    multipliers.push_back(pair->multiplier);
+    shifts.push_back(pair->shift);
+  }
+  setRounding(RoundingMode::TfliteDouble);
+  setMultiplierAttr(DenseI32ArrayAttr::get(getContext(), multipliers));
+  setShiftAttr(DenseI32ArrayAttr::get(getContext(), shifts));
+  setLeftShiftAttr(
+      IntegerAttr::get(IntegerType::get(getContext(), 64), kLeftShift));
+  return verify();
 }
 
 int64_t MulOp::getLowerBound() {

@@ -39,6 +39,21 @@ LogicalResult setRounding(RequantizeOp op, RoundingMode mode,
   return success();
 }
 
+/// tflite_double gives an 8-bit add TFLite's ADD arithmetic and half_even
+/// qsim's float64 one back; the other modes have no add of their own, and
+/// TFLite adds wider tensors with another kernel, not modelled.
+LogicalResult setRounding(AddOp op, RoundingMode mode) {
+  if (mode == RoundingMode::TfliteDouble)
+    return op.hasTfliteAddStorage() ? op.setTfliteRounding() : success();
+  if (mode == RoundingMode::HalfEven) {
+    op.setRounding(mode);
+    op.removeMultiplierAttr();
+    op.removeShiftAttr();
+    op.removeLeftShiftAttr();
+  }
+  return success();
+}
+
 struct QSimSetRoundingPass final
     : qsim::impl::QSimSetRoundingBase<QSimSetRoundingPass> {
   using Base::Base;
@@ -59,10 +74,13 @@ struct QSimSetRoundingPass final
           << floatMultiplier << "' (expected divide or reciprocal)";
       return signalPassFailure();
     }
-    WalkResult result = getOperation().walk([&](RequantizeOp op) {
-      return failed(setRounding(op, *parsed, *scaling))
-                 ? WalkResult::interrupt()
-                 : WalkResult::advance();
+    WalkResult result = getOperation().walk([&](Operation *op) {
+      LogicalResult set = success();
+      if (auto requantize = dyn_cast<RequantizeOp>(op))
+        set = setRounding(requantize, *parsed, *scaling);
+      else if (auto add = dyn_cast<AddOp>(op))
+        set = setRounding(add, *parsed);
+      return failed(set) ? WalkResult::interrupt() : WalkResult::advance();
     });
     if (result.wasInterrupted())
       signalPassFailure();

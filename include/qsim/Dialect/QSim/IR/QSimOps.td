@@ -446,7 +446,27 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     then the rounding (`a - z_a` and `b - z_b` are exact). `lo`/`hi` are
     `clamp_min`/`clamp_max`, in the output storage domain, defaulting to the
     output storage bounds; a ReLU after a residual add is
-    `clamp_min = z_y`. `rounding` is `qsim.requantize`'s attribute.
+    `clamp_min = z_y`.
+
+    `rounding` is `half_even` (the float64 formula above) or
+    `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
+    internal/reference/add.h, `AddElementwise`), from the `multiplier` and
+    `shift` pairs of the two inputs and the output and the `left_shift`
+    `l`, all required:
+
+    ```
+    a' = R(int32((a - z_a) << l), m_a, s_a)
+    b' = R(int32((b - z_b) << l), m_b, s_b)
+    y  = clamp(R(a' + b', m_y, s_y) + z_y, lo, hi)
+    ```
+
+    where `R(x, m, s)` is `tflite_double`'s
+    `MultiplyByQuantizedMultiplier`: gemmlowp's
+    `SaturatingRoundingDoublingHighMul`, then `RoundingDivideByPOT`.
+    TFLite's `Prepare` chooses `l = 20` and the pairs of `s_a / 2S`,
+    `s_b / 2S` and `2S / (2^l s_y)`, `S = max(s_a, s_b)`, with
+    `QuantizeMultiplier`; `--qsim-set-rounding=mode=tflite_double` (and
+    `target=tflite`) compute them so.
 
     The shapes broadcast as in NumPy: aligned on their trailing dimensions,
     each pair of sizes equal or one of them 1 (a missing leading dimension
@@ -466,7 +486,9 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     Invariants: per-tensor types of 2 to 16 storage bits on both operands
     and the result; broadcast-compatible shapes whose broadcast is the
     result shape; `clamp_min` and `clamp_max` in the output storage range
-    and `clamp_min <= clamp_max`.
+    and `clamp_min <= clamp_max`; with `tflite_double`, three TFLite pairs
+    and a `left_shift` of 0 to 30 that keeps every `(q - z) << l` in int32;
+    with `half_even`, none of them.
   }];
 
   let arguments = (ins
@@ -475,7 +497,10 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     DefaultValuedAttr<QSim_RoundingModeAttr,
                       "::mlir::qsim::RoundingMode::HalfEven">:$rounding,
     OptionalAttr<I64Attr>:$clamp_min,
-    OptionalAttr<I64Attr>:$clamp_max
+    OptionalAttr<I64Attr>:$clamp_max,
+    OptionalAttr<DenseI32ArrayAttr>:$multiplier,
+    OptionalAttr<DenseI32ArrayAttr>:$shift,
+    OptionalAttr<I64Attr>:$left_shift
   );
   let results = (outs QSim_QuantizedTensor:$output);
   let assemblyFormat = [{
@@ -487,6 +512,14 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     int64_t getLowerBound();
     /// The upper clamp bound: `clamp_max`, or the storage maximum.
     int64_t getUpperBound();
+    /// Whether TFLite's 8-bit ADD kernel can compute this add: both
+    /// operands and the result have storage of at most 8 bits.
+    bool hasTfliteAddStorage();
+    /// Switches to tflite_double with the left shift and the three pairs
+    /// that TFLite's ADD kernel prepares from the types' scales. Fails, with
+    /// an error on the op, for storage wider than 8 bits, which TFLite adds
+    /// with another kernel.
+    ::mlir::LogicalResult setTfliteRounding();
   }];
   let hasVerifier = 1;
 }
