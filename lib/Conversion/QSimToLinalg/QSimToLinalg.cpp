@@ -1099,30 +1099,33 @@ Value buildTfliteAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
     for (int64_t v :
          getShiftConstants(RoundingMode::TfliteDouble, shifts[index]))
       shiftConstants.push_back(constant(v));
+    Value multiplier = constant(multipliers[index]);
     return buildFixedPointProduct(b, loc, RoundingMode::TfliteDouble, x,
-                                  constant(multipliers[index]), shiftConstants);
+                                  multiplier, shiftConstants);
   };
+  // Every operand is built in a statement of its own, so that the order of
+  // the IR does not depend on the compiler's order of evaluating arguments.
   Value leftShift = constant(*op.getLeftShift());
   Value storage[] = {lhsValue, rhsValue};
   Value quantized[] = {op.getLhs(), op.getRhs()};
   Value sum;
   for (unsigned index = 0; index < 2; ++index) {
-    Value value = storage[index];
     UniformQuantParams params = getParams(quantized[index]);
-    Value centered = arith::SubIOp::create(
-        b, loc, widen(b, loc, value, i64, params.isSigned),
-        constant(params.getZeroPoint(0)));
-    Value scaled =
-        rescale(arith::ShLIOp::create(b, loc, centered, leftShift), index);
+    Value zero = constant(params.getZeroPoint(0));
+    Value wide = widen(b, loc, storage[index], i64, params.isSigned);
+    Value centered = arith::SubIOp::create(b, loc, wide, zero);
+    Value shiftedLeft = arith::ShLIOp::create(b, loc, centered, leftShift);
+    Value scaled = rescale(shiftedLeft, index);
     sum = sum ? Value(arith::AddIOp::create(b, loc, sum, scaled)) : scaled;
   }
   UniformQuantParams out = getParams(op.getOutput());
-  Value shifted = arith::AddIOp::create(b, loc, rescale(sum, 2),
-                                        constant(out.getZeroPoint(0)));
-  Value clamped = arith::MinSIOp::create(
-      b, loc,
-      arith::MaxSIOp::create(b, loc, shifted, constant(op.getLowerBound())),
-      constant(op.getUpperBound()));
+  Value rescaled = rescale(sum, 2);
+  Value outZero = constant(out.getZeroPoint(0));
+  Value shifted = arith::AddIOp::create(b, loc, rescaled, outZero);
+  Value low = constant(op.getLowerBound());
+  Value high = constant(op.getUpperBound());
+  Value raised = arith::MaxSIOp::create(b, loc, shifted, low);
+  Value clamped = arith::MinSIOp::create(b, loc, raised, high);
   return arith::TruncIOp::create(b, loc, storageType, clamped);
 }
 
