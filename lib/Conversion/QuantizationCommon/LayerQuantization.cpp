@@ -392,7 +392,7 @@ LogicalResult mlir::qsim::checkFloatLayer(const FloatLayer &layer,
 
 std::pair<IntegerAttr, IntegerAttr>
 mlir::qsim::getStorageClampBounds(Builder &builder, quant::QuantizedType type,
-                                  double lo, double hi) {
+                                  double lo, double hi, bool halfAway) {
   auto uniform = cast<quant::UniformQuantizedType>(type);
   int64_t qmin = uniform.getStorageTypeMin();
   int64_t qmax = uniform.getStorageTypeMax();
@@ -400,7 +400,8 @@ mlir::qsim::getStorageClampBounds(Builder &builder, quant::QuantizedType type,
     if (!std::isfinite(real))
       return {};
     int64_t code = quantizeValue(static_cast<float>(real), uniform.getScale(),
-                                 uniform.getZeroPoint(), qmin, qmax);
+                                 uniform.getZeroPoint(), qmin, qmax,
+                                 /*byReciprocal=*/false, halfAway);
     return code == storageBound ? IntegerAttr()
                                 : builder.getI64IntegerAttr(code);
   };
@@ -414,8 +415,8 @@ Value mlir::qsim::buildAddOrMul(PatternRewriter &rewriter, Location loc,
                                 QuantizationTarget target) {
   auto resultType =
       cast<RankedTensorType>(op.output.getType()).clone(outputType);
-  auto [clampMin, clampMax] =
-      getStorageClampBounds(rewriter, outputType, op.lo, op.hi);
+  auto [clampMin, clampMax] = getStorageClampBounds(
+      rewriter, outputType, op.lo, op.hi, roundsHalfAway(target));
   if (op.kind == FloatIntegerOp::Kind::Mul)
     return MulOp::create(rewriter, loc, resultType, operands[0], operands[1],
                          RoundingMode::HalfEven, clampMin, clampMax);
@@ -687,11 +688,23 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
     requantize.setFloat32Rounding(quantizesByReciprocal(state.target));
   }
   Value result = requantize;
-  if (layer.activation == ActivationKind::Relu)
+  if (layer.activation == ActivationKind::Relu) {
     result = ReluOp::create(rewriter, loc, result);
-  else if (layer.activation == ActivationKind::Clamp)
+  } else if (layer.activation == ActivationKind::Clamp &&
+             roundsHalfAway(state.target)) {
+    // qsim.clamp rounds its bounds' ties to even; TFLite's fused activation
+    // range (CalculateActivationRangeQuantized) rounds them away from zero.
+    auto [low, high] = getStorageClampBounds(rewriter, outputType,
+                                             layer.clampMin, layer.clampMax,
+                                             /*halfAway=*/true);
+    if (low)
+      requantize.setClampMinAttr(low);
+    if (high)
+      requantize.setClampMaxAttr(high);
+  } else if (layer.activation == ActivationKind::Clamp) {
     result = ClampOp::create(rewriter, loc, result,
                              rewriter.getF64FloatAttr(layer.clampMin),
                              rewriter.getF64FloatAttr(layer.clampMax));
+  }
   return result;
 }

@@ -193,10 +193,12 @@ LogicalResult checkFloatLayer(const FloatLayer &layer, std::string &reason);
 
 /// The clamp bounds, in the storage domain of `type` (per tensor), of the
 /// real range [lo, hi], each finite bound quantized as qsim.clamp quantizes
-/// it; null where the bound is the storage bound anyway.
+/// it (ties away from zero with `halfAway`, as TFLite's
+/// CalculateActivationRangeQuantized rounds them); null where the bound is
+/// the storage bound anyway.
 std::pair<IntegerAttr, IntegerAttr>
 getStorageClampBounds(Builder &builder, quant::QuantizedType type, double lo,
-                      double hi);
+                      double hi, bool halfAway = false);
 
 } // namespace mlir::qsim
 
