@@ -2,7 +2,7 @@
 """Writes the digits CNN of examples/digits as ONNX, float and quantized the
 way ONNX Runtime's quantize_static writes it in QDQ format.
 
-    make_qdq_digits.py --out DIR
+    make_qdq_digits.py --out DIR [--reduce-range]
 
 The float weights are read from examples/digits/model.mlir (its decimal
 dense constants, exactly, by examples/digits/train.py's reader). The float
@@ -40,6 +40,10 @@ the file of ONNX Runtime's python/tools/quantization where each was read:
     (QInt8, symmetric because the type is QInt8): the range is
     [-max|w|, max|w|] and qmin, qmax = -127, 127, so scale = max|w| / 127
     (2 max|w| / 254) and the zero point round((qmin + qmax) / 2) = 0.
+  quant_utils.py, get_qmin_qmax_for_qType with reduce_range (--reduce-range,
+    quantize_static's reduce_range=True, "7-bit weights"): the weights'
+    qmin, qmax are -64, 64, so scale = max|w| / 64; the activations keep
+    their full range (quantize_static reduces only the weights).
   quant_utils.py, quantize_nparray: q = clip(round_half_even(float32(w) /
     float32 scale) + zp, -128, 127) as int8 (the clip is the type's full
     range; the symmetric scale keeps |q| <= 127).
@@ -109,6 +113,7 @@ DEFAULT_MLIR = os.path.join(HERE, os.pardir, "digits", "model.mlir")
 OPSET = 13
 U8_MIN, U8_MAX = 0, 255
 I8_SYM_MIN, I8_SYM_MAX = -127, 127
+I8_REDUCED_MIN, I8_REDUCED_MAX = -64, 64
 
 
 # --------------------------------------------------------------------------
@@ -173,12 +178,14 @@ def compute_scale_zp(rmin, rmax, qmin, qmax, symmetric):
     return zero_point, np.float32(scale)
 
 
-def quantize_weight_per_channel(w, axis):
+def quantize_weight_per_channel(w, axis, reduce_range=False):
     """int8 symmetric per-channel weights: (q, scales, zero points)."""
+    qmin, qmax = ((I8_REDUCED_MIN, I8_REDUCED_MAX) if reduce_range
+                  else (I8_SYM_MIN, I8_SYM_MAX))
     qs, scales, zps = [], [], []
     for c in range(w.shape[axis]):
         data = np.take(w, c, axis=axis).ravel().astype(np.float32)
-        zp, scale = compute_scale_zp(data.min(), data.max(), I8_SYM_MIN, I8_SYM_MAX, True)
+        zp, scale = compute_scale_zp(data.min(), data.max(), qmin, qmax, True)
         q = np.clip(np.rint(data / scale) + np.float32(zp), -128, 127).astype(np.int8)
         shape = list(w.shape)
         shape[axis] = 1
@@ -207,7 +214,7 @@ def calibrate(model, calib):
     return ranges
 
 
-def qdq_model(params, ranges):
+def qdq_model(params, ranges, reduce_range=False):
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -241,7 +248,7 @@ def qdq_model(params, ranges):
         return q_in, dq_out
 
     def weight(name, w, axis):
-        q, scales, zps = quantize_weight_per_channel(w, axis)
+        q, scales, zps = quantize_weight_per_channel(w, axis, reduce_range)
         report[name] = {"kind": "weight int8 per-channel", "axis": axis,
                         "scale": scales.tolist(), "zero_point": zps.tolist()}
         inits.append(numpy_helper.from_array(q, f"{name}_quantized"))
@@ -321,6 +328,8 @@ def main():
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument("--model", default=DEFAULT_MLIR,
                         help="the digits CNN's MLIR (default: examples/digits/model.mlir)")
+    parser.add_argument("--reduce-range", action="store_true",
+                        help="quantize_static's reduce_range: weights over [-64, 64]")
     args = parser.parse_args()
 
     import onnx
@@ -331,7 +340,7 @@ def main():
 
     fmodel = float_model(params)
     ranges = calibrate(fmodel, calib)
-    qmodel, report = qdq_model(params, ranges)
+    qmodel, report = qdq_model(params, ranges, args.reduce_range)
 
     os.makedirs(args.out, exist_ok=True)
     onnx.save(fmodel, os.path.join(args.out, "model.onnx"))

@@ -88,13 +88,19 @@ static AffineParams computePyTorchParams(float a, float b,
 /// zero point in float64, the scale rounded to float32 last.
 static AffineParams computeOnnxRuntimeParams(float a, float b,
                                              const StorageFormat &format,
-                                             bool symmetric) {
+                                             bool symmetric, bool reduceRange) {
   AffineParams params = withStorageBounds(format);
   // get_qmin_qmax_for_qType: symmetric signed types leave out the most
-  // negative code; the storage keeps it.
+  // negative code, reduced ones take [-2^(b-2), 2^(b-2)]; the storage keeps
+  // its bounds.
   int64_t qmin = symmetric && format.isSigned && !format.narrowRange
                      ? params.qmin + 1
                      : params.qmin;
+  int64_t qmax = params.qmax;
+  if (reduceRange && symmetric && format.isSigned) {
+    qmax = int64_t{1} << (format.bits - 2);
+    qmin = -qmax;
+  }
   a = std::min(a, 0.0f);
   b = std::max(b, 0.0f);
   if (symmetric) {
@@ -103,14 +109,14 @@ static AffineParams computeOnnxRuntimeParams(float a, float b,
     b = m;
   }
   double scale = static_cast<double>(b - a) /
-                 (static_cast<double>(params.qmax) - static_cast<double>(qmin));
+                 (static_cast<double>(qmax) - static_cast<double>(qmin));
   if (scale < static_cast<double>(std::numeric_limits<float>::min())) {
     params.scale = 1.0;
     params.zeroPoint = 0;
     return params;
   }
   double zero =
-      symmetric ? static_cast<double>(qmin + params.qmax) / 2.0
+      symmetric ? static_cast<double>(qmin + qmax) / 2.0
                 : static_cast<double>(qmin) - static_cast<double>(a) / scale;
   params.zeroPoint = static_cast<int64_t>(std::nearbyint(zero));
   params.scale = static_cast<float>(scale);
@@ -159,13 +165,15 @@ static AffineParams computeTfliteParams(double a, double b,
 AffineParams mlir::qsim::computeAffineParams(double a, double b,
                                              const StorageFormat &format,
                                              bool symmetric,
-                                             QuantizationTarget target) {
+                                             QuantizationTarget target,
+                                             bool reduceRange) {
   if (target == QuantizationTarget::PyTorch)
     return computePyTorchParams(static_cast<float>(a), static_cast<float>(b),
                                 format, symmetric);
   if (target == QuantizationTarget::OnnxRuntime)
     return computeOnnxRuntimeParams(static_cast<float>(a),
-                                    static_cast<float>(b), format, symmetric);
+                                    static_cast<float>(b), format, symmetric,
+                                    reduceRange);
   if (target == QuantizationTarget::Tflite)
     return computeTfliteParams(a, b, format, symmetric);
   AffineParams params = withStorageBounds(format);

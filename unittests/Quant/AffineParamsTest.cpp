@@ -262,6 +262,25 @@ TEST(OnnxRuntimeTargetTest, Params) {
   EXPECT_EQ(quantizeBias(-0.2f, 6.1756989681253233e-05, ort), -3238);
 }
 
+// quantize_static's reduce_range: symmetric int8 weights over [-64, 64],
+// s = m / 64, the storage keeping [-128, 127]; other targets ignore it.
+TEST(OnnxRuntimeTargetTest, ReduceRange) {
+  StorageFormat i8{8, /*isSigned=*/true, /*narrowRange=*/false};
+  AffineParams p = computeAffineParams(-0.5, 1.28, i8, true,
+                                       QuantizationTarget::OnnxRuntime, true);
+  EXPECT_EQ(p.scale, static_cast<double>(static_cast<float>(1.28f / 64.0)));
+  EXPECT_EQ(p.zeroPoint, 0);
+  EXPECT_EQ(p.qmin, -128);
+  EXPECT_EQ(p.qmax, 127);
+  AffineParams full = computeAffineParams(-0.5, 1.28, i8, true,
+                                          QuantizationTarget::OnnxRuntime);
+  EXPECT_EQ(full.scale, static_cast<double>(static_cast<float>(1.28f / 127.0)));
+  EXPECT_EQ(
+      computeAffineParams(-0.5, 1.28, i8, true, QuantizationTarget::NumPy, true)
+          .scale,
+      computeAffineParams(-0.5, 1.28, i8, true).scale);
+}
+
 TEST(QuantizationTargetTest, Parse) {
   EXPECT_EQ(parseQuantizationTarget("numpy"), QuantizationTarget::NumPy);
   EXPECT_EQ(parseQuantizationTarget("pytorch"), QuantizationTarget::PyTorch);

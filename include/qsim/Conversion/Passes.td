@@ -256,7 +256,9 @@ defvar ActivationQuantizationOptions = [
   Option<"reduceRange", "reduce-range", "bool", /*default=*/"false",
          "Choose each activation's scale and zero point over half its "
          "storage range ([0, 127] for u8, [-64, 63] for i8), as torch.ao's "
-         "reduce_range does; the storage keeps its full range">
+         "reduce_range does; the storage keeps its full range. Under "
+         "target=onnxruntime, quantize_static's reduce_range: the weights' "
+         "over [-64, 64] instead">
 ];
 
 def QSimInstrument : Pass<"qsim-instrument", "::mlir::ModuleOp"> {

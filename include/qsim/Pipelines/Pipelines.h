@@ -58,7 +58,8 @@ struct PTQOptions : public PassPipelineOptions<PTQOptions> {
   PassOptions::Option<bool> reduceRange{
       *this, "reduce-range",
       llvm::cl::desc("Activation parameters over half the storage range "
-                     "(torch.ao's reduce_range)"),
+                     "(torch.ao's reduce_range); under target=onnxruntime, "
+                     "weights over [-64, 64] (quantize_static's)"),
       llvm::cl::init(false)};
   PassOptions::Option<bool> narrowRange{
       *this, "narrow-range",

@@ -88,7 +88,10 @@ struct AffineParams {
 ///   round_half_even(qmin - a / s) with the float64 s; s rounded to
 ///   float32 last. A signed symmetric format takes ONNX Runtime's
 ///   [-(2^(b-1) - 1), 2^(b-1) - 1] (get_qmin_qmax_for_qType), so s = m / 127
-///   for 8 bits.
+///   for 8 bits; with `reduceRange` (quantize_static's reduce_range, which
+///   it applies to weights) a signed symmetric format takes its reduced
+///   [-2^(b-2), 2^(b-2)], s = m / 64 for 8 bits. Other targets ignore
+///   `reduceRange`.
 ///
 /// For QuantizationTarget::Tflite, the MLIR quantizer's
 /// `fakeQuantAttrsToType` in float64, as the TFLite converter applies it to
@@ -101,7 +104,8 @@ struct AffineParams {
 AffineParams
 computeAffineParams(double a, double b, const StorageFormat &format,
                     bool symmetric,
-                    QuantizationTarget target = QuantizationTarget::NumPy);
+                    QuantizationTarget target = QuantizationTarget::NumPy,
+                    bool reduceRange = false);
 
 /// Quantizes `values` with `params` (qsim.quantize's formula).
 llvm::SmallVector<int64_t> quantizeValues(llvm::ArrayRef<float> values,

@@ -165,9 +165,10 @@ LogicalResult mlir::qsim::attachRanges(ModuleOp module, StringRef statsPath,
                << "' in the statistics file";
       auto [min, max] = it->second;
       // reduce_range picks the parameters over one bit less; the values
-      // still saturate at the storage bounds, as PyTorch's do.
+      // still saturate at the storage bounds, as PyTorch's do. ONNX
+      // Runtime's quantize_static reduces the weights instead.
       StorageFormat paramsFormat = activationFormat;
-      if (state.reduceRange)
+      if (state.reduceRange && state.target != QuantizationTarget::OnnxRuntime)
         --paramsFormat.bits;
       AffineParams params = computeAffineParams(
           min, max, paramsFormat, /*symmetric=*/false, state.target);

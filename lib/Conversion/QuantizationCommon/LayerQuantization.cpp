@@ -510,8 +510,9 @@ FailureOr<Value> mlir::qsim::buildQuantizedLayer(
       channelMax.assign(1, *llvm::max_element(channelMax));
     }
     for (auto [lo, hi] : llvm::zip_equal(channelMin, channelMax))
-      weightParams.push_back(computeAffineParams(
-          lo, hi, weightFormat, options.symmetric, state.target));
+      weightParams.push_back(
+          computeAffineParams(lo, hi, weightFormat, options.symmetric,
+                              state.target, state.reduceRange));
   }
   if (weightParams.size() == 1) {
     channelMin.assign(1, *llvm::min_element(channelMin));
