@@ -59,9 +59,6 @@ bool hasTosaStorage(const UniformQuantParams &params) {
           params.storageWidth == 32);
 }
 
-int64_t getSignedMin(unsigned width) { return -(int64_t{1} << (width - 1)); }
-int64_t getSignedMax(unsigned width) { return (int64_t{1} << (width - 1)) - 1; }
-
 //===----------------------------------------------------------------------===//
 // What cannot be exported
 //===----------------------------------------------------------------------===//
@@ -270,13 +267,18 @@ Value asTosaOperand(OpBuilder &b, Value value) {
   return value;
 }
 
-Value createTranspose(OpBuilder &b, Location loc, Value input,
-                      ArrayRef<int32_t> perms) {
-  auto type = cast<RankedTensorType>(input.getType());
+/// `type` with its dimensions in the order `perms` names them.
+RankedTensorType permuteType(RankedTensorType type, ArrayRef<int32_t> perms) {
   SmallVector<int64_t> shape;
   for (int32_t dim : perms)
     shape.push_back(type.getDimSize(dim));
-  return tosa::TransposeOp::create(b, loc, type.clone(shape), input, perms);
+  return type.clone(shape);
+}
+
+Value createTranspose(OpBuilder &b, Location loc, Value input,
+                      ArrayRef<int32_t> perms) {
+  auto type = permuteType(cast<RankedTensorType>(input.getType()), perms);
+  return tosa::TransposeOp::create(b, loc, type, input, perms);
 }
 
 Value createReshape(PatternRewriter &rewriter, Location loc, Value input,
@@ -449,8 +451,8 @@ struct RequantizeOpExport final : OpConversionPattern<RequantizeOp> {
     int64_t rank = resultType.getRank();
 
     SmallVector<int32_t> toLast, fromLast;
-    if (perChannel) {
-      int32_t axis = in.axis ? *in.axis : *out.axis;
+    int32_t axis = in.axis ? *in.axis : out.axis.value_or(rank - 1);
+    if (perChannel && axis != rank - 1) {
       for (int32_t dim = 0; dim < rank; ++dim)
         if (dim != axis)
           toLast.push_back(dim);
@@ -458,11 +460,8 @@ struct RequantizeOpExport final : OpConversionPattern<RequantizeOp> {
       fromLast.assign(rank, 0);
       for (int32_t dim = 0; dim < rank; ++dim)
         fromLast[toLast[dim]] = dim;
-      if (axis == rank - 1)
-        toLast.clear();
-    }
-    if (!toLast.empty())
       input = createTranspose(rewriter, loc, input, toLast);
+    }
 
     auto channels = static_cast<int64_t>(multipliers.size());
     Value multiplier = createConst(
@@ -493,9 +492,10 @@ struct RequantizeOpExport final : OpConversionPattern<RequantizeOp> {
         /*output_unsigned=*/false);
     // RESCALE saturates to the storage type; a fused activation or a narrow
     // range clamps further.
-    unsigned width = out.storageWidth;
-    if (op.getLowerBound() != getSignedMin(width) ||
-        op.getUpperBound() != getSignedMax(width))
+    StorageFormat storage{out.storageWidth, /*isSigned=*/true,
+                          /*narrowRange=*/false};
+    if (op.getLowerBound() != storage.getMin() ||
+        op.getUpperBound() != storage.getMax())
       result =
           createClamp(rewriter, loc, result,
                       rewriter.getIntegerAttr(outStorage, op.getLowerBound()),
@@ -592,9 +592,7 @@ struct Conv2DOpExport final : OpConversionPattern<Conv2DOp> {
                                     (kw - 1) * dilations[1] + 1};
     std::array<int64_t, 4> pad = fitWindowToInput(
         rewriter, loc, input, op.getPadding(), windows, op.getStrides());
-    auto nhwcType =
-        accType.clone({accType.getDimSize(0), accType.getDimSize(2),
-                       accType.getDimSize(3), accType.getDimSize(1)});
+    RankedTensorType nhwcType = permuteType(accType, kNCHWToNHWC);
     Value conv;
     if (depthwise)
       conv = tosa::DepthwiseConv2DOp::create(
@@ -665,9 +663,7 @@ struct MaxPool2DOpExport final : OpConversionPattern<MaxPool2DOp> {
         createTranspose(rewriter, loc, adaptor.getInput(), kNCHWToNHWC);
     std::array<int64_t, 4> pad = fitWindowToInput(
         rewriter, loc, input, op.getPadding(), op.getKernel(), op.getStrides());
-    auto nhwcType =
-        resultType.clone({resultType.getDimSize(0), resultType.getDimSize(2),
-                          resultType.getDimSize(3), resultType.getDimSize(1)});
+    RankedTensorType nhwcType = permuteType(resultType, kNCHWToNHWC);
     Value pool = tosa::MaxPool2dOp::create(
         rewriter, loc, nhwcType, input, op.getKernel(), op.getStrides(), pad);
     rewriter.replaceOp(op, createTranspose(rewriter, loc, pool, kNHWCToNCHW));
