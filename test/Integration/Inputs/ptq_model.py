@@ -41,6 +41,10 @@ import sys
 
 import numpy as np
 
+# TFLite's QuantizeMultiplier and ruy's single rounding, as the fixed-point
+# conformance test writes them from TFLite's and ruy's definitions.
+from fixed_point_reference import encode_tflite, reference
+
 RNG = np.random.default_rng(7)
 W1 = RNG.normal(0, 0.4, (4, 1, 3, 3)).astype(np.float32)
 B1 = RNG.normal(0, 0.1, (4,)).astype(np.float32)
@@ -216,25 +220,15 @@ def quantize_tflite(x, s, z, qmin, qmax):
     return np.clip(round_half_away(scaled).astype(np.int64) + z, qmin, qmax)
 
 
-def quantize_multiplier(m):
-    """TFLite's QuantizeMultiplier: the frexp mantissa as a Q31 integer,
-    rounded half away, and the exponent as the shift."""
-    mantissa, exponent = math.frexp(m)
-    q = math.floor(mantissa * 2**31 + 0.5)
-    if q == 2**31:
-        q //= 2
-        exponent += 1
-    return q, exponent
-
-
 def requantize_ruy(acc, m):
     """ruy's MultiplyByQuantizedMultiplier: (x * q + 2^(t - 1)) >> t with
-    t = 31 - shift, one rounding, for each output channel (axis 1)."""
+    t = 31 - shift, one rounding, with QuantizeMultiplier's pair of each
+    output channel's M (axis 1)."""
     y = np.empty_like(acc)
     for o in range(acc.shape[1]):
-        q, shift = quantize_multiplier(float(m[o]))
-        total = 31 - shift
-        y[:, o] = (acc[:, o] * q + (1 << (total - 1))) >> total
+        q, shift = encode_tflite(float(m[o]))
+        y[:, o] = reference("tflite_single", acc[:, o], np.array([q]),
+                            np.array([shift]))
     return y
 
 

@@ -45,12 +45,16 @@ enough that rounding decides many values.
 """
 
 import json
-import math
 import os
 import sys
 
 import flatbuffers
 import numpy as np
+
+# TFLite's QuantizeMultiplier and MultiplyByQuantizedMultiplier, as the
+# fixed-point conformance test writes them from TFLite's and gemmlowp's
+# definitions.
+from fixed_point_reference import encode_tflite, reference
 
 F32 = np.float32
 
@@ -427,35 +431,17 @@ def check(directory, name, qsim_out):
     return got.shape == want.shape and differ == 0
 
 
-def quantize_multiplier(m):
-    """TFLite's QuantizeMultiplier: the Q31 frexp mantissa, rounded half
-    away, and the exponent."""
-    mantissa, exponent = math.frexp(m)
-    q = math.floor(mantissa * 2**31 + 0.5)
-    if q == 2**31:
-        q //= 2
-        exponent += 1
-    return q, exponent
-
-
 def multiply_by_quantized_multiplier(x, q, shift):
-    """gemmlowp's SaturatingRoundingDoublingHighMul of x << max(shift, 0)
-    and q, then RoundingDivideByPOT by max(-shift, 0) (x an int64 array)."""
-    a = x << max(shift, 0)
-    ab = a * q
-    nudge = np.where(ab >= 0, 1 << 30, 1 - (1 << 30))
-    high = np.fix((ab + nudge) / 2**31).astype(np.int64)  # towards zero
-    exponent = max(-shift, 0)
-    mask = (1 << exponent) - 1
-    threshold = (mask >> 1) + (high < 0)
-    return (high >> exponent) + ((high & mask) > threshold)
+    """TFLite's MultiplyByQuantizedMultiplier of the int64 array x by one
+    (multiplier, shift) pair: gemmlowp's two roundings."""
+    return reference("tflite_double", x, np.array([q]), np.array([shift]))
 
 
 def tflite_reference_add(case, a, b):
     twice_max = 2 * max(case["sa"], case["sb"])
-    pairs = [quantize_multiplier(case["sa"] / twice_max),
-             quantize_multiplier(case["sb"] / twice_max),
-             quantize_multiplier(twice_max / ((1 << 20) * case["sy"]))]
+    pairs = [encode_tflite(case["sa"] / twice_max),
+             encode_tflite(case["sb"] / twice_max),
+             encode_tflite(twice_max / ((1 << 20) * case["sy"]))]
     scaled_a = multiply_by_quantized_multiplier((a - case["za"]) << 20, *pairs[0])
     scaled_b = multiply_by_quantized_multiplier((b - case["zb"]) << 20, *pairs[1])
     y = multiply_by_quantized_multiplier(scaled_a + scaled_b, *pairs[2])
