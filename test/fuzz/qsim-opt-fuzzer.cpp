@@ -240,6 +240,7 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv) {
       {"qsim-fold-batch-norm", "func.func(qsim-fold-batch-norm)"},
       {"convert-qsim-to-linalg", "convert-qsim-to-linalg"},
       {"convert-qsim-to-tosa", "convert-qsim-to-tosa"},
+      {"convert-quantized-tosa-to-qsim", "convert-quantized-tosa-to-qsim"},
       {"qsim-instrument", "qsim-instrument"},
       {"qsim-attach-ranges", "qsim-attach-ranges{" + stats + "}"},
       {"convert-linalg-to-qsim", "convert-linalg-to-qsim"},

@@ -82,6 +82,61 @@ def ConvertQSimToTosa : Pass<"convert-qsim-to-tosa", "::mlir::ModuleOp"> {
   ];
 }
 
+def ConvertQuantizedTosaToQSim
+    : Pass<"convert-quantized-tosa-to-qsim", "::mlir::ModuleOp"> {
+  let summary = "Import an integer (already quantized) TOSA program as qsim "
+                "ops";
+  let description = [{
+    Rewrites the integer layers of a TOSA program, as a TOSA front end
+    emits them for an int8 model (and as `convert-qsim-to-tosa` exports
+    them), into the qsim ops that compute the same integers:
+
+    | TOSA | qsim |
+    |------|------|
+    | `conv2d` (i8 input and constant weights, constant i32 bias and zero points, i32 result) | `transpose` to NCHW, `conv2d` (OIHW weights), `transpose` back |
+    | `depthwise_conv2d` (the same) | the same, `groups = C` and `[C*M, 1, KH, KW]` weights |
+    | `matmul` (i8 by one constant i8 matrix for every batch) | `collapse_shape` to rows, `linear` by the transposed matrix, `expand_shape` |
+    | `add` of a constant varying along the last axis, after a layer | the layer's bias |
+    | `rescale` (`scale32`, signed, `SINGLE_ROUND` or `DOUBLE_ROUND`) | `requantize` with `tosa_single` or `tosa_double` and the rescale's multipliers and shifts; per channel on the last axis (NCHW's channels after a layer) |
+    | `clamp` of i8 or i16 after a rescale | the requantize's `clamp_min`/`clamp_max` |
+    | `clamp` of i8 or i16 | `clamp` |
+    | `max_pool2d` of i8 or i16 | `max_pool2d` in NCHW |
+
+    A layer takes the bias add, the rescale and the clamp that follow it
+    when each is the only user of the value before, so that a TOSA layer
+    becomes one qsim layer (`conv2d`, `requantize` with its fused clamp).
+
+    Integer TOSA has no scales: every type the import makes has the
+    nominal scale 1 and the zero point of its TOSA op (per-axis, with
+    repeated scales and zero points, where a rescale is per channel). The
+    integers qsim computes depend on no scale, so they are exactly TOSA's;
+    a `qsim.dequantize` or manifest of an imported program shows the
+    nominal scales. The function signature and every value between
+    rewritten ops keep their storage types (`i8`, `i32`): each rewrite
+    reads and writes storage through `quant.scast`, and the casts and
+    transposes that meet between two rewritten ops cancel.
+
+    Every other TOSA op, and each of the ops above that the import cannot
+    take, stays TOSA with a remark at the op that gives the reason (`stays
+    TOSA: its rounding mode is neither SINGLE_ROUND nor DOUBLE_ROUND`);
+    qsim's lowering computes it as upstream's `tosa-to-linalg` does, so the
+    program computes the same integers either way. Not taken: unsigned
+    rescales, `scale32 = false`, `INEXACT_ROUND`, i16 activations (TOSA
+    accumulates them in int48), weights that are not constants, and a
+    rescale whose shift leaves `apply_scale_32`'s input range narrower than
+    its input type (TOSA requires the range of the values at run time; qsim
+    checks it on the types). `avg_pool2d`, `add` chains, `table` and
+    `concat` stay TOSA.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::qsim::QSimDialect",
+    "::mlir::quant::QuantDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def ConvertQSimToKernels : Pass<"convert-qsim-to-kernels", "::mlir::func::FuncOp"> {
   let summary = "Lower qsim.conv2d and qsim.linear to register-blocked vector kernels";
   let description = [{
