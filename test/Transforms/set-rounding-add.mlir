@@ -1,10 +1,51 @@
-// RUN: qsim-opt %s --qsim-set-rounding=mode=tflite_double | FileCheck %s
+// RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=tflite_double | FileCheck %s
+// RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=float32_half_even | FileCheck %s --check-prefix=ORT
+// RUN: qsim-opt %s -split-input-file --qsim-set-rounding="mode=float32_half_even float-multiplier=reciprocal" | FileCheck %s --check-prefix=TORCH
+// RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=float32_half_even --qsim-set-rounding=mode=half_even | FileCheck %s --check-prefix=BACK
 
-// TFLite adds 16-bit tensors with another kernel, which qsim does not
-// model: tflite_double leaves a wider add with its float64 arithmetic.
+// TFLite and ONNX Runtime add 16-bit tensors with other kernels, which
+// qsim does not model: tflite_double and float32_half_even leave a wider
+// add with its float64 arithmetic.
 // CHECK-LABEL: func.func @wide_add
 //       CHECK:   qsim.add %{{.+}}, %{{.+}} : (
+// ORT-LABEL: func.func @wide_add
+//       ORT:   qsim.add %{{.+}}, %{{.+}} : (
 func.func @wide_add(%a: tensor<4x!quant.uniform<i16:f32, 0.5>>) -> tensor<4x!quant.uniform<i16:f32, 1.0>> {
   %y = qsim.add %a, %a : (tensor<4x!quant.uniform<i16:f32, 0.5>>, tensor<4x!quant.uniform<i16:f32, 0.5>>) -> tensor<4x!quant.uniform<i16:f32, 1.0>>
   return %y : tensor<4x!quant.uniform<i16:f32, 1.0>>
+}
+
+// -----
+
+// Tests ONNX Runtime's QLinearAdd set-up: r_a = 0.02 / 0.04 = 0.5,
+// r_b = 0.05 / 0.04 = 1.25 and F = z_y - (r_a z_a + r_b z_b) =
+// 10 - (0.5 * 128 + 1.25 * -3) = -50.25, all exact in f32. PyTorch's add
+// (float-multiplier=reciprocal) is not modelled: the add keeps half_even,
+// and half_even takes ONNX Runtime's parameters away again.
+// ORT-LABEL: func.func @exact_ratios
+//       ORT:   qsim.add %{{.+}}, %{{.+}} {clamp_min = 10 : i64, float_multiplier = array<f32: 5.000000e-01, 1.250000e+00>, float_offset = -5.025000e+01 : f32, rounding = #qsim.rounding<float32_half_even>}
+// TORCH-LABEL: func.func @exact_ratios
+//       TORCH:   qsim.add %{{.+}}, %{{.+}} {clamp_min = 10 : i64} : (
+// BACK-LABEL: func.func @exact_ratios
+//       BACK:   qsim.add %{{.+}}, %{{.+}} {clamp_min = 10 : i64} : (
+func.func @exact_ratios(%a: tensor<4x!quant.uniform<u8:f32, 0.02:128>>, %b: tensor<4x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<4x!quant.uniform<u8:f32, 0.04:10>> {
+  %y = qsim.add %a, %b {clamp_min = 10 : i64} : (tensor<4x!quant.uniform<u8:f32, 0.02:128>>, tensor<4x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<4x!quant.uniform<u8:f32, 0.04:10>>
+  return %y : tensor<4x!quant.uniform<u8:f32, 0.04:10>>
+}
+
+// -----
+
+// Tests that F is formed as ONNX Runtime's build forms it, with
+// r_a * z_a + r_b * z_b contracted to fma(r_a, z_a, r_b * z_b): with these
+// scales (r_a = 1.0914634, r_b = 1.0548781 in f32) that is -48.871964
+// (0xC2437CE4), where the two roundings of the uncontracted form give
+// -48.87195 (0xC2437CE0). Both were computed in NumPy from the f32 values.
+// ORT-LABEL: func.func @contracted_offset
+//       ORT:   float_multiplier = array<f32: 1.09146345, 1.05487812>, float_offset = -48.8719635 : f32
+!a = !quant.uniform<u8:f32, 0.014039216:218>
+!b = !quant.uniform<u8:f32, 0.013568628:17>
+!y = !quant.uniform<u8:f32, 0.012862745:207>
+func.func @contracted_offset(%a: tensor<4x!a>, %b: tensor<4x!b>) -> tensor<4x!y> {
+  %y = qsim.add %a, %b : (tensor<4x!a>, tensor<4x!b>) -> tensor<4x!y>
+  return %y : tensor<4x!y>
 }

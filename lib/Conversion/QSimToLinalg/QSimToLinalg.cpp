@@ -1129,16 +1129,62 @@ Value buildTfliteAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
   return arith::TruncIOp::create(b, loc, storageType, clamped);
 }
 
+/// ONNX Runtime's QLinearAdd: fma(a, r_a, fma(b, r_b, F)) in f32 (the lhs
+/// term first when isLhsFoldedFirst), rounded half to even; a sum outside
+/// int32 is cvtps2dq's INT32_MIN, which saturates to the lower bound.
+Value buildOnnxRuntimeAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
+                          Value rhsValue, IntegerType storageType) {
+  Type f32 = b.getF32Type();
+  auto constant = [&](double v) -> Value {
+    return arith::ConstantOp::create(b, loc,
+                                     b.getF32FloatAttr(static_cast<float>(v)));
+  };
+  ArrayRef<float> ratios = *op.getFloatMultiplier();
+  Value storage[] = {lhsValue, rhsValue};
+  Value quantized[] = {op.getLhs(), op.getRhs()};
+  // Every operand is built in a statement of its own, so that the order of
+  // the IR does not depend on the compiler's order of evaluating arguments.
+  Value sum = constant(op.getFloatOffset()->convertToFloat());
+  unsigned first = op.isLhsFoldedFirst() ? 0 : 1;
+  for (unsigned index : {first, 1 - first}) {
+    Value real =
+        getParams(quantized[index]).isSigned
+            ? Value(arith::SIToFPOp::create(b, loc, f32, storage[index]))
+            : Value(arith::UIToFPOp::create(b, loc, f32, storage[index]));
+    Value ratio = constant(ratios[index]);
+    sum = math::FmaOp::create(b, loc, real, ratio, sum);
+  }
+  Value rounded = math::RoundEvenOp::create(b, loc, sum);
+  // cvtps2dq's range: [-2^31, 2^31); NaN compares false too.
+  Value int32Min = constant(-2147483648.0);
+  Value int32End = constant(2147483648.0);
+  Value aboveMin = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE,
+                                         rounded, int32Min);
+  Value belowEnd = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT,
+                                         rounded, int32End);
+  Value inRange = arith::AndIOp::create(b, loc, aboveMin, belowEnd);
+  Value low = constant(static_cast<double>(op.getLowerBound()));
+  Value high = constant(static_cast<double>(op.getUpperBound()));
+  Value raised = arith::MaximumFOp::create(b, loc, rounded, low);
+  Value clamped = arith::MinimumFOp::create(b, loc, raised, high);
+  Value result = arith::SelectOp::create(b, loc, inRange, clamped, low);
+  Value wide = arith::FPToSIOp::create(b, loc, b.getI32Type(), result);
+  return arith::TruncIOp::create(b, loc, storageType, wide);
+}
+
 /// y = clamp(round_half_to_even(M_a * (a - z_a) + M_b * (b - z_b)) + z_y,
 /// lo, hi) with M_a = s_a / s_y and M_b = s_b / s_y; every step in f64, in
-/// the order written. tflite_double is TFLite's fixed-point ADD.
+/// the order written. tflite_double is TFLite's fixed-point ADD,
+/// float32_half_even ONNX Runtime's QLinearAdd.
 struct AddOpLowering final : OpConversionPattern<AddOp> {
   using OpConversionPattern::OpConversionPattern;
 
   LogicalResult
   matchAndRewrite(AddOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getRounding() == RoundingMode::TfliteDouble) {
+    RoundingMode mode = op.getRounding();
+    if (mode == RoundingMode::TfliteDouble ||
+        mode == RoundingMode::Float32HalfEven) {
       IntegerType storageType = getStorageType(op.getOutput());
       auto resultType = cast<RankedTensorType>(
           getTypeConverter()->convertType(op.getOutput().getType()));
@@ -1147,7 +1193,9 @@ struct AddOpLowering final : OpConversionPattern<AddOp> {
           buildBroadcastBinary(
               rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
               resultType, [&](OpBuilder &b, Location loc, Value a, Value c) {
-                return buildTfliteAdd(b, loc, op, a, c, storageType);
+                return mode == RoundingMode::TfliteDouble
+                           ? buildTfliteAdd(b, loc, op, a, c, storageType)
+                           : buildOnnxRuntimeAdd(b, loc, op, a, c, storageType);
               }));
       return success();
     }

@@ -423,10 +423,17 @@ Value mlir::qsim::buildAddOrMul(PatternRewriter &rewriter, Location loc,
   auto add = AddOp::create(rewriter, loc, resultType, operands[0], operands[1],
                            RoundingMode::HalfEven, clampMin, clampMax,
                            /*multiplier=*/nullptr, /*shift=*/nullptr,
-                           /*left_shift=*/nullptr);
-  // TFLite's 8-bit ADD kernel; wider adds keep qsim's float64 rounding.
-  if (target == QuantizationTarget::Tflite && add.hasTfliteAddStorage())
-    (void)add.setTfliteRounding();
+                           /*left_shift=*/nullptr,
+                           /*float_multiplier=*/nullptr,
+                           /*float_offset=*/nullptr);
+  // TFLite's and ONNX Runtime's 8-bit add kernels; wider adds keep qsim's
+  // float64 rounding.
+  if (add.hasEightBitStorage()) {
+    if (target == QuantizationTarget::Tflite)
+      (void)add.setTfliteRounding();
+    else if (target == QuantizationTarget::OnnxRuntime)
+      (void)add.setFloat32Rounding();
+  }
   return add;
 }
 

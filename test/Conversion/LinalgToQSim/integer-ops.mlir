@@ -2,6 +2,7 @@
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json" | FileCheck %s --check-prefix=NOFLOAT
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json activation-bits=10" 2>&1 | FileCheck %s --check-prefix=WIDE
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=tflite" | FileCheck %s --check-prefix=TFLITE
+// RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=onnxruntime" | FileCheck %s --check-prefix=ORT
 
 // Tests the float ops that become integer qsim ops other than layers, in
 // the forms torch-mlir emits: residual adds with their ReLU, products with
@@ -25,6 +26,12 @@
 // inputs have s = f32(2/255) and the output f32(4/255) = 2 s exactly, so
 // TFLite's Prepare has 2S = 2 s, input ratios s / 2S = 0.5 (multiplier
 // 2^30, shift 0) and output ratio 2S / (2^20 * 2 s) = 2^-20 (2^30, -19).
+// target=onnxruntime gives it ONNX Runtime's QLinearAdd arithmetic. By
+// hand: quantize_static's types are s = f32(2/255), z = 128 and 0, and
+// f32(4/255) = 2 s, z = 0 for the output: ratios 0.5 and 0.5, and
+// F = 0 - (0.5 * 128 + 0.5 * 0) = -64.
+// ORT-LABEL: func.func @residual
+//       ORT:   qsim.add %{{.+}}, %{{.+}} {float_multiplier = array<f32: 5.000000e-01, 5.000000e-01>, float_offset = -6.400000e+01 : f32, rounding = #qsim.rounding<float32_half_even>}
 // TFLITE-LABEL: func.func @residual
 //       TFLITE:   qsim.add %{{.+}}, %{{.+}} {left_shift = 20 : i64, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, rounding = #qsim.rounding<tflite_double>, shift = array<i32: 0, 0, -19>}
 // CHECK-LABEL: func.func @residual

@@ -128,3 +128,56 @@ func.func @add_tflite(%a: tensor<4x!quant.uniform<i8:f32, 0.05:3>>, %b: tensor<4
   %y = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824, 1288490189, 1533916885>, shift = array<i32: 0, -1, -19>, left_shift = 20, clamp_min = -1 : i64} : (tensor<4x!quant.uniform<i8:f32, 0.05:3>>, tensor<4x!quant.uniform<i8:f32, 0.03:-7>>) -> tensor<4x!quant.uniform<i8:f32, 0.07:-1>>
   return %y : tensor<4x!quant.uniform<i8:f32, 0.07:-1>>
 }
+
+// -----
+
+// Tests ONNX Runtime's QLinearAdd (float32_half_even): both storage values
+// converted to f32 (u8 unsigned, i8 signed), fma(b, r_b, F) first and then
+// fma(a, r_a, .), rounded half to even; a sum outside [-2^31, 2^31) goes to
+// the lower bound (cvtps2dq's INT32_MIN saturated), the rest is clamped to
+// [clamp_min, 255] and narrowed through i32.
+// CHECK-LABEL: func.func @add_onnxruntime
+//       CHECK:   linalg.generic
+//       CHECK:   ^bb0(%[[A:.+]]: i8, %[[B:.+]]: i8, %{{.+}}: i8):
+//       CHECK:     %[[F:.+]] = arith.constant -5.025000e+01 : f32
+//       CHECK:     %[[BF:.+]] = arith.sitofp %[[B]] : i8 to f32
+//       CHECK:     %[[RB:.+]] = arith.constant 1.250000e+00 : f32
+//       CHECK:     %[[INNER:.+]] = math.fma %[[BF]], %[[RB]], %[[F]] : f32
+//       CHECK:     %[[AF:.+]] = arith.uitofp %[[A]] : i8 to f32
+//       CHECK:     %[[RA:.+]] = arith.constant 5.000000e-01 : f32
+//       CHECK:     %[[SUM:.+]] = math.fma %[[AF]], %[[RA]], %[[INNER]] : f32
+//       CHECK:     %[[R:.+]] = math.roundeven %[[SUM]] : f32
+//       CHECK:     %[[MIN:.+]] = arith.constant -2.14748365E+9 : f32
+//       CHECK:     %[[END:.+]] = arith.constant 2.14748365E+9 : f32
+//       CHECK:     %[[GE:.+]] = arith.cmpf oge, %[[R]], %[[MIN]] : f32
+//       CHECK:     %[[LT:.+]] = arith.cmpf olt, %[[R]], %[[END]] : f32
+//       CHECK:     %[[IN:.+]] = arith.andi %[[GE]], %[[LT]] : i1
+//       CHECK:     %[[LO:.+]] = arith.constant 1.000000e+01 : f32
+//       CHECK:     %[[HI:.+]] = arith.constant 2.550000e+02 : f32
+//       CHECK:     %[[UP:.+]] = arith.maximumf %[[R]], %[[LO]] : f32
+//       CHECK:     %[[DOWN:.+]] = arith.minimumf %[[UP]], %[[HI]] : f32
+//       CHECK:     %[[SEL:.+]] = arith.select %[[IN]], %[[DOWN]], %[[LO]] : f32
+//       CHECK:     %[[I:.+]] = arith.fptosi %[[SEL]] : f32 to i32
+//       CHECK:     arith.trunci %[[I]] : i32 to i8
+func.func @add_onnxruntime(%a: tensor<4x!quant.uniform<u8:f32, 0.02:128>>, %b: tensor<4x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<4x!quant.uniform<u8:f32, 0.04:10>> {
+  %y = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 1.25>, float_offset = -50.25 : f32, clamp_min = 10 : i64} : (tensor<4x!quant.uniform<u8:f32, 0.02:128>>, tensor<4x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<4x!quant.uniform<u8:f32, 0.04:10>>
+  return %y : tensor<4x!quant.uniform<u8:f32, 0.04:10>>
+}
+
+// -----
+
+// Tests that an lhs broadcast along the last dimension whose size is not 1
+// (here the 3 of [2, 3, 1], which the [2, 1, 1] lhs repeats) is folded in
+// first, as ONNX Runtime's scalar-lhs kernel does: fma(a, r_a, F), then
+// fma(b, r_b, .).
+// CHECK-LABEL: func.func @add_onnxruntime_lhs_first
+//       CHECK:   ^bb0(%[[A:.+]]: i8, %[[B:.+]]: i8, %{{.+}}: i8):
+//       CHECK:     %[[F:.+]] = arith.constant 2.000000e+00 : f32
+//       CHECK:     %[[AF:.+]] = arith.sitofp %[[A]] : i8 to f32
+//       CHECK:     %[[INNER:.+]] = math.fma %[[AF]], %{{.+}}, %[[F]] : f32
+//       CHECK:     %[[BF:.+]] = arith.sitofp %[[B]] : i8 to f32
+//       CHECK:     math.fma %[[BF]], %{{.+}}, %[[INNER]] : f32
+func.func @add_onnxruntime_lhs_first(%a: tensor<2x1x1x!quant.uniform<i8:f32, 0.02>>, %b: tensor<2x3x1x!quant.uniform<i8:f32, 0.05>>) -> tensor<2x3x1x!quant.uniform<i8:f32, 0.04:2>> {
+  %y = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 1.25>, float_offset = 2.0 : f32} : (tensor<2x1x1x!quant.uniform<i8:f32, 0.02>>, tensor<2x3x1x!quant.uniform<i8:f32, 0.05>>) -> tensor<2x3x1x!quant.uniform<i8:f32, 0.04:2>>
+  return %y : tensor<2x3x1x!quant.uniform<i8:f32, 0.04:2>>
+}

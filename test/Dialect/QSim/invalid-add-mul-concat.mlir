@@ -269,12 +269,14 @@ func.func @concat_axis_overflow(%a: tensor<5000000000000000000x!u8>) {
 
 !u8 = !quant.uniform<u8:f32, 0.02:128>
 
-// Tests that add takes half_even or TFLite's ADD (tflite_double) and no
-// other mode, and that tflite_double needs its three pairs and left shift,
-// which half_even forbids; mul and concat keep their float64 rounding: a
-// mode they do not apply is an error rather than ignored.
+// Tests that add takes half_even, TFLite's ADD (tflite_double) or ONNX
+// Runtime's QLinearAdd (float32_half_even) and no other mode, that
+// tflite_double needs its three pairs and left shift and float32_half_even
+// its two ratios and offset, which the other modes forbid; mul and concat
+// keep their float64 rounding: a mode they do not apply is an error rather
+// than ignored.
 func.func @add_other_mode(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.add' op supports the half_even and tflite_double rounding modes, not tosa_double}}
+  // expected-error @+1 {{'qsim.add' op supports the half_even, tflite_double and float32_half_even rounding modes, not tosa_double}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }
@@ -330,6 +332,69 @@ func.func @add_left_shift_overflow(%a: tensor<4x!u16>, %b: tensor<4x!u16>) {
 func.func @add_half_even_with_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
   // expected-error @+1 {{'qsim.add' op takes 'multiplier', 'shift' and 'left_shift' only with rounding mode tflite_double}}
   %0 = qsim.add %a, %b {left_shift = 20} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_float32_without_ratios(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode float32_half_even requires 'float_multiplier' and 'float_offset'}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 0.5>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_float32_one_ratio(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects 2 'float_multiplier' values (lhs, rhs), got 1}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5>, float_offset = 3.0 : f32} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_float32_zero_ratio(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects each 'float_multiplier' to be a positive normal f32, got 0}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 0.0>, float_offset = 3.0 : f32} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_float32_infinite_offset(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects a finite 'float_offset'}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 0.5>, float_offset = 0x7F800000 : f32} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u16 = !quant.uniform<u16:f32, 0.02:0>
+func.func @add_float32_wide(%a: tensor<4x!u16>, %b: tensor<4x!u16>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode float32_half_even expects storage of at most 8 bits, as ONNX Runtime's QLinearAdd kernel takes}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 0.5>, float_offset = 3.0 : f32} : (tensor<4x!u16>, tensor<4x!u16>) -> tensor<4x!u16>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_half_even_with_ratios(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op takes 'float_multiplier' and 'float_offset' only with rounding mode float32_half_even}}
+  %0 = qsim.add %a, %b {float_offset = 3.0 : f32} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_tflite_with_ratios(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op takes 'float_multiplier' and 'float_offset' only with rounding mode float32_half_even}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 0, 0, -19>, left_shift = 20, float_offset = 3.0 : f32} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }
 

@@ -23,6 +23,17 @@ func.func @add(%a: tensor<1x8x4x4x!u8>, %b: tensor<8x1x1x!i8>, %d: tensor<?x4x!u
   return
 }
 
+// Tests that add round-trips with ONNX Runtime's float32 ratios and offset.
+// CHECK-LABEL: func.func @add_float32
+//       CHECK:   qsim.add %{{.+}}, %{{.+}} {float_multiplier = array<f32: 5.000000e-01, 1.250000e+00>, float_offset = -1.335000e+02 : f32, rounding = #qsim.rounding<float32_half_even>}
+// GENERIC-LABEL: sym_name = "add_float32"
+//       GENERIC:   "qsim.add"(%{{.+}}, %{{.+}}) <{float_multiplier = array<f32: 5.000000e-01, 1.250000e+00>, float_offset = -1.335000e+02 : f32, rounding = #qsim.rounding<float32_half_even>}>
+func.func @add_float32(%a: tensor<1x8x4x4x!u8>, %b: tensor<8x1x1x!i8>) {
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 1.25>, float_offset = -133.5 : f32}
+      : (tensor<1x8x4x4x!u8>, tensor<8x1x1x!i8>) -> tensor<1x8x4x4x!y8>
+  return
+}
+
 // Tests that mul round-trips with a two-sided broadcast and sub-byte
 // storage.
 // CHECK-LABEL: func.func @mul

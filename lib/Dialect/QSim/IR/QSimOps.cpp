@@ -724,52 +724,96 @@ int64_t AddOp::getUpperBound() {
   return getUniformQuantElementType(getOutput().getType()).getStorageTypeMax();
 }
 
-LogicalResult AddOp::verify() {
-  if (failed(verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
-                                   getLowerBound(), getUpperBound())))
-    return failure();
-  std::optional<ArrayRef<int32_t>> multipliers = getMultiplier();
-  std::optional<ArrayRef<int32_t>> shifts = getShift();
-  std::optional<int64_t> leftShift = getLeftShift();
-  if (getRounding() == RoundingMode::HalfEven) {
-    if (multipliers || shifts || leftShift)
-      return emitOpError("takes 'multiplier', 'shift' and 'left_shift' only "
-                         "with rounding mode tflite_double");
-    return success();
-  }
-  if (getRounding() != RoundingMode::TfliteDouble)
-    return emitOpError("supports the half_even and tflite_double rounding "
-                       "modes, not ")
-           << stringifyRoundingMode(getRounding());
+/// float32_half_even: ONNX Runtime's 8-bit QLinearAdd, with its two f32
+/// ratios and its offset.
+static LogicalResult verifyOnnxRuntimeAdd(AddOp op) {
+  if (!op.hasEightBitStorage())
+    return op.emitOpError("with rounding mode float32_half_even expects "
+                          "storage of at most 8 bits, as ONNX Runtime's "
+                          "QLinearAdd kernel takes");
+  std::optional<ArrayRef<float>> ratios = op.getFloatMultiplier();
+  std::optional<APFloat> offset = op.getFloatOffset();
+  if (!ratios || !offset)
+    return op.emitOpError("with rounding mode float32_half_even requires "
+                          "'float_multiplier' and 'float_offset'");
+  if (ratios->size() != 2)
+    return op.emitOpError("expects 2 'float_multiplier' values (lhs, rhs), "
+                          "got ")
+           << ratios->size();
+  for (float ratio : *ratios)
+    if (!(ratio >= std::numeric_limits<float>::min() &&
+          ratio <= std::numeric_limits<float>::max()))
+      return op.emitOpError("expects each 'float_multiplier' to be a "
+                            "positive normal f32, got ")
+             << ratio;
+  if (!offset->isFinite())
+    return op.emitOpError("expects a finite 'float_offset'");
+  return success();
+}
+
+/// tflite_double: TFLite's ADD, with its three pairs and its left shift.
+static LogicalResult verifyTfliteAdd(AddOp op) {
+  std::optional<ArrayRef<int32_t>> multipliers = op.getMultiplier();
+  std::optional<ArrayRef<int32_t>> shifts = op.getShift();
+  std::optional<int64_t> leftShift = op.getLeftShift();
   if (!multipliers || !shifts || !leftShift)
-    return emitOpError("with rounding mode tflite_double requires "
-                       "'multiplier', 'shift' and 'left_shift'");
+    return op.emitOpError("with rounding mode tflite_double requires "
+                          "'multiplier', 'shift' and 'left_shift'");
   if (multipliers->size() != 3 || shifts->size() != 3)
-    return emitOpError("expects 3 multipliers and shifts (lhs, rhs, result), "
-                       "got ")
+    return op.emitOpError("expects 3 multipliers and shifts (lhs, rhs, "
+                          "result), got ")
            << multipliers->size() << " and " << shifts->size();
   for (auto [index, pair] :
        llvm::enumerate(llvm::zip_equal(*multipliers, *shifts))) {
     FixedPointMultiplier fixed{std::get<0>(pair), std::get<1>(pair)};
     if (std::optional<std::string> reason =
             checkFixedPointPair(RoundingMode::TfliteDouble, fixed))
-      return emitOpError("pair ") << index << ": " << *reason;
+      return op.emitOpError("pair ") << index << ": " << *reason;
   }
-  if (*leftShift < 0 || *leftShift > 30)
-    return emitOpError("expects a left_shift of 0 to 30, got ") << *leftShift;
-  for (Value operand : {getLhs(), getRhs()}) {
+  int64_t left = *leftShift;
+  if (left < 0 || left > 30)
+    return op.emitOpError("expects a left_shift of 0 to 30, got ") << left;
+  for (Value operand : {op.getLhs(), op.getRhs()}) {
     UniformQuantParams params = getParams(operand.getType());
     int64_t zero = params.getZeroPoint(0);
     int64_t widest =
         std::max(params.storageMax - zero, zero - params.storageMin);
-    if (widest > (int64_t{std::numeric_limits<int32_t>::max()} >> *leftShift))
-      return emitOpError("expects (q - z) << left_shift to fit in int32, but ")
-             << widest << " << " << *leftShift << " does not";
+    if (widest > (int64_t{std::numeric_limits<int32_t>::max()} >> left))
+      return op.emitOpError("expects (q - z) << left_shift to fit in int32, "
+                            "but ")
+             << widest << " << " << left << " does not";
   }
   return success();
 }
 
-bool AddOp::hasTfliteAddStorage() {
+LogicalResult AddOp::verify() {
+  if (failed(verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
+                                   getLowerBound(), getUpperBound())))
+    return failure();
+  RoundingMode mode = getRounding();
+  if (mode != RoundingMode::TfliteDouble &&
+      (getMultiplier() || getShift() || getLeftShift()))
+    return emitOpError("takes 'multiplier', 'shift' and 'left_shift' only "
+                       "with rounding mode tflite_double");
+  if (mode != RoundingMode::Float32HalfEven &&
+      (getFloatMultiplier() || getFloatOffset()))
+    return emitOpError("takes 'float_multiplier' and 'float_offset' only "
+                       "with rounding mode float32_half_even");
+  switch (mode) {
+  case RoundingMode::HalfEven:
+    return success();
+  case RoundingMode::Float32HalfEven:
+    return verifyOnnxRuntimeAdd(*this);
+  case RoundingMode::TfliteDouble:
+    return verifyTfliteAdd(*this);
+  default:
+    return emitOpError("supports the half_even, tflite_double and "
+                       "float32_half_even rounding modes, not ")
+           << stringifyRoundingMode(mode);
+  }
+}
+
+bool AddOp::hasEightBitStorage() {
   return llvm::all_of(
              getOperation()->getOperandTypes(),
              [](Type type) { return getParams(type).storageWidth <= 8; }) &&
@@ -780,7 +824,7 @@ LogicalResult AddOp::setTfliteRounding() {
   UniformQuantParams lhs = getParams(getLhs().getType());
   UniformQuantParams rhs = getParams(getRhs().getType());
   UniformQuantParams out = getParams(getOutput().getType());
-  if (!hasTfliteAddStorage())
+  if (!hasEightBitStorage())
     return emitOpError("cannot take TFLite's 8-bit ADD arithmetic with ")
            << std::max({lhs.storageWidth, rhs.storageWidth, out.storageWidth})
            << "-bit storage";
@@ -804,12 +848,65 @@ LogicalResult AddOp::setTfliteRounding() {
     multipliers.push_back(pair->multiplier);
     shifts.push_back(pair->shift);
   }
+  removeRoundingParameters();
   setRounding(RoundingMode::TfliteDouble);
   setMultiplierAttr(DenseI32ArrayAttr::get(getContext(), multipliers));
   setShiftAttr(DenseI32ArrayAttr::get(getContext(), shifts));
   setLeftShiftAttr(
       IntegerAttr::get(IntegerType::get(getContext(), 64), kLeftShift));
   return verify();
+}
+
+LogicalResult AddOp::setFloat32Rounding() {
+  UniformQuantParams lhs = getParams(getLhs().getType());
+  UniformQuantParams rhs = getParams(getRhs().getType());
+  UniformQuantParams out = getParams(getOutput().getType());
+  if (!hasEightBitStorage())
+    return emitOpError("cannot take ONNX Runtime's 8-bit QLinearAdd "
+                       "arithmetic with ")
+           << std::max({lhs.storageWidth, rhs.storageWidth, out.storageWidth})
+           << "-bit storage";
+  // MlasQLinearAddKernelAvx2Helper's set-up, in f32. Its
+  // r_a * z_a + r_b * z_b is contracted to one fused multiply-add by the
+  // compiler of ONNX Runtime's x86-64 Linux build (measured: the
+  // uncontracted form differs on some scales).
+  auto outScale = static_cast<float>(out.getScale(0));
+  float lhsRatio = static_cast<float>(lhs.getScale(0)) / outScale;
+  float rhsRatio = static_cast<float>(rhs.getScale(0)) / outScale;
+  float rhsZeroTerm = rhsRatio * static_cast<float>(rhs.getZeroPoint(0));
+  float zeroTerms =
+      std::fmaf(lhsRatio, static_cast<float>(lhs.getZeroPoint(0)), rhsZeroTerm);
+  float offset = static_cast<float>(out.getZeroPoint(0)) - zeroTerms;
+  removeRoundingParameters();
+  setRounding(RoundingMode::Float32HalfEven);
+  setFloatMultiplierAttr(
+      DenseF32ArrayAttr::get(getContext(), {lhsRatio, rhsRatio}));
+  setFloatOffsetAttr(FloatAttr::get(Float32Type::get(getContext()), offset));
+  return verify();
+}
+
+bool AddOp::isLhsFoldedFirst() {
+  ArrayRef<int64_t> result = getOutput().getType().getShape();
+  auto last = llvm::find_if(llvm::reverse(result),
+                            [](int64_t size) { return size != 1; });
+  if (last == result.rend())
+    return false;
+  int64_t dim = result.size() - 1 - std::distance(result.rbegin(), last);
+  auto isBroadcast = [&](Value operand) {
+    ArrayRef<int64_t> shape = cast<ShapedType>(operand.getType()).getShape();
+    int64_t operandDim = dim - static_cast<int64_t>(result.size()) +
+                         static_cast<int64_t>(shape.size());
+    return operandDim < 0 || shape[operandDim] == 1;
+  };
+  return isBroadcast(getLhs()) && !isBroadcast(getRhs());
+}
+
+void AddOp::removeRoundingParameters() {
+  removeMultiplierAttr();
+  removeShiftAttr();
+  removeLeftShiftAttr();
+  removeFloatMultiplierAttr();
+  removeFloatOffsetAttr();
 }
 
 int64_t MulOp::getLowerBound() {

@@ -39,17 +39,21 @@ LogicalResult setRounding(RequantizeOp op, RoundingMode mode,
   return success();
 }
 
-/// tflite_double gives an 8-bit add TFLite's ADD arithmetic and half_even
-/// qsim's float64 one back; the other modes have no add of their own, and
-/// TFLite adds wider tensors with another kernel, not modelled.
-LogicalResult setRounding(AddOp op, RoundingMode mode) {
+/// tflite_double gives an 8-bit add TFLite's ADD arithmetic,
+/// float32_half_even with `divide` ONNX Runtime's QLinearAdd, and half_even
+/// qsim's float64 one back. The other modes (and PyTorch's `reciprocal`
+/// form) have no add of their own, and both runtimes add wider tensors
+/// with other kernels, not modelled.
+LogicalResult setRounding(AddOp op, RoundingMode mode,
+                          QuantizeScaling scaling) {
   if (mode == RoundingMode::TfliteDouble)
-    return op.hasTfliteAddStorage() ? op.setTfliteRounding() : success();
+    return op.hasEightBitStorage() ? op.setTfliteRounding() : success();
+  if (mode == RoundingMode::Float32HalfEven &&
+      scaling == QuantizeScaling::Divide)
+    return op.hasEightBitStorage() ? op.setFloat32Rounding() : success();
   if (mode == RoundingMode::HalfEven) {
+    op.removeRoundingParameters();
     op.setRounding(mode);
-    op.removeMultiplierAttr();
-    op.removeShiftAttr();
-    op.removeLeftShiftAttr();
   }
   return success();
 }
@@ -79,7 +83,7 @@ struct QSimSetRoundingPass final
       if (auto requantize = dyn_cast<RequantizeOp>(op))
         set = setRounding(requantize, *parsed, *scaling);
       else if (auto add = dyn_cast<AddOp>(op))
-        set = setRounding(add, *parsed);
+        set = setRounding(add, *parsed, *scaling);
       return failed(set) ? WalkResult::interrupt() : WalkResult::advance();
     });
     if (result.wasInterrupted())

@@ -448,8 +448,8 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     output storage bounds; a ReLU after a residual add is
     `clamp_min = z_y`.
 
-    `rounding` is `half_even` (the float64 formula above) or
-    `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
+    `rounding` is `half_even` (the float64 formula above),
+    `float32_half_even` (ONNX Runtime's, below) or `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
     internal/reference/add.h, `AddElementwise`), from the `multiplier` and
     `shift` pairs of the two inputs and the output and the `left_shift`
     `l`, all required:
@@ -467,6 +467,27 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     `s_b / 2S` and `2S / (2^l s_y)`, `S = max(s_a, s_b)`, with
     `QuantizeMultiplier`; `--qsim-set-rounding=mode=tflite_double` (and
     `target=tflite`) compute them so.
+
+    `float32_half_even` is ONNX Runtime's QLinearAdd on x86 (MLAS,
+    `onnxruntime/core/mlas/lib/intrinsics/avx2/qladd_avx2.cpp`,
+    `MlasQLinearAddKernelAvx2Helper`), from the `float_multiplier` pair
+    `[r_a, r_b]` and the `float_offset` `F`, all f32 and required, and the
+    storage integers `a` and `b` converted to f32 (exactly):
+
+    ```
+    y = clamp(round_half_to_even(fma(a, r_a, fma(b, r_b, F))), lo, hi)
+    ```
+
+    `fma` is a fused multiply-add in f32 (one rounding). When `lhs` is
+    broadcast along the result's last dimension whose size is not 1 and
+    `rhs` is not, ONNX Runtime folds the `lhs` term in first:
+    `fma(b, r_b, fma(a, r_a, F))`. A sum outside int32 becomes INT32_MIN,
+    as `cvtps2dq` gives, and so the storage minimum. ONNX Runtime forms
+    `r_a = s_a / s_y`, `r_b = s_b / s_y` and
+    `F = z_y - fma(r_a, z_a, r_b * z_b)` in f32 (the compiler contracts
+    its `r_a * z_a + r_b * z_b`); `--qsim-set-rounding=mode=float32_half_even`
+    (and `target=onnxruntime`) compute them so. Its 16-bit adds take
+    another path, not modelled: the mode needs 8-bit storage.
 
     The shapes broadcast as in NumPy: aligned on their trailing dimensions,
     each pair of sizes equal or one of them 1 (a missing leading dimension
@@ -488,7 +509,9 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     result shape; `clamp_min` and `clamp_max` in the output storage range
     and `clamp_min <= clamp_max`; with `tflite_double`, three TFLite pairs
     and a `left_shift` of 0 to 30 that keeps every `(q - z) << l` in int32;
-    with `half_even`, none of them.
+    with `float32_half_even`, 8-bit storage, two positive normal
+    `float_multiplier` values and a finite `float_offset`; with
+    `half_even`, none of them.
   }];
 
   let arguments = (ins
@@ -500,7 +523,9 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     OptionalAttr<I64Attr>:$clamp_max,
     OptionalAttr<DenseI32ArrayAttr>:$multiplier,
     OptionalAttr<DenseI32ArrayAttr>:$shift,
-    OptionalAttr<I64Attr>:$left_shift
+    OptionalAttr<I64Attr>:$left_shift,
+    OptionalAttr<DenseF32ArrayAttr>:$float_multiplier,
+    OptionalAttr<F32Attr>:$float_offset
   );
   let results = (outs QSim_QuantizedTensor:$output);
   let assemblyFormat = [{
@@ -512,14 +537,26 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     int64_t getLowerBound();
     /// The upper clamp bound: `clamp_max`, or the storage maximum.
     int64_t getUpperBound();
-    /// Whether TFLite's 8-bit ADD kernel can compute this add: both
-    /// operands and the result have storage of at most 8 bits.
-    bool hasTfliteAddStorage();
+    /// Whether TFLite's and ONNX Runtime's 8-bit add kernels can compute
+    /// this add: both operands and the result have storage of at most 8
+    /// bits.
+    bool hasEightBitStorage();
     /// Switches to tflite_double with the left shift and the three pairs
     /// that TFLite's ADD kernel prepares from the types' scales. Fails, with
     /// an error on the op, for storage wider than 8 bits, which TFLite adds
     /// with another kernel.
     ::mlir::LogicalResult setTfliteRounding();
+    /// Switches to float32_half_even with the f32 ratios and offset that
+    /// ONNX Runtime's QLinearAdd forms from the types' scales and zero
+    /// points. Fails, with an error on the op, for storage wider than 8
+    /// bits.
+    ::mlir::LogicalResult setFloat32Rounding();
+    /// Whether float32_half_even folds the lhs term in first: lhs is
+    /// broadcast along the result's last dimension of a size other than 1,
+    /// and rhs is not.
+    bool isLhsFoldedFirst();
+    /// Removes the attributes of every rounding mode but half_even's.
+    void removeRoundingParameters();
   }];
   let hasVerifier = 1;
 }

@@ -64,7 +64,10 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
     `m` from the scales rounded to f32, as the target runtime forms it:
     `float-multiplier=divide` (the default) is `s_in / s_y`, ONNX Runtime's
     QLinearConv; `float-multiplier=reciprocal` is `s_in * (1.0f / s_y)`,
-    PyTorch's QNNPACK. It writes them as `float_multiplier`.
+    PyTorch's QNNPACK. It writes them as `float_multiplier`. With
+    `divide` it also gives every 8-bit `qsim.add` ONNX Runtime's
+    QLinearAdd arithmetic (the f32 ratios and offset of MLAS's kernel);
+    PyTorch's add is not modelled, so `reciprocal` leaves adds alone.
 
     An `M` that the target cannot encode (TOSA: `M >= 2^31`), or a pair the
     op's verifier then rejects (TOSA's input range for a small shift), is
