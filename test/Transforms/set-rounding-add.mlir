@@ -20,8 +20,8 @@ func.func @wide_add(%a: tensor<4x!quant.uniform<i16:f32, 0.5>>) -> tensor<4x!qua
 // Tests ONNX Runtime's QLinearAdd set-up: r_a = 0.02 / 0.04 = 0.5,
 // r_b = 0.05 / 0.04 = 1.25 and F = z_y - (r_a z_a + r_b z_b) =
 // 10 - (0.5 * 128 + 1.25 * -3) = -50.25, all exact in f32. PyTorch's add
-// (float-multiplier=reciprocal) is not modelled: the add keeps half_even,
-// and half_even takes ONNX Runtime's parameters away again.
+// (float-multiplier=reciprocal, QNNPACK) takes quint8 operands only: the
+// i8 add keeps half_even; half_even takes the parameters away again.
 // ORT-LABEL: func.func @exact_ratios
 //       ORT:   qsim.add %{{.+}}, %{{.+}} {clamp_min = 10 : i64, float_multiplier = array<f32: 5.000000e-01, 1.250000e+00>, float_offset = -5.025000e+01 : f32, rounding = #qsim.rounding<float32_half_even>}
 // TORCH-LABEL: func.func @exact_ratios
@@ -48,4 +48,39 @@ func.func @exact_ratios(%a: tensor<4x!quant.uniform<u8:f32, 0.02:128>>, %b: tens
 func.func @contracted_offset(%a: tensor<4x!a>, %b: tensor<4x!b>) -> tensor<4x!y> {
   %y = qsim.add %a, %b : (tensor<4x!a>, tensor<4x!b>) -> tensor<4x!y>
   return %y : tensor<4x!y>
+}
+
+// -----
+
+// Tests PyTorch's QNNPACK add set-up (float-multiplier=reciprocal) on quint8
+// operands of one shape: ratios 0.02 / 0.04 = 0.5 and 0.05 / 0.04 = 1.25
+// (exact in f32), the larger of exponent 0, so shift = 21 - 0 = 21 and
+// multipliers 0.5 * 2^21 = 1048576 and 1.25 * 2^21 = 2621440. ONNX
+// Runtime's set-up is the float one, and half_even removes both.
+// TORCH-LABEL: func.func @quint8_add
+//       TORCH:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 1048576, 2621440>, rounding = #qsim.rounding<qnnpack>, shift = array<i32: 21>}
+// ORT-LABEL: func.func @quint8_add
+//       ORT:   rounding = #qsim.rounding<float32_half_even>
+// BACK-LABEL: func.func @quint8_add
+//       BACK:   qsim.add %{{.+}}, %{{.+}} : (
+!a = !quant.uniform<u8:f32, 0.02:128>
+!b = !quant.uniform<u8:f32, 0.05:3>
+!y = !quant.uniform<u8:f32, 0.04:10>
+func.func @quint8_add(%a: tensor<2x4x!a>, %b: tensor<2x4x!b>) -> tensor<2x4x!y> {
+  %y = qsim.add %a, %b : (tensor<2x4x!a>, tensor<2x4x!b>) -> tensor<2x4x!y>
+  return %y : tensor<2x4x!y>
+}
+
+// -----
+
+// QNNPACK adds neither broadcast operands nor ratios outside
+// [2^-14, 2^8) (here 0.04 / 0.0001 = 400): both keep half_even under
+// PyTorch's set-up.
+// TORCH-LABEL: func.func @not_qnnpack
+//       TORCH:   qsim.add %{{.+}}, %{{.+}} : (
+//       TORCH:   qsim.add %{{.+}}, %{{.+}} : (
+func.func @not_qnnpack(%a: tensor<2x4x!quant.uniform<u8:f32, 0.02:128>>, %b: tensor<4x!quant.uniform<u8:f32, 0.05:3>>, %c: tensor<4x!quant.uniform<u8:f32, 0.04>>) -> (tensor<2x4x!quant.uniform<u8:f32, 0.04:10>>, tensor<4x!quant.uniform<u8:f32, 0.0001>>) {
+  %y = qsim.add %a, %b : (tensor<2x4x!quant.uniform<u8:f32, 0.02:128>>, tensor<4x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<2x4x!quant.uniform<u8:f32, 0.04:10>>
+  %z = qsim.add %c, %c : (tensor<4x!quant.uniform<u8:f32, 0.04>>, tensor<4x!quant.uniform<u8:f32, 0.04>>) -> tensor<4x!quant.uniform<u8:f32, 0.0001>>
+  return %y, %z : tensor<2x4x!quant.uniform<u8:f32, 0.04:10>>, tensor<4x!quant.uniform<u8:f32, 0.0001>>
 }

@@ -324,6 +324,7 @@ SmallVector<int64_t> getShiftConstants(RoundingMode mode, int64_t shift) {
             shift > 31 ? int64_t(1) << 30 : 0};
   case RoundingMode::HalfEven:
   case RoundingMode::Float32HalfEven:
+  case RoundingMode::Qnnpack:
     break;
   }
   llvm_unreachable("not a fixed-point mode");
@@ -416,6 +417,7 @@ Value buildFixedPointProduct(OpBuilder &b, Location loc, RoundingMode mode,
   }
   case RoundingMode::HalfEven:
   case RoundingMode::Float32HalfEven:
+  case RoundingMode::Qnnpack:
     break;
   }
   llvm_unreachable("not a fixed-point mode");
@@ -1083,6 +1085,23 @@ Value buildBroadcastBinary(
   return generic.getResult(0);
 }
 
+/// An integer add's last steps: z_y added to the rounded sum, the clamp to
+/// [lo, hi] and the narrowing to storage, in the sum's integer type.
+Value addZeroClampAndNarrow(OpBuilder &b, Location loc, AddOp op, Value rounded,
+                            IntegerType storageType) {
+  Type type = rounded.getType();
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, IntegerAttr::get(type, v));
+  };
+  Value outZero = constant(getParams(op.getOutput()).getZeroPoint(0));
+  Value shifted = arith::AddIOp::create(b, loc, rounded, outZero);
+  Value low = constant(op.getLowerBound());
+  Value high = constant(op.getUpperBound());
+  Value raised = arith::MaxSIOp::create(b, loc, shifted, low);
+  Value clamped = arith::MinSIOp::create(b, loc, raised, high);
+  return arith::TruncIOp::create(b, loc, storageType, clamped);
+}
+
 /// TFLite's ADD: each input's (q - z) << l rescaled by its pair, the sum
 /// rescaled by the output's, all tflite_double in i64; then z_y and the
 /// clamp.
@@ -1118,15 +1137,8 @@ Value buildTfliteAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
     Value scaled = rescale(shiftedLeft, index);
     sum = sum ? Value(arith::AddIOp::create(b, loc, sum, scaled)) : scaled;
   }
-  UniformQuantParams out = getParams(op.getOutput());
   Value rescaled = rescale(sum, 2);
-  Value outZero = constant(out.getZeroPoint(0));
-  Value shifted = arith::AddIOp::create(b, loc, rescaled, outZero);
-  Value low = constant(op.getLowerBound());
-  Value high = constant(op.getUpperBound());
-  Value raised = arith::MaxSIOp::create(b, loc, shifted, low);
-  Value clamped = arith::MinSIOp::create(b, loc, raised, high);
-  return arith::TruncIOp::create(b, loc, storageType, clamped);
+  return addZeroClampAndNarrow(b, loc, op, rescaled, storageType);
 }
 
 /// ONNX Runtime's QLinearAdd: fma(a, r_a, fma(b, r_b, F)) in f32 (the lhs
@@ -1172,10 +1184,57 @@ Value buildOnnxRuntimeAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
   return arith::TruncIOp::create(b, loc, storageType, wide);
 }
 
+/// PyTorch's QNNPACK add: acc = -(m_a z_a + m_b z_b) + m_a a + m_b b in i32,
+/// wrapping as QNNPACK's does, divided by 2^s rounding half away from zero
+/// (QNNPACK's remainder test), then z_y and the clamp.
+Value buildQnnpackAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
+                      Value rhsValue, IntegerType storageType) {
+  IntegerType i32 = b.getI32Type();
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(
+        b, loc, IntegerAttr::get(i32, static_cast<int32_t>(v)));
+  };
+  ArrayRef<int32_t> multipliers = *op.getMultiplier();
+  int64_t shift = op.getShift()->front();
+  UniformQuantParams lhs = getParams(op.getLhs());
+  UniformQuantParams rhs = getParams(op.getRhs());
+  uint32_t zeroProduct = static_cast<uint32_t>(multipliers[0]) *
+                             static_cast<uint32_t>(lhs.getZeroPoint(0)) +
+                         static_cast<uint32_t>(multipliers[1]) *
+                             static_cast<uint32_t>(rhs.getZeroPoint(0));
+  // Every operand is built in a statement of its own, so that the order of
+  // the IR does not depend on the compiler's order of evaluating arguments.
+  Value acc =
+      constant(-static_cast<int64_t>(static_cast<int32_t>(zeroProduct)));
+  Value storage[] = {lhsValue, rhsValue};
+  for (unsigned index = 0; index < 2; ++index) {
+    Value wide = arith::ExtUIOp::create(b, loc, i32, storage[index]);
+    Value multiplier = constant(multipliers[index]);
+    Value product = arith::MulIOp::create(b, loc, wide, multiplier);
+    acc = arith::AddIOp::create(b, loc, acc, product);
+  }
+  int64_t mask = (int64_t{1} << shift) - 1;
+  Value maskValue = constant(mask);
+  Value threshold = constant(mask >> 1);
+  Value zero = constant(0);
+  Value low = arith::AndIOp::create(b, loc, acc, maskValue);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, acc, zero);
+  Value borrow = arith::ExtUIOp::create(b, loc, i32, negative);
+  Value remainder = arith::SubIOp::create(b, loc, low, borrow);
+  Value shiftValue = constant(shift);
+  Value quotient = arith::ShRSIOp::create(b, loc, acc, shiftValue);
+  Value up = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder,
+                                   threshold);
+  Value carry = arith::ExtUIOp::create(b, loc, i32, up);
+  Value rounded = arith::AddIOp::create(b, loc, quotient, carry);
+  return addZeroClampAndNarrow(b, loc, op, rounded, storageType);
+}
+
 /// y = clamp(round_half_to_even(M_a * (a - z_a) + M_b * (b - z_b)) + z_y,
 /// lo, hi) with M_a = s_a / s_y and M_b = s_b / s_y; every step in f64, in
 /// the order written. tflite_double is TFLite's fixed-point ADD,
-/// float32_half_even ONNX Runtime's QLinearAdd.
+/// float32_half_even ONNX Runtime's QLinearAdd, qnnpack PyTorch's.
 struct AddOpLowering final : OpConversionPattern<AddOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -1184,7 +1243,8 @@ struct AddOpLowering final : OpConversionPattern<AddOp> {
                   ConversionPatternRewriter &rewriter) const override {
     RoundingMode mode = op.getRounding();
     if (mode == RoundingMode::TfliteDouble ||
-        mode == RoundingMode::Float32HalfEven) {
+        mode == RoundingMode::Float32HalfEven ||
+        mode == RoundingMode::Qnnpack) {
       IntegerType storageType = getStorageType(op.getOutput());
       auto resultType = cast<RankedTensorType>(
           getTypeConverter()->convertType(op.getOutput().getType()));
@@ -1193,9 +1253,11 @@ struct AddOpLowering final : OpConversionPattern<AddOp> {
           buildBroadcastBinary(
               rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
               resultType, [&](OpBuilder &b, Location loc, Value a, Value c) {
-                return mode == RoundingMode::TfliteDouble
-                           ? buildTfliteAdd(b, loc, op, a, c, storageType)
-                           : buildOnnxRuntimeAdd(b, loc, op, a, c, storageType);
+                if (mode == RoundingMode::TfliteDouble)
+                  return buildTfliteAdd(b, loc, op, a, c, storageType);
+                if (mode == RoundingMode::Qnnpack)
+                  return buildQnnpackAdd(b, loc, op, a, c, storageType);
+                return buildOnnxRuntimeAdd(b, loc, op, a, c, storageType);
               }));
       return success();
     }

@@ -426,14 +426,16 @@ Value mlir::qsim::buildAddOrMul(PatternRewriter &rewriter, Location loc,
                            /*left_shift=*/nullptr,
                            /*float_multiplier=*/nullptr,
                            /*float_offset=*/nullptr);
-  // TFLite's and ONNX Runtime's 8-bit add kernels; wider adds keep qsim's
-  // float64 rounding.
+  // TFLite's, ONNX Runtime's and QNNPACK's add kernels; the adds they do not
+  // compute keep qsim's float64 rounding.
   if (add.hasEightBitStorage()) {
     if (target == QuantizationTarget::Tflite)
       (void)add.setTfliteRounding();
     else if (target == QuantizationTarget::OnnxRuntime)
       (void)add.setFloat32Rounding();
   }
+  if (target == QuantizationTarget::PyTorch && add.hasQnnpackAddForm())
+    (void)add.setQnnpackRounding();
   return add;
 }
 

@@ -3,6 +3,7 @@
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json activation-bits=10" 2>&1 | FileCheck %s --check-prefix=WIDE
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=tflite" | FileCheck %s --check-prefix=TFLITE
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=onnxruntime" | FileCheck %s --check-prefix=ORT
+// RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=pytorch" | FileCheck %s --check-prefix=TORCH
 
 // Tests the float ops that become integer qsim ops other than layers, in
 // the forms torch-mlir emits: residual adds with their ReLU, products with
@@ -30,6 +31,12 @@
 // hand: quantize_static's types are s = f32(2/255), z = 128 and 0, and
 // f32(4/255) = 2 s, z = 0 for the output: ratios 0.5 and 0.5, and
 // F = 0 - (0.5 * 128 + 0.5 * 0) = -64.
+// target=pytorch gives it QNNPACK's add (quint8, one shape). By hand:
+// torch.ao's types are s = f32(2/255) and f32(4/255) = 2 s for the output,
+// ratios 0.5 and 0.5 of exponent -1: shift 21 + 1 = 22 and multipliers
+// 0.5 * 2^22 = 2097152.
+// TORCH-LABEL: func.func @residual
+//       TORCH:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 2097152, 2097152>, rounding = #qsim.rounding<qnnpack>, shift = array<i32: 22>}
 // ORT-LABEL: func.func @residual
 //       ORT:   qsim.add %{{.+}}, %{{.+}} {float_multiplier = array<f32: 5.000000e-01, 5.000000e-01>, float_offset = -6.400000e+01 : f32, rounding = #qsim.rounding<float32_half_even>}
 // TFLITE-LABEL: func.func @residual

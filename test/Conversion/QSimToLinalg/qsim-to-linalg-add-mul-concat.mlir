@@ -181,3 +181,45 @@ func.func @add_onnxruntime_lhs_first(%a: tensor<2x1x1x!quant.uniform<i8:f32, 0.0
   %y = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 1.25>, float_offset = 2.0 : f32} : (tensor<2x1x1x!quant.uniform<i8:f32, 0.02>>, tensor<2x3x1x!quant.uniform<i8:f32, 0.05>>) -> tensor<2x3x1x!quant.uniform<i8:f32, 0.04:2>>
   return %y : tensor<2x3x1x!quant.uniform<i8:f32, 0.04:2>>
 }
+
+// -----
+
+// Tests PyTorch's QNNPACK add (qnnpack): both u8 values zero-extended to
+// i32, acc = -(1048576 * 128 + 2621440 * 3) + 1048576 a + 2621440 b =
+// -142082048 + ..., in i32; the remainder acc & (2^21 - 1), less 1 for a
+// negative acc, against the threshold 2^20 - 1 rounds acc >> 21 half away
+// from zero; then z_y = 10 and the clamp to [0, 255].
+// CHECK-LABEL: func.func @add_qnnpack
+//       CHECK:   ^bb0(%[[A:.+]]: i8, %[[B:.+]]: i8, %{{.+}}: i8):
+//       CHECK:     %[[ACC0:.+]] = arith.constant -142082048 : i32
+//       CHECK:     %[[AW:.+]] = arith.extui %[[A]] : i8 to i32
+//       CHECK:     %[[MA:.+]] = arith.constant 1048576 : i32
+//       CHECK:     %[[PA:.+]] = arith.muli %[[AW]], %[[MA]] : i32
+//       CHECK:     %[[ACC1:.+]] = arith.addi %[[ACC0]], %[[PA]] : i32
+//       CHECK:     %[[BW:.+]] = arith.extui %[[B]] : i8 to i32
+//       CHECK:     %[[MB:.+]] = arith.constant 2621440 : i32
+//       CHECK:     %[[PB:.+]] = arith.muli %[[BW]], %[[MB]] : i32
+//       CHECK:     %[[ACC:.+]] = arith.addi %[[ACC1]], %[[PB]] : i32
+//       CHECK:     %[[MASK:.+]] = arith.constant 2097151 : i32
+//       CHECK:     %[[THRESHOLD:.+]] = arith.constant 1048575 : i32
+//       CHECK:     %[[ZERO:.+]] = arith.constant 0 : i32
+//       CHECK:     %[[LOW:.+]] = arith.andi %[[ACC]], %[[MASK]] : i32
+//       CHECK:     %[[NEG:.+]] = arith.cmpi slt, %[[ACC]], %[[ZERO]] : i32
+//       CHECK:     %[[BORROW:.+]] = arith.extui %[[NEG]] : i1 to i32
+//       CHECK:     %[[REM:.+]] = arith.subi %[[LOW]], %[[BORROW]] : i32
+//       CHECK:     %[[SHIFT:.+]] = arith.constant 21 : i32
+//       CHECK:     %[[Q:.+]] = arith.shrsi %[[ACC]], %[[SHIFT]] : i32
+//       CHECK:     %[[UP:.+]] = arith.cmpi sgt, %[[REM]], %[[THRESHOLD]] : i32
+//       CHECK:     %[[CARRY:.+]] = arith.extui %[[UP]] : i1 to i32
+//       CHECK:     %[[R:.+]] = arith.addi %[[Q]], %[[CARRY]] : i32
+//       CHECK:     %[[ZY:.+]] = arith.constant 10 : i32
+//       CHECK:     %[[Y:.+]] = arith.addi %[[R]], %[[ZY]] : i32
+//       CHECK:     arith.constant 0 : i32
+//       CHECK:     arith.constant 255 : i32
+//       CHECK:     arith.maxsi %[[Y]]
+//       CHECK:     arith.minsi
+//       CHECK:     arith.trunci %{{.+}} : i32 to i8
+func.func @add_qnnpack(%a: tensor<4x!quant.uniform<u8:f32, 0.02:128>>, %b: tensor<4x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<4x!quant.uniform<u8:f32, 0.04:10>> {
+  %y = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, multiplier = array<i32: 1048576, 2621440>, shift = array<i32: 21>} : (tensor<4x!quant.uniform<u8:f32, 0.02:128>>, tensor<4x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<4x!quant.uniform<u8:f32, 0.04:10>>
+  return %y : tensor<4x!quant.uniform<u8:f32, 0.04:10>>
+}

@@ -276,7 +276,7 @@ func.func @concat_axis_overflow(%a: tensor<5000000000000000000x!u8>) {
 // keep their float64 rounding: a mode they do not apply is an error rather
 // than ignored.
 func.func @add_other_mode(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.add' op supports the half_even, tflite_double and float32_half_even rounding modes, not tosa_double}}
+  // expected-error @+1 {{'qsim.add' op supports the half_even, tflite_double, float32_half_even and qnnpack rounding modes, not tosa_double}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }
@@ -330,7 +330,7 @@ func.func @add_left_shift_overflow(%a: tensor<4x!u16>, %b: tensor<4x!u16>) {
 
 !u8 = !quant.uniform<u8:f32, 0.02:128>
 func.func @add_half_even_with_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.add' op takes 'multiplier', 'shift' and 'left_shift' only with rounding mode tflite_double}}
+  // expected-error @+1 {{'qsim.add' op takes 'left_shift' only with rounding mode tflite_double}}
   %0 = qsim.add %a, %b {left_shift = 20} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }
@@ -395,6 +395,69 @@ func.func @add_half_even_with_ratios(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
 func.func @add_tflite_with_ratios(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
   // expected-error @+1 {{'qsim.add' op takes 'float_multiplier' and 'float_offset' only with rounding mode float32_half_even}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_double>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 0, 0, -19>, left_shift = 20, float_offset = 3.0 : f32} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_float32_with_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op takes 'multiplier' and 'shift' only with rounding modes tflite_double and qnnpack}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 0.5>, float_offset = 3.0 : f32, shift = array<i32: 21>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:1>
+func.func @add_qnnpack_signed(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode qnnpack expects u8 operands and result, as QNNPACK's quint8 add takes}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, multiplier = array<i32: 1048576, 1048576>, shift = array<i32: 21>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_qnnpack_broadcast(%a: tensor<2x4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode qnnpack expects operands of one shape: QNNPACK's add does not broadcast}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, multiplier = array<i32: 1048576, 1048576>, shift = array<i32: 21>} : (tensor<2x4x!u8>, tensor<4x!u8>) -> tensor<2x4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_qnnpack_without_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode qnnpack requires 'multiplier' and 'shift'}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, shift = array<i32: 21>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_qnnpack_two_shifts(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode qnnpack expects 2 multipliers (lhs, rhs) and 1 shift, got 2 and 2}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, multiplier = array<i32: 1048576, 1048576>, shift = array<i32: 21, 21>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_qnnpack_wide_multiplier(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects QNNPACK multipliers in [0, 2^22), got 4194304}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, multiplier = array<i32: 4194304, 1048576>, shift = array<i32: 21>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_qnnpack_shift_range(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op expects a QNNPACK shift in [13, 31], got 12}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, multiplier = array<i32: 1048576, 1048576>, shift = array<i32: 12>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }
 

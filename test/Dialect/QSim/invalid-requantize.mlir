@@ -249,3 +249,12 @@ func.func @float32_nan(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
   %0 = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0x7FC00000>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
   return
 }
+
+// -----
+
+// qnnpack is qsim.add's mode: PyTorch requantizes in float32.
+func.func @qnnpack(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
+  // expected-error @+1 {{'qsim.requantize' op does not take rounding mode qnnpack, which is qsim.add's (PyTorch requantizes with float32_half_even)}}
+  %0 = qsim.requantize %acc {rounding = #qsim.rounding<qnnpack>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
+  return
+}

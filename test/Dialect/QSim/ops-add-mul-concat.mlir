@@ -34,6 +34,15 @@ func.func @add_float32(%a: tensor<1x8x4x4x!u8>, %b: tensor<8x1x1x!i8>) {
   return
 }
 
+// Tests that add round-trips with QNNPACK's multipliers and shift.
+// CHECK-LABEL: func.func @add_qnnpack
+//       CHECK:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 1048576, 2621440>, rounding = #qsim.rounding<qnnpack>, shift = array<i32: 21>}
+func.func @add_qnnpack(%a: tensor<2x4x!u8>, %b: tensor<2x4x!y8>) {
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, multiplier = array<i32: 1048576, 2621440>, shift = array<i32: 21>}
+      : (tensor<2x4x!u8>, tensor<2x4x!y8>) -> tensor<2x4x!y8>
+  return
+}
+
 // Tests that mul round-trips with a two-sided broadcast and sub-byte
 // storage.
 // CHECK-LABEL: func.func @mul

@@ -10,8 +10,9 @@ using namespace mlir;
 using namespace mlir::qsim;
 
 bool mlir::qsim::isFixedPointRounding(RoundingMode mode) {
-  return mode != RoundingMode::HalfEven &&
-         mode != RoundingMode::Float32HalfEven;
+  return mode == RoundingMode::TfliteDouble ||
+         mode == RoundingMode::TfliteSingle ||
+         mode == RoundingMode::TosaSingle || mode == RoundingMode::TosaDouble;
 }
 
 static bool isTflite(RoundingMode mode) {

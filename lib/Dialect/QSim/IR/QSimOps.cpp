@@ -13,8 +13,10 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/CheckedArithmetic.h"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -36,7 +38,7 @@ static LogicalResult verifyHalfEvenRounding(Operation *op, RoundingMode mode) {
     return success();
   return op->emitOpError("supports only the half_even rounding mode, not ")
          << stringifyRoundingMode(mode)
-         << " (the other modes are qsim.requantize's)";
+         << " (the other modes are qsim.requantize's and qsim.add's)";
 }
 
 /// Prints a dimension, with `?` for a dynamic one.
@@ -504,6 +506,10 @@ LogicalResult RequantizeOp::verify() {
       failed(verifyIdenticalShapes(*this, getInput().getType(),
                                    getOutput().getType())))
     return failure();
+  if (getRounding() == RoundingMode::Qnnpack)
+    return emitOpError("does not take rounding mode qnnpack, which is "
+                       "qsim.add's (PyTorch requantizes with "
+                       "float32_half_even)");
   UniformQuantParams input = getParams(getInput().getType());
   UniformQuantParams output = getParams(getOutput().getType());
   if (input.isPerAxis() && output.isPerAxis() && *input.axis != *output.axis)
@@ -751,6 +757,37 @@ static LogicalResult verifyOnnxRuntimeAdd(AddOp op) {
   return success();
 }
 
+/// qnnpack: PyTorch's QNNPACK add of two quint8 tensors of one shape, with
+/// its two multipliers and its shift.
+static LogicalResult verifyQnnpackAdd(AddOp op) {
+  for (Value value : {op.getLhs(), op.getRhs(), op.getOutput()}) {
+    UniformQuantParams params = getParams(value.getType());
+    if (params.isSigned || params.storageWidth != 8)
+      return op.emitOpError("with rounding mode qnnpack expects u8 operands "
+                            "and result, as QNNPACK's quint8 add takes");
+  }
+  if (op.getLhs().getType().getShape() != op.getRhs().getType().getShape())
+    return op.emitOpError("with rounding mode qnnpack expects operands of "
+                          "one shape: QNNPACK's add does not broadcast");
+  std::optional<ArrayRef<int32_t>> multipliers = op.getMultiplier();
+  std::optional<ArrayRef<int32_t>> shifts = op.getShift();
+  if (!multipliers || !shifts)
+    return op.emitOpError("with rounding mode qnnpack requires 'multiplier' "
+                          "and 'shift'");
+  if (multipliers->size() != 2 || shifts->size() != 1)
+    return op.emitOpError("with rounding mode qnnpack expects 2 multipliers "
+                          "(lhs, rhs) and 1 shift, got ")
+           << multipliers->size() << " and " << shifts->size();
+  for (int32_t multiplier : *multipliers)
+    if (multiplier < 0 || multiplier >= (1 << 22))
+      return op.emitOpError("expects QNNPACK multipliers in [0, 2^22), got ")
+             << multiplier;
+  if (shifts->front() < 13 || shifts->front() > 31)
+    return op.emitOpError("expects a QNNPACK shift in [13, 31], got ")
+           << shifts->front();
+  return success();
+}
+
 /// tflite_double: TFLite's ADD, with its three pairs and its left shift.
 static LogicalResult verifyTfliteAdd(AddOp op) {
   std::optional<ArrayRef<int32_t>> multipliers = op.getMultiplier();
@@ -791,10 +828,13 @@ LogicalResult AddOp::verify() {
                                    getLowerBound(), getUpperBound())))
     return failure();
   RoundingMode mode = getRounding();
-  if (mode != RoundingMode::TfliteDouble &&
-      (getMultiplier() || getShift() || getLeftShift()))
-    return emitOpError("takes 'multiplier', 'shift' and 'left_shift' only "
-                       "with rounding mode tflite_double");
+  if (mode != RoundingMode::TfliteDouble && getLeftShift())
+    return emitOpError("takes 'left_shift' only with rounding mode "
+                       "tflite_double");
+  if (mode != RoundingMode::TfliteDouble && mode != RoundingMode::Qnnpack &&
+      (getMultiplier() || getShift()))
+    return emitOpError("takes 'multiplier' and 'shift' only with rounding "
+                       "modes tflite_double and qnnpack");
   if (mode != RoundingMode::Float32HalfEven &&
       (getFloatMultiplier() || getFloatOffset()))
     return emitOpError("takes 'float_multiplier' and 'float_offset' only "
@@ -806,9 +846,11 @@ LogicalResult AddOp::verify() {
     return verifyOnnxRuntimeAdd(*this);
   case RoundingMode::TfliteDouble:
     return verifyTfliteAdd(*this);
+  case RoundingMode::Qnnpack:
+    return verifyQnnpackAdd(*this);
   default:
-    return emitOpError("supports the half_even, tflite_double and "
-                       "float32_half_even rounding modes, not ")
+    return emitOpError("supports the half_even, tflite_double, "
+                       "float32_half_even and qnnpack rounding modes, not ")
            << stringifyRoundingMode(mode);
   }
 }
@@ -882,6 +924,55 @@ LogicalResult AddOp::setFloat32Rounding() {
   setFloatMultiplierAttr(
       DenseF32ArrayAttr::get(getContext(), {lhsRatio, rhsRatio}));
   setFloatOffsetAttr(FloatAttr::get(Float32Type::get(getContext()), offset));
+  return verify();
+}
+
+/// QNNPACK's f32 scale ratios s_a / s_y and s_b / s_y
+/// (pytorch_qnnp_create_add_nc_q8).
+static std::array<float, 2> getQnnpackRatios(AddOp op) {
+  auto outScale =
+      static_cast<float>(getParams(op.getOutput().getType()).getScale(0));
+  return {static_cast<float>(getParams(op.getLhs().getType()).getScale(0)) /
+              outScale,
+          static_cast<float>(getParams(op.getRhs().getType()).getScale(0)) /
+              outScale};
+}
+
+bool AddOp::hasQnnpackAddForm() {
+  auto isQuint8 = [](Type type) {
+    UniformQuantParams params = getParams(type);
+    return !params.isSigned && params.storageWidth == 8;
+  };
+  if (!isQuint8(getLhs().getType()) || !isQuint8(getRhs().getType()) ||
+      !isQuint8(getOutput().getType()) ||
+      getLhs().getType().getShape() != getRhs().getType().getShape())
+    return false;
+  return llvm::all_of(getQnnpackRatios(*this), [](float ratio) {
+    return ratio >= 0x1.0p-14f && ratio < 0x1.0p+8f;
+  });
+}
+
+LogicalResult AddOp::setQnnpackRounding() {
+  if (!hasQnnpackAddForm())
+    return emitOpError("cannot take QNNPACK's add arithmetic: it adds quint8 "
+                       "tensors of one shape whose scale ratios lie in "
+                       "[2^-14, 2^8)");
+  // pytorch_qnnp_compute_add_quantization_params, in f32.
+  std::array<float, 2> ratios = getQnnpackRatios(*this);
+  int exponent =
+      static_cast<int>(
+          llvm::bit_cast<uint32_t>(std::max(ratios[0], ratios[1])) >> 23) -
+      127;
+  int32_t shift = 21 - exponent;
+  float scaleMultiplier = std::ldexp(1.0f, shift);
+  SmallVector<int32_t> multipliers;
+  for (float ratio : ratios)
+    multipliers.push_back(
+        static_cast<int32_t>(std::lrintf(ratio * scaleMultiplier)));
+  removeRoundingParameters();
+  setRounding(RoundingMode::Qnnpack);
+  setMultiplierAttr(DenseI32ArrayAttr::get(getContext(), multipliers));
+  setShiftAttr(DenseI32ArrayAttr::get(getContext(), {shift}));
   return verify();
 }
 

@@ -40,17 +40,19 @@ LogicalResult setRounding(RequantizeOp op, RoundingMode mode,
 }
 
 /// tflite_double gives an 8-bit add TFLite's ADD arithmetic,
-/// float32_half_even with `divide` ONNX Runtime's QLinearAdd, and half_even
-/// qsim's float64 one back. The other modes (and PyTorch's `reciprocal`
-/// form) have no add of their own, and both runtimes add wider tensors
-/// with other kernels, not modelled.
+/// float32_half_even with `divide` ONNX Runtime's QLinearAdd and with
+/// `reciprocal` (PyTorch) QNNPACK's add, and half_even qsim's float64 one
+/// back. The other modes have no add of their own, and the runtimes add
+/// other types with other kernels, not modelled.
 LogicalResult setRounding(AddOp op, RoundingMode mode,
                           QuantizeScaling scaling) {
   if (mode == RoundingMode::TfliteDouble)
     return op.hasEightBitStorage() ? op.setTfliteRounding() : success();
-  if (mode == RoundingMode::Float32HalfEven &&
-      scaling == QuantizeScaling::Divide)
+  if (mode == RoundingMode::Float32HalfEven) {
+    if (scaling == QuantizeScaling::Reciprocal)
+      return op.hasQnnpackAddForm() ? op.setQnnpackRounding() : success();
     return op.hasEightBitStorage() ? op.setFloat32Rounding() : success();
+  }
   if (mode == RoundingMode::HalfEven) {
     op.removeRoundingParameters();
     op.setRounding(mode);
@@ -64,6 +66,13 @@ struct QSimSetRoundingPass final
 
   void runOnOperation() override {
     std::optional<RoundingMode> parsed = symbolizeRoundingMode(mode);
+    if (parsed == RoundingMode::Qnnpack) {
+      getOperation().emitError(
+          "qsim-set-rounding: qnnpack is qsim.add's mode alone; "
+          "mode=float32_half_even float-multiplier=reciprocal gives "
+          "requantizations PyTorch's arithmetic and adds QNNPACK's");
+      return signalPassFailure();
+    }
     if (!parsed) {
       getOperation().emitError("qsim-set-rounding: unknown mode '")
           << mode

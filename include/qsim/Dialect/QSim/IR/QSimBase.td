@@ -56,12 +56,14 @@ def QSim_RoundingTosaSingle : I32EnumAttrCase<"TosaSingle", 3, "tosa_single">;
 def QSim_RoundingTosaDouble : I32EnumAttrCase<"TosaDouble", 4, "tosa_double">;
 def QSim_RoundingFloat32HalfEven
     : I32EnumAttrCase<"Float32HalfEven", 5, "float32_half_even">;
+def QSim_RoundingQnnpack : I32EnumAttrCase<"Qnnpack", 6, "qnnpack">;
 
 def QSim_RoundingMode : I32EnumAttr<"RoundingMode",
     "how requantize rounds the scaled accumulator",
     [QSim_RoundingHalfEven, QSim_RoundingTfliteDouble,
      QSim_RoundingTfliteSingle, QSim_RoundingTosaSingle,
-     QSim_RoundingTosaDouble, QSim_RoundingFloat32HalfEven]> {
+     QSim_RoundingTosaDouble, QSim_RoundingFloat32HalfEven,
+     QSim_RoundingQnnpack]> {
   let cppNamespace = "::mlir::qsim";
   let genSpecializedAttr = 0;
 }
@@ -92,6 +94,10 @@ def QSim_RoundingModeAttr : EnumAttr<QSim_Dialect, QSim_RoundingMode,
     - `tosa_single`, `tosa_double`: the TOSA specification's
       `apply_scale_32` with `double_round` false or true; `shift` is TOSA's
       right shift (2 to 62).
+
+    `qnnpack` is `qsim.add`'s only: PyTorch's QNNPACK add, in int32 with
+    two 22-bit multipliers and one right shift that rounds half away from
+    zero (docs/QSim.md).
   }];
   let assemblyFormat = "`<` $value `>`";
 }

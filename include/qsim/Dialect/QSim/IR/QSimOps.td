@@ -449,7 +449,8 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     `clamp_min = z_y`.
 
     `rounding` is `half_even` (the float64 formula above),
-    `float32_half_even` (ONNX Runtime's, below) or `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
+    `float32_half_even` (ONNX Runtime's, below), `qnnpack` (PyTorch's,
+    below) or `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
     internal/reference/add.h, `AddElementwise`), from the `multiplier` and
     `shift` pairs of the two inputs and the output and the `left_shift`
     `l`, all required:
@@ -489,6 +490,26 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     (and `target=onnxruntime`) compute them so. Its 16-bit adds take
     another path, not modelled: the mode needs 8-bit storage.
 
+    `qnnpack` is PyTorch's QNNPACK add of two quint8 tensors of one shape
+    (`aten/src/ATen/native/quantized/cpu/qnnpack/src/q8vadd/sse2.c` and
+    `pytorch_qnnp_compute_add_quantization_params`), in int32 arithmetic
+    that wraps, from the `multiplier` pair `[m_a, m_b]` and the one
+    `shift` `s`:
+
+    ```
+    acc = -(m_a z_a + m_b z_b) + m_a a + m_b b
+    r   = (acc & (2^s - 1)) - (acc < 0)
+    y   = clamp((acc >> s) + (r > (2^s - 1) >> 1) + z_y, lo, hi)
+    ```
+
+    that is `acc / 2^s` rounded half away from zero. QNNPACK's set-up
+    takes the f32 ratios `r = s_a / s_y`, `s_b / s_y`, the shift
+    `21 - exponent(max(r))` and `m = lrintf(r * 2^s)`;
+    `--qsim-set-rounding="mode=float32_half_even float-multiplier=reciprocal"`
+    (PyTorch's requantization) and `target=pytorch` compute them so.
+    PyTorch adds other types, and operands of two shapes, with other
+    kernels, not modelled.
+
     The shapes broadcast as in NumPy: aligned on their trailing dimensions,
     each pair of sizes equal or one of them 1 (a missing leading dimension
     counts as 1), the result having the broadcast shape. A dimension may be
@@ -510,8 +531,9 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     and `clamp_min <= clamp_max`; with `tflite_double`, three TFLite pairs
     and a `left_shift` of 0 to 30 that keeps every `(q - z) << l` in int32;
     with `float32_half_even`, 8-bit storage, two positive normal
-    `float_multiplier` values and a finite `float_offset`; with
-    `half_even`, none of them.
+    `float_multiplier` values and a finite `float_offset`; with `qnnpack`,
+    u8 types, operands of one shape, two multipliers in `[0, 2^22)` and a
+    shift in `[13, 31]`; with `half_even`, none of them.
   }];
 
   let arguments = (ins
@@ -551,6 +573,14 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     /// points. Fails, with an error on the op, for storage wider than 8
     /// bits.
     ::mlir::LogicalResult setFloat32Rounding();
+    /// Whether PyTorch's QNNPACK add kernel computes this add: u8 operands
+    /// and result, the operands of one shape, scale ratios s_a / s_y and
+    /// s_b / s_y in [2^-14, 2^8).
+    bool hasQnnpackAddForm();
+    /// Switches to qnnpack with the multipliers and shift that QNNPACK
+    /// computes from the types' scales. Fails, with an error on the op,
+    /// without hasQnnpackAddForm.
+    ::mlir::LogicalResult setQnnpackRounding();
     /// Whether float32_half_even folds the lhs term in first: lhs is
     /// broadcast along the result's last dimension of a size other than 1,
     /// and rhs is not.

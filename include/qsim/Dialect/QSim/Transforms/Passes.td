@@ -67,7 +67,9 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
     PyTorch's QNNPACK. It writes them as `float_multiplier`. With
     `divide` it also gives every 8-bit `qsim.add` ONNX Runtime's
     QLinearAdd arithmetic (the f32 ratios and offset of MLAS's kernel);
-    PyTorch's add is not modelled, so `reciprocal` leaves adds alone.
+    with `reciprocal`, every quint8 add of operands of one shape QNNPACK's
+    (`qnnpack`, its multipliers and shift). `mode=qnnpack` itself is an
+    error: it is an add's mode alone.
 
     An `M` that the target cannot encode (TOSA: `M >= 2^31`), or a pair the
     op's verifier then rejects (TOSA's input range for a small shift), is
