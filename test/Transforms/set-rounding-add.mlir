@@ -2,6 +2,8 @@
 // RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=float32_half_even | FileCheck %s --check-prefix=ORT
 // RUN: qsim-opt %s -split-input-file --qsim-set-rounding="mode=float32_half_even float-multiplier=reciprocal" | FileCheck %s --check-prefix=TORCH
 // RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=float32_half_even --qsim-set-rounding=mode=half_even | FileCheck %s --check-prefix=BACK
+// RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=xnnpack | FileCheck %s --check-prefix=XNN
+// RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=qnnpack | FileCheck %s --check-prefix=QNN
 
 // TFLite and ONNX Runtime add 16-bit tensors with other kernels, which
 // qsim does not model: tflite_double and float32_half_even leave a wider
@@ -59,6 +61,8 @@ func.func @contracted_offset(%a: tensor<4x!a>, %b: tensor<4x!b>) -> tensor<4x!y>
 // Runtime's set-up is the float one, and half_even removes both.
 // TORCH-LABEL: func.func @quint8_add
 //       TORCH:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 1048576, 2621440>, rounding = #qsim.rounding<qnnpack>, shift = array<i32: 21>}
+// QNN-LABEL: func.func @quint8_add
+//       QNN:   rounding = #qsim.rounding<qnnpack>
 // ORT-LABEL: func.func @quint8_add
 //       ORT:   rounding = #qsim.rounding<float32_half_even>
 // BACK-LABEL: func.func @quint8_add
@@ -83,4 +87,27 @@ func.func @not_qnnpack(%a: tensor<2x4x!quant.uniform<u8:f32, 0.02:128>>, %b: ten
   %y = qsim.add %a, %b : (tensor<2x4x!quant.uniform<u8:f32, 0.02:128>>, tensor<4x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<2x4x!quant.uniform<u8:f32, 0.04:10>>
   %z = qsim.add %c, %c : (tensor<4x!quant.uniform<u8:f32, 0.04>>, tensor<4x!quant.uniform<u8:f32, 0.04>>) -> tensor<4x!quant.uniform<u8:f32, 0.0001>>
   return %y, %z : tensor<2x4x!quant.uniform<u8:f32, 0.04:10>>, tensor<4x!quant.uniform<u8:f32, 0.0001>>
+}
+
+// -----
+
+// Tests XNNPACK's add set-up (mode=xnnpack) on int8: ratios 0.02 / 0.04 =
+// 0.5 and 0.05 / 0.04 = 1.25 (exact in f32), the larger of exponent 0, so
+// shift = 20 - 0 = 20 and multipliers 0.5 * 2^20 = 524288 and
+// 1.25 * 2^20 = 1310720; and that qnnpack and xnnpack, add kernels, leave
+// the requantization as it is (qnnpack takes no int8 add).
+// XNN-LABEL: func.func @int8_add
+//       XNN:   qsim.requantize %{{.+}} : tensor
+//       XNN:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 524288, 1310720>, rounding = #qsim.rounding<xnnpack>, shift = array<i32: 20>}
+// QNN-LABEL: func.func @int8_add
+//       QNN:   qsim.requantize %{{.+}} : tensor
+//       QNN:   qsim.add %{{.+}}, %{{.+}} : (
+!acc = !quant.uniform<i32:f32, 0.001>
+!a = !quant.uniform<i8:f32, 0.02:-3>
+!b = !quant.uniform<i8:f32, 0.05:3>
+!y = !quant.uniform<i8:f32, 0.04:10>
+func.func @int8_add(%x: tensor<2x4x!acc>, %b: tensor<4x!b>) -> tensor<2x4x!y> {
+  %a = qsim.requantize %x : tensor<2x4x!acc> -> tensor<2x4x!a>
+  %y = qsim.add %a, %b : (tensor<2x4x!a>, tensor<4x!b>) -> tensor<2x4x!y>
+  return %y : tensor<2x4x!y>
 }

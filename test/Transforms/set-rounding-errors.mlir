@@ -2,12 +2,10 @@
 // RUN: not qsim-opt %s -split-input-file --qsim-set-rounding=mode=round_up 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not qsim-opt %s -split-input-file --qsim-set-rounding 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not qsim-opt %s -split-input-file --qsim-set-rounding="mode=float32_half_even float-multiplier=times" 2>&1 | FileCheck %s --check-prefix=ORDER
-// RUN: not qsim-opt %s -split-input-file --qsim-set-rounding=mode=qnnpack 2>&1 | FileCheck %s --check-prefix=ADDONLY
 
-// UNKNOWN: error: qsim-set-rounding: unknown mode 'round_up' (expected half_even, tflite_double, tflite_single, tosa_single, tosa_double or float32_half_even)
-// MISSING: error: qsim-set-rounding: unknown mode '' (expected half_even, tflite_double, tflite_single, tosa_single, tosa_double or float32_half_even)
+// UNKNOWN: error: qsim-set-rounding: unknown mode 'round_up' (expected half_even, tflite_double, tflite_single, tosa_single, tosa_double, float32_half_even, qnnpack or xnnpack)
+// MISSING: error: qsim-set-rounding: unknown mode '' (expected half_even, tflite_double, tflite_single, tosa_single, tosa_double, float32_half_even, qnnpack or xnnpack)
 // ORDER: error: qsim-set-rounding: unknown float-multiplier 'times' (expected divide or reciprocal)
-// ADDONLY: error: qsim-set-rounding: qnnpack is qsim.add's mode alone; mode=float32_half_even float-multiplier=reciprocal gives requantizations PyTorch's arithmetic and adds QNNPACK's
 
 // Tests that a multiplier TOSA's 32-bit rescale cannot hold is an error at
 // the op: M = 3e9 needs a shift of -1.

@@ -325,6 +325,7 @@ SmallVector<int64_t> getShiftConstants(RoundingMode mode, int64_t shift) {
   case RoundingMode::HalfEven:
   case RoundingMode::Float32HalfEven:
   case RoundingMode::Qnnpack:
+  case RoundingMode::Xnnpack:
     break;
   }
   llvm_unreachable("not a fixed-point mode");
@@ -418,6 +419,7 @@ Value buildFixedPointProduct(OpBuilder &b, Location loc, RoundingMode mode,
   case RoundingMode::HalfEven:
   case RoundingMode::Float32HalfEven:
   case RoundingMode::Qnnpack:
+  case RoundingMode::Xnnpack:
     break;
   }
   llvm_unreachable("not a fixed-point mode");
@@ -1184,6 +1186,34 @@ Value buildOnnxRuntimeAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
   return arith::TruncIOp::create(b, loc, storageType, wide);
 }
 
+/// bias - (m_a z_a + m_b z_b) + m_a a + m_b b in i32, wrapping as QNNPACK's
+/// and XNNPACK's adds do, from the op's two multipliers.
+Value buildPairedProducts(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
+                          Value rhsValue, uint32_t bias) {
+  IntegerType i32 = b.getI32Type();
+  ArrayRef<int32_t> multipliers = *op.getMultiplier();
+  Value quantized[] = {op.getLhs(), op.getRhs()};
+  for (unsigned index = 0; index < 2; ++index)
+    bias -= static_cast<uint32_t>(multipliers[index]) *
+            static_cast<uint32_t>(getParams(quantized[index]).getZeroPoint(0));
+  // Every operand is built in a statement of its own, so that the order of
+  // the IR does not depend on the compiler's order of evaluating arguments.
+  Value acc = arith::ConstantOp::create(
+      b, loc, IntegerAttr::get(i32, static_cast<int32_t>(bias)));
+  Value storage[] = {lhsValue, rhsValue};
+  for (unsigned index = 0; index < 2; ++index) {
+    Value wide =
+        getParams(quantized[index]).isSigned
+            ? Value(arith::ExtSIOp::create(b, loc, i32, storage[index]))
+            : Value(arith::ExtUIOp::create(b, loc, i32, storage[index]));
+    Value multiplier = arith::ConstantOp::create(
+        b, loc, IntegerAttr::get(i32, multipliers[index]));
+    Value product = arith::MulIOp::create(b, loc, wide, multiplier);
+    acc = arith::AddIOp::create(b, loc, acc, product);
+  }
+  return acc;
+}
+
 /// PyTorch's QNNPACK add: acc = -(m_a z_a + m_b z_b) + m_a a + m_b b in i32,
 /// wrapping as QNNPACK's does, divided by 2^s rounding half away from zero
 /// (QNNPACK's remainder test), then z_y and the clamp.
@@ -1194,25 +1224,9 @@ Value buildQnnpackAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
     return arith::ConstantOp::create(
         b, loc, IntegerAttr::get(i32, static_cast<int32_t>(v)));
   };
-  ArrayRef<int32_t> multipliers = *op.getMultiplier();
   int64_t shift = op.getShift()->front();
-  UniformQuantParams lhs = getParams(op.getLhs());
-  UniformQuantParams rhs = getParams(op.getRhs());
-  uint32_t zeroProduct = static_cast<uint32_t>(multipliers[0]) *
-                             static_cast<uint32_t>(lhs.getZeroPoint(0)) +
-                         static_cast<uint32_t>(multipliers[1]) *
-                             static_cast<uint32_t>(rhs.getZeroPoint(0));
-  // Every operand is built in a statement of its own, so that the order of
-  // the IR does not depend on the compiler's order of evaluating arguments.
-  Value acc =
-      constant(-static_cast<int64_t>(static_cast<int32_t>(zeroProduct)));
-  Value storage[] = {lhsValue, rhsValue};
-  for (unsigned index = 0; index < 2; ++index) {
-    Value wide = arith::ExtUIOp::create(b, loc, i32, storage[index]);
-    Value multiplier = constant(multipliers[index]);
-    Value product = arith::MulIOp::create(b, loc, wide, multiplier);
-    acc = arith::AddIOp::create(b, loc, acc, product);
-  }
+  Value acc = buildPairedProducts(b, loc, op, lhsValue, rhsValue,
+                                  /*bias=*/0);
   int64_t mask = (int64_t{1} << shift) - 1;
   Value maskValue = constant(mask);
   Value threshold = constant(mask >> 1);
@@ -1231,10 +1245,25 @@ Value buildQnnpackAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
   return addZeroClampAndNarrow(b, loc, op, rounded, storageType);
 }
 
+/// XNNPACK's 8-bit add: acc = 2^(s - 1) - (m_a z_a + m_b z_b) + m_a a +
+/// m_b b in i32, wrapping as XNNPACK's does, shifted right arithmetically
+/// by s, then z_y and the clamp.
+Value buildXnnpackAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
+                      Value rhsValue, IntegerType storageType) {
+  int64_t shift = op.getShift()->front();
+  Value acc = buildPairedProducts(b, loc, op, lhsValue, rhsValue,
+                                  /*bias=*/uint32_t{1} << (shift - 1));
+  Value shiftValue = arith::ConstantOp::create(
+      b, loc, IntegerAttr::get(b.getI32Type(), shift));
+  Value shifted = arith::ShRSIOp::create(b, loc, acc, shiftValue);
+  return addZeroClampAndNarrow(b, loc, op, shifted, storageType);
+}
+
 /// y = clamp(round_half_to_even(M_a * (a - z_a) + M_b * (b - z_b)) + z_y,
 /// lo, hi) with M_a = s_a / s_y and M_b = s_b / s_y; every step in f64, in
 /// the order written. tflite_double is TFLite's fixed-point ADD,
-/// float32_half_even ONNX Runtime's QLinearAdd, qnnpack PyTorch's.
+/// float32_half_even ONNX Runtime's QLinearAdd, qnnpack PyTorch's, xnnpack
+/// XNNPACK's.
 struct AddOpLowering final : OpConversionPattern<AddOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -1244,7 +1273,7 @@ struct AddOpLowering final : OpConversionPattern<AddOp> {
     RoundingMode mode = op.getRounding();
     if (mode == RoundingMode::TfliteDouble ||
         mode == RoundingMode::Float32HalfEven ||
-        mode == RoundingMode::Qnnpack) {
+        mode == RoundingMode::Qnnpack || mode == RoundingMode::Xnnpack) {
       IntegerType storageType = getStorageType(op.getOutput());
       auto resultType = cast<RankedTensorType>(
           getTypeConverter()->convertType(op.getOutput().getType()));
@@ -1257,6 +1286,8 @@ struct AddOpLowering final : OpConversionPattern<AddOp> {
                   return buildTfliteAdd(b, loc, op, a, c, storageType);
                 if (mode == RoundingMode::Qnnpack)
                   return buildQnnpackAdd(b, loc, op, a, c, storageType);
+                if (mode == RoundingMode::Xnnpack)
+                  return buildXnnpackAdd(b, loc, op, a, c, storageType);
                 return buildOnnxRuntimeAdd(b, loc, op, a, c, storageType);
               }));
       return success();

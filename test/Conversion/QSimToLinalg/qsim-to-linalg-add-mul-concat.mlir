@@ -223,3 +223,34 @@ func.func @add_qnnpack(%a: tensor<4x!quant.uniform<u8:f32, 0.02:128>>, %b: tenso
   %y = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, multiplier = array<i32: 1048576, 2621440>, shift = array<i32: 21>} : (tensor<4x!quant.uniform<u8:f32, 0.02:128>>, tensor<4x!quant.uniform<u8:f32, 0.05:3>>) -> tensor<4x!quant.uniform<u8:f32, 0.04:10>>
   return %y : tensor<4x!quant.uniform<u8:f32, 0.04:10>>
 }
+
+// -----
+
+// Tests XNNPACK's add (xnnpack) on int8: both values sign-extended to i32,
+// acc = 2^19 - (524288 * -3 + 1310720 * 3) + 524288 a + 1310720 b =
+// -1835008 + ..., in i32, shifted right arithmetically by 20, then
+// z_y = 10 and the clamp to [-128, 127].
+// CHECK-LABEL: func.func @add_xnnpack
+//       CHECK:   ^bb0(%[[A:.+]]: i8, %[[B:.+]]: i8, %{{.+}}: i8):
+//       CHECK:     %[[BIAS:.+]] = arith.constant -1835008 : i32
+//       CHECK:     %[[AW:.+]] = arith.extsi %[[A]] : i8 to i32
+//       CHECK:     %[[MA:.+]] = arith.constant 524288 : i32
+//       CHECK:     %[[PA:.+]] = arith.muli %[[AW]], %[[MA]] : i32
+//       CHECK:     %[[ACC1:.+]] = arith.addi %[[BIAS]], %[[PA]] : i32
+//       CHECK:     %[[BW:.+]] = arith.extsi %[[B]] : i8 to i32
+//       CHECK:     %[[MB:.+]] = arith.constant 1310720 : i32
+//       CHECK:     %[[PB:.+]] = arith.muli %[[BW]], %[[MB]] : i32
+//       CHECK:     %[[ACC:.+]] = arith.addi %[[ACC1]], %[[PB]] : i32
+//       CHECK:     %[[SHIFT:.+]] = arith.constant 20 : i32
+//       CHECK:     %[[Q:.+]] = arith.shrsi %[[ACC]], %[[SHIFT]] : i32
+//       CHECK:     %[[ZY:.+]] = arith.constant 10 : i32
+//       CHECK:     %[[Y:.+]] = arith.addi %[[Q]], %[[ZY]] : i32
+//       CHECK:     arith.constant -128 : i32
+//       CHECK:     arith.constant 127 : i32
+//       CHECK:     arith.maxsi %[[Y]]
+//       CHECK:     arith.minsi
+//       CHECK:     arith.trunci %{{.+}} : i32 to i8
+func.func @add_xnnpack(%a: tensor<4x!quant.uniform<i8:f32, 0.02:-3>>, %b: tensor<4x!quant.uniform<i8:f32, 0.05:3>>) -> tensor<4x!quant.uniform<i8:f32, 0.04:10>> {
+  %y = qsim.add %a, %b {rounding = #qsim.rounding<xnnpack>, multiplier = array<i32: 524288, 1310720>, shift = array<i32: 20>} : (tensor<4x!quant.uniform<i8:f32, 0.02:-3>>, tensor<4x!quant.uniform<i8:f32, 0.05:3>>) -> tensor<4x!quant.uniform<i8:f32, 0.04:10>>
+  return %y : tensor<4x!quant.uniform<i8:f32, 0.04:10>>
+}

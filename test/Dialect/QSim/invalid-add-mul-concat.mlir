@@ -276,7 +276,7 @@ func.func @concat_axis_overflow(%a: tensor<5000000000000000000x!u8>) {
 // keep their float64 rounding: a mode they do not apply is an error rather
 // than ignored.
 func.func @add_other_mode(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.add' op supports the half_even, tflite_double, float32_half_even and qnnpack rounding modes, not tosa_double}}
+  // expected-error @+1 {{'qsim.add' op supports the half_even, tflite_double, float32_half_even, qnnpack and xnnpack rounding modes, not tosa_double}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }
@@ -402,7 +402,7 @@ func.func @add_tflite_with_ratios(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
 
 !u8 = !quant.uniform<u8:f32, 0.02:128>
 func.func @add_float32_with_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.add' op takes 'multiplier' and 'shift' only with rounding modes tflite_double and qnnpack}}
+  // expected-error @+1 {{'qsim.add' op takes 'multiplier' and 'shift' only with rounding modes tflite_double, qnnpack and xnnpack}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 0.5>, float_offset = 3.0 : f32, shift = array<i32: 21>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }
@@ -458,6 +458,52 @@ func.func @add_qnnpack_wide_multiplier(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
 func.func @add_qnnpack_shift_range(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
   // expected-error @+1 {{'qsim.add' op expects a QNNPACK shift in [13, 31], got 12}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<qnnpack>, multiplier = array<i32: 1048576, 1048576>, shift = array<i32: 12>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+!i8 = !quant.uniform<i8:f32, 0.02:1>
+func.func @add_xnnpack_mixed_signedness(%a: tensor<4x!u8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode xnnpack expects 8-bit operands and result of one signedness, as XNNPACK's qs8 and qu8 adds take}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<xnnpack>, multiplier = array<i32: 1048576, 1048576>, shift = array<i32: 20>} : (tensor<4x!u8>, tensor<4x!i8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:1>
+func.func @add_xnnpack_without_pairs(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode xnnpack requires 'multiplier' and 'shift'}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<xnnpack>, multiplier = array<i32: 1048576, 1048576>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:1>
+func.func @add_xnnpack_three_multipliers(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode xnnpack expects 2 multipliers (lhs, rhs) and 1 shift, got 3 and 1}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<xnnpack>, multiplier = array<i32: 1048576, 1048576, 1>, shift = array<i32: 20>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:1>
+func.func @add_xnnpack_wide_multiplier(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op expects XNNPACK multipliers in [0, 2^21], got 2097153}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<xnnpack>, multiplier = array<i32: 2097153, 1048576>, shift = array<i32: 20>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:1>
+func.func @add_xnnpack_shift_range(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op expects an XNNPACK shift in [1, 31], got 0}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<xnnpack>, multiplier = array<i32: 1048576, 1048576>, shift = array<i32: 0>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
   return
 }
 

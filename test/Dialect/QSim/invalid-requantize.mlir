@@ -252,9 +252,10 @@ func.func @float32_nan(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
 
 // -----
 
-// qnnpack is qsim.add's mode: PyTorch requantizes in float32.
+// qnnpack and xnnpack are qsim.add's modes: those kernels' requantizations
+// are float32_half_even and not modelled.
 func.func @qnnpack(%acc: tensor<4x!quant.uniform<i32:f32, 0.01>>) {
-  // expected-error @+1 {{'qsim.requantize' op does not take rounding mode qnnpack, which is qsim.add's (PyTorch requantizes with float32_half_even)}}
+  // expected-error @+1 {{'qsim.requantize' op does not take rounding mode qnnpack, which is qsim.add's}}
   %0 = qsim.requantize %acc {rounding = #qsim.rounding<qnnpack>} : tensor<4x!quant.uniform<i32:f32, 0.01>> -> tensor<4x!quant.uniform<i8:f32, 0.04>>
   return
 }

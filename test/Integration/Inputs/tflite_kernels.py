@@ -25,6 +25,9 @@
                   XNNPACK's int8 add, which LiteRT.js runs ADD on (one
                   multiply-add per input with 2^shift-scaled multipliers,
                   one arithmetic shift); exits 1 when either differs
+    check-add-live DIR QSIM_OUT
+                  compares qsim's add with LiteRT's output value for value
+                  (for qsim's xnnpack rounding); exits 1 when any differs
 
 LiteRT.js takes and returns only float32, int32 and uint8 tensors, so each
 model takes int32 tensors and CASTs them to int8 (and its int8 result back
@@ -483,6 +486,17 @@ def check_add(directory, qsim_out):
     return qsim_differ == 0 and live_differ == 0
 
 
+def check_add_live(directory, qsim_out):
+    """qsim's add against LiteRT's own outputs, value for value."""
+    got = np.load(f"{qsim_out}/result0.npy").astype(np.int64)
+    with open(f"{directory}/add.out.json") as f:
+        litert = json.load(f)
+    live = np.array(litert["data"], np.int64).reshape(litert["shape"])
+    differ = int(np.count_nonzero(got != live))
+    print(f"add: {got.size} values, {differ} differ from LiteRT")
+    return differ == 0
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "write":
         write(sys.argv[2])
@@ -491,6 +505,8 @@ def main():
         return 0 if check(*sys.argv[2:]) else 1
     if len(sys.argv) == 4 and sys.argv[1] == "check-add":
         return 0 if check_add(*sys.argv[2:]) else 1
+    if len(sys.argv) == 4 and sys.argv[1] == "check-add-live":
+        return 0 if check_add_live(*sys.argv[2:]) else 1
     sys.exit(__doc__)
 
 

@@ -506,10 +506,10 @@ LogicalResult RequantizeOp::verify() {
       failed(verifyIdenticalShapes(*this, getInput().getType(),
                                    getOutput().getType())))
     return failure();
-  if (getRounding() == RoundingMode::Qnnpack)
-    return emitOpError("does not take rounding mode qnnpack, which is "
-                       "qsim.add's (PyTorch requantizes with "
-                       "float32_half_even)");
+  if (getRounding() == RoundingMode::Qnnpack ||
+      getRounding() == RoundingMode::Xnnpack)
+    return emitOpError("does not take rounding mode ")
+           << stringifyRoundingMode(getRounding()) << ", which is qsim.add's";
   UniformQuantParams input = getParams(getInput().getType());
   UniformQuantParams output = getParams(getOutput().getType());
   if (input.isPerAxis() && output.isPerAxis() && *input.axis != *output.axis)
@@ -788,6 +788,35 @@ static LogicalResult verifyQnnpackAdd(AddOp op) {
   return success();
 }
 
+/// xnnpack: XNNPACK's 8-bit add, with its two multipliers and its shift.
+static LogicalResult verifyXnnpackAdd(AddOp op) {
+  UniformQuantParams lhs = getParams(op.getLhs().getType());
+  for (Value value : {op.getLhs(), op.getRhs(), op.getOutput()}) {
+    UniformQuantParams params = getParams(value.getType());
+    if (params.storageWidth != 8 || params.isSigned != lhs.isSigned)
+      return op.emitOpError("with rounding mode xnnpack expects 8-bit "
+                            "operands and result of one signedness, as "
+                            "XNNPACK's qs8 and qu8 adds take");
+  }
+  std::optional<ArrayRef<int32_t>> multipliers = op.getMultiplier();
+  std::optional<ArrayRef<int32_t>> shifts = op.getShift();
+  if (!multipliers || !shifts)
+    return op.emitOpError("with rounding mode xnnpack requires 'multiplier' "
+                          "and 'shift'");
+  if (multipliers->size() != 2 || shifts->size() != 1)
+    return op.emitOpError("with rounding mode xnnpack expects 2 multipliers "
+                          "(lhs, rhs) and 1 shift, got ")
+           << multipliers->size() << " and " << shifts->size();
+  for (int32_t multiplier : *multipliers)
+    if (multiplier < 0 || multiplier > (1 << 21))
+      return op.emitOpError("expects XNNPACK multipliers in [0, 2^21], got ")
+             << multiplier;
+  if (shifts->front() < 1 || shifts->front() > 31)
+    return op.emitOpError("expects an XNNPACK shift in [1, 31], got ")
+           << shifts->front();
+  return success();
+}
+
 /// tflite_double: TFLite's ADD, with its three pairs and its left shift.
 static LogicalResult verifyTfliteAdd(AddOp op) {
   std::optional<ArrayRef<int32_t>> multipliers = op.getMultiplier();
@@ -832,9 +861,9 @@ LogicalResult AddOp::verify() {
     return emitOpError("takes 'left_shift' only with rounding mode "
                        "tflite_double");
   if (mode != RoundingMode::TfliteDouble && mode != RoundingMode::Qnnpack &&
-      (getMultiplier() || getShift()))
+      mode != RoundingMode::Xnnpack && (getMultiplier() || getShift()))
     return emitOpError("takes 'multiplier' and 'shift' only with rounding "
-                       "modes tflite_double and qnnpack");
+                       "modes tflite_double, qnnpack and xnnpack");
   if (mode != RoundingMode::Float32HalfEven &&
       (getFloatMultiplier() || getFloatOffset()))
     return emitOpError("takes 'float_multiplier' and 'float_offset' only "
@@ -848,9 +877,12 @@ LogicalResult AddOp::verify() {
     return verifyTfliteAdd(*this);
   case RoundingMode::Qnnpack:
     return verifyQnnpackAdd(*this);
+  case RoundingMode::Xnnpack:
+    return verifyXnnpackAdd(*this);
   default:
     return emitOpError("supports the half_even, tflite_double, "
-                       "float32_half_even and qnnpack rounding modes, not ")
+                       "float32_half_even, qnnpack and xnnpack rounding "
+                       "modes, not ")
            << stringifyRoundingMode(mode);
   }
 }
@@ -927,15 +959,37 @@ LogicalResult AddOp::setFloat32Rounding() {
   return verify();
 }
 
-/// QNNPACK's f32 scale ratios s_a / s_y and s_b / s_y
-/// (pytorch_qnnp_create_add_nc_q8).
-static std::array<float, 2> getQnnpackRatios(AddOp op) {
+/// The f32 scale ratios s_a / s_y and s_b / s_y that QNNPACK
+/// (pytorch_qnnp_create_add_nc_q8) and XNNPACK form.
+static std::array<float, 2> getScaleRatios(AddOp op) {
   auto outScale =
       static_cast<float>(getParams(op.getOutput().getType()).getScale(0));
   return {static_cast<float>(getParams(op.getLhs().getType()).getScale(0)) /
               outScale,
           static_cast<float>(getParams(op.getRhs().getType()).getScale(0)) /
               outScale};
+}
+
+/// QNNPACK's and XNNPACK's add set-up: the shift that puts the larger f32
+/// ratio's top bit at 2^topExponent, and each ratio times 2^shift rounded
+/// to an integer (lrintf, half to even).
+static LogicalResult setPowerOfTwoAddPairs(AddOp op, RoundingMode mode,
+                                           int32_t topExponent) {
+  std::array<float, 2> ratios = getScaleRatios(op);
+  int exponent =
+      static_cast<int>(
+          llvm::bit_cast<uint32_t>(std::max(ratios[0], ratios[1])) >> 23) -
+      127;
+  int32_t shift = topExponent - exponent;
+  SmallVector<int32_t> multipliers;
+  for (float ratio : ratios)
+    multipliers.push_back(
+        static_cast<int32_t>(std::lrintf(std::ldexp(ratio, shift))));
+  op.removeRoundingParameters();
+  op.setRounding(mode);
+  op.setMultiplierAttr(DenseI32ArrayAttr::get(op.getContext(), multipliers));
+  op.setShiftAttr(DenseI32ArrayAttr::get(op.getContext(), {shift}));
+  return op.verify();
 }
 
 bool AddOp::hasQnnpackAddForm() {
@@ -947,7 +1001,7 @@ bool AddOp::hasQnnpackAddForm() {
       !isQuint8(getOutput().getType()) ||
       getLhs().getType().getShape() != getRhs().getType().getShape())
     return false;
-  return llvm::all_of(getQnnpackRatios(*this), [](float ratio) {
+  return llvm::all_of(getScaleRatios(*this), [](float ratio) {
     return ratio >= 0x1.0p-14f && ratio < 0x1.0p+8f;
   });
 }
@@ -958,22 +1012,30 @@ LogicalResult AddOp::setQnnpackRounding() {
                        "tensors of one shape whose scale ratios lie in "
                        "[2^-14, 2^8)");
   // pytorch_qnnp_compute_add_quantization_params, in f32.
-  std::array<float, 2> ratios = getQnnpackRatios(*this);
-  int exponent =
-      static_cast<int>(
-          llvm::bit_cast<uint32_t>(std::max(ratios[0], ratios[1])) >> 23) -
-      127;
-  int32_t shift = 21 - exponent;
-  float scaleMultiplier = std::ldexp(1.0f, shift);
-  SmallVector<int32_t> multipliers;
-  for (float ratio : ratios)
-    multipliers.push_back(
-        static_cast<int32_t>(std::lrintf(ratio * scaleMultiplier)));
-  removeRoundingParameters();
-  setRounding(RoundingMode::Qnnpack);
-  setMultiplierAttr(DenseI32ArrayAttr::get(getContext(), multipliers));
-  setShiftAttr(DenseI32ArrayAttr::get(getContext(), {shift}));
-  return verify();
+  return setPowerOfTwoAddPairs(*this, RoundingMode::Qnnpack,
+                               /*topExponent=*/21);
+}
+
+bool AddOp::hasXnnpackAddForm() {
+  UniformQuantParams lhs = getParams(getLhs().getType());
+  for (Type type :
+       {getLhs().getType(), getRhs().getType(), getOutput().getType()}) {
+    UniformQuantParams params = getParams(type);
+    if (params.storageWidth != 8 || params.isSigned != lhs.isSigned)
+      return false;
+  }
+  return llvm::all_of(getScaleRatios(*this), [](float ratio) {
+    return ratio >= 0x1.0p-10f && ratio < 0x1.0p+8f;
+  });
+}
+
+LogicalResult AddOp::setXnnpackRounding() {
+  if (!hasXnnpackAddForm())
+    return emitOpError("cannot take XNNPACK's add arithmetic: it adds 8-bit "
+                       "tensors of one signedness whose scale ratios lie in "
+                       "[2^-10, 2^8)");
+  return setPowerOfTwoAddPairs(*this, RoundingMode::Xnnpack,
+                               /*topExponent=*/20);
 }
 
 bool AddOp::isLhsFoldedFirst() {

@@ -41,9 +41,10 @@ LogicalResult setRounding(RequantizeOp op, RoundingMode mode,
 
 /// tflite_double gives an 8-bit add TFLite's ADD arithmetic,
 /// float32_half_even with `divide` ONNX Runtime's QLinearAdd and with
-/// `reciprocal` (PyTorch) QNNPACK's add, and half_even qsim's float64 one
-/// back. The other modes have no add of their own, and the runtimes add
-/// other types with other kernels, not modelled.
+/// `reciprocal` (PyTorch) QNNPACK's add, qnnpack and xnnpack those kernels'
+/// adds, and half_even qsim's float64 one back. The other modes have no add
+/// of their own, and the runtimes add other types with other kernels, not
+/// modelled.
 LogicalResult setRounding(AddOp op, RoundingMode mode,
                           QuantizeScaling scaling) {
   if (mode == RoundingMode::TfliteDouble)
@@ -53,6 +54,10 @@ LogicalResult setRounding(AddOp op, RoundingMode mode,
       return op.hasQnnpackAddForm() ? op.setQnnpackRounding() : success();
     return op.hasEightBitStorage() ? op.setFloat32Rounding() : success();
   }
+  if (mode == RoundingMode::Qnnpack)
+    return op.hasQnnpackAddForm() ? op.setQnnpackRounding() : success();
+  if (mode == RoundingMode::Xnnpack)
+    return op.hasXnnpackAddForm() ? op.setXnnpackRounding() : success();
   if (mode == RoundingMode::HalfEven) {
     op.removeRoundingParameters();
     op.setRounding(mode);
@@ -66,18 +71,12 @@ struct QSimSetRoundingPass final
 
   void runOnOperation() override {
     std::optional<RoundingMode> parsed = symbolizeRoundingMode(mode);
-    if (parsed == RoundingMode::Qnnpack) {
-      getOperation().emitError(
-          "qsim-set-rounding: qnnpack is qsim.add's mode alone; "
-          "mode=float32_half_even float-multiplier=reciprocal gives "
-          "requantizations PyTorch's arithmetic and adds QNNPACK's");
-      return signalPassFailure();
-    }
     if (!parsed) {
       getOperation().emitError("qsim-set-rounding: unknown mode '")
           << mode
           << "' (expected half_even, tflite_double, tflite_single, "
-             "tosa_single, tosa_double or float32_half_even)";
+             "tosa_single, tosa_double, float32_half_even, qnnpack or "
+             "xnnpack)";
       return signalPassFailure();
     }
     std::optional<QuantizeScaling> scaling =
@@ -89,7 +88,10 @@ struct QSimSetRoundingPass final
     }
     WalkResult result = getOperation().walk([&](Operation *op) {
       LogicalResult set = success();
-      if (auto requantize = dyn_cast<RequantizeOp>(op))
+      // qnnpack and xnnpack are add kernels: requantizations keep theirs.
+      bool addOnly =
+          *parsed == RoundingMode::Qnnpack || *parsed == RoundingMode::Xnnpack;
+      if (auto requantize = dyn_cast<RequantizeOp>(op); requantize && !addOnly)
         set = setRounding(requantize, *parsed, *scaling);
       else if (auto add = dyn_cast<AddOp>(op))
         set = setRounding(add, *parsed, *scaling);

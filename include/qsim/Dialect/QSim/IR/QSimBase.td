@@ -57,13 +57,14 @@ def QSim_RoundingTosaDouble : I32EnumAttrCase<"TosaDouble", 4, "tosa_double">;
 def QSim_RoundingFloat32HalfEven
     : I32EnumAttrCase<"Float32HalfEven", 5, "float32_half_even">;
 def QSim_RoundingQnnpack : I32EnumAttrCase<"Qnnpack", 6, "qnnpack">;
+def QSim_RoundingXnnpack : I32EnumAttrCase<"Xnnpack", 7, "xnnpack">;
 
 def QSim_RoundingMode : I32EnumAttr<"RoundingMode",
     "how requantize rounds the scaled accumulator",
     [QSim_RoundingHalfEven, QSim_RoundingTfliteDouble,
      QSim_RoundingTfliteSingle, QSim_RoundingTosaSingle,
      QSim_RoundingTosaDouble, QSim_RoundingFloat32HalfEven,
-     QSim_RoundingQnnpack]> {
+     QSim_RoundingQnnpack, QSim_RoundingXnnpack]> {
   let cppNamespace = "::mlir::qsim";
   let genSpecializedAttr = 0;
 }
@@ -95,9 +96,10 @@ def QSim_RoundingModeAttr : EnumAttr<QSim_Dialect, QSim_RoundingMode,
       `apply_scale_32` with `double_round` false or true; `shift` is TOSA's
       right shift (2 to 62).
 
-    `qnnpack` is `qsim.add`'s only: PyTorch's QNNPACK add, in int32 with
-    two 22-bit multipliers and one right shift that rounds half away from
-    zero (docs/QSim.md).
+    `qnnpack` and `xnnpack` are `qsim.add`'s only: PyTorch's QNNPACK add
+    and XNNPACK's 8-bit add (which LiteRT runs TFLite's ADD on), in int32
+    with two multipliers and one right shift that rounds half away from
+    zero (QNNPACK) or half up (XNNPACK's rounding bias).
   }];
   let assemblyFormat = "`<` $value `>`";
 }

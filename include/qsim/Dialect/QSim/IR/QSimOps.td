@@ -450,7 +450,7 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
 
     `rounding` is `half_even` (the float64 formula above),
     `float32_half_even` (ONNX Runtime's, below), `qnnpack` (PyTorch's,
-    below) or `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
+    below), `xnnpack` (XNNPACK's, below) or `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
     internal/reference/add.h, `AddElementwise`), from the `multiplier` and
     `shift` pairs of the two inputs and the output and the `left_shift`
     `l`, all required:
@@ -510,6 +510,21 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     PyTorch adds other types, and operands of two shapes, with other
     kernels, not modelled.
 
+    `xnnpack` is XNNPACK's 8-bit add (`qs8-vadd`, `qs8-vaddc`), which
+    LiteRT's default delegate runs TFLite's ADD on: the same `multiplier`
+    pair and `shift`, a rounding bias and an arithmetic shift (ties
+    towards +infinity), any broadcast:
+
+    ```
+    acc = 2^(s - 1) - (m_a z_a + m_b z_b) + m_a a + m_b b
+    y   = clamp((acc >> s) + z_y, lo, hi)
+    ```
+
+    The set-up takes the f32 ratios `r`, the shift `20 - exponent(max(r))`
+    and `m = round(r * 2^s)`; `--qsim-set-rounding=mode=xnnpack` computes
+    them so for every add of 8-bit storage of one signedness whose ratios
+    lie in `[2^-10, 2^8)`.
+
     The shapes broadcast as in NumPy: aligned on their trailing dimensions,
     each pair of sizes equal or one of them 1 (a missing leading dimension
     counts as 1), the result having the broadcast shape. A dimension may be
@@ -533,7 +548,9 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     with `float32_half_even`, 8-bit storage, two positive normal
     `float_multiplier` values and a finite `float_offset`; with `qnnpack`,
     u8 types, operands of one shape, two multipliers in `[0, 2^22)` and a
-    shift in `[13, 31]`; with `half_even`, none of them.
+    shift in `[13, 31]`; with `xnnpack`, 8-bit types of one signedness,
+    two multipliers in `[0, 2^21]` and a shift in `[1, 31]`; with
+    `half_even`, none of them.
   }];
 
   let arguments = (ins
@@ -581,6 +598,13 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     /// computes from the types' scales. Fails, with an error on the op,
     /// without hasQnnpackAddForm.
     ::mlir::LogicalResult setQnnpackRounding();
+    /// Whether XNNPACK's 8-bit add computes this add: 8-bit storage of one
+    /// signedness, scale ratios s_a / s_y and s_b / s_y in [2^-10, 2^8).
+    bool hasXnnpackAddForm();
+    /// Switches to xnnpack with the multipliers and shift that XNNPACK
+    /// computes from the types' scales. Fails, with an error on the op,
+    /// without hasXnnpackAddForm.
+    ::mlir::LogicalResult setXnnpackRounding();
     /// Whether float32_half_even folds the lhs term in first: lhs is
     /// broadcast along the result's last dimension of a size other than 1,
     /// and rhs is not.

@@ -68,8 +68,12 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
     `divide` it also gives every 8-bit `qsim.add` ONNX Runtime's
     QLinearAdd arithmetic (the f32 ratios and offset of MLAS's kernel);
     with `reciprocal`, every quint8 add of operands of one shape QNNPACK's
-    (`qnnpack`, its multipliers and shift). `mode=qnnpack` itself is an
-    error: it is an add's mode alone.
+    (`qnnpack`, its multipliers and shift).
+
+    `qnnpack` and `xnnpack` are add kernels: they give every add that the
+    kernel computes (QNNPACK: quint8 of one shape; XNNPACK: 8-bit of one
+    signedness, the XNNPACK add LiteRT runs TFLite's ADD on) its
+    multipliers and shift, and leave every requantization as it is.
 
     An `M` that the target cannot encode (TOSA: `M >= 2^31`), or a pair the
     op's verifier then rejects (TOSA's input range for a small shift), is
@@ -90,7 +94,8 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
   let options = [
     Option<"mode", "mode", "std::string", /*default=*/"\"\"",
            "The rounding mode (required): half_even, tflite_double, "
-           "tflite_single, tosa_single, tosa_double or float32_half_even">,
+           "tflite_single, tosa_single, tosa_double, float32_half_even, "
+           "qnnpack or xnnpack">,
     Option<"floatMultiplier", "float-multiplier", "std::string",
            /*default=*/"\"divide\"",
            "How float32_half_even forms m from the f32 scales: divide "
