@@ -58,7 +58,8 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
     `tflite_double` also gives every 8-bit `qsim.add` TFLite's ADD
     arithmetic (the left shift of 20 and the three pairs TFLite's kernel
     prepares from the scales), and `half_even` gives it back its float64
-    one; the other modes leave adds alone.
+    one; `tflite_single`, `tosa_single` and `tosa_double` leave adds
+    alone.
 
     For `float32_half_even` it computes, per channel, the f32 multiplier
     `m` from the scales rounded to f32, as the target runtime forms it:
