@@ -21,6 +21,7 @@
 #include "qsim/Conversion/QuantizationCommon/LayerQuantization.h"
 #include "qsim/Dialect/QSim/IR/FixedPoint.h"
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
+#include "qsim/Quant/AffineParams.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -70,31 +71,33 @@ bool getConstantInts(Value value, SmallVectorImpl<int64_t> &values,
   return true;
 }
 
-/// The signed storage type of `width` bits, as a quant type sees it.
-std::pair<int64_t, int64_t> getSignedBounds(unsigned width) {
-  return {-(int64_t(1) << (width - 1)), (int64_t(1) << (width - 1)) - 1};
+/// The signed storage of `width` bits that every TOSA tensor has.
+StorageFormat getSignedStorage(unsigned width) {
+  return StorageFormat{width, /*isSigned=*/true, /*narrowRange=*/false};
 }
 
 /// A per-tensor type of signed `width`-bit storage, scale 1 and zero point
 /// `zeroPoint`.
 quant::QuantizedType getNominalType(MLIRContext *ctx, unsigned width,
                                     int64_t zeroPoint) {
-  auto [lo, hi] = getSignedBounds(width);
-  return quant::UniformQuantizedType::get(
-      quant::QuantizationFlags::Signed, IntegerType::get(ctx, width),
-      Float32Type::get(ctx), 1.0, zeroPoint, lo, hi);
+  StorageFormat storage = getSignedStorage(width);
+  return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
+                                          IntegerType::get(ctx, width),
+                                          Float32Type::get(ctx), 1.0, zeroPoint,
+                                          storage.getMin(), storage.getMax());
 }
 
 /// The per-axis form of getNominalType, `channels` slices of `axis`.
 quant::QuantizedType getNominalPerAxisType(MLIRContext *ctx, unsigned width,
                                            int64_t zeroPoint, int32_t axis,
                                            int64_t channels) {
-  auto [lo, hi] = getSignedBounds(width);
+  StorageFormat storage = getSignedStorage(width);
   SmallVector<double> scales(channels, 1.0);
   SmallVector<int64_t> zeroPoints(channels, zeroPoint);
   return quant::UniformQuantizedPerAxisType::get(
       quant::QuantizationFlags::Signed, IntegerType::get(ctx, width),
-      Float32Type::get(ctx), scales, zeroPoints, axis, lo, hi);
+      Float32Type::get(ctx), scales, zeroPoints, axis, storage.getMin(),
+      storage.getMax());
 }
 
 Value castToQuantized(OpBuilder &b, Location loc, Value storage,
@@ -206,7 +209,7 @@ FailureOr<IntegerRescale> readRescale(tosa::RescaleOp op, std::string &reason) {
     reason = "its multipliers and shifts do not have one entry per channel";
     return failure();
   }
-  auto [storageMin, storageMax] = getSignedBounds(rescale.inputWidth);
+  StorageFormat input = getSignedStorage(rescale.inputWidth);
   for (auto [multiplier, shift] : llvm::zip_equal(multipliers, shifts)) {
     FixedPointMultiplier pair{static_cast<int32_t>(multiplier),
                               static_cast<int32_t>(shift)};
@@ -219,8 +222,8 @@ FailureOr<IntegerRescale> readRescale(tosa::RescaleOp op, std::string &reason) {
     // qsim checks apply_scale_32's input range on the types, at compile
     // time; TOSA requires it of the values, at run time.
     auto [lo, hi] = getTosaValueRange(pair.shift);
-    if (storageMin - rescale.inputZeroPoint < lo ||
-        storageMax - rescale.inputZeroPoint > hi) {
+    if (input.getMin() - rescale.inputZeroPoint < lo ||
+        input.getMax() - rescale.inputZeroPoint > hi) {
       reason = "its shift " + std::to_string(shift) + " takes values in [" +
                std::to_string(lo) + ", " + std::to_string(hi) +
                "] only, narrower than its input type, which qsim requires "
@@ -470,7 +473,8 @@ Value buildRequantize(OpBuilder &b, Location loc, Value accumulator,
                       const IntegerRescale &rescale,
                       std::optional<std::pair<int64_t, int64_t>> bounds) {
   MLIRContext *ctx = b.getContext();
-  auto [lo, hi] = getSignedBounds(rescale.outputWidth);
+  StorageFormat output = getSignedStorage(rescale.outputWidth);
+  int64_t lo = output.getMin(), hi = output.getMax();
   if (bounds) {
     lo = std::max(lo, bounds->first);
     hi = std::min(hi, bounds->second);
@@ -483,10 +487,9 @@ Value buildRequantize(OpBuilder &b, Location loc, Value accumulator,
   requantize.setMultiplierAttr(
       DenseI32ArrayAttr::get(ctx, rescale.multipliers));
   requantize.setShiftAttr(DenseI32ArrayAttr::get(ctx, rescale.shifts));
-  auto [storageMin, storageMax] = getSignedBounds(rescale.outputWidth);
-  if (lo != storageMin)
+  if (lo != output.getMin())
     requantize.setClampMinAttr(b.getI64IntegerAttr(lo));
-  if (hi != storageMax)
+  if (hi != output.getMax())
     requantize.setClampMaxAttr(b.getI64IntegerAttr(hi));
   return requantize.getResult();
 }

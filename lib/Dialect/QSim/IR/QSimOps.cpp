@@ -931,6 +931,17 @@ LogicalResult AddOp::setTfliteRounding() {
   return verify();
 }
 
+/// The f32 scale ratios s_a / s_y and s_b / s_y that ONNX Runtime's MLAS,
+/// QNNPACK (pytorch_qnnp_create_add_nc_q8) and XNNPACK form.
+static std::array<float, 2> getScaleRatios(AddOp op) {
+  auto outScale =
+      static_cast<float>(getParams(op.getOutput().getType()).getScale(0));
+  return {static_cast<float>(getParams(op.getLhs().getType()).getScale(0)) /
+              outScale,
+          static_cast<float>(getParams(op.getRhs().getType()).getScale(0)) /
+              outScale};
+}
+
 LogicalResult AddOp::setFloat32Rounding() {
   UniformQuantParams lhs = getParams(getLhs().getType());
   UniformQuantParams rhs = getParams(getRhs().getType());
@@ -944,9 +955,7 @@ LogicalResult AddOp::setFloat32Rounding() {
   // r_a * z_a + r_b * z_b is contracted to one fused multiply-add by the
   // compiler of ONNX Runtime's x86-64 Linux build (measured: the
   // uncontracted form differs on some scales).
-  auto outScale = static_cast<float>(out.getScale(0));
-  float lhsRatio = static_cast<float>(lhs.getScale(0)) / outScale;
-  float rhsRatio = static_cast<float>(rhs.getScale(0)) / outScale;
+  auto [lhsRatio, rhsRatio] = getScaleRatios(*this);
   float rhsZeroTerm = rhsRatio * static_cast<float>(rhs.getZeroPoint(0));
   float zeroTerms =
       std::fmaf(lhsRatio, static_cast<float>(lhs.getZeroPoint(0)), rhsZeroTerm);
@@ -957,17 +966,6 @@ LogicalResult AddOp::setFloat32Rounding() {
       DenseF32ArrayAttr::get(getContext(), {lhsRatio, rhsRatio}));
   setFloatOffsetAttr(FloatAttr::get(Float32Type::get(getContext()), offset));
   return verify();
-}
-
-/// The f32 scale ratios s_a / s_y and s_b / s_y that QNNPACK
-/// (pytorch_qnnp_create_add_nc_q8) and XNNPACK form.
-static std::array<float, 2> getScaleRatios(AddOp op) {
-  auto outScale =
-      static_cast<float>(getParams(op.getOutput().getType()).getScale(0));
-  return {static_cast<float>(getParams(op.getLhs().getType()).getScale(0)) /
-              outScale,
-          static_cast<float>(getParams(op.getRhs().getType()).getScale(0)) /
-              outScale};
 }
 
 /// QNNPACK's and XNNPACK's add set-up: the shift that puts the larger f32
