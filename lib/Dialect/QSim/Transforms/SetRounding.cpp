@@ -47,13 +47,14 @@ LogicalResult setRounding(RequantizeOp op, RoundingMode mode,
 /// modelled.
 LogicalResult setRounding(AddOp op, RoundingMode mode,
                           QuantizeScaling scaling) {
+  // PyTorch's float32 requantization comes with QNNPACK's add.
+  if (mode == RoundingMode::Float32HalfEven &&
+      scaling == QuantizeScaling::Reciprocal)
+    mode = RoundingMode::Qnnpack;
   if (mode == RoundingMode::TfliteDouble)
     return op.hasEightBitStorage() ? op.setTfliteRounding() : success();
-  if (mode == RoundingMode::Float32HalfEven) {
-    if (scaling == QuantizeScaling::Reciprocal)
-      return op.hasQnnpackAddForm() ? op.setQnnpackRounding() : success();
+  if (mode == RoundingMode::Float32HalfEven)
     return op.hasEightBitStorage() ? op.setFloat32Rounding() : success();
-  }
   if (mode == RoundingMode::Qnnpack)
     return op.hasQnnpackAddForm() ? op.setQnnpackRounding() : success();
   if (mode == RoundingMode::Xnnpack)
@@ -86,11 +87,11 @@ struct QSimSetRoundingPass final
           << floatMultiplier << "' (expected divide or reciprocal)";
       return signalPassFailure();
     }
+    // qnnpack and xnnpack are add kernels: requantizations keep theirs.
+    bool addOnly =
+        *parsed == RoundingMode::Qnnpack || *parsed == RoundingMode::Xnnpack;
     WalkResult result = getOperation().walk([&](Operation *op) {
       LogicalResult set = success();
-      // qnnpack and xnnpack are add kernels: requantizations keep theirs.
-      bool addOnly =
-          *parsed == RoundingMode::Qnnpack || *parsed == RoundingMode::Xnnpack;
       if (auto requantize = dyn_cast<RequantizeOp>(op); requantize && !addOnly)
         set = setRounding(requantize, *parsed, *scaling);
       else if (auto add = dyn_cast<AddOp>(op))
