@@ -148,15 +148,16 @@ static bool hasKnownUpstreamCrash(llvm::StringRef text) {
 }
 
 /// Whether `text` has an op whose MLIR 22 parser can fail without a
-/// diagnostic (a known upstream bug): the TOSA ops with a `nan_mode` parse
-/// their attribute dictionary by hand and return failure silently on a
-/// malformed entry, e.g.
+/// diagnostic (a known upstream bug): the TOSA ops with a `nan_mode`, a
+/// `rounding_mode` or a resize `mode` parse their attribute dictionary by
+/// hand and return failure silently on a malformed entry, e.g.
 ///   tosa.clamp %a {min_val = 0.0 : f32, max_val = 1.0, : f32} : ...
 /// mlir-opt exits 1 on it without a word, too.
 static bool mayFailToParseSilently(llvm::StringRef text) {
   for (llvm::StringRef op :
        {"tosa.clamp", "tosa.maximum", "tosa.minimum", "tosa.argmax",
-        "tosa.reduce_max", "tosa.reduce_min", "tosa.max_pool2d"})
+        "tosa.reduce_max", "tosa.reduce_min", "tosa.max_pool2d",
+        "tosa.rescale", "tosa.resize"})
     if (text.contains(op))
       return true;
   return false;
