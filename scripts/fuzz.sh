@@ -8,7 +8,8 @@
 # bin/TARGET-fuzzer of the sanitized build, which may also be named. Without --no-build it is built
 # first (scripts/build-sanitized.sh, in build-sanitized/ or
 # $QSIM_SANITIZED_BUILD_DIR). The seeds, written by
-# test/fuzz/make-TARGET-seeds.py, each run once whole; then the fuzzer
+# test/fuzz/make-TARGET-seeds.py, and the inputs of
+# test/fuzz/TARGET-regressions each run once whole; then the fuzzer
 # mutates them with the dictionary test/fuzz/TARGET.dict for SECONDS
 # (default 60), or, with --runs N, for exactly N inputs from a fixed random
 # seed, which is what the test suite does so that it never fails at random.
@@ -80,9 +81,15 @@ common=(-timeout=120 -rss_limit_mb=3072 -max_len=8192 -artifact_prefix="$work/")
 dict="$root/test/fuzz/$target.dict"
 [ -f "$dict" ] && common+=(-dict="$dict")
 
-# Every seed once, whole.
+# Every seed once, whole, and every input that once crashed the fuzzer
+# (test/fuzz/TARGET-regressions).
 echo "fuzz $target: running the seeds"
-if ! "$fuzzer" "${common[@]}" "$work"/seeds/* > "$work/seeds.log" 2>&1; then
+regressions=()
+if [ -d "$root/test/fuzz/$target-regressions" ]; then
+  regressions=("$root/test/fuzz/$target-regressions"/*)
+fi
+if ! "$fuzzer" "${common[@]}" "$work"/seeds/* "${regressions[@]}" \
+    > "$work/seeds.log" 2>&1; then
   tail -n 40 "$work/seeds.log" >&2
   echo "fuzz $target: a seed fails" >&2
   exit 1

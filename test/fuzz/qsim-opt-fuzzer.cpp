@@ -76,23 +76,28 @@ static constexpr int64_t kMaxElements = 1 << 16;
   std::abort();
 }
 
+/// The characters MLIR's lexer skips between tokens. StringRef's default
+/// trim set also has '\v' and '\f', which the lexer rejects: a list with
+/// a form feed in it is malformed.
+static constexpr llvm::StringLiteral kMlirWhitespace = " \t\n\r";
+
 /// Whether `text` starts with what DenseI64ArrayAttr::parse accepts, as far
 /// as this check can tell: `[]` or `[i, ...]` with at most 18 digits per
 /// integer (so none overflows). Anything else, including comments inside
 /// the list, counts as malformed.
 static bool startsWithIntegerList(llvm::StringRef text) {
-  text = text.ltrim();
+  text = text.ltrim(kMlirWhitespace);
   if (!text.consume_front("["))
     return false;
-  if (text.ltrim().starts_with("]"))
+  if (text.ltrim(kMlirWhitespace).starts_with("]"))
     return true;
   while (true) {
-    text = text.ltrim();
+    text = text.ltrim(kMlirWhitespace);
     text.consume_front("-");
     size_t digits = text.find_if_not(llvm::isDigit);
     if (digits == 0 || digits == llvm::StringRef::npos || digits > 18)
       return false;
-    text = text.drop_front(digits).ltrim();
+    text = text.drop_front(digits).ltrim(kMlirWhitespace);
     if (text.starts_with("]"))
       return true;
     if (!text.consume_front(","))
@@ -114,10 +119,11 @@ static bool hasMalformedLinalgList(llvm::StringRef text) {
   for (llvm::StringRef keyword : {"permutation", "dimensions"}) {
     for (size_t at = text.find(keyword); at != llvm::StringRef::npos;
          at = text.find(keyword, at + 1)) {
-      llvm::StringRef before = text.take_front(at).rtrim();
+      llvm::StringRef before = text.take_front(at).rtrim(kMlirWhitespace);
       if (!before.empty() && (before.back() == '{' || before.back() == ','))
         continue;
-      llvm::StringRef after = text.drop_front(at + keyword.size()).ltrim();
+      llvm::StringRef after =
+          text.drop_front(at + keyword.size()).ltrim(kMlirWhitespace);
       if (after.consume_front("=") && !startsWithIntegerList(after))
         return true;
     }
@@ -156,8 +162,8 @@ static bool hasKnownUpstreamCrash(llvm::StringRef text) {
 static bool mayFailToParseSilently(llvm::StringRef text) {
   for (llvm::StringRef op :
        {"tosa.clamp", "tosa.maximum", "tosa.minimum", "tosa.argmax",
-        "tosa.reduce_max", "tosa.reduce_min", "tosa.max_pool2d",
-        "tosa.rescale", "tosa.resize"})
+        "tosa.reduce_max", "tosa.reduce_min", "tosa.max_pool2d", "tosa.rescale",
+        "tosa.resize"})
     if (text.contains(op))
       return true;
   return false;
