@@ -4,14 +4,20 @@
 // RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=float32_half_even --qsim-set-rounding=mode=half_even | FileCheck %s --check-prefix=BACK
 // RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=xnnpack | FileCheck %s --check-prefix=XNN
 // RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=qnnpack | FileCheck %s --check-prefix=QNN
+// RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=tosa_double | FileCheck %s --check-prefix=TOSA
+// RUN: qsim-opt %s -split-input-file --qsim-set-rounding=mode=tosa_single | FileCheck %s --check-prefix=TOSAS
 
 // TFLite and ONNX Runtime add 16-bit tensors with other kernels, which
 // qsim does not model: tflite_double and float32_half_even leave a wider
-// add with its float64 arithmetic.
+// add with its float64 arithmetic. TOSA's legalization rescales a 16-bit
+// add by 2^15 instead of 2^20: 2^15 * 0.5 / (2 * 0.5) = 2^30 * 2^-16 for
+// each input, 2 * 0.5 / (2^15 * 1.0) = 2^30 * 2^-45 for the sum.
 // CHECK-LABEL: func.func @wide_add
 //       CHECK:   qsim.add %{{.+}}, %{{.+}} : (
 // ORT-LABEL: func.func @wide_add
 //       ORT:   qsim.add %{{.+}}, %{{.+}} : (
+// TOSA-LABEL: func.func @wide_add
+//       TOSA:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 1073741824, 1073741824, 1073741824>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 16, 16, 45>}
 func.func @wide_add(%a: tensor<4x!quant.uniform<i16:f32, 0.5>>) -> tensor<4x!quant.uniform<i16:f32, 1.0>> {
   %y = qsim.add %a, %a : (tensor<4x!quant.uniform<i16:f32, 0.5>>, tensor<4x!quant.uniform<i16:f32, 0.5>>) -> tensor<4x!quant.uniform<i16:f32, 1.0>>
   return %y : tensor<4x!quant.uniform<i16:f32, 1.0>>
@@ -96,6 +102,16 @@ func.func @not_qnnpack(%a: tensor<2x4x!quant.uniform<u8:f32, 0.02:128>>, %b: ten
 // shift = 20 - 0 = 20 and multipliers 0.5 * 2^20 = 524288 and
 // 1.25 * 2^20 = 1310720; and that qnnpack and xnnpack, add kernels, leave
 // the requantization as it is (qnnpack takes no int8 add).
+// TOSA's legalization of the same add: 2^20 * 0.02 / (2 * 0.05) = 0.8 * 2^18
+// is 1717986918 * 2^-13, 2^20 * 0.05 / 0.1 = 2^30 * 2^-11 and
+// 0.1 / (2^20 * 0.04) = 0.625 * 2^-18 is 1342177280 * 2^-49, in both
+// roundings; the requantization takes 0.001 / 0.02 = 0.8 * 2^-4,
+// 1717986918 * 2^-35.
+// TOSA-LABEL: func.func @int8_add
+//       TOSA:   qsim.requantize %{{.+}} {multiplier = array<i32: 1717986918>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 35>}
+//       TOSA:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 1717986918, 1073741824, 1342177280>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 13, 11, 49>}
+// TOSAS-LABEL: func.func @int8_add
+//       TOSAS:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 1717986918, 1073741824, 1342177280>, rounding = #qsim.rounding<tosa_single>, shift = array<i32: 13, 11, 49>}
 // XNN-LABEL: func.func @int8_add
 //       XNN:   qsim.requantize %{{.+}} : tensor
 //       XNN:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 524288, 1310720>, rounding = #qsim.rounding<xnnpack>, shift = array<i32: 20>}
@@ -110,4 +126,18 @@ func.func @int8_add(%x: tensor<2x4x!acc>, %b: tensor<4x!b>) -> tensor<2x4x!y> {
   %a = qsim.requantize %x : tensor<2x4x!acc> -> tensor<2x4x!a>
   %y = qsim.add %a, %b : (tensor<2x4x!a>, tensor<4x!b>) -> tensor<2x4x!y>
   return %y : tensor<2x4x!y>
+}
+
+// -----
+
+// An add whose result scale is so fine (2S / (2^20 s_y) = 1907.3, shift
+// 20) that apply_scale_32 cannot take every rescaled sum has no TOSA form:
+// tosa_double leaves it with its float64 arithmetic.
+// TOSA-LABEL: func.func @not_tosa
+//       TOSA:   qsim.add %{{.+}}, %{{.+}} : (
+!x = !quant.uniform<i8:f32, 1.0>
+!y = !quant.uniform<i8:f32, 1.0e-9>
+func.func @not_tosa(%a: tensor<4x!x>) -> tensor<4x!y> {
+  %y = qsim.add %a, %a : (tensor<4x!x>, tensor<4x!x>) -> tensor<4x!y>
+  return %y : tensor<4x!y>
 }

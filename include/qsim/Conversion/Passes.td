@@ -51,6 +51,7 @@ def ConvertQSimToTosa : Pass<"convert-qsim-to-tosa", "::mlir::ModuleOp"> {
     | `conv2d` | `transpose` to NHWC, `conv2d` (OHWI weights) or `depthwise_conv2d` (`groups = C`, HWCM weights), `transpose` back |
     | `linear` | `reshape` to `[1, N, K]`, `matmul` by the transposed weights, `add` of the bias, `reshape` |
     | `requantize` (`tosa_single`, `tosa_double`) | `rescale` (`scale32`, the op's multipliers and shifts, `per_channel` on a last axis moved there by `transpose`), `clamp` when `clamp_min`/`clamp_max` narrow the range |
+    | `add` (`tosa_single`, `tosa_double`) | `rescale` of each input to i32 (a lower-rank operand `reshape`d first), `add` in i32, `rescale` of the sum, `clamp` when `clamp_min`/`clamp_max` narrow the range |
     | `relu`, `clamp` | `clamp` with the storage bounds |
     | `max_pool2d` (no dilation) | `max_pool2d` in NHWC |
     | `concat` of equal types | `concat` |
@@ -71,9 +72,11 @@ def ConvertQSimToTosa : Pass<"convert-qsim-to-tosa", "::mlir::ModuleOp"> {
     anything is rewritten: unsigned storage (TOSA tensors are signed),
     `qsim.quantize` by division (TOSA only multiplies), a requantization
     rounding other than `tosa_single`/`tosa_double`, zero points that vary
-    per channel, grouped (not depthwise) convolutions, dilated pooling, and
-    `add`, `mul`, `avg_pool2d` and requantizing `concat`, whose float64
-    roundings TOSA's fixed-point ADD, MUL and AVG_POOL2D do not reproduce.
+    per channel, grouped (not depthwise) convolutions, dilated pooling, a
+    zero point on a 16-bit add operand (RESCALE takes zero points on i8
+    only), and `mul`, `avg_pool2d`, requantizing `concat` and adds in other
+    roundings, whose float64 roundings TOSA's fixed-point MUL, AVG_POOL2D
+    and rescale chains do not reproduce.
     `qsim-ptq target=tosa` quantizes a model so that it exports.
   }];
   let dependentDialects = [
@@ -99,6 +102,7 @@ def ConvertQuantizedTosaToQSim
     | `add` of a constant varying along the last axis, after a layer | the layer's bias |
     | `rescale` (`scale32`, signed, `SINGLE_ROUND` or `DOUBLE_ROUND`) | `requantize` with `tosa_single` or `tosa_double` and the rescale's multipliers and shifts; per channel on the last axis (NCHW's channels after a layer) |
     | `clamp` of i8 or i16 after a rescale | the requantize's `clamp_min`/`clamp_max` |
+    | `rescale` of two 8- or 16-bit values to i32, i32 `add`, `rescale` of the sum (one rounding mode, one pair each) | `add` with `tosa_single` or `tosa_double` and the three pairs |
     | `clamp` of i8 or i16 | `clamp` |
     | `max_pool2d` of i8 or i16 | `max_pool2d` in NCHW |
 
@@ -125,8 +129,9 @@ def ConvertQuantizedTosaToQSim
     accumulates them in int48), weights that are not constants, and a
     rescale whose shift leaves `apply_scale_32`'s input range narrower than
     its input type (TOSA requires the range of the values at run time; qsim
-    checks it on the types). `avg_pool2d`, `add` chains, `table` and
-    `concat` stay TOSA.
+    checks it on the types). `avg_pool2d`, `table` and `concat` stay TOSA,
+    and so does an `add` chain whose rescales round differently or whose
+    sum the last rescale's shift cannot take for every input.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",

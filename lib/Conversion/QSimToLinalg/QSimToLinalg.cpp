@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qsim/Conversion/QSimToLinalg/QSimToLinalg.h"
+#include "qsim/Dialect/QSim/IR/FixedPoint.h"
 #include "qsim/Dialect/QSim/IR/QSimOps.h"
 #include "qsim/Dialect/QSim/IR/QuantTypeUtils.h"
 
@@ -1104,29 +1105,30 @@ Value addZeroClampAndNarrow(OpBuilder &b, Location loc, AddOp op, Value rounded,
   return arith::TruncIOp::create(b, loc, storageType, clamped);
 }
 
-/// TFLite's ADD: each input's (q - z) << l rescaled by its pair, the sum
-/// rescaled by the output's, all tflite_double in i64; then z_y and the
+/// TFLite's ADD and TOSA's rescale chain: each input's q - z (shifted
+/// left by l for TFLite) rescaled by its pair, the sum rescaled by the
+/// output's, all in the op's fixed-point mode in i64; then z_y and the
 /// clamp.
-Value buildTfliteAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
-                     Value rhsValue, IntegerType storageType) {
+Value buildFixedPointAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
+                         Value rhsValue, IntegerType storageType) {
   IntegerType i64 = b.getI64Type();
   auto constant = [&](int64_t v) -> Value {
     return arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, v));
   };
+  RoundingMode mode = op.getRounding();
   ArrayRef<int32_t> multipliers = *op.getMultiplier();
   ArrayRef<int32_t> shifts = *op.getShift();
   auto rescale = [&](Value x, unsigned index) -> Value {
     SmallVector<Value> shiftConstants;
-    for (int64_t v :
-         getShiftConstants(RoundingMode::TfliteDouble, shifts[index]))
+    for (int64_t v : getShiftConstants(mode, shifts[index]))
       shiftConstants.push_back(constant(v));
     Value multiplier = constant(multipliers[index]);
-    return buildFixedPointProduct(b, loc, RoundingMode::TfliteDouble, x,
-                                  multiplier, shiftConstants);
+    return buildFixedPointProduct(b, loc, mode, x, multiplier, shiftConstants);
   };
   // Every operand is built in a statement of its own, so that the order of
   // the IR does not depend on the compiler's order of evaluating arguments.
-  Value leftShift = constant(*op.getLeftShift());
+  std::optional<int64_t> leftShift = op.getLeftShift();
+  Value leftShiftValue = leftShift ? constant(*leftShift) : Value();
   Value storage[] = {lhsValue, rhsValue};
   Value quantized[] = {op.getLhs(), op.getRhs()};
   Value sum;
@@ -1135,8 +1137,9 @@ Value buildTfliteAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
     Value zero = constant(params.getZeroPoint(0));
     Value wide = widen(b, loc, storage[index], i64, params.isSigned);
     Value centered = arith::SubIOp::create(b, loc, wide, zero);
-    Value shiftedLeft = arith::ShLIOp::create(b, loc, centered, leftShift);
-    Value scaled = rescale(shiftedLeft, index);
+    if (leftShiftValue)
+      centered = arith::ShLIOp::create(b, loc, centered, leftShiftValue);
+    Value scaled = rescale(centered, index);
     sum = sum ? Value(arith::AddIOp::create(b, loc, sum, scaled)) : scaled;
   }
   Value rescaled = rescale(sum, 2);
@@ -1272,6 +1275,7 @@ struct AddOpLowering final : OpConversionPattern<AddOp> {
                   ConversionPatternRewriter &rewriter) const override {
     RoundingMode mode = op.getRounding();
     if (mode == RoundingMode::TfliteDouble ||
+        mode == RoundingMode::TosaSingle || mode == RoundingMode::TosaDouble ||
         mode == RoundingMode::Float32HalfEven ||
         mode == RoundingMode::Qnnpack || mode == RoundingMode::Xnnpack) {
       IntegerType storageType = getStorageType(op.getOutput());
@@ -1282,8 +1286,8 @@ struct AddOpLowering final : OpConversionPattern<AddOp> {
           buildBroadcastBinary(
               rewriter, op.getLoc(), adaptor.getLhs(), adaptor.getRhs(),
               resultType, [&](OpBuilder &b, Location loc, Value a, Value c) {
-                if (mode == RoundingMode::TfliteDouble)
-                  return buildTfliteAdd(b, loc, op, a, c, storageType);
+                if (isFixedPointRounding(mode))
+                  return buildFixedPointAdd(b, loc, op, a, c, storageType);
                 if (mode == RoundingMode::Qnnpack)
                   return buildQnnpackAdd(b, loc, op, a, c, storageType);
                 if (mode == RoundingMode::Xnnpack)

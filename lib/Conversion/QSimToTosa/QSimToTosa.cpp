@@ -201,13 +201,43 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
                              "to i8 (its i16 form interpolates)");
         return std::nullopt;
       })
-      .Case<AddOp, MulOp, AvgPool2DOp>(
+      .Case([](AddOp add) -> std::optional<std::string> {
+        RoundingMode mode = add.getRounding();
+        if (mode != RoundingMode::TosaSingle &&
+            mode != RoundingMode::TosaDouble)
+          return ("its rounding is " + stringifyRoundingMode(mode) +
+                  "; TOSA adds with rescales that round as tosa_single or "
+                  "tosa_double (quantize with target=tosa, or run "
+                  "--qsim-set-rounding=mode=tosa_double)")
+              .str();
+        for (auto [value, role] :
+             {std::pair{add.getLhs(), "lhs"}, std::pair{add.getRhs(), "rhs"},
+              std::pair{add.getOutput(), "result"}}) {
+          if (auto reason = checkStorage(value, role))
+            return reason;
+          UniformQuantParams params = getParams(value);
+          if (params.storageWidth != 8 && params.getZeroPoint(0) != 0)
+            return ("the " + Twine(role) + " has a zero point on " +
+                    Twine(params.storageWidth) +
+                    "-bit storage; TOSA's RESCALE takes zero points only on "
+                    "i8 values")
+                .str();
+        }
+        for (Value operand : {add.getLhs(), add.getRhs()}) {
+          auto type = cast<RankedTensorType>(operand.getType());
+          if (type.getRank() < add.getOutput().getType().getRank() &&
+              type.getNumDynamicDims() > 1)
+            return std::string("an operand of lower rank with more than one "
+                               "dynamic size, which TOSA's RESHAPE cannot "
+                               "give the result's rank");
+        }
+        return std::nullopt;
+      })
+      .Case<MulOp, AvgPool2DOp>(
           [](Operation *op) -> std::optional<std::string> {
             return ("'" + op->getName().getStringRef() +
                     "' rounds in float64, and TOSA's fixed-point " +
-                    (isa<AddOp>(op)   ? "ADD"
-                     : isa<MulOp>(op) ? "MUL"
-                                      : "AVG_POOL2D") +
+                    (isa<MulOp>(op) ? "MUL" : "AVG_POOL2D") +
                     " computes other integers")
                 .str();
           })
@@ -427,8 +457,51 @@ struct DequantizeOpExport final : OpConversionPattern<DequantizeOp> {
 };
 
 //===----------------------------------------------------------------------===//
-// requantize
+// requantize and add
 //===----------------------------------------------------------------------===//
+
+/// tosa.rescale of `input` to `outStorage` with scale32 `multipliers` and
+/// `shifts` (one per channel of the last dimension when there are several)
+/// in `mode`'s rounding, subtracting `inZero` and adding `outZero`.
+Value createRescale(OpBuilder &b, Location loc, Value input, Type outStorage,
+                    ArrayRef<int32_t> multipliers, ArrayRef<int32_t> shifts,
+                    int64_t inZero, int64_t outZero, RoundingMode mode) {
+  auto channels = static_cast<int64_t>(multipliers.size());
+  Value multiplier = createConst(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({channels}, b.getI32Type()),
+                             multipliers));
+  SmallVector<int8_t> shiftValues(shifts.begin(), shifts.end());
+  Value shift = createConst(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({channels}, b.getI8Type()),
+                             ArrayRef<int8_t>(shiftValues)));
+  Type inStorage = getElementTypeOrSelf(input.getType());
+  Value inZeroTensor = createScalarTensor(b, loc, inStorage, inZero);
+  Value outZeroTensor = createScalarTensor(b, loc, outStorage, outZero);
+  auto rounding = mode == RoundingMode::TosaDouble
+                      ? tosa::RoundingMode::DOUBLE_ROUND
+                      : tosa::RoundingMode::SINGLE_ROUND;
+  auto rescaledType = cast<RankedTensorType>(input.getType()).clone(outStorage);
+  return tosa::RescaleOp::create(
+      b, loc, rescaledType, input, multiplier, shift, inZeroTensor,
+      outZeroTensor, /*scale32=*/true, rounding,
+      /*per_channel=*/channels > 1, /*input_unsigned=*/false,
+      /*output_unsigned=*/false);
+}
+
+/// RESCALE saturates to the storage type; a fused activation or a narrow
+/// range clamps `result` further, to [lo, hi].
+Value clampToBounds(OpBuilder &b, Location loc, Value result,
+                    const UniformQuantParams &out, int64_t lo, int64_t hi) {
+  StorageFormat storage{out.storageWidth, /*isSigned=*/true,
+                        /*narrowRange=*/false};
+  if (lo == storage.getMin() && hi == storage.getMax())
+    return result;
+  Type outStorage = getElementTypeOrSelf(result.getType());
+  return createClamp(b, loc, result, b.getIntegerAttr(outStorage, lo),
+                     b.getIntegerAttr(outStorage, hi));
+}
 
 /// tosa.rescale with the op's own multipliers and shifts; RESCALE applies
 /// per-channel pairs along the last dimension, so another channel axis is
@@ -463,46 +536,59 @@ struct RequantizeOpExport final : OpConversionPattern<RequantizeOp> {
       input = createTranspose(rewriter, loc, input, toLast);
     }
 
-    auto channels = static_cast<int64_t>(multipliers.size());
-    Value multiplier = createConst(
-        rewriter, loc,
-        DenseElementsAttr::get(
-            RankedTensorType::get({channels}, rewriter.getI32Type()),
-            multipliers));
-    SmallVector<int8_t> shiftValues(shifts.begin(), shifts.end());
-    Value shift =
-        createConst(rewriter, loc,
-                    DenseElementsAttr::get(
-                        RankedTensorType::get({channels}, rewriter.getI8Type()),
-                        ArrayRef<int8_t>(shiftValues)));
-    Type inStorage = getElementTypeOrSelf(input.getType());
     Type outStorage = resultType.getElementType();
-    Value inZero =
-        createScalarTensor(rewriter, loc, inStorage, in.getZeroPoint(0));
-    Value outZero =
-        createScalarTensor(rewriter, loc, outStorage, out.getZeroPoint(0));
-    auto rounding = op.getRounding() == RoundingMode::TosaDouble
-                        ? tosa::RoundingMode::DOUBLE_ROUND
-                        : tosa::RoundingMode::SINGLE_ROUND;
-    auto rescaledType =
-        cast<RankedTensorType>(input.getType()).clone(outStorage);
-    Value result = tosa::RescaleOp::create(
-        rewriter, loc, rescaledType, input, multiplier, shift, inZero, outZero,
-        /*scale32=*/true, rounding, perChannel, /*input_unsigned=*/false,
-        /*output_unsigned=*/false);
-    // RESCALE saturates to the storage type; a fused activation or a narrow
-    // range clamps further.
-    StorageFormat storage{out.storageWidth, /*isSigned=*/true,
-                          /*narrowRange=*/false};
-    if (op.getLowerBound() != storage.getMin() ||
-        op.getUpperBound() != storage.getMax())
-      result =
-          createClamp(rewriter, loc, result,
-                      rewriter.getIntegerAttr(outStorage, op.getLowerBound()),
-                      rewriter.getIntegerAttr(outStorage, op.getUpperBound()));
+    Value result = createRescale(rewriter, loc, input, outStorage, multipliers,
+                                 shifts, in.getZeroPoint(0),
+                                 out.getZeroPoint(0), op.getRounding());
+    result = clampToBounds(rewriter, loc, result, out, op.getLowerBound(),
+                           op.getUpperBound());
     if (!toLast.empty())
       result = createTranspose(rewriter, loc, result, fromLast);
     rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// The rescale chain of TOSA's legalizations: each input rescaled to i32
+/// by its pair (a lower-rank operand reshaped to the result's rank first,
+/// as TOSA's ADD broadcasts only dimensions of size 1), the i32 tosa.add,
+/// the sum rescaled to the result by the third pair.
+struct AddOpExport final : OpConversionPattern<AddOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(AddOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    int64_t rank = resultType.getRank();
+    ArrayRef<int32_t> multipliers = *op.getMultiplier();
+    ArrayRef<int32_t> shifts = *op.getShift();
+    Type i32 = rewriter.getI32Type();
+    SmallVector<Value, 2> rescaled;
+    for (auto [index, operands] : llvm::enumerate(
+             llvm::zip_equal(op->getOperands(), adaptor.getOperands()))) {
+      auto [quantized, storage] = operands;
+      auto type = cast<RankedTensorType>(storage.getType());
+      if (type.getRank() < rank) {
+        SmallVector<int64_t> shape(rank - type.getRank(), 1);
+        llvm::append_range(shape, type.getShape());
+        storage = createReshape(rewriter, loc, storage, shape);
+      }
+      rescaled.push_back(createRescale(
+          rewriter, loc, storage, i32, multipliers[index], shifts[index],
+          getParams(quantized).getZeroPoint(0), 0, op.getRounding()));
+    }
+    Value sum = tosa::AddOp::create(rewriter, loc, resultType.clone(i32),
+                                    rescaled[0], rescaled[1]);
+    UniformQuantParams out = getParams(op.getOutput());
+    Value result = createRescale(
+        rewriter, loc, sum, resultType.getElementType(), multipliers[2],
+        shifts[2], 0, out.getZeroPoint(0), op.getRounding());
+    rewriter.replaceOp(op,
+                       clampToBounds(rewriter, loc, result, out,
+                                     op.getLowerBound(), op.getUpperBound()));
     return success();
   }
 };
@@ -875,10 +961,10 @@ void mlir::qsim::populateQSimToTosaPatterns(const TypeConverter &typeConverter,
                                             RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<QuantizeOpExport, DequantizeOpExport, RequantizeOpExport,
-               StorageClampExport<ReluOp>, StorageClampExport<ClampOp>,
-               Conv2DOpExport, LinearOpExport, MaxPool2DOpExport,
-               ConcatOpExport, TableOpExport, StorageCastOpExport,
-               ReshapeExport<tensor::CollapseShapeOp>,
+               AddOpExport, StorageClampExport<ReluOp>,
+               StorageClampExport<ClampOp>, Conv2DOpExport, LinearOpExport,
+               MaxPool2DOpExport, ConcatOpExport, TableOpExport,
+               StorageCastOpExport, ReshapeExport<tensor::CollapseShapeOp>,
                ReshapeExport<tensor::ExpandShapeOp>, TransposeExport,
                DimOpExport, EmptyOpExport>(typeConverter, ctx);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -426,8 +426,11 @@ Value mlir::qsim::buildAddOrMul(PatternRewriter &rewriter, Location loc,
                            /*left_shift=*/nullptr,
                            /*float_multiplier=*/nullptr,
                            /*float_offset=*/nullptr);
-  // TFLite's, ONNX Runtime's and QNNPACK's add kernels; the adds they do not
-  // compute keep qsim's float64 rounding.
+  // TFLite's, ONNX Runtime's and QNNPACK's add kernels and TOSA's rescale
+  // chain; the adds they do not compute keep qsim's float64 rounding.
+  if (target == QuantizationTarget::Tosa &&
+      add.hasTosaAddForm(RoundingMode::TosaDouble))
+    (void)add.setTosaRounding(RoundingMode::TosaDouble);
   if (add.hasEightBitStorage()) {
     if (target == QuantizationTarget::Tflite)
       (void)add.setTfliteRounding();

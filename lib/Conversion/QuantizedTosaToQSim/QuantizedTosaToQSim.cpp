@@ -467,6 +467,20 @@ namespace {
 // Rewrites
 //===----------------------------------------------------------------------===//
 
+/// The bounds of a rescale's `width`-bit result: its storage range, narrowed
+/// to the clamp `bounds` after it.
+std::pair<int64_t, int64_t>
+getResultBounds(unsigned width,
+                std::optional<std::pair<int64_t, int64_t>> bounds) {
+  StorageFormat output = getSignedStorage(width);
+  int64_t lo = output.getMin(), hi = output.getMax();
+  if (bounds) {
+    lo = std::max(lo, bounds->first);
+    hi = std::min(hi, bounds->second);
+  }
+  return {lo, hi};
+}
+
 /// The requantize of `accumulator` that `rescale` computes, with the
 /// clamp bounds after it.
 Value buildRequantize(OpBuilder &b, Location loc, Value accumulator,
@@ -474,11 +488,7 @@ Value buildRequantize(OpBuilder &b, Location loc, Value accumulator,
                       std::optional<std::pair<int64_t, int64_t>> bounds) {
   MLIRContext *ctx = b.getContext();
   StorageFormat output = getSignedStorage(rescale.outputWidth);
-  int64_t lo = output.getMin(), hi = output.getMax();
-  if (bounds) {
-    lo = std::max(lo, bounds->first);
-    hi = std::min(hi, bounds->second);
-  }
+  auto [lo, hi] = getResultBounds(rescale.outputWidth, bounds);
   auto resultType = cast<RankedTensorType>(accumulator.getType())
                         .clone(getNominalType(ctx, rescale.outputWidth,
                                               rescale.outputZeroPoint));
@@ -660,6 +670,98 @@ struct IntegerLayerToQSim final : OpRewritePattern<OpTy> {
   }
 };
 
+/// The rescale chain of TOSA's legalizations of an integer add: both
+/// operands rescaled from 8 or 16 bits to i32 (output zero point 0, one
+/// pair, each read by the add alone), the i32 add, and the rescale of the
+/// sum (input zero point 0, one pair, the add's only user) with the clamp
+/// after it, all in one rounding mode. Becomes qsim.add in that mode with
+/// the three pairs; a chain whose values qsim cannot bound stays TOSA.
+struct AddChainToQSim final : OpRewritePattern<tosa::AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::AddOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!hasIntegerWidth(op.getOutput(), {32}))
+      return failure();
+    std::string reason;
+    SmallVector<tosa::RescaleOp, 2> inputs;
+    SmallVector<IntegerRescale, 3> rescales;
+    for (Value operand : {op.getInput1(), op.getInput2()}) {
+      auto rescale = operand.getDefiningOp<tosa::RescaleOp>();
+      if (!rescale || !rescale->hasOneUse())
+        return failure();
+      FailureOr<IntegerRescale> read = readRescale(rescale, reason);
+      if (failed(read) || read->outputWidth != 32 || read->inputWidth > 16 ||
+          read->outputZeroPoint != 0 || read->multipliers.size() != 1)
+        return failure();
+      inputs.push_back(rescale);
+      rescales.push_back(std::move(*read));
+    }
+    auto output = dyn_cast_or_null<tosa::RescaleOp>(getOnlyUser(op));
+    if (!output)
+      return failure();
+    FailureOr<IntegerRescale> read = readRescale(output, reason);
+    if (failed(read) || read->outputWidth > 16 || read->inputZeroPoint != 0 ||
+        read->multipliers.size() != 1)
+      return failure();
+    rescales.push_back(std::move(*read));
+    RoundingMode mode = rescales[0].rounding;
+    if (rescales[1].rounding != mode || rescales[2].rounding != mode)
+      return failure();
+    SmallVector<FixedPointMultiplier, 3> pairs;
+    for (const IntegerRescale &rescale : rescales)
+      pairs.push_back({rescale.multipliers[0], rescale.shifts[0]});
+    auto getRange = [](const IntegerRescale &rescale) {
+      StorageFormat storage = getSignedStorage(rescale.inputWidth);
+      return AddOperandRange{storage.getMin(), storage.getMax(),
+                             rescale.inputZeroPoint};
+    };
+    if (checkTosaAddPairs(mode, getRange(rescales[0]), getRange(rescales[1]),
+                          pairs))
+      return failure();
+
+    std::optional<std::pair<int64_t, int64_t>> bounds;
+    tosa::ClampOp clamp;
+    matchClampAfter(output, bounds, clamp);
+    MLIRContext *ctx = rewriter.getContext();
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(clamp ? clamp.getOperation()
+                                     : output.getOperation());
+    SmallVector<Value, 2> operands;
+    for (auto [rescale, read] : llvm::zip(inputs, rescales))
+      operands.push_back(castToQuantized(
+          rewriter, loc, rescale.getInput(),
+          getNominalType(ctx, read.inputWidth, read.inputZeroPoint)));
+    const IntegerRescale &result = rescales[2];
+    StorageFormat storage = getSignedStorage(result.outputWidth);
+    auto [lo, hi] = getResultBounds(result.outputWidth, bounds);
+    auto resultType = cast<RankedTensorType>(output.getType())
+                          .clone(getNominalType(ctx, result.outputWidth,
+                                                result.outputZeroPoint));
+    SmallVector<int32_t> multipliers, shifts;
+    for (FixedPointMultiplier pair : pairs) {
+      multipliers.push_back(pair.multiplier);
+      shifts.push_back(pair.shift);
+    }
+    auto add = AddOp::create(
+        rewriter, loc, resultType, operands[0], operands[1], mode,
+        lo != storage.getMin() ? rewriter.getI64IntegerAttr(lo) : nullptr,
+        hi != storage.getMax() ? rewriter.getI64IntegerAttr(hi) : nullptr,
+        rewriter.getDenseI32ArrayAttr(multipliers),
+        rewriter.getDenseI32ArrayAttr(shifts), /*left_shift=*/nullptr,
+        /*float_multiplier=*/nullptr, /*float_offset=*/nullptr);
+    Value replacement = castToStorage(rewriter, loc, add);
+    rewriter.replaceOp(clamp ? clamp.getOperation() : output.getOperation(),
+                       replacement);
+    if (clamp)
+      rewriter.eraseOp(output);
+    rewriter.eraseOp(op);
+    for (tosa::RescaleOp rescale : inputs)
+      rewriter.eraseOp(rescale);
+    return success();
+  }
+};
+
 /// A rescale that no layer takes, with the clamp after it.
 struct RescaleToQSim final : OpRewritePattern<tosa::RescaleOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -810,7 +912,7 @@ void mlir::qsim::populateQuantizedTosaToQSimPatterns(
   case 0:
     patterns.add<IntegerLayerToQSim<tosa::Conv2DOp>,
                  IntegerLayerToQSim<tosa::DepthwiseConv2DOp>,
-                 IntegerLayerToQSim<tosa::MatMulOp>>(ctx);
+                 IntegerLayerToQSim<tosa::MatMulOp>, AddChainToQSim>(ctx);
     break;
   case 1:
     patterns.add<RescaleToQSim>(ctx);

@@ -4,6 +4,7 @@
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=tflite" | FileCheck %s --check-prefix=TFLITE
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=onnxruntime" | FileCheck %s --check-prefix=ORT
 // RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=pytorch" | FileCheck %s --check-prefix=TORCH
+// RUN: qsim-opt %s -split-input-file --qsim-quantize="stats=%S/Inputs/integer-ops.stats.json target=tosa" | FileCheck %s --check-prefix=TOSA
 
 // Tests the float ops that become integer qsim ops other than layers, in
 // the forms torch-mlir emits: residual adds with their ReLU, products with
@@ -35,6 +36,13 @@
 // torch.ao's types are s = f32(2/255) and f32(4/255) = 2 s for the output,
 // ratios 0.5 and 0.5 of exponent -1: shift 21 + 1 = 22 and multipliers
 // 0.5 * 2^22 = 2097152.
+// target=tosa gives it the rescale chain of TOSA's legalizations. By hand:
+// i8 types of s = 2/255 and 4/255 = 2 s (float64), so 2S = 2 s, each input
+// rescaled by 2^20 s / 2S = 2^19 (2^30 * 2^-11) and the sum by
+// 2S / (2^20 * 2 s) = 2^-20 (2^30 * 2^-50); z_y = -128 is the storage
+// minimum, so the ReLU needs no bound.
+// TOSA-LABEL: func.func @residual
+//       TOSA:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 1073741824, 1073741824, 1073741824>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 11, 11, 50>} : ({{.+}}) -> tensor<1x2x2x2x!quant.uniform<i8:f32, 0.015686274509803921:-128>>
 // TORCH-LABEL: func.func @residual
 //       TORCH:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 2097152, 2097152>, rounding = #qsim.rounding<qnnpack>, shift = array<i32: 22>}
 // ORT-LABEL: func.func @residual

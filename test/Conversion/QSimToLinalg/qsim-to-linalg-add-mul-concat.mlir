@@ -131,6 +131,49 @@ func.func @add_tflite(%a: tensor<4x!quant.uniform<i8:f32, 0.05:3>>, %b: tensor<4
 
 // -----
 
+// Tests TOSA's rescale chain (tosa_double): each input's q - z, in i64 and
+// not shifted, times its multiplier plus 2^(shift - 1) (2^12 and 2^10),
+// shifted right by 13 and 11 (the extra rounding is 0: both shifts are
+// below 32); the sum times 1342177280 plus 2^48 and the sign-dependent 2^30 of
+// double rounding, shifted right by 49; then z_y and the clamp.
+// CHECK-LABEL: func.func @add_tosa
+//       CHECK:   linalg.generic
+//   CHECK-NOT:     arith.shli
+//       CHECK:     %[[ZA:.+]] = arith.constant -3 : i64
+//       CHECK:     %[[A:.+]] = arith.extsi %{{.+}} : i8 to i64
+//       CHECK:     %[[CA:.+]] = arith.subi %[[A]], %[[ZA]] : i64
+//   CHECK-DAG:     %[[SA:.+]] = arith.constant 13 : i64
+//   CHECK-DAG:     %[[RA:.+]] = arith.constant 4096 : i64
+//   CHECK-DAG:     %[[MA:.+]] = arith.constant 1717986918 : i64
+//       CHECK:     %[[PA:.+]] = arith.muli %[[CA]], %[[MA]] : i64
+//       CHECK:     arith.addi %[[PA]], %[[RA]] : i64
+//       CHECK:     arith.shrsi %{{.+}}, %[[SA]] : i64
+//       CHECK:     arith.constant 1024 : i64
+//       CHECK:     arith.shrsi %{{.+}}, %{{.+}} : i64
+//       CHECK:     %[[SUM:.+]] = arith.addi %{{.+}}, %{{.+}} : i64
+//   CHECK-DAG:     %[[SY:.+]] = arith.constant 49 : i64
+//   CHECK-DAG:     %[[RY:.+]] = arith.constant 281474976710656 : i64
+//   CHECK-DAG:     %[[DY:.+]] = arith.constant 1073741824 : i64
+//   CHECK-DAG:     %[[MY:.+]] = arith.constant 1342177280 : i64
+//       CHECK:     %[[PY:.+]] = arith.muli %[[SUM]], %[[MY]] : i64
+//       CHECK:     %[[QY:.+]] = arith.addi %[[PY]], %[[RY]] : i64
+//       CHECK:     %[[NN:.+]] = arith.cmpi sge, %[[SUM]], %{{.+}} : i64
+//       CHECK:     %[[ND:.+]] = arith.subi %{{.+}}, %[[DY]] : i64
+//       CHECK:     %[[EX:.+]] = arith.select %[[NN]], %[[DY]], %[[ND]] : i64
+//       CHECK:     %[[RD:.+]] = arith.addi %[[QY]], %[[EX]] : i64
+//       CHECK:     arith.shrsi %[[RD]], %[[SY]] : i64
+//       CHECK:     arith.constant 10 : i64
+//       CHECK:     arith.maxsi
+//       CHECK:     arith.minsi
+//       CHECK:     arith.trunci %{{.+}} : i64 to i8
+//   CHECK-NOT:     arith.mulf
+func.func @add_tosa(%a: tensor<2x4x!quant.uniform<i8:f32, 0.02:-3>>, %b: tensor<4x!quant.uniform<i8:f32, 0.05:3>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.04:10>> {
+  %y = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1717986918, 1073741824, 1342177280>, shift = array<i32: 13, 11, 49>} : (tensor<2x4x!quant.uniform<i8:f32, 0.02:-3>>, tensor<4x!quant.uniform<i8:f32, 0.05:3>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.04:10>>
+  return %y : tensor<2x4x!quant.uniform<i8:f32, 0.04:10>>
+}
+
+// -----
+
 // Tests ONNX Runtime's QLinearAdd (float32_half_even): both storage values
 // converted to f32 (u8 unsigned, i8 signed), fma(b, r_b, F) first and then
 // fma(a, r_a, .), rounded half to even; a sum outside [-2^31, 2^31) goes to

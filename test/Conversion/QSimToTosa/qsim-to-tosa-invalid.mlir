@@ -159,7 +159,7 @@ func.func @wide_table(%x: tensor<2x!x>) -> tensor<2x!y> {
 
 !x = !quant.uniform<i8:f32, 0.5:-2>
 func.func @float64_arithmetic(%a: tensor<4x!x>, %b: tensor<1x1x4x4x!x>) -> (tensor<4x!x>, tensor<4x!x>, tensor<1x1x2x2x!x>) {
-  // expected-error @+1 {{cannot export to TOSA: 'qsim.add' rounds in float64, and TOSA's fixed-point ADD computes other integers}}
+  // expected-error @+1 {{cannot export to TOSA: its rounding is half_even; TOSA adds with rescales that round as tosa_single or tosa_double (quantize with target=tosa, or run --qsim-set-rounding=mode=tosa_double)}}
   %s = qsim.add %a, %a : (tensor<4x!x>, tensor<4x!x>) -> tensor<4x!x>
   // expected-error @+1 {{cannot export to TOSA: 'qsim.mul' rounds in float64, and TOSA's fixed-point MUL computes other integers}}
   %p = qsim.mul %a, %a : (tensor<4x!x>, tensor<4x!x>) -> tensor<4x!x>
@@ -184,4 +184,18 @@ func.func @two_dynamic_sizes(%x: tensor<?x?x3x!x>) -> tensor<?x?x!x> {
   // expected-error @+1 {{cannot export to TOSA: TOSA's RESHAPE infers at most one dynamic size}}
   %f = tensor.collapse_shape %x [[0], [1, 2]] : tensor<?x?x3x!x> into tensor<?x?x!x>
   return %f : tensor<?x?x!x>
+}
+
+// -----
+
+// A TOSA add of u8 values, which qsim computes, has no TOSA tensor type;
+// a 16-bit one with a zero point has no RESCALE.
+!u = !quant.uniform<u8:f32, 0.02:128>
+!w = !quant.uniform<i16:f32, 0.5:4>
+func.func @add_storage(%a: tensor<4x!u>, %c: tensor<4x!w>) -> (tensor<4x!u>, tensor<4x!w>) {
+  // expected-error @+1 {{cannot export to TOSA: the lhs type has u8 storage; TOSA tensors are signed i8, i16 or i32 (quantize with target=tosa)}}
+  %y = qsim.add %a, %a {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 11, 11, 50>} : (tensor<4x!u>, tensor<4x!u>) -> tensor<4x!u>
+  // expected-error @+1 {{cannot export to TOSA: the lhs has a zero point on 16-bit storage; TOSA's RESCALE takes zero points only on i8 values}}
+  %z = qsim.add %c, %c {rounding = #qsim.rounding<tosa_single>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 17, 17, 45>} : (tensor<4x!w>, tensor<4x!w>) -> tensor<4x!w>
+  return %y, %z : tensor<4x!u>, tensor<4x!w>
 }

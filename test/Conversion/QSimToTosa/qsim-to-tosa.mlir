@@ -101,6 +101,41 @@ func.func @requantize_activation(%x: tensor<4x!x>) -> tensor<4x!y> {
 
 // -----
 
+// Tests that a TOSA add becomes its legalizations' rescale chain: the
+// rank-1 rhs reshaped to 1x4, each input rescaled to i32 by its own pair
+// (input_zp z_a = -3 and z_b = 3, output_zp 0), the i32 tosa.add, the sum
+// rescaled to i8 (input_zp 0, output_zp z_y = 10) in DOUBLE_ROUND, and the
+// ReLU bound clamp_min = 10 as a clamp to [10, 127].
+// CHECK-LABEL: func.func @add
+//  CHECK-SAME:   (%[[A:.+]]: tensor<2x4xi8>, %[[B:.+]]: tensor<4xi8>) -> tensor<2x4xi8>
+//       CHECK:   %[[MA:.+]] = "tosa.const"() <{values = dense<1717986918> : tensor<1xi32>}>
+//       CHECK:   %[[SA:.+]] = "tosa.const"() <{values = dense<13> : tensor<1xi8>}>
+//       CHECK:   %[[ZA:.+]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+//       CHECK:   %[[ZA32:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi32>}>
+//       CHECK:   %[[RA:.+]] = tosa.rescale %[[A]], %[[MA]], %[[SA]], %[[ZA]], %[[ZA32]] {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<2x4xi8>, {{.+}}) -> tensor<2x4xi32>
+//       CHECK:   %[[B2:.+]] = tosa.reshape %[[B]], %{{.+}} : (tensor<4xi8>, !tosa.shape<2>) -> tensor<1x4xi8>
+//       CHECK:   %[[MB:.+]] = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}>
+//       CHECK:   %[[SB:.+]] = "tosa.const"() <{values = dense<11> : tensor<1xi8>}>
+//       CHECK:   %[[ZB:.+]] = "tosa.const"() <{values = dense<3> : tensor<1xi8>}>
+//       CHECK:   %[[RB:.+]] = tosa.rescale %[[B2]], %[[MB]], %[[SB]], %[[ZB]], %{{.+}} {{.+}}DOUBLE_ROUND{{.+}} : (tensor<1x4xi8>, {{.+}}) -> tensor<1x4xi32>
+//       CHECK:   %[[SUM:.+]] = tosa.add %[[RA]], %[[RB]] : (tensor<2x4xi32>, tensor<1x4xi32>) -> tensor<2x4xi32>
+//       CHECK:   %[[MY:.+]] = "tosa.const"() <{values = dense<1342177280> : tensor<1xi32>}>
+//       CHECK:   %[[SY:.+]] = "tosa.const"() <{values = dense<49> : tensor<1xi8>}>
+//       CHECK:   %[[ZS:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi32>}>
+//       CHECK:   %[[ZY:.+]] = "tosa.const"() <{values = dense<10> : tensor<1xi8>}>
+//       CHECK:   %[[Y:.+]] = tosa.rescale %[[SUM]], %[[MY]], %[[SY]], %[[ZS]], %[[ZY]] {{.+}}DOUBLE_ROUND{{.+}} : (tensor<2x4xi32>, {{.+}}) -> tensor<2x4xi8>
+//       CHECK:   %[[R:.+]] = tosa.clamp %[[Y]] {max_val = 127 : i8, min_val = 10 : i8}
+//       CHECK:   return %[[R]]
+!a = !quant.uniform<i8:f32, 0.02:-3>
+!b = !quant.uniform<i8:f32, 0.05:3>
+!y = !quant.uniform<i8:f32, 0.04:10>
+func.func @add(%a: tensor<2x4x!a>, %b: tensor<4x!b>) -> tensor<2x4x!y> {
+  %y = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1717986918, 1073741824, 1342177280>, shift = array<i32: 13, 11, 49>, clamp_min = 10 : i64} : (tensor<2x4x!a>, tensor<4x!b>) -> tensor<2x4x!y>
+  return %y : tensor<2x4x!y>
+}
+
+// -----
+
 // Tests that conv2d runs in NHWC on OHWI weights: w[o, c, 0, kw] moves to
 // [o, 0, kw, c], so channel 0's rows [1, 2] (c = 0) and [3, 4] (c = 1)
 // become [[1, 3], [2, 4]]. qsim's padding [top 1, left 2, bottom 0,

@@ -176,6 +176,82 @@ func.func @rescales(%x: tensor<2x2x3xi8>) -> (tensor<2x2x3xi8>, tensor<2x2x3xi32
 
 // -----
 
+// Tests that the rescale chain of an integer add (each i8 operand rescaled
+// to i32, the i32 add, the sum rescaled to i8, the clamp after it), as the
+// TOSA export and TFLite's legalization write it, becomes one qsim.add with
+// the three pairs and the clamp's lower bound; the reshape of the rhs stays
+// and qsim.add broadcasts its unit dimension.
+// CHECK-LABEL: func.func @add_chain
+//  CHECK-SAME:   (%[[A:.+]]: tensor<2x4xi8>, %[[B:.+]]: tensor<4xi8>)
+//       CHECK:   %[[B2:.+]] = tosa.reshape %[[B]]
+//   CHECK-DAG:   %[[AQ:.+]] = quant.scast %[[A]] : tensor<2x4xi8> to tensor<2x4x!quant.uniform<i8:f32, 1.000000e+00:-3>>
+//   CHECK-DAG:   %[[BQ:.+]] = quant.scast %[[B2]] : tensor<1x4xi8> to tensor<1x4x!quant.uniform<i8:f32, 1.000000e+00:3>>
+//       CHECK:   %[[Y:.+]] = qsim.add %[[AQ]], %[[BQ]] {clamp_min = 10 : i64, multiplier = array<i32: 1717986918, 1073741824, 1342177280>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 13, 11, 49>}
+//  CHECK-SAME:     -> tensor<2x4x!quant.uniform<i8:f32, 1.000000e+00:10>>
+//       CHECK:   %[[YS:.+]] = quant.scast %[[Y]]
+//   CHECK-NOT:   tosa.rescale
+//   CHECK-NOT:   tosa.add
+//       CHECK:   return %[[YS]]
+func.func @add_chain(%a: tensor<2x4xi8>, %b: tensor<4xi8>) -> tensor<2x4xi8> {
+  %ma = "tosa.const"() <{values = dense<1717986918> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %sa = "tosa.const"() <{values = dense<13> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %za = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %z32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %ra = tosa.rescale %a, %ma, %sa, %za, %z32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<2x4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<2x4xi32>
+  %shape = tosa.const_shape {values = dense<[1, 4]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %b2 = tosa.reshape %b, %shape : (tensor<4xi8>, !tosa.shape<2>) -> tensor<1x4xi8>
+  %mb = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %sb = "tosa.const"() <{values = dense<11> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zb = "tosa.const"() <{values = dense<3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %rb = tosa.rescale %b2, %mb, %sb, %zb, %z32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<1x4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<1x4xi32>
+  %sum = tosa.add %ra, %rb : (tensor<2x4xi32>, tensor<1x4xi32>) -> tensor<2x4xi32>
+  %my = "tosa.const"() <{values = dense<1342177280> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %sy = "tosa.const"() <{values = dense<49> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zy = "tosa.const"() <{values = dense<10> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %y = tosa.rescale %sum, %my, %sy, %z32, %zy {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<2x4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<2x4xi8>
+  %r = tosa.clamp %y {max_val = 127 : i8, min_val = 10 : i8} : (tensor<2x4xi8>) -> tensor<2x4xi8>
+  return %r : tensor<2x4xi8>
+}
+
+// -----
+
+// Tests that a chain whose rescales round differently, or whose result
+// shift cannot take every sum (20 here, see the add verifier's tests), is
+// no qsim.add: the rescales are imported alone (but the one of shift 20,
+// whose input range is narrower than i32) and the i32 add stays TOSA.
+// CHECK-LABEL: func.func @add_chain_kept
+//   CHECK-COUNT-2:   qsim.requantize
+//       CHECK:   tosa.add
+//       CHECK:   qsim.requantize
+//   CHECK-COUNT-2:   qsim.requantize
+//       CHECK:   tosa.add
+//       CHECK:   tosa.rescale
+//   CHECK-NOT:   qsim.add
+func.func @add_chain_kept(%a: tensor<4xi8>, %b: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xi8>) {
+  %ma = "tosa.const"() <{values = dense<1717986918> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %sa = "tosa.const"() <{values = dense<13> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %za = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %z32 = "tosa.const"() <{values = dense<0> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %mb = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %sb = "tosa.const"() <{values = dense<11> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zb = "tosa.const"() <{values = dense<3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %my = "tosa.const"() <{values = dense<1342177280> : tensor<1xi32>}> : () -> tensor<1xi32>
+  %sy = "tosa.const"() <{values = dense<49> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %sy20 = "tosa.const"() <{values = dense<20> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zy = "tosa.const"() <{values = dense<10> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %ra = tosa.rescale %a, %ma, %sa, %za, %z32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<4xi32>
+  %rb = tosa.rescale %b, %mb, %sb, %zb, %z32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = SINGLE_ROUND, scale32 = true} : (tensor<4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<4xi32>
+  %sum = tosa.add %ra, %rb : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %y = tosa.rescale %sum, %my, %sy, %z32, %zy {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<4xi8>
+  %ra2 = tosa.rescale %a, %ma, %sa, %za, %z32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<4xi32>
+  %rb2 = tosa.rescale %b, %mb, %sb, %zb, %z32 {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4xi8>, tensor<1xi32>, tensor<1xi8>, tensor<1xi8>, tensor<1xi32>) -> tensor<4xi32>
+  %sum2 = tosa.add %ra2, %rb2 : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+  %y2 = tosa.rescale %sum2, %my, %sy20, %z32, %zy {input_unsigned = false, output_unsigned = false, per_channel = false, rounding_mode = DOUBLE_ROUND, scale32 = true} : (tensor<4xi32>, tensor<1xi32>, tensor<1xi8>, tensor<1xi32>, tensor<1xi8>) -> tensor<4xi8>
+  return %y, %y2 : tensor<4xi8>, tensor<4xi8>
+}
+
+// -----
+
 // Tests that a clamp no rescale takes becomes qsim.clamp in the type of the
 // op it reads: zero point 0 for an argument (real bounds -3 and 90), the
 // requantize's zero point 10 after a rescale whose other user keeps the

@@ -269,15 +269,86 @@ func.func @concat_axis_overflow(%a: tensor<5000000000000000000x!u8>) {
 
 !u8 = !quant.uniform<u8:f32, 0.02:128>
 
-// Tests that add takes half_even, TFLite's ADD (tflite_double) or ONNX
-// Runtime's QLinearAdd (float32_half_even) and no other mode, that
-// tflite_double needs its three pairs and left shift and float32_half_even
-// its two ratios and offset, which the other modes forbid; mul and concat
-// keep their float64 rounding: a mode they do not apply is an error rather
-// than ignored.
+// Tests that add takes half_even, TFLite's ADD (tflite_double), TOSA's
+// rescale chain (tosa_single, tosa_double), ONNX Runtime's QLinearAdd
+// (float32_half_even) or QNNPACK's and XNNPACK's adds and no other mode,
+// that tflite_double needs its three pairs and left shift and
+// float32_half_even its two ratios and offset, which the other modes
+// forbid; mul and concat keep their float64 rounding: a mode they do not
+// apply is an error rather than ignored.
 func.func @add_other_mode(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.add' op supports the half_even, tflite_double, float32_half_even, qnnpack and xnnpack rounding modes, not tosa_double}}
+  // expected-error @+1 {{'qsim.add' op supports the half_even, tflite_double, tosa_single, tosa_double, float32_half_even, qnnpack and xnnpack rounding modes, not tflite_single}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tflite_single>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!u8 = !quant.uniform<u8:f32, 0.02:128>
+func.func @add_tosa_without_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
+  // expected-error @+1 {{'qsim.add' op with rounding mode tosa_double requires 'multiplier' and 'shift'}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:-3>
+func.func @add_tosa_two_pairs(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op expects 3 multipliers and shifts (lhs, rhs, result), got 2 and 2}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_single>, multiplier = array<i32: 1073741824, 1073741824>, shift = array<i32: 11, 11>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:-3>
+func.func @add_tosa_small_shift(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op has an invalid tosa_double add: pair 0: shift 1 is outside TOSA's [2, 62]}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 1, 11, 49>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:-3>
+func.func @add_tosa_negative_multiplier(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op has an invalid tosa_double add: pair 2: multiplier -1 is negative}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1073741824, 1073741824, -1>, shift = array<i32: 11, 11, 49>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+// q - z of an i8 with zero point -3 reaches 130, and apply_scale_32 takes
+// values below 2^(shift - 1) = 128 with shift 8.
+!i8 = !quant.uniform<i8:f32, 0.02:-3>
+func.func @add_tosa_input_range(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op has an invalid tosa_single add: lhs values in [-125, 130] are outside the [-128, 127] that TOSA's apply_scale_32 takes with shift 8}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_single>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 8, 11, 49>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+// The pairs of scales 0.02 and 0.05 (2^20 0.02 / 0.1 = 1717986918 * 2^-13,
+// 2^20 0.05 / 0.1 = 2^30 * 2^-11) rescale the lhs's [-125, 130] to
+// [-26214400, 27262976] and the rhs's [-131, 124] to [-68681728, 65011712]
+// (NumPy); a result shift of 20 takes only [-2^19, 2^19).
+!a = !quant.uniform<i8:f32, 0.02:-3>
+!b = !quant.uniform<i8:f32, 0.05:3>
+func.func @add_tosa_sum_range(%a: tensor<4x!a>, %b: tensor<4x!b>) {
+  // expected-error @+1 {{'qsim.add' op has an invalid tosa_double add: the rescaled sum in [-94896128, 92274688] is outside the [-524288, 524287] that TOSA's apply_scale_32 takes with shift 20}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1717986918, 1073741824, 1342177280>, shift = array<i32: 13, 11, 20>} : (tensor<4x!a>, tensor<4x!b>) -> tensor<4x!a>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:-3>
+func.func @add_tosa_left_shift(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.add' op takes 'left_shift' only with rounding mode tflite_double}}
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 11, 11, 50>, left_shift = 20} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
   return
 }
 
@@ -402,7 +473,7 @@ func.func @add_tflite_with_ratios(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
 
 !u8 = !quant.uniform<u8:f32, 0.02:128>
 func.func @add_float32_with_pairs(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.add' op takes 'multiplier' and 'shift' only with rounding modes tflite_double, qnnpack and xnnpack}}
+  // expected-error @+1 {{'qsim.add' op takes 'multiplier' and 'shift' only with rounding modes tflite_double, tosa_single, tosa_double, qnnpack and xnnpack}}
   %0 = qsim.add %a, %b {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.5, 0.5>, float_offset = 3.0 : f32, shift = array<i32: 21>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
   return
 }

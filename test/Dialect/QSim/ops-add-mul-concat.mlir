@@ -43,6 +43,19 @@ func.func @add_qnnpack(%a: tensor<2x4x!u8>, %b: tensor<2x4x!y8>) {
   return
 }
 
+// Tests that add round-trips with TOSA's three pairs, in i8 and in i16
+// with the 16-bit pairs (shift 15 instead of 20).
+// CHECK-LABEL: func.func @add_tosa
+//       CHECK:   qsim.add %{{.+}}, %{{.+}} {clamp_min = -3 : i64, multiplier = array<i32: 1717986918, 1073741824, 1342177280>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 13, 11, 49>}
+//       CHECK:   qsim.add %{{.+}}, %{{.+}} {multiplier = array<i32: 1073741824, 1073741824, 1073741824>, rounding = #qsim.rounding<tosa_single>, shift = array<i32: 16, 16, 45>}
+func.func @add_tosa(%a: tensor<2x4x!quant.uniform<i8:f32, 0.02:-3>>, %b: tensor<4x!quant.uniform<i8:f32, 0.05:3>>, %c: tensor<4x!quant.uniform<i16:f32, 0.5>>) {
+  %0 = qsim.add %a, %b {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1717986918, 1073741824, 1342177280>, shift = array<i32: 13, 11, 49>, clamp_min = -3 : i64}
+      : (tensor<2x4x!quant.uniform<i8:f32, 0.02:-3>>, tensor<4x!quant.uniform<i8:f32, 0.05:3>>) -> tensor<2x4x!quant.uniform<i8:f32, 0.04:-3>>
+  %1 = qsim.add %c, %c {rounding = #qsim.rounding<tosa_single>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 16, 16, 45>}
+      : (tensor<4x!quant.uniform<i16:f32, 0.5>>, tensor<4x!quant.uniform<i16:f32, 0.5>>) -> tensor<4x!quant.uniform<i16:f32, 1.0>>
+  return
+}
+
 // Tests that mul round-trips with a two-sided broadcast and sub-byte
 // storage.
 // CHECK-LABEL: func.func @mul

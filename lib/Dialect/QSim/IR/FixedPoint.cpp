@@ -2,6 +2,7 @@
 
 #include "qsim/Dialect/QSim/IR/FixedPoint.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cmath>
@@ -88,4 +89,47 @@ std::pair<int64_t, int64_t> mlir::qsim::getTosaValueRange(int32_t shift) {
     return {INT32_MIN, INT32_MAX};
   int64_t half = int64_t(1) << (shift - 1);
   return {-half, half - 1};
+}
+
+int64_t mlir::qsim::applyTosaScale32(int64_t value, FixedPointMultiplier pair,
+                                     bool doubleRound) {
+  int64_t round = int64_t(1) << (pair.shift - 1);
+  if (doubleRound && pair.shift > 31)
+    round += value >= 0 ? int64_t(1) << 30 : -(int64_t(1) << 30);
+  // |value| < 2^(shift - 1) and multiplier < 2^31 keep the product in i64.
+  return (value * pair.multiplier + round) >> pair.shift;
+}
+
+std::optional<std::string>
+mlir::qsim::checkTosaAddPairs(RoundingMode mode, AddOperandRange lhs,
+                              AddOperandRange rhs,
+                              ArrayRef<FixedPointMultiplier> pairs) {
+  for (auto [index, pair] : llvm::enumerate(pairs))
+    if (std::optional<std::string> reason = checkFixedPointPair(mode, pair))
+      return llvm::formatv("pair {0}: {1}", index, *reason).str();
+  bool doubleRound = mode == RoundingMode::TosaDouble;
+  int64_t sumMin = 0, sumMax = 0;
+  AddOperandRange operands[] = {lhs, rhs};
+  for (auto [index, operand] : llvm::enumerate(operands)) {
+    int64_t valueMin = operand.storageMin - operand.zeroPoint;
+    int64_t valueMax = operand.storageMax - operand.zeroPoint;
+    auto [lo, hi] = getTosaValueRange(pairs[index].shift);
+    if (valueMin < lo || valueMax > hi)
+      return llvm::formatv("{0} values in [{1}, {2}] are outside the [{3}, "
+                           "{4}] that TOSA's apply_scale_32 takes with shift "
+                           "{5}",
+                           index == 0 ? "lhs" : "rhs", valueMin, valueMax, lo,
+                           hi, pairs[index].shift)
+          .str();
+    // apply_scale_32 is monotone in the value: m >= 0.
+    sumMin += applyTosaScale32(valueMin, pairs[index], doubleRound);
+    sumMax += applyTosaScale32(valueMax, pairs[index], doubleRound);
+  }
+  auto [lo, hi] = getTosaValueRange(pairs[2].shift);
+  if (sumMin < lo || sumMax > hi)
+    return llvm::formatv("the rescaled sum in [{0}, {1}] is outside the [{2}, "
+                         "{3}] that TOSA's apply_scale_32 takes with shift {4}",
+                         sumMin, sumMax, lo, hi, pairs[2].shift)
+        .str();
+  return std::nullopt;
 }

@@ -15,6 +15,7 @@
 #include "mlir/IR/OpImplementation.h"
 #include "llvm/ADT/bit.h"
 #include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/FormatVariadic.h"
 
 #include <array>
 #include <cmath>
@@ -852,6 +853,43 @@ static LogicalResult verifyTfliteAdd(AddOp op) {
   return success();
 }
 
+/// checkTosaAddPairs on the storage ranges and zero points of `op`'s
+/// operands.
+static std::optional<std::string>
+checkTosaAddPairs(AddOp op, ArrayRef<FixedPointMultiplier> pairs,
+                  RoundingMode mode) {
+  auto getRange = [](Value operand) {
+    UniformQuantParams params = getParams(operand.getType());
+    return AddOperandRange{params.storageMin, params.storageMax,
+                           params.getZeroPoint(0)};
+  };
+  return checkTosaAddPairs(mode, getRange(op.getLhs()), getRange(op.getRhs()),
+                           pairs);
+}
+
+/// tosa_single and tosa_double: the rescale, rescale, add, rescale chain of
+/// TOSA's legalizations, with its three pairs.
+static LogicalResult verifyTosaAdd(AddOp op) {
+  std::optional<ArrayRef<int32_t>> multipliers = op.getMultiplier();
+  std::optional<ArrayRef<int32_t>> shifts = op.getShift();
+  if (!multipliers || !shifts)
+    return op.emitOpError("with rounding mode ")
+           << stringifyRoundingMode(op.getRounding())
+           << " requires 'multiplier' and 'shift'";
+  if (multipliers->size() != 3 || shifts->size() != 3)
+    return op.emitOpError("expects 3 multipliers and shifts (lhs, rhs, "
+                          "result), got ")
+           << multipliers->size() << " and " << shifts->size();
+  SmallVector<FixedPointMultiplier, 3> pairs;
+  for (auto [multiplier, shift] : llvm::zip_equal(*multipliers, *shifts))
+    pairs.push_back({multiplier, shift});
+  if (std::optional<std::string> reason =
+          checkTosaAddPairs(op, pairs, op.getRounding()))
+    return op.emitOpError("has an invalid ")
+           << stringifyRoundingMode(op.getRounding()) << " add: " << *reason;
+  return success();
+}
+
 LogicalResult AddOp::verify() {
   if (failed(verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
                                    getLowerBound(), getUpperBound())))
@@ -861,9 +899,11 @@ LogicalResult AddOp::verify() {
     return emitOpError("takes 'left_shift' only with rounding mode "
                        "tflite_double");
   if (mode != RoundingMode::TfliteDouble && mode != RoundingMode::Qnnpack &&
-      mode != RoundingMode::Xnnpack && (getMultiplier() || getShift()))
+      mode != RoundingMode::Xnnpack && mode != RoundingMode::TosaSingle &&
+      mode != RoundingMode::TosaDouble && (getMultiplier() || getShift()))
     return emitOpError("takes 'multiplier' and 'shift' only with rounding "
-                       "modes tflite_double, qnnpack and xnnpack");
+                       "modes tflite_double, tosa_single, tosa_double, "
+                       "qnnpack and xnnpack");
   if (mode != RoundingMode::Float32HalfEven &&
       (getFloatMultiplier() || getFloatOffset()))
     return emitOpError("takes 'float_multiplier' and 'float_offset' only "
@@ -879,10 +919,13 @@ LogicalResult AddOp::verify() {
     return verifyQnnpackAdd(*this);
   case RoundingMode::Xnnpack:
     return verifyXnnpackAdd(*this);
+  case RoundingMode::TosaSingle:
+  case RoundingMode::TosaDouble:
+    return verifyTosaAdd(*this);
   default:
-    return emitOpError("supports the half_even, tflite_double, "
-                       "float32_half_even, qnnpack and xnnpack rounding "
-                       "modes, not ")
+    return emitOpError("supports the half_even, tflite_double, tosa_single, "
+                       "tosa_double, float32_half_even, qnnpack and xnnpack "
+                       "rounding modes, not ")
            << stringifyRoundingMode(mode);
   }
 }
@@ -929,6 +972,72 @@ LogicalResult AddOp::setTfliteRounding() {
   setLeftShiftAttr(
       IntegerAttr::get(IntegerType::get(getContext(), 64), kLeftShift));
   return verify();
+}
+
+/// The pairs of TOSA's legalization of an integer add (TFLite's ADD in
+/// TOSA, tensorflow/compiler/mlir/tosa/transforms/legalize_tfl.cc, and
+/// ExecuTorch's Arm backend alike): each input rescaled to int32 by
+/// 2^l s_in / 2S, the int32 sum by 2S / (2^l s_y), S = max(s_a, s_b), from
+/// the float64 scales, l = 20 for an 8-bit result and 15 for a 16-bit one;
+/// or why TOSA cannot add so.
+static llvm::Expected<SmallVector<FixedPointMultiplier, 3>>
+getTosaAddPairs(AddOp op, RoundingMode mode) {
+  UniformQuantParams lhs = getParams(op.getLhs().getType());
+  UniformQuantParams rhs = getParams(op.getRhs().getType());
+  UniformQuantParams out = getParams(op.getOutput().getType());
+  unsigned widest =
+      std::max({lhs.storageWidth, rhs.storageWidth, out.storageWidth});
+  if (widest > 16)
+    return llvm::createStringError(llvm::formatv(
+        "TOSA's integer add rescales 8- and 16-bit values, not {0}-bit ones",
+        widest));
+  double scale = std::ldexp(1.0, out.storageWidth > 8 ? 15 : 20);
+  double twiceMax = 2 * std::max(lhs.getScale(0), rhs.getScale(0));
+  double ratios[] = {scale * lhs.getScale(0) / twiceMax,
+                     scale * rhs.getScale(0) / twiceMax,
+                     twiceMax / (scale * out.getScale(0))};
+  SmallVector<FixedPointMultiplier, 3> pairs;
+  for (double ratio : ratios) {
+    llvm::Expected<FixedPointMultiplier> pair = encodeMultiplier(mode, ratio);
+    if (!pair)
+      return pair.takeError();
+    pairs.push_back(*pair);
+  }
+  if (std::optional<std::string> reason = checkTosaAddPairs(op, pairs, mode))
+    return llvm::createStringError(*reason);
+  return pairs;
+}
+
+bool AddOp::hasTosaAddForm(RoundingMode mode) {
+  llvm::Expected<SmallVector<FixedPointMultiplier, 3>> pairs =
+      getTosaAddPairs(*this, mode);
+  if (!pairs) {
+    llvm::consumeError(pairs.takeError());
+    return false;
+  }
+  return true;
+}
+
+LogicalResult AddOp::setTosaRounding(RoundingMode mode) {
+  if (mode != RoundingMode::TosaSingle && mode != RoundingMode::TosaDouble)
+    return emitOpError("has no TOSA add with rounding mode ")
+           << stringifyRoundingMode(mode);
+  llvm::Expected<SmallVector<FixedPointMultiplier, 3>> pairs =
+      getTosaAddPairs(*this, mode);
+  if (!pairs)
+    return emitOpError("cannot take rounding mode ")
+           << stringifyRoundingMode(mode) << ": "
+           << llvm::toString(pairs.takeError());
+  SmallVector<int32_t> multipliers, shifts;
+  for (FixedPointMultiplier pair : *pairs) {
+    multipliers.push_back(pair.multiplier);
+    shifts.push_back(pair.shift);
+  }
+  removeRoundingParameters();
+  setRounding(mode);
+  setMultiplierAttr(DenseI32ArrayAttr::get(getContext(), multipliers));
+  setShiftAttr(DenseI32ArrayAttr::get(getContext(), shifts));
+  return success();
 }
 
 /// The f32 scale ratios s_a / s_y and s_b / s_y that ONNX Runtime's MLAS,

@@ -39,11 +39,12 @@ LogicalResult setRounding(RequantizeOp op, RoundingMode mode,
   return success();
 }
 
-/// tflite_double gives an 8-bit add TFLite's ADD arithmetic,
+/// tflite_double gives an 8-bit add TFLite's ADD arithmetic, tosa_single
+/// and tosa_double an add of at most 16 bits TOSA's rescale chain,
 /// float32_half_even with `divide` ONNX Runtime's QLinearAdd and with
 /// `reciprocal` (PyTorch) QNNPACK's add, qnnpack and xnnpack those kernels'
-/// adds, and half_even qsim's float64 one back. The other modes have no add
-/// of their own, and the runtimes add other types with other kernels, not
+/// adds, and half_even qsim's float64 one back. tflite_single has no add of
+/// its own, and the runtimes add other types with other kernels, not
 /// modelled.
 LogicalResult setRounding(AddOp op, RoundingMode mode,
                           QuantizeScaling scaling) {
@@ -53,6 +54,8 @@ LogicalResult setRounding(AddOp op, RoundingMode mode,
     mode = RoundingMode::Qnnpack;
   if (mode == RoundingMode::TfliteDouble)
     return op.hasEightBitStorage() ? op.setTfliteRounding() : success();
+  if (mode == RoundingMode::TosaSingle || mode == RoundingMode::TosaDouble)
+    return op.hasTosaAddForm(mode) ? op.setTosaRounding(mode) : success();
   if (mode == RoundingMode::Float32HalfEven)
     return op.hasEightBitStorage() ? op.setFloat32Rounding() : success();
   if (mode == RoundingMode::Qnnpack)

@@ -53,6 +53,29 @@ std::optional<std::string> checkFixedPointPair(RoundingMode mode,
 /// `shift`: -2^(shift - 1) and 2^(shift - 1) - 1, within int32.
 std::pair<int64_t, int64_t> getTosaValueRange(int32_t shift);
 
+/// TOSA's apply_scale_32 of `value` with `pair` (tosa_single or, with
+/// `doubleRound`, tosa_double), for a value within getTosaValueRange: the
+/// compile-time bounds of a chain of rescales.
+int64_t applyTosaScale32(int64_t value, FixedPointMultiplier pair,
+                         bool doubleRound);
+
+/// The values one operand of an integer add takes: q - z for every q of
+/// its storage range.
+struct AddOperandRange {
+  int64_t storageMin;
+  int64_t storageMax;
+  int64_t zeroPoint;
+};
+
+/// Why TOSA's rescale chain (tosa_single or tosa_double) cannot add
+/// operands of `lhs` and `rhs` with `pairs` (lhs, rhs, result), or
+/// std::nullopt: each pair within TOSA's bounds, each q - z and every sum
+/// of the two rescaled values within what apply_scale_32 takes with its
+/// shift.
+std::optional<std::string>
+checkTosaAddPairs(RoundingMode mode, AddOperandRange lhs, AddOperandRange rhs,
+                  ArrayRef<FixedPointMultiplier> pairs);
+
 } // namespace mlir::qsim
 
 #endif // QSIM_DIALECT_QSIM_IR_FIXEDPOINT_H

@@ -450,7 +450,8 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
 
     `rounding` is `half_even` (the float64 formula above),
     `float32_half_even` (ONNX Runtime's, below), `qnnpack` (PyTorch's,
-    below), `xnnpack` (XNNPACK's, below) or `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
+    below), `xnnpack` (XNNPACK's, below), `tosa_single` or `tosa_double`
+    (TOSA's, below) or `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
     internal/reference/add.h, `AddElementwise`), from the `multiplier` and
     `shift` pairs of the two inputs and the output and the `left_shift`
     `l`, all required:
@@ -525,6 +526,26 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     them so for every add of 8-bit storage of one signedness whose ratios
     lie in `[2^-10, 2^8)`.
 
+    `tosa_single` and `tosa_double` are the integer add that TOSA's
+    legalizations emit (TFLite's ADD in
+    `tensorflow/compiler/mlir/tosa/transforms/legalize_tfl.cc`, and
+    ExecuTorch's Arm backend): each input `tosa.rescale`d to int32, an int32
+    `tosa.add`, the sum rescaled to the result, every rescale TOSA's
+    `apply_scale_32` (SINGLE_ROUND or DOUBLE_ROUND, see `qsim.requantize`)
+    with the `multiplier` and `shift` pairs of the lhs, the rhs and the
+    result:
+
+    ```
+    a' = apply_scale_32(a - z_a, m_a, s_a)
+    b' = apply_scale_32(b - z_b, m_b, s_b)
+    y  = clamp(apply_scale_32(a' + b', m_y, s_y) + z_y, lo, hi)
+    ```
+
+    The legalizations take the scale32 pairs of `2^l s_a / 2S`,
+    `2^l s_b / 2S` and `2S / (2^l s_y)`, `S = max(s_a, s_b)` in float64,
+    `l = 20` (15 for a 16-bit result); `--qsim-set-rounding=mode=tosa_double`
+    (and `target=tosa`) compute them so, for storage of at most 16 bits.
+
     The shapes broadcast as in NumPy: aligned on their trailing dimensions,
     each pair of sizes equal or one of them 1 (a missing leading dimension
     counts as 1), the result having the broadcast shape. A dimension may be
@@ -550,7 +571,11 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     u8 types, operands of one shape, two multipliers in `[0, 2^22)` and a
     shift in `[13, 31]`; with `xnnpack`, 8-bit types of one signedness,
     two multipliers in `[0, 2^21]` and a shift in `[1, 31]`; with
-    `half_even`, none of them.
+    `tosa_single` and `tosa_double`, three TOSA pairs (multiplier >= 0,
+    shift in `[2, 62]`) for which every `q - z` of the operands' storage
+    ranges and every sum of their rescaled values lies within what
+    `apply_scale_32` takes with its shift (`[-2^(shift-1), 2^(shift-1))`);
+    with `half_even`, none of them.
   }];
 
   let arguments = (ins
@@ -605,6 +630,14 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     /// computes from the types' scales. Fails, with an error on the op,
     /// without hasXnnpackAddForm.
     ::mlir::LogicalResult setXnnpackRounding();
+    /// Whether TOSA's rescale chain computes this add with `mode`
+    /// (tosa_single or tosa_double): storage of at most 16 bits, pairs that
+    /// TOSA's encoding holds, and values within apply_scale_32's range.
+    bool hasTosaAddForm(::mlir::qsim::RoundingMode mode);
+    /// Switches to `mode` (tosa_single or tosa_double) with the pairs of
+    /// TOSA's legalization of an integer add. Fails, with an error on the
+    /// op and the op unchanged, without hasTosaAddForm.
+    ::mlir::LogicalResult setTosaRounding(::mlir::qsim::RoundingMode mode);
     /// Whether float32_half_even folds the lhs term in first: lhs is
     /// broadcast along the result's last dimension of a size other than 1,
     /// and rhs is not.

@@ -58,8 +58,11 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
     `tflite_double` also gives every 8-bit `qsim.add` TFLite's ADD
     arithmetic (the left shift of 20 and the three pairs TFLite's kernel
     prepares from the scales), and `half_even` gives it back its float64
-    one; `tflite_single`, `tosa_single` and `tosa_double` leave adds
-    alone.
+    one. `tosa_single` and `tosa_double` give every add of at most 16 bits
+    whose values TOSA's `apply_scale_32` takes the rescale chain of TOSA's
+    legalizations (each input rescaled to int32 by `2^l s / 2S`, the sum
+    by `2S / (2^l s_y)`, `l = 20`, 15 for a 16-bit result; see
+    `qsim.add`); `tflite_single` leaves adds alone.
 
     For `float32_half_even` it computes, per channel, the f32 multiplier
     `m` from the scales rounded to f32, as the target runtime forms it:
