@@ -141,3 +141,25 @@ func.func @not_tosa(%a: tensor<4x!x>) -> tensor<4x!y> {
   %y = qsim.add %a, %a : (tensor<4x!x>, tensor<4x!x>) -> tensor<4x!y>
   return %y : tensor<4x!y>
 }
+
+// -----
+
+// TOSA's AVG_POOL2D rounds once: tosa_double and tosa_single give a pool
+// of equal scales without counted padding tosa_single; a rescaling pool
+// keeps its float64 mean, half_even gives it back, and the add kernels
+// leave pools alone.
+// TOSA-LABEL: func.func @pools
+//       TOSA:   qsim.avg_pool2d %{{.+}} {kernel = array<i64: 2, 2>, rounding = #qsim.rounding<tosa_single>} : tensor<1x1x4x4x!quant.uniform<i8:f32, 5.000000e-02:-3>> -> tensor<1x1x3x3x!quant.uniform<i8:f32, 5.000000e-02:7>>
+//       TOSA:   qsim.avg_pool2d %{{.+}} {kernel = array<i64: 2, 2>} :
+// TOSAS-LABEL: func.func @pools
+//       TOSAS:   rounding = #qsim.rounding<tosa_single>
+// XNN-LABEL: func.func @pools
+//   XNN-NOT:   rounding
+!x = !quant.uniform<i8:f32, 0.05:-3>
+!y = !quant.uniform<i8:f32, 0.05:7>
+!z = !quant.uniform<i8:f32, 0.1:7>
+func.func @pools(%x: tensor<1x1x4x4x!x>) -> (tensor<1x1x3x3x!y>, tensor<1x1x3x3x!z>) {
+  %y = qsim.avg_pool2d %x {kernel = array<i64: 2, 2>} : tensor<1x1x4x4x!x> -> tensor<1x1x3x3x!y>
+  %z = qsim.avg_pool2d %x {kernel = array<i64: 2, 2>} : tensor<1x1x4x4x!x> -> tensor<1x1x3x3x!z>
+  return %y, %z : tensor<1x1x3x3x!y>, tensor<1x1x3x3x!z>
+}

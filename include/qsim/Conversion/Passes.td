@@ -54,6 +54,7 @@ def ConvertQSimToTosa : Pass<"convert-qsim-to-tosa", "::mlir::ModuleOp"> {
     | `add` (`tosa_single`, `tosa_double`) | `rescale` of each input to i32 (a lower-rank operand `reshape`d first), `add` in i32, `rescale` of the sum, `clamp` when `clamp_min`/`clamp_max` narrow the range |
     | `relu`, `clamp` | `clamp` with the storage bounds |
     | `max_pool2d` (no dilation) | `max_pool2d` in NHWC |
+    | `avg_pool2d` (`tosa_single`) | `avg_pool2d` in NHWC, the zero points, an i32 accumulator |
     | `concat` of equal types | `concat` |
     | `table` (i8 to i8) | `table` |
     | `quant.scast` of a constant | `const` |
@@ -73,10 +74,10 @@ def ConvertQSimToTosa : Pass<"convert-qsim-to-tosa", "::mlir::ModuleOp"> {
     `qsim.quantize` by division (TOSA only multiplies), a requantization
     rounding other than `tosa_single`/`tosa_double`, zero points that vary
     per channel, grouped (not depthwise) convolutions, dilated pooling, a
-    zero point on a 16-bit add operand (RESCALE takes zero points on i8
-    only), and `mul`, `avg_pool2d`, requantizing `concat` and adds in other
-    roundings, whose float64 roundings TOSA's fixed-point MUL, AVG_POOL2D
-    and rescale chains do not reproduce.
+    zero point on a 16-bit add or pool operand (TOSA takes zero points on
+    i8 only), and `mul`, requantizing `concat`, and adds and average pools
+    in other roundings, whose float64 roundings TOSA's fixed-point MUL,
+    rescale chains and AVG_POOL2D do not reproduce.
     `qsim-ptq target=tosa` quantizes a model so that it exports.
   }];
   let dependentDialects = [
@@ -105,6 +106,7 @@ def ConvertQuantizedTosaToQSim
     | `rescale` of two 8- or 16-bit values to i32, i32 `add`, `rescale` of the sum (one rounding mode, one pair each) | `add` with `tosa_single` or `tosa_double` and the three pairs |
     | `clamp` of i8 or i16 | `clamp` |
     | `max_pool2d` of i8 or i16 | `max_pool2d` in NCHW |
+    | `avg_pool2d` of i8 or i16 (constant zero points, a window sum within int32) | `avg_pool2d` with `tosa_single` in NCHW |
 
     A layer takes the bias add, the rescale and the clamp that follow it
     when each is the only user of the value before, so that a TOSA layer
@@ -129,7 +131,7 @@ def ConvertQuantizedTosaToQSim
     accumulates them in int48), weights that are not constants, and a
     rescale whose shift leaves `apply_scale_32`'s input range narrower than
     its input type (TOSA requires the range of the values at run time; qsim
-    checks it on the types). `avg_pool2d`, `table` and `concat` stay TOSA,
+    checks it on the types). `table` and `concat` stay TOSA,
     and so does an `add` chain whose rescales round differently or whose
     sum the last rescale's shift cannot take for every input.
   }];

@@ -1081,9 +1081,9 @@ struct LinalgIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
                    op->strides[1] +
                1},
           outputType);
-      result = AvgPool2DOp::create(rewriter, loc, poolType, operands[0],
-                                   op->kernel, op->strides, op->padding,
-                                   /*count_include_pad=*/true);
+      result = buildAvgPool2D(rewriter, loc, poolType, operands[0], op->kernel,
+                              op->strides, op->padding,
+                              /*countIncludePad=*/true, state.target);
       if (poolType.getShape() != outputFloatType.getShape()) {
         if (!op->meanResult || outputFloatType.getRank() != 2)
           return declineMatch(rewriter, anchor, state,

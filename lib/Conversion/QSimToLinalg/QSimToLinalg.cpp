@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -1471,6 +1472,32 @@ SmallVector<int64_t> countInBoundsTaps(int64_t size, int64_t kernel,
   return counts;
 }
 
+/// TOSA's AVG_POOL2D division of the window sum `sum` by `count` (both
+/// i64): apply_scale_32 with reciprocal_scale(count), single rounding:
+///   k = 64 - ctlz(count - 1)          (2^(k-1) < count <= 2^k)
+///   m = ((2^30 + 1) << k) / count,    shift = 30 + k
+///   (sum * m + 2^(shift - 1)) >> shift
+/// |sum| < 2^31 and m < 2^31 keep the product in i64.
+Value buildTosaReciprocalScale(OpBuilder &b, Location loc, Value sum,
+                               Value count) {
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  Value one = constant(1);
+  Value belowCount = arith::SubIOp::create(b, loc, count, one);
+  Value leadingZeros = math::CountLeadingZerosOp::create(b, loc, belowCount);
+  Value k = arith::SubIOp::create(b, loc, constant(64), leadingZeros);
+  Value numerator =
+      arith::ShLIOp::create(b, loc, constant((int64_t(1) << 30) + 1), k);
+  Value multiplier = arith::DivUIOp::create(b, loc, numerator, count);
+  Value shift = arith::AddIOp::create(b, loc, constant(30), k);
+  Value halfShift = arith::SubIOp::create(b, loc, shift, one);
+  Value round = arith::ShLIOp::create(b, loc, one, halfShift);
+  Value product = arith::MulIOp::create(b, loc, sum, multiplier);
+  Value rounded = arith::AddIOp::create(b, loc, product, round);
+  return arith::ShRSIOp::create(b, loc, rounded, shift);
+}
+
 /// S = sum of (x - z_x) over the window in i64, as one linalg.generic over
 /// (n, c, oh, ow, kh, kw) on the input padded with z_x (so padded taps add
 /// 0); then, elementwise,
@@ -1484,7 +1511,8 @@ struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
   LogicalResult
   matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getRounding() != RoundingMode::HalfEven)
+    bool isTosa = op.getRounding() == RoundingMode::TosaSingle;
+    if (op.getRounding() != RoundingMode::HalfEven && !isTosa)
       return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
@@ -1561,12 +1589,17 @@ struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
     AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
     SmallVector<AffineMap> maps = {identity};
     auto addCounts = [&](ArrayRef<int64_t> counts, unsigned dim) {
-      SmallVector<double> values(counts.begin(), counts.end());
-      auto type =
-          RankedTensorType::get({static_cast<int64_t>(values.size())}, f64);
-      inputs.push_back(arith::ConstantOp::create(
-          rewriter, loc,
-          DenseElementsAttr::get(type, ArrayRef<double>(values))));
+      auto size = static_cast<int64_t>(counts.size());
+      DenseElementsAttr values;
+      if (isTosa) {
+        values =
+            DenseElementsAttr::get(RankedTensorType::get({size}, i64), counts);
+      } else {
+        SmallVector<double> reals(counts.begin(), counts.end());
+        values = DenseElementsAttr::get(RankedTensorType::get({size}, f64),
+                                        ArrayRef<double>(reals));
+      }
+      inputs.push_back(arith::ConstantOp::create(rewriter, loc, values));
       maps.push_back(AffineMap::get(4, 0, getAffineDimExpr(dim, ctx)));
     };
     if (rowsVary)
@@ -1581,6 +1614,38 @@ struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
                                           outStorage, dynamicSizes);
     SmallVector<utils::IteratorType> iterators(4,
                                                utils::IteratorType::parallel);
+    if (isTosa) {
+      rewriter.replaceOpWithNewOp<linalg::GenericOp>(
+          op, resultType, inputs, empty, maps, iterators,
+          [&](OpBuilder &b, Location nloc, ValueRange args) {
+            auto constant = [&](int64_t v) -> Value {
+              return arith::ConstantOp::create(b, nloc, b.getI64IntegerAttr(v));
+            };
+            Value count;
+            if (rowsVary && colsVary)
+              count = arith::MulIOp::create(b, nloc, args[1], args[2]);
+            else if (rowsVary)
+              count =
+                  arith::MulIOp::create(b, nloc, args[1], constant(kernel[1]));
+            else if (colsVary)
+              count =
+                  arith::MulIOp::create(b, nloc, constant(kernel[0]), args[1]);
+            else
+              count = constant(kernel[0] * kernel[1]);
+            Value scaled = buildTosaReciprocalScale(b, nloc, args[0], count);
+            Value outZeroValue = constant(outZero);
+            Value shifted =
+                arith::AddIOp::create(b, nloc, scaled, outZeroValue);
+            Value low = constant(out.storageMin);
+            Value high = constant(out.storageMax);
+            Value raised = arith::MaxSIOp::create(b, nloc, shifted, low);
+            Value clamped = arith::MinSIOp::create(b, nloc, raised, high);
+            Value narrowed =
+                arith::TruncIOp::create(b, nloc, outStorage, clamped);
+            linalg::YieldOp::create(b, nloc, narrowed);
+          });
+      return success();
+    }
     rewriter.replaceOpWithNewOp<linalg::GenericOp>(
         op, resultType, inputs, empty, maps, iterators,
         [&](OpBuilder &b, Location nloc, ValueRange args) {

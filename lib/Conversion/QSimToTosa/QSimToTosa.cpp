@@ -233,14 +233,30 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
         }
         return std::nullopt;
       })
-      .Case<MulOp, AvgPool2DOp>(
-          [](Operation *op) -> std::optional<std::string> {
-            return ("'" + op->getName().getStringRef() +
-                    "' rounds in float64, and TOSA's fixed-point " +
-                    (isa<MulOp>(op) ? "MUL" : "AVG_POOL2D") +
-                    " computes other integers")
-                .str();
-          })
+      .Case([](AvgPool2DOp pool) -> std::optional<std::string> {
+        if (pool.getRounding() != RoundingMode::TosaSingle)
+          return std::string(
+              "it rounds its mean in float64, and TOSA's AVG_POOL2D divides "
+              "with reciprocal_scale (tosa_single: quantize with "
+              "target=tosa, or run --qsim-set-rounding=mode=tosa_double)");
+        UniformQuantParams in = getParams(pool.getInput());
+        UniformQuantParams out = getParams(pool.getOutput());
+        if (auto reason = checkStorage(pool.getInput(), "input"))
+          return reason;
+        if (auto reason = checkStorage(pool.getOutput(), "result"))
+          return reason;
+        if (in.storageWidth != out.storageWidth)
+          return std::string("TOSA's AVG_POOL2D keeps the storage type");
+        if (in.storageWidth != 8 &&
+            (in.getZeroPoint(0) != 0 || out.getZeroPoint(0) != 0))
+          return std::string("TOSA's AVG_POOL2D takes zero points only on "
+                             "i8 values");
+        return std::nullopt;
+      })
+      .Case([](MulOp) -> std::optional<std::string> {
+        return std::string("'qsim.mul' rounds in float64, and TOSA's "
+                           "fixed-point MUL computes other integers");
+      })
       .Default([](Operation *op) -> std::optional<std::string> {
         return ("TOSA has no form of '" + op->getName().getStringRef() + "'")
             .str();
@@ -757,6 +773,36 @@ struct MaxPool2DOpExport final : OpConversionPattern<MaxPool2DOp> {
   }
 };
 
+/// TOSA's AVG_POOL2D in NHWC: the int32 sum of the in-bounds taps less
+/// z_x, divided by their count with reciprocal_scale, plus z_y; padding
+/// is never counted, as tosa_single requires.
+struct AvgPool2DOpExport final : OpConversionPattern<AvgPool2DOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(AvgPool2DOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    Type storage = resultType.getElementType();
+    Value input =
+        createTranspose(rewriter, loc, adaptor.getInput(), kNCHWToNHWC);
+    std::array<int64_t, 4> pad = fitWindowToInput(
+        rewriter, loc, input, op.getPadding(), op.getKernel(), op.getStrides());
+    Value inputZero = createScalarTensor(
+        rewriter, loc, storage, getParams(op.getInput()).getZeroPoint(0));
+    Value outputZero = createScalarTensor(
+        rewriter, loc, storage, getParams(op.getOutput()).getZeroPoint(0));
+    RankedTensorType nhwcType = permuteType(resultType, kNCHWToNHWC);
+    Value pool = tosa::AvgPool2dOp::create(
+        rewriter, loc, nhwcType, input, inputZero, outputZero, op.getKernel(),
+        op.getStrides(), pad, rewriter.getI32Type());
+    rewriter.replaceOp(op, createTranspose(rewriter, loc, pool, kNHWCToNCHW));
+    return success();
+  }
+};
+
 struct ConcatOpExport final : OpConversionPattern<ConcatOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -960,13 +1006,14 @@ std::optional<std::string> mlir::qsim::getTosaExportBlocker(Operation *op) {
 void mlir::qsim::populateQSimToTosaPatterns(const TypeConverter &typeConverter,
                                             RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<QuantizeOpExport, DequantizeOpExport, RequantizeOpExport,
-               AddOpExport, StorageClampExport<ReluOp>,
-               StorageClampExport<ClampOp>, Conv2DOpExport, LinearOpExport,
-               MaxPool2DOpExport, ConcatOpExport, TableOpExport,
-               StorageCastOpExport, ReshapeExport<tensor::CollapseShapeOp>,
-               ReshapeExport<tensor::ExpandShapeOp>, TransposeExport,
-               DimOpExport, EmptyOpExport>(typeConverter, ctx);
+  patterns
+      .add<QuantizeOpExport, DequantizeOpExport, RequantizeOpExport,
+           AddOpExport, StorageClampExport<ReluOp>, StorageClampExport<ClampOp>,
+           Conv2DOpExport, LinearOpExport, MaxPool2DOpExport, AvgPool2DOpExport,
+           ConcatOpExport, TableOpExport, StorageCastOpExport,
+           ReshapeExport<tensor::CollapseShapeOp>,
+           ReshapeExport<tensor::ExpandShapeOp>, TransposeExport, DimOpExport,
+           EmptyOpExport>(typeConverter, ctx);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                  typeConverter);
   populateCallOpTypeConversionPattern(patterns, typeConverter);

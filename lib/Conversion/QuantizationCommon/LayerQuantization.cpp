@@ -408,6 +408,53 @@ mlir::qsim::getStorageClampBounds(Builder &builder, quant::QuantizedType type,
   return {bound(lo, qmin), bound(hi, qmax)};
 }
 
+Value mlir::qsim::buildAvgPool2D(PatternRewriter &rewriter, Location loc,
+                                 RankedTensorType poolType, Value input,
+                                 ArrayRef<int64_t> kernel,
+                                 ArrayRef<int64_t> strides,
+                                 ArrayRef<int64_t> padding,
+                                 bool countIncludePad,
+                                 QuantizationTarget target) {
+  auto buildPool = [&](RankedTensorType type) {
+    return AvgPool2DOp::create(rewriter, loc, type, input, kernel, strides,
+                               padding, countIncludePad);
+  };
+  if (target == QuantizationTarget::Tosa) {
+    quant::QuantizedType inputType =
+        getUniformQuantElementType(input.getType());
+    quant::QuantizedType outputType = getUniformQuantElementType(poolType);
+    UniformQuantParams in = getUniformQuantParams(inputType);
+    double ratio =
+        in.getScale(0) / getUniformQuantParams(outputType).getScale(0);
+    llvm::Expected<FixedPointMultiplier> pair =
+        encodeMultiplier(RoundingMode::TosaDouble, ratio);
+    // The requantize's verifier requires apply_scale_32 to take every
+    // q - z of its input with the pair's shift.
+    bool encodable = false;
+    if (pair) {
+      auto [lo, hi] = getTosaValueRange(pair->shift);
+      encodable = in.storageMin - in.getZeroPoint(0) >= lo &&
+                  in.storageMax - in.getZeroPoint(0) <= hi;
+    } else {
+      llvm::consumeError(pair.takeError());
+    }
+    if (encodable) {
+      AvgPool2DOp pool = buildPool(poolType.clone(inputType));
+      if (pool.hasTosaAvgPoolForm()) {
+        pool.setRounding(RoundingMode::TosaSingle);
+        if (inputType == outputType)
+          return pool;
+        auto requantize =
+            RequantizeOp::create(rewriter, loc, poolType, pool.getResult());
+        (void)requantize.setFixedPointRounding(RoundingMode::TosaDouble);
+        return requantize;
+      }
+      rewriter.eraseOp(pool);
+    }
+  }
+  return buildPool(poolType);
+}
+
 Value mlir::qsim::buildAddOrMul(PatternRewriter &rewriter, Location loc,
                                 const FloatIntegerOp &op,
                                 ArrayRef<Value> operands,

@@ -427,9 +427,20 @@ IntegerLayerChain matchLayerChain(Operation *layer) {
 bool mlir::qsim::isQuantizedTosaImportCandidate(Operation *op) {
   if (isa<tosa::RescaleOp>(op))
     return true;
-  if (isa<tosa::ClampOp, tosa::MaxPool2dOp>(op))
+  if (isa<tosa::ClampOp, tosa::MaxPool2dOp, tosa::AvgPool2dOp>(op))
     return static_cast<bool>(getIntegerElementType(op->getOperand(0)));
   return isIntegerLayer(op);
+}
+
+/// Why qsim's pools cannot take the NHWC `input` of a TOSA pool: they pool
+/// i8 or i16 with static channels and spatial sizes.
+static std::optional<std::string> getPoolInputBlocker(Value input) {
+  if (!hasIntegerWidth(input, {8, 16}))
+    return std::string("it pools neither i8 nor i16 values");
+  auto type = cast<RankedTensorType>(input.getType());
+  if (llvm::any_of(type.getShape().drop_front(), ShapedType::isDynamic))
+    return std::string("a size other than the batch is dynamic");
+  return std::nullopt;
 }
 
 std::optional<std::string>
@@ -450,12 +461,28 @@ mlir::qsim::getQuantizedTosaImportBlocker(Operation *op) {
           })
       .Case<tosa::MaxPool2dOp>(
           [&](tosa::MaxPool2dOp pool) -> std::optional<std::string> {
-            if (!hasIntegerWidth(pool.getInput(), {8, 16}))
-              return std::string("it pools neither i8 nor i16 values");
-            auto type = cast<RankedTensorType>(pool.getInput().getType());
-            if (llvm::any_of(type.getShape().drop_front(),
-                             ShapedType::isDynamic))
-              return std::string("a size other than the batch is dynamic");
+            return getPoolInputBlocker(pool.getInput());
+          })
+      .Case<tosa::AvgPool2dOp>(
+          [&](tosa::AvgPool2dOp pool) -> std::optional<std::string> {
+            if (auto reason = getPoolInputBlocker(pool.getInput()))
+              return reason;
+            if (failed(pool.getInputZeroPoint()) ||
+                failed(pool.getOutputZeroPoint()))
+              return std::string("its zero points are not constants");
+            // TOSA's verifier keeps each padding below the kernel, as
+            // qsim's does.
+            ArrayRef<int64_t> kernel = pool.getKernel();
+            StorageFormat storage = getSignedStorage(
+                getIntegerElementType(pool.getInput()).getWidth());
+            int64_t zero = *pool.getInputZeroPoint();
+            int64_t widest =
+                std::max(storage.getMax() - zero, zero - storage.getMin());
+            if (kernel[0] * kernel[1] >
+                std::numeric_limits<int32_t>::max() / widest)
+              return std::string("its window sum can pass int32, which TOSA "
+                                 "requires of the values and qsim of the "
+                                 "types");
             return std::nullopt;
           })
       .Default([](Operation *layer) { return getLayerBlocker(layer); });
@@ -855,6 +882,41 @@ struct MaxPool2dToQSim final : OpRewritePattern<tosa::MaxPool2dOp> {
   }
 };
 
+/// An integer average pool: qsim.avg_pool2d with tosa_single (TOSA's
+/// reciprocal_scale division, padding not counted), NCHW between
+/// transposes, in nominal types of one scale and the pool's zero points.
+struct AvgPool2dToQSim final : OpRewritePattern<tosa::AvgPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::AvgPool2dOp op,
+                                PatternRewriter &rewriter) const override {
+    if (getQuantizedTosaImportBlocker(op))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    unsigned width = getIntegerElementType(op.getInput()).getWidth();
+    quant::QuantizedType inputType =
+        getNominalType(ctx, width, *op.getInputZeroPoint());
+    quant::QuantizedType outputType =
+        getNominalType(ctx, width, *op.getOutputZeroPoint());
+    Value input = transposeTensor(
+        rewriter, loc, castToQuantized(rewriter, loc, op.getInput(), inputType),
+        kNHWCToNCHW);
+    ArrayRef<int64_t> out = cast<RankedTensorType>(op.getType()).getShape();
+    ArrayRef<int64_t> pad = op.getPad();
+    auto pool = AvgPool2DOp::create(
+        rewriter, loc,
+        RankedTensorType::get({out[0], out[3], out[1], out[2]}, outputType),
+        input, rewriter.getDenseI64ArrayAttr(op.getKernel()),
+        rewriter.getDenseI64ArrayAttr(op.getStride()),
+        rewriter.getDenseI64ArrayAttr({pad[0], pad[2], pad[1], pad[3]}),
+        /*count_include_pad=*/false, RoundingMode::TosaSingle);
+    Value result = transposeTensor(rewriter, loc, pool, kNCHWToNHWC);
+    rewriter.replaceOp(op, castToStorage(rewriter, loc, result));
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Pass
 //===----------------------------------------------------------------------===//
@@ -918,7 +980,7 @@ void mlir::qsim::populateQuantizedTosaToQSimPatterns(
     patterns.add<RescaleToQSim>(ctx);
     break;
   default:
-    patterns.add<ClampToQSim, MaxPool2dToQSim>(ctx);
+    patterns.add<ClampToQSim, MaxPool2dToQSim, AvgPool2dToQSim>(ctx);
     break;
   }
 }

@@ -424,9 +424,9 @@ struct TosaIntegerOpToQSim final : OpRewritePattern<AnchorOp> {
       ArrayRef<int64_t> nhwc = outputFloatType.getShape();
       auto poolType = RankedTensorType::get(
           {nhwc[0], nhwc[3], nhwc[1], nhwc[2]}, outputType);
-      result = AvgPool2DOp::create(rewriter, loc, poolType, nchw, op->kernel,
-                                   op->strides, op->padding,
-                                   /*count_include_pad=*/false);
+      result = buildAvgPool2D(rewriter, loc, poolType, nchw, op->kernel,
+                              op->strides, op->padding,
+                              /*countIncludePad=*/false, state.target);
       if (hasClamp)
         result = ClampOp::create(rewriter, loc, result,
                                  rewriter.getF64FloatAttr(op->lo),

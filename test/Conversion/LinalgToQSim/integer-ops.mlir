@@ -104,6 +104,10 @@ func.func @scale(%x: tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32> {
 
 // Tests torch's avg_pool2d (count_include_pad, padding 1): a zero pad, a
 // sum pooling into a zero fill and the divide by the window size.
+// target=tosa keeps this pool's float64 mean: TOSA's AVG_POOL2D never
+// counts the padding that torch's count_include_pad does.
+// TOSA-LABEL: func.func @pool
+//       TOSA:   qsim.avg_pool2d %{{.+}} {count_include_pad = true, kernel = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} :
 // CHECK-LABEL: func.func @pool
 //       CHECK:   %[[P:.+]] = qsim.avg_pool2d %{{.+}} {count_include_pad = true, kernel = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : tensor<1x2x4x4x!quant.uniform<u8:f32, 0.0078431372549019607>> -> tensor<1x2x3x3x!quant.uniform<u8:f32, 0.0039215686274509803>>
 //       CHECK:   qsim.dequantize %[[P]]
@@ -134,6 +138,12 @@ func.func @pool(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x3x3xf32> {
 
 // Tests torch's mean over [H, W] into [N, C]: the global average pool,
 // collapsed to [N, C].
+// target=tosa makes the mean TOSA's AVG_POOL2D in the input's type (TOSA's
+// pool keeps the scale, 2/255, and its zero point -128), then a rescale to
+// the output's 1/255: M = 2 = 2^30 * 2^-29.
+// TOSA-LABEL: func.func @mean
+//       TOSA:   %[[P:.+]] = qsim.avg_pool2d %{{.+}} {count_include_pad = true, kernel = array<i64: 3, 3>, rounding = #qsim.rounding<tosa_single>, strides = array<i64: 3, 3>} : tensor<?x2x3x3x!quant.uniform<i8:f32, 0.0078431372549019607:-128>> -> tensor<?x2x1x1x!quant.uniform<i8:f32, 0.0078431372549019607:-128>>
+//       TOSA:   qsim.requantize %[[P]] {multiplier = array<i32: 1073741824>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 29>} : {{.+}} -> tensor<?x2x1x1x!quant.uniform<i8:f32, 0.0039215686274509803:-128>>
 // CHECK-LABEL: func.func @mean
 //       CHECK:   %[[P:.+]] = qsim.avg_pool2d %{{.+}} {count_include_pad = true, kernel = array<i64: 3, 3>, strides = array<i64: 3, 3>} : {{.+}} -> tensor<?x2x1x1x!quant.uniform<u8:f32, 0.0039215686274509803>>
 //       CHECK:   %[[C:.+]] = tensor.collapse_shape %[[P]] {{\[}}[0], [1, 2, 3]]

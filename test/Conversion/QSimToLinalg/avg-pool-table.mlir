@@ -136,3 +136,33 @@ func.func @table(%x: tensor<3x!quant.uniform<i4:f32, 0.1>>, %u: tensor<2x2x!quan
       : tensor<2x2x!quant.uniform<u8:f32, 0.1>> -> tensor<2x2x!quant.uniform<i16:f32, 0.1>>
   return %0, %1 : tensor<3x!quant.uniform<u8:f32, 0.1>>, tensor<2x2x!quant.uniform<i16:f32, 0.1>>
 }
+
+// -----
+
+// Tests TOSA's AVG_POOL2D (tosa_single): the same i64 window sum, then the
+// in-bounds count (rows times columns, from [OH] and [OW] i64 constants),
+// reciprocal_scale of it at run time (k = 64 - ctlz(count - 1),
+// m = ((2^30 + 1) << k) / count, shift = 30 + k), one rounding shift, z_y
+// and the clamp; no float arithmetic.
+// CHECK-LABEL: func.func @avg_pool_tosa
+//       CHECK:   arith.constant dense<[2, 3, 3, 2]> : tensor<4xi64>
+//       CHECK:   linalg.generic
+//  CHECK-SAME:     ins(%{{.+}}, %{{.+}}, %{{.+}} : tensor<2x3x4x4xi64>, tensor<4xi64>, tensor<4xi64>)
+//       CHECK:     %[[COUNT:.+]] = arith.muli %{{.+}}, %{{.+}} : i64
+//       CHECK:     %[[BELOW:.+]] = arith.subi %[[COUNT]], %{{.+}} : i64
+//       CHECK:     %[[CLZ:.+]] = math.ctlz %[[BELOW]] : i64
+//       CHECK:     %[[K:.+]] = arith.subi %{{.+}}, %[[CLZ]] : i64
+//       CHECK:     arith.constant 1073741825 : i64
+//       CHECK:     %[[NUM:.+]] = arith.shli %{{.+}}, %[[K]] : i64
+//       CHECK:     %[[M:.+]] = arith.divui %[[NUM]], %[[COUNT]] : i64
+//       CHECK:     %[[SHIFT:.+]] = arith.addi %{{.+}}, %[[K]] : i64
+//       CHECK:     %[[PRODUCT:.+]] = arith.muli %{{.+}}, %[[M]] : i64
+//       CHECK:     %[[ROUNDED:.+]] = arith.addi %[[PRODUCT]], %{{.+}} : i64
+//       CHECK:     arith.shrsi %[[ROUNDED]], %[[SHIFT]] : i64
+//       CHECK:     arith.constant 7 : i64
+//       CHECK:     arith.trunci %{{.+}} : i64 to i8
+//   CHECK-NOT:     arith.divf
+func.func @avg_pool_tosa(%x: tensor<2x3x7x9x!quant.uniform<i8:f32, 0.05:-3>>) -> tensor<2x3x4x4x!quant.uniform<i8:f32, 0.05:7>> {
+  %y = qsim.avg_pool2d %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, padding = array<i64: 1, 1, 1, 0>, rounding = #qsim.rounding<tosa_single>} : tensor<2x3x7x9x!quant.uniform<i8:f32, 0.05:-3>> -> tensor<2x3x4x4x!quant.uniform<i8:f32, 0.05:7>>
+  return %y : tensor<2x3x4x4x!quant.uniform<i8:f32, 0.05:7>>
+}

@@ -163,7 +163,7 @@ func.func @float64_arithmetic(%a: tensor<4x!x>, %b: tensor<1x1x4x4x!x>) -> (tens
   %s = qsim.add %a, %a : (tensor<4x!x>, tensor<4x!x>) -> tensor<4x!x>
   // expected-error @+1 {{cannot export to TOSA: 'qsim.mul' rounds in float64, and TOSA's fixed-point MUL computes other integers}}
   %p = qsim.mul %a, %a : (tensor<4x!x>, tensor<4x!x>) -> tensor<4x!x>
-  // expected-error @+1 {{cannot export to TOSA: 'qsim.avg_pool2d' rounds in float64, and TOSA's fixed-point AVG_POOL2D computes other integers}}
+  // expected-error @+1 {{cannot export to TOSA: it rounds its mean in float64, and TOSA's AVG_POOL2D divides with reciprocal_scale (tosa_single: quantize with target=tosa, or run --qsim-set-rounding=mode=tosa_double)}}
   %m = qsim.avg_pool2d %b {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x1x4x4x!x> -> tensor<1x1x2x2x!x>
   return %s, %p, %m : tensor<4x!x>, tensor<4x!x>, tensor<1x1x2x2x!x>
 }
@@ -198,4 +198,19 @@ func.func @add_storage(%a: tensor<4x!u>, %c: tensor<4x!w>) -> (tensor<4x!u>, ten
   // expected-error @+1 {{cannot export to TOSA: the lhs has a zero point on 16-bit storage; TOSA's RESCALE takes zero points only on i8 values}}
   %z = qsim.add %c, %c {rounding = #qsim.rounding<tosa_single>, multiplier = array<i32: 1073741824, 1073741824, 1073741824>, shift = array<i32: 17, 17, 45>} : (tensor<4x!w>, tensor<4x!w>) -> tensor<4x!w>
   return %y, %z : tensor<4x!u>, tensor<4x!w>
+}
+
+// -----
+
+// TOSA's AVG_POOL2D keeps the storage type, and takes zero points on i8
+// values only.
+!x = !quant.uniform<i8:f32, 0.5:-2>
+!y = !quant.uniform<i16:f32, 0.5>
+!w = !quant.uniform<i16:f32, 0.5:3>
+func.func @avg_pool_storage(%x: tensor<1x1x4x4x!x>, %w: tensor<1x1x4x4x!w>) -> (tensor<1x1x2x2x!y>, tensor<1x1x2x2x!w>) {
+  // expected-error @+1 {{cannot export to TOSA: TOSA's AVG_POOL2D keeps the storage type}}
+  %y = qsim.avg_pool2d %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, rounding = #qsim.rounding<tosa_single>} : tensor<1x1x4x4x!x> -> tensor<1x1x2x2x!y>
+  // expected-error @+1 {{cannot export to TOSA: TOSA's AVG_POOL2D takes zero points only on i8 values}}
+  %z = qsim.avg_pool2d %w {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, rounding = #qsim.rounding<tosa_single>} : tensor<1x1x4x4x!w> -> tensor<1x1x2x2x!w>
+  return %y, %z : tensor<1x1x2x2x!y>, tensor<1x1x2x2x!w>
 }

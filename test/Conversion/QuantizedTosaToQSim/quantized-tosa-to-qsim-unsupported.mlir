@@ -217,3 +217,20 @@ func.func @conv_channels_differ(%x: tensor<1x2x2x3xi8>) -> tensor<1x2x2x2xi32> {
   %acc = tosa.conv2d %x, %w, %b, %zp, %zp {acc_type = i32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x2x2x3xi8>, tensor<2x1x1x1xi8>, tensor<2xi32>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x2xi32>
   return %acc : tensor<1x2x2x2xi32>
 }
+
+// -----
+
+// An average pool whose window sum can pass int32 (5000 x 5000 taps of
+// up to 128), and one whose zero point is not a constant.
+// CHECK-LABEL: func.func @avg_pool
+//   CHECK-NOT:   qsim.
+//       CHECK:   tosa.avg_pool2d
+//       CHECK:   tosa.avg_pool2d
+func.func @avg_pool(%x: tensor<1x5000x5000x1xi8>, %v: tensor<1x4x4x1xi8>, %z: tensor<1xi8>) -> (tensor<1x1x1x1xi8>, tensor<1x2x2x1xi8>) {
+  %zp = "tosa.const"() <{values = dense<-1> : tensor<1xi8>}> : () -> tensor<1xi8>
+  // expected-remark @+1 {{stays TOSA: its window sum can pass int32, which TOSA requires of the values and qsim of the types}}
+  %y = tosa.avg_pool2d %x, %zp, %zp {acc_type = i32, kernel = array<i64: 5000, 5000>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x5000x5000x1xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x1x1x1xi8>
+  // expected-remark @+1 {{stays TOSA: its zero points are not constants}}
+  %w = tosa.avg_pool2d %v, %z, %zp {acc_type = i32, kernel = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 2, 2>} : (tensor<1x4x4x1xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x2x2x1xi8>
+  return %y, %w : tensor<1x1x1x1xi8>, tensor<1x2x2x1xi8>
+}

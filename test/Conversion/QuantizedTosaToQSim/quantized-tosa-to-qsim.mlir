@@ -274,3 +274,19 @@ func.func @clamps(%x: tensor<4xi8>) -> (tensor<4xi8>, tensor<4xi8>, tensor<4xi8>
   %b = tosa.clamp %y {max_val = 90 : i8, min_val = -3 : i8} : (tensor<4xi8>) -> tensor<4xi8>
   return %a, %b, %y : tensor<4xi8>, tensor<4xi8>, tensor<4xi8>
 }
+
+// -----
+
+// Tests that an integer average pool becomes qsim.avg_pool2d with TOSA's
+// division (tosa_single), NCHW between transposes, in types of one scale
+// and the pool's zero points -3 and 7; TOSA's padding [top 1, bottom 0,
+// left 1, right 1] is qsim's [1, 1, 0, 1].
+// CHECK-LABEL: func.func @avg_pool
+//       CHECK:   qsim.avg_pool2d %{{.+}} {kernel = array<i64: 2, 2>, padding = array<i64: 1, 1, 0, 1>, rounding = #qsim.rounding<tosa_single>, strides = array<i64: 1, 2>} : tensor<1x3x4x6x!quant.uniform<i8:f32, 1.000000e+00:-3>> -> tensor<1x3x4x4x!quant.uniform<i8:f32, 1.000000e+00:7>>
+//   CHECK-NOT:   tosa.avg_pool2d
+func.func @avg_pool(%x: tensor<1x4x6x3xi8>) -> tensor<1x4x4x3xi8> {
+  %zx = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %zy = "tosa.const"() <{values = dense<7> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %y = tosa.avg_pool2d %x, %zx, %zy {acc_type = i32, kernel = array<i64: 2, 2>, pad = array<i64: 1, 0, 1, 1>, stride = array<i64: 1, 2>} : (tensor<1x4x6x3xi8>, tensor<1xi8>, tensor<1xi8>) -> tensor<1x4x4x3xi8>
+  return %y : tensor<1x4x4x3xi8>
+}

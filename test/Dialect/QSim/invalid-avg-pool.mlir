@@ -152,9 +152,42 @@ func.func @expressed_type(%x: tensor<1x1x4x4x!quant.uniform<u8:f16, 0.02>>) {
 
 !u8 = !quant.uniform<u8:f32, 0.02:3>
 
-// Tests that avg_pool2d keeps its float64 rounding.
+// Tests that avg_pool2d rounds its float64 mean or as TOSA's AVG_POOL2D
+// (tosa_single, which rounds once) and takes no other mode.
 func.func @fixed_point(%x: tensor<1x1x4x4x!u8>) {
-  // expected-error @+1 {{'qsim.avg_pool2d' op supports only the half_even rounding mode, not tosa_double}}
+  // expected-error @+1 {{'qsim.avg_pool2d' op supports the half_even and tosa_single (TOSA's AVG_POOL2D) rounding modes, not tosa_double}}
   %0 = qsim.avg_pool2d %x {kernel = array<i64: 2, 2>, rounding = #qsim.rounding<tosa_double>} : tensor<1x1x4x4x!u8> -> tensor<1x1x3x3x!u8>
+  return
+}
+
+// -----
+
+// TOSA's AVG_POOL2D keeps the scale; only the zero point may change.
+!x = !quant.uniform<i8:f32, 0.05:-3>
+!y = !quant.uniform<i8:f32, 0.1:-3>
+func.func @tosa_scales(%x: tensor<1x1x4x4x!x>) {
+  // expected-error @+1 {{'qsim.avg_pool2d' op with rounding mode tosa_single expects equal input and result scales (TOSA's AVG_POOL2D does not rescale), got 0.05 and 0.1}}
+  %0 = qsim.avg_pool2d %x {kernel = array<i64: 2, 2>, rounding = #qsim.rounding<tosa_single>} : tensor<1x1x4x4x!x> -> tensor<1x1x3x3x!y>
+  return
+}
+
+// -----
+
+// TOSA never counts padded taps.
+!x = !quant.uniform<i8:f32, 0.05:-3>
+func.func @tosa_count_pad(%x: tensor<1x1x4x4x!x>) {
+  // expected-error @+1 {{'qsim.avg_pool2d' op with rounding mode tosa_single divides by the in-bounds taps, as TOSA's AVG_POOL2D does: count_include_pad needs zero padding}}
+  %0 = qsim.avg_pool2d %x {kernel = array<i64: 3, 3>, padding = array<i64: 1, 1, 1, 1>, count_include_pad = true, rounding = #qsim.rounding<tosa_single>} : tensor<1x1x4x4x!x> -> tensor<1x1x4x4x!x>
+  return
+}
+
+// -----
+
+// 5000 x 5000 taps of up to 128 (q - z reaches 127 + 1 for z = -1)
+// pass 2^31: TOSA's int32 accumulator would overflow.
+!x = !quant.uniform<i8:f32, 0.05:-1>
+func.func @tosa_sum_overflow(%x: tensor<1x1x5000x5000x!x>) {
+  // expected-error @+1 {{'qsim.avg_pool2d' op with rounding mode tosa_single expects the window sum to fit in TOSA's int32 accumulator, but 5000x5000 taps of up to 128 do not}}
+  %0 = qsim.avg_pool2d %x {kernel = array<i64: 5000, 5000>, rounding = #qsim.rounding<tosa_single>} : tensor<1x1x5000x5000x!x> -> tensor<1x1x1x1x!x>
   return
 }

@@ -145,6 +145,17 @@ FailureOr<Value> buildQuantizedLayer(PatternRewriter &rewriter,
                                      RankedTensorType resultShape,
                                      const QuantizationState &state);
 
+/// Builds the qsim.avg_pool2d of the quantized NCHW `input` to `poolType`.
+/// Under target=tosa a pool that TOSA's AVG_POOL2D computes (no padding in
+/// the divisor) is that, in the input's type (TOSA's pool keeps the scale),
+/// followed by a tosa_double requantize to `poolType` when its type
+/// differs; any other pool rounds its mean in float64.
+Value buildAvgPool2D(PatternRewriter &rewriter, Location loc,
+                     RankedTensorType poolType, Value input,
+                     ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                     ArrayRef<int64_t> padding, bool countIncludePad,
+                     QuantizationTarget target);
+
 /// Builds the qsim.add or qsim.mul of `op` on its quantized `operands`, to
 /// `outputType` in the float output's shape, with the fused activation as
 /// its clamp bounds; an 8-bit add of target=tflite takes TFLite's ADD

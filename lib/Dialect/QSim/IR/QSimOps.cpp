@@ -1245,10 +1245,43 @@ LogicalResult ConcatOp::verify() {
 // AvgPool2DOp
 //===----------------------------------------------------------------------===//
 
+/// Why TOSA's AVG_POOL2D, which divides the window's int32 sum by its
+/// in-bounds taps with apply_scale_32 and does not rescale, cannot compute
+/// `op`; std::nullopt when it can.
+static std::optional<std::string> getTosaAvgPoolBlocker(AvgPool2DOp op) {
+  UniformQuantParams input = getParams(op.getInput().getType());
+  UniformQuantParams output = getParams(op.getOutput().getType());
+  if (input.getScale(0) != output.getScale(0))
+    return llvm::formatv("expects equal input and result scales (TOSA's "
+                         "AVG_POOL2D does not rescale), got {0} and {1}",
+                         input.getScale(0), output.getScale(0))
+        .str();
+  if (op.getCountIncludePad() &&
+      llvm::any_of(op.getPadding(), [](int64_t p) { return p != 0; }))
+    return std::string("divides by the in-bounds taps, as TOSA's AVG_POOL2D "
+                       "does: count_include_pad needs zero padding");
+  int64_t zero = input.getZeroPoint(0);
+  int64_t widest = std::max(input.storageMax - zero, zero - input.storageMin);
+  ArrayRef<int64_t> kernel = op.getKernel();
+  if (widest > 0 &&
+      kernel[0] * kernel[1] > std::numeric_limits<int32_t>::max() / widest)
+    return llvm::formatv("expects the window sum to fit in TOSA's int32 "
+                         "accumulator, but {0}x{1} taps of up to {2} do not",
+                         kernel[0], kernel[1], widest)
+        .str();
+  return std::nullopt;
+}
+
+bool AvgPool2DOp::hasTosaAvgPoolForm() { return !getTosaAvgPoolBlocker(*this); }
+
 LogicalResult AvgPool2DOp::verify() {
-  if (failed(verifyQuantizedOperandsAndResults(*this)) ||
-      failed(verifyHalfEvenRounding(*this, getRounding())))
+  if (failed(verifyQuantizedOperandsAndResults(*this)))
     return failure();
+  if (getRounding() != RoundingMode::HalfEven &&
+      getRounding() != RoundingMode::TosaSingle)
+    return emitOpError("supports the half_even and tosa_single (TOSA's "
+                       "AVG_POOL2D) rounding modes, not ")
+           << stringifyRoundingMode(getRounding());
   RankedTensorType inputTy = getInput().getType();
   RankedTensorType resultTy = getOutput().getType();
   if (inputTy.getRank() != 4 || resultTy.getRank() != 4)
@@ -1311,6 +1344,9 @@ LogicalResult AvgPool2DOp::verify() {
            << expected[1] << ", got " << formatDim(out[0]) << "x"
            << formatDim(out[1]) << "x" << formatDim(out[2]) << "x"
            << formatDim(out[3]);
+  if (getRounding() == RoundingMode::TosaSingle)
+    if (std::optional<std::string> reason = getTosaAvgPoolBlocker(*this))
+      return emitOpError("with rounding mode tosa_single ") << *reason;
   return success();
 }
 

@@ -69,6 +69,18 @@ LogicalResult setRounding(AddOp op, RoundingMode mode,
   return success();
 }
 
+/// TOSA's AVG_POOL2D rounds once whatever its rescales do: tosa_single and
+/// tosa_double give every average pool it computes tosa_single, half_even
+/// gives back the float64 mean, and the other modes leave pools alone.
+void setRounding(AvgPool2DOp op, RoundingMode mode) {
+  if (mode == RoundingMode::HalfEven)
+    op.setRounding(mode);
+  else if ((mode == RoundingMode::TosaSingle ||
+            mode == RoundingMode::TosaDouble) &&
+           op.hasTosaAvgPoolForm())
+    op.setRounding(RoundingMode::TosaSingle);
+}
+
 struct QSimSetRoundingPass final
     : qsim::impl::QSimSetRoundingBase<QSimSetRoundingPass> {
   using Base::Base;
@@ -99,6 +111,8 @@ struct QSimSetRoundingPass final
         set = setRounding(requantize, *parsed, *scaling);
       else if (auto add = dyn_cast<AddOp>(op))
         set = setRounding(add, *parsed, *scaling);
+      else if (auto pool = dyn_cast<AvgPool2DOp>(op); pool && !addOnly)
+        setRounding(pool, *parsed);
       return failed(set) ? WalkResult::interrupt() : WalkResult::advance();
     });
     if (result.wasInterrupted())

@@ -781,6 +781,20 @@ def QSim_AvgPool2DOp : QSim_Op<"avg_pool2d", [Pure]> {
     input and result types `M = 1` and the result is the correctly rounded
     mean. A global average pool is `kernel = [H, W]`.
 
+    `rounding = tosa_single` is TOSA's integer AVG_POOL2D, which keeps the
+    scale (the input and result scales must be equal, the zero points may
+    differ) and divides the int32 sum of the in-bounds taps (padding is
+    never counted) with `apply_scale_32` by the specification's
+    `reciprocal_scale(count)`, single rounding:
+
+    ```
+    k     = ceil(log2(count)),  m = ((2^30 + 1) << k) / count,  shift = 30 + k
+    y     = clamp(((S * m + 2^(shift - 1)) >> shift) + z_y, qmin, qmax)
+    ```
+
+    `--qsim-set-rounding=mode=tosa_*` and `target=tosa` set it on the
+    pools it computes.
+
     Example:
 
     ```mlir
@@ -796,7 +810,8 @@ def QSim_AvgPool2DOp : QSim_Op<"avg_pool2d", [Pure]> {
     all padding; a window of at most 2^32 taps that fits in the padded
     input; result spatial sizes `(H + pt + pb - KH) / sh + 1` and
     `(W + pl + pr - KW) / sw + 1`; equal channels. C, H and W are static,
-    N may be dynamic.
+    N may be dynamic. With `tosa_single`, equal scales, no padding when
+    `count_include_pad` is set, and `KH * KW * max|q - z_x|` within int32.
   }];
 
   let arguments = (ins
@@ -811,6 +826,12 @@ def QSim_AvgPool2DOp : QSim_Op<"avg_pool2d", [Pure]> {
   let results = (outs QSim_QuantizedTensor:$output);
   let assemblyFormat = [{
     $input attr-dict `:` type($input) `->` type($output)
+  }];
+  let extraClassDeclaration = [{
+    /// Whether TOSA's AVG_POOL2D computes this pool (rounding tosa_single):
+    /// equal input and result scales, no padding in the divisor, a window
+    /// sum within int32.
+    bool hasTosaAvgPoolForm();
   }];
   let hasVerifier = 1;
 }
