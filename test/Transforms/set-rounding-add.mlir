@@ -163,3 +163,28 @@ func.func @pools(%x: tensor<1x1x4x4x!x>) -> (tensor<1x1x3x3x!y>, tensor<1x1x3x3x
   %z = qsim.avg_pool2d %x {kernel = array<i64: 2, 2>} : tensor<1x1x4x4x!x> -> tensor<1x1x3x3x!z>
   return %y, %z : tensor<1x1x3x3x!y>, tensor<1x1x3x3x!z>
 }
+
+// -----
+
+// TOSA's product chain: M = 0.02 * 0.05 / 0.04 = 0.025 = 0.8 * 2^-5, the
+// pair (1717986918, 36) in both roundings; half_even takes it away again,
+// the add kernels leave products alone, and a 16-bit product (TOSA's int32
+// product could overflow) keeps its float64 rounding.
+// TOSA-LABEL: func.func @products
+//       TOSA:   qsim.mul %{{.+}}, %{{.+}} {multiplier = array<i32: 1717986918>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 36>}
+//       TOSA:   qsim.mul %{{.+}}, %{{.+}} : (
+// TOSAS-LABEL: func.func @products
+//       TOSAS:   rounding = #qsim.rounding<tosa_single>
+// BACK-LABEL: func.func @products
+//   BACK-NOT:   rounding
+// XNN-LABEL: func.func @products
+//   XNN-NOT:   rounding
+!a = !quant.uniform<i8:f32, 0.02:-3>
+!b = !quant.uniform<i8:f32, 0.05:3>
+!y = !quant.uniform<i8:f32, 0.04:10>
+!w = !quant.uniform<i16:f32, 0.5>
+func.func @products(%a: tensor<4x!a>, %b: tensor<4x!b>, %w: tensor<4x!w>) -> (tensor<4x!y>, tensor<4x!w>) {
+  %y = qsim.mul %a, %b : (tensor<4x!a>, tensor<4x!b>) -> tensor<4x!y>
+  %z = qsim.mul %w, %w : (tensor<4x!w>, tensor<4x!w>) -> tensor<4x!w>
+  return %y, %z : tensor<4x!y>, tensor<4x!w>
+}

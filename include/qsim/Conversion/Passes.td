@@ -52,6 +52,7 @@ def ConvertQSimToTosa : Pass<"convert-qsim-to-tosa", "::mlir::ModuleOp"> {
     | `linear` | `reshape` to `[1, N, K]`, `matmul` by the transposed weights, `add` of the bias, `reshape` |
     | `requantize` (`tosa_single`, `tosa_double`) | `rescale` (`scale32`, the op's multipliers and shifts, `per_channel` on a last axis moved there by `transpose`), `clamp` when `clamp_min`/`clamp_max` narrow the range |
     | `add` (`tosa_single`, `tosa_double`) | `rescale` of each input to i32 (a lower-rank operand `reshape`d first), `add` in i32, `rescale` of the sum, `clamp` when `clamp_min`/`clamp_max` narrow the range |
+    | `mul` (`tosa_single`, `tosa_double`, 8-bit) | `rescale` of each input to i32 by 1, `mul` in i32 (shift 0), `rescale` of the product, `clamp` when the bounds narrow the range |
     | `relu`, `clamp` | `clamp` with the storage bounds |
     | `max_pool2d` (no dilation) | `max_pool2d` in NHWC |
     | `avg_pool2d` (`tosa_single`) | `avg_pool2d` in NHWC, the zero points, an i32 accumulator |
@@ -75,9 +76,9 @@ def ConvertQSimToTosa : Pass<"convert-qsim-to-tosa", "::mlir::ModuleOp"> {
     rounding other than `tosa_single`/`tosa_double`, zero points that vary
     per channel, grouped (not depthwise) convolutions, dilated pooling, a
     zero point on a 16-bit add or pool operand (TOSA takes zero points on
-    i8 only), and `mul`, requantizing `concat`, and adds and average pools
-    in other roundings, whose float64 roundings TOSA's fixed-point MUL,
-    rescale chains and AVG_POOL2D do not reproduce.
+    i8 only), and requantizing `concat` and adds, products and average
+    pools in other roundings, whose float64 roundings TOSA's rescale chains
+    and AVG_POOL2D do not reproduce.
     `qsim-ptq target=tosa` quantizes a model so that it exports.
   }];
   let dependentDialects = [

@@ -1339,7 +1339,10 @@ struct MulOpLowering final : OpConversionPattern<MulOp> {
   LogicalResult
   matchAndRewrite(MulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getRounding() != RoundingMode::HalfEven)
+    RoundingMode mode = op.getRounding();
+    bool isTosa =
+        mode == RoundingMode::TosaSingle || mode == RoundingMode::TosaDouble;
+    if (mode != RoundingMode::HalfEven && !isTosa)
       return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
     UniformQuantParams lhs = getParams(op.getLhs());
     UniformQuantParams rhs = getParams(op.getRhs());
@@ -1376,6 +1379,27 @@ struct MulOpLowering final : OpConversionPattern<MulOp> {
           Value lhsDelta = center(a, lhsZero, lhs.isSigned);
           Value rhsDelta = center(c, rhsZero, rhs.isSigned);
           Value product = arith::MulIOp::create(b, loc, lhsDelta, rhsDelta);
+          if (isTosa) {
+            // TOSA's product rescaled by the op's pair, in i64.
+            SmallVector<Value> shiftConstants;
+            for (int64_t v : getShiftConstants(mode, op.getShift()->front()))
+              shiftConstants.push_back(
+                  arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, v)));
+            Value pairMultiplier = arith::ConstantOp::create(
+                b, loc, IntegerAttr::get(i64, op.getMultiplier()->front()));
+            Value rescaled = buildFixedPointProduct(
+                b, loc, mode, product, pairMultiplier, shiftConstants);
+            Value outZero = arith::ConstantOp::create(
+                b, loc, IntegerAttr::get(i64, out.getZeroPoint(0)));
+            Value shifted = arith::AddIOp::create(b, loc, rescaled, outZero);
+            Value low =
+                arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, lo));
+            Value high =
+                arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, hi));
+            Value raised = arith::MaxSIOp::create(b, loc, shifted, low);
+            Value clamped = arith::MinSIOp::create(b, loc, raised, high);
+            return arith::TruncIOp::create(b, loc, storageType, clamped);
+          }
           Value real = arith::SIToFPOp::create(b, loc, b.getF64Type(), product);
           Value scaled = arith::MulFOp::create(b, loc, real, m);
           return clamp.apply(b, loc, scaled);

@@ -94,6 +94,21 @@ std::optional<std::string> checkLayerOperands(Value input, Value weights) {
   return checkUniformZeroPoint(weights, "weights");
 }
 
+/// Why TOSA cannot broadcast an operand of the binary `op`: TOSA's
+/// elementwise ops take operands of the result's rank, and RESHAPE infers
+/// at most one dynamic size.
+std::optional<std::string> getLowerRankBlocker(Operation *op) {
+  int64_t rank = cast<RankedTensorType>(op->getResult(0).getType()).getRank();
+  for (Value operand : op->getOperands()) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    if (type.getRank() < rank && type.getNumDynamicDims() > 1)
+      return std::string("an operand of lower rank with more than one "
+                         "dynamic size, which TOSA's RESHAPE cannot give the "
+                         "result's rank");
+  }
+  return std::nullopt;
+}
+
 /// The reason TOSA cannot compute `op` as qsim does; nullopt when it can.
 std::optional<std::string> getQSimOpBlocker(Operation *op) {
   return TypeSwitch<Operation *, std::optional<std::string>>(op)
@@ -223,15 +238,7 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
                     "i8 values")
                 .str();
         }
-        for (Value operand : {add.getLhs(), add.getRhs()}) {
-          auto type = cast<RankedTensorType>(operand.getType());
-          if (type.getRank() < add.getOutput().getType().getRank() &&
-              type.getNumDynamicDims() > 1)
-            return std::string("an operand of lower rank with more than one "
-                               "dynamic size, which TOSA's RESHAPE cannot "
-                               "give the result's rank");
-        }
-        return std::nullopt;
+        return getLowerRankBlocker(add);
       })
       .Case([](AvgPool2DOp pool) -> std::optional<std::string> {
         if (pool.getRounding() != RoundingMode::TosaSingle)
@@ -253,9 +260,21 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
                              "i8 values");
         return std::nullopt;
       })
-      .Case([](MulOp) -> std::optional<std::string> {
-        return std::string("'qsim.mul' rounds in float64, and TOSA's "
-                           "fixed-point MUL computes other integers");
+      .Case([](MulOp mul) -> std::optional<std::string> {
+        RoundingMode mode = mul.getRounding();
+        if (mode != RoundingMode::TosaSingle &&
+            mode != RoundingMode::TosaDouble)
+          return ("its rounding is " + stringifyRoundingMode(mode) +
+                  "; TOSA multiplies with rescales that round as "
+                  "tosa_single or tosa_double (quantize with target=tosa, "
+                  "or run --qsim-set-rounding=mode=tosa_double)")
+              .str();
+        for (auto [value, role] :
+             {std::pair{mul.getLhs(), "lhs"}, std::pair{mul.getRhs(), "rhs"},
+              std::pair{mul.getOutput(), "result"}})
+          if (auto reason = checkStorage(value, role))
+            return reason;
+        return getLowerRankBlocker(mul);
       })
       .Default([](Operation *op) -> std::optional<std::string> {
         return ("TOSA has no form of '" + op->getName().getStringRef() + "'")
@@ -565,6 +584,18 @@ struct RequantizeOpExport final : OpConversionPattern<RequantizeOp> {
   }
 };
 
+/// `storage` with leading dimensions of size 1 up to `rank`: TOSA's
+/// elementwise ops broadcast only dimensions of size 1.
+Value reshapeToRank(PatternRewriter &rewriter, Location loc, Value storage,
+                    int64_t rank) {
+  auto type = cast<RankedTensorType>(storage.getType());
+  if (type.getRank() == rank)
+    return storage;
+  SmallVector<int64_t> shape(rank - type.getRank(), 1);
+  llvm::append_range(shape, type.getShape());
+  return createReshape(rewriter, loc, storage, shape);
+}
+
 /// The rescale chain of TOSA's legalizations: each input rescaled to i32
 /// by its pair (a lower-rank operand reshaped to the result's rank first,
 /// as TOSA's ADD broadcasts only dimensions of size 1), the i32 tosa.add,
@@ -586,14 +617,9 @@ struct AddOpExport final : OpConversionPattern<AddOp> {
     for (auto [index, operands] : llvm::enumerate(
              llvm::zip_equal(op->getOperands(), adaptor.getOperands()))) {
       auto [quantized, storage] = operands;
-      auto type = cast<RankedTensorType>(storage.getType());
-      if (type.getRank() < rank) {
-        SmallVector<int64_t> shape(rank - type.getRank(), 1);
-        llvm::append_range(shape, type.getShape());
-        storage = createReshape(rewriter, loc, storage, shape);
-      }
       rescaled.push_back(createRescale(
-          rewriter, loc, storage, i32, multipliers[index], shifts[index],
+          rewriter, loc, reshapeToRank(rewriter, loc, storage, rank), i32,
+          multipliers[index], shifts[index],
           getParams(quantized).getZeroPoint(0), 0, op.getRounding()));
     }
     Value sum = tosa::AddOp::create(rewriter, loc, resultType.clone(i32),
@@ -602,6 +628,44 @@ struct AddOpExport final : OpConversionPattern<AddOp> {
     Value result = createRescale(
         rewriter, loc, sum, resultType.getElementType(), multipliers[2],
         shifts[2], 0, out.getZeroPoint(0), op.getRounding());
+    rewriter.replaceOp(op,
+                       clampToBounds(rewriter, loc, result, out,
+                                     op.getLowerBound(), op.getUpperBound()));
+    return success();
+  }
+};
+
+/// The product chain of TOSA's legalizations: each input rescaled to i32
+/// by 1 (2^30 * 2^-30, which only subtracts its zero point), the i32
+/// tosa.mul with shift 0, the product rescaled to the result by the op's
+/// pair.
+struct MulOpExport final : OpConversionPattern<MulOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(MulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType =
+        cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
+    int64_t rank = resultType.getRank();
+    Type i32 = rewriter.getI32Type();
+    constexpr int32_t kOne = int32_t(1) << 30, kOneShift = 30;
+    SmallVector<Value, 2> widened;
+    for (auto [quantized, storage] :
+         llvm::zip_equal(op->getOperands(), adaptor.getOperands()))
+      widened.push_back(createRescale(
+          rewriter, loc, reshapeToRank(rewriter, loc, storage, rank), i32, kOne,
+          kOneShift, getParams(quantized).getZeroPoint(0), 0,
+          RoundingMode::TosaSingle));
+    Value noShift = createScalarTensor(rewriter, loc, rewriter.getI8Type(), 0);
+    Value product = tosa::MulOp::create(rewriter, loc, resultType.clone(i32),
+                                        widened[0], widened[1], noShift);
+    UniformQuantParams out = getParams(op.getOutput());
+    Value result =
+        createRescale(rewriter, loc, product, resultType.getElementType(),
+                      op.getMultiplier()->front(), op.getShift()->front(), 0,
+                      out.getZeroPoint(0), op.getRounding());
     rewriter.replaceOp(op,
                        clampToBounds(rewriter, loc, result, out,
                                      op.getLowerBound(), op.getUpperBound()));
@@ -1008,10 +1072,10 @@ void mlir::qsim::populateQSimToTosaPatterns(const TypeConverter &typeConverter,
   MLIRContext *ctx = patterns.getContext();
   patterns
       .add<QuantizeOpExport, DequantizeOpExport, RequantizeOpExport,
-           AddOpExport, StorageClampExport<ReluOp>, StorageClampExport<ClampOp>,
-           Conv2DOpExport, LinearOpExport, MaxPool2DOpExport, AvgPool2DOpExport,
-           ConcatOpExport, TableOpExport, StorageCastOpExport,
-           ReshapeExport<tensor::CollapseShapeOp>,
+           AddOpExport, MulOpExport, StorageClampExport<ReluOp>,
+           StorageClampExport<ClampOp>, Conv2DOpExport, LinearOpExport,
+           MaxPool2DOpExport, AvgPool2DOpExport, ConcatOpExport, TableOpExport,
+           StorageCastOpExport, ReshapeExport<tensor::CollapseShapeOp>,
            ReshapeExport<tensor::ExpandShapeOp>, TransposeExport, DimOpExport,
            EmptyOpExport>(typeConverter, ctx);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -464,9 +464,18 @@ Value mlir::qsim::buildAddOrMul(PatternRewriter &rewriter, Location loc,
       cast<RankedTensorType>(op.output.getType()).clone(outputType);
   auto [clampMin, clampMax] = getStorageClampBounds(
       rewriter, outputType, op.lo, op.hi, roundsHalfAway(target));
-  if (op.kind == FloatIntegerOp::Kind::Mul)
-    return MulOp::create(rewriter, loc, resultType, operands[0], operands[1],
-                         RoundingMode::HalfEven, clampMin, clampMax);
+  if (op.kind == FloatIntegerOp::Kind::Mul) {
+    auto mul = MulOp::create(rewriter, loc, resultType, operands[0],
+                             operands[1], RoundingMode::HalfEven, clampMin,
+                             clampMax, /*multiplier=*/nullptr,
+                             /*shift=*/nullptr);
+    // TOSA's rescale, mul, rescale chain; other products keep qsim's
+    // float64 rounding.
+    if (target == QuantizationTarget::Tosa &&
+        mul.hasTosaMulForm(RoundingMode::TosaDouble))
+      (void)mul.setTosaRounding(RoundingMode::TosaDouble);
+    return mul;
+  }
   auto add = AddOp::create(rewriter, loc, resultType, operands[0], operands[1],
                            RoundingMode::HalfEven, clampMin, clampMax,
                            /*multiplier=*/nullptr, /*shift=*/nullptr,

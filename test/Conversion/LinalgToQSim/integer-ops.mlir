@@ -83,6 +83,11 @@ func.func @residual(%a: tensor<1x2x2x2xf32>, %b: tensor<1x2x2x2xf32>) -> tensor<
 // range: [0.5, 2.0] widened to [0, 2] is s = 2/255, z = 0, so 0.5 -> 63.75
 // -> 64 and 2.0 -> 255 (printed as the signless i8 -1), broadcast as
 // [1, C, 1, 1].
+// target=tosa gives the product TOSA's chain with the scale32 pair of
+// M = (2/255)(2/255) / (4/255) = 1/255 = 0.50196 * 2^-7, that is
+// round(0.50196 * 2^31) = 1077952576 and shift 31 + 7 = 38.
+// TOSA-LABEL: func.func @scale
+//       TOSA:   qsim.mul %{{.+}}, %{{.+}} {multiplier = array<i32: 1077952576>, rounding = #qsim.rounding<tosa_double>, shift = array<i32: 38>}
 // CHECK-LABEL: func.func @scale
 //   CHECK-DAG:   %[[CI:.+]] = arith.constant dense<{{\[}}[{{\[}}[64]], {{\[}}[-1]]]]> : tensor<1x2x1x1xi8>
 //       CHECK:   %[[C:.+]] = quant.scast %[[CI]] : tensor<1x2x1x1xi8> to tensor<1x2x1x1x!quant.uniform<u8:f32, 0.0078431372549019607>>

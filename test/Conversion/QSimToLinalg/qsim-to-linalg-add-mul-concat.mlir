@@ -174,6 +174,30 @@ func.func @add_tosa(%a: tensor<2x4x!quant.uniform<i8:f32, 0.02:-3>>, %b: tensor<
 
 // -----
 
+// Tests TOSA's product (tosa_double): the exact i64 product of the two
+// deltas, times the pair's multiplier plus 2^35 and the sign-dependent 2^30
+// of double rounding (shift 36 > 31), shifted right by 36; then z_y and
+// the clamp; no float arithmetic.
+// CHECK-LABEL: func.func @mul_tosa
+//       CHECK:   linalg.generic
+//       CHECK:     %[[P:.+]] = arith.muli %{{.+}}, %{{.+}} : i64
+//   CHECK-DAG:     %[[S:.+]] = arith.constant 36 : i64
+//   CHECK-DAG:     %[[R:.+]] = arith.constant 34359738368 : i64
+//   CHECK-DAG:     %[[M:.+]] = arith.constant 1717986918 : i64
+//       CHECK:     %[[PM:.+]] = arith.muli %[[P]], %[[M]] : i64
+//       CHECK:     arith.addi %[[PM]], %[[R]] : i64
+//       CHECK:     arith.cmpi sge, %[[P]], %{{.+}} : i64
+//       CHECK:     arith.shrsi %{{.+}}, %[[S]] : i64
+//       CHECK:     arith.constant 10 : i64
+//       CHECK:     arith.trunci %{{.+}} : i64 to i8
+//   CHECK-NOT:     arith.mulf
+func.func @mul_tosa(%a: tensor<4x!quant.uniform<i8:f32, 0.02:-3>>, %b: tensor<4x!quant.uniform<i8:f32, 0.05:3>>) -> tensor<4x!quant.uniform<i8:f32, 0.04:10>> {
+  %y = qsim.mul %a, %b {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1717986918>, shift = array<i32: 36>} : (tensor<4x!quant.uniform<i8:f32, 0.02:-3>>, tensor<4x!quant.uniform<i8:f32, 0.05:3>>) -> tensor<4x!quant.uniform<i8:f32, 0.04:10>>
+  return %y : tensor<4x!quant.uniform<i8:f32, 0.04:10>>
+}
+
+// -----
+
 // Tests ONNX Runtime's QLinearAdd (float32_half_even): both storage values
 // converted to f32 (u8 unsigned, i8 signed), fma(b, r_b, F) first and then
 // fma(a, r_a, .), rounded half to even; a sum outside [-2^31, 2^31) goes to

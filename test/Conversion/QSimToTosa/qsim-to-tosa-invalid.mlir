@@ -161,7 +161,7 @@ func.func @wide_table(%x: tensor<2x!x>) -> tensor<2x!y> {
 func.func @float64_arithmetic(%a: tensor<4x!x>, %b: tensor<1x1x4x4x!x>) -> (tensor<4x!x>, tensor<4x!x>, tensor<1x1x2x2x!x>) {
   // expected-error @+1 {{cannot export to TOSA: its rounding is half_even; TOSA adds with rescales that round as tosa_single or tosa_double (quantize with target=tosa, or run --qsim-set-rounding=mode=tosa_double)}}
   %s = qsim.add %a, %a : (tensor<4x!x>, tensor<4x!x>) -> tensor<4x!x>
-  // expected-error @+1 {{cannot export to TOSA: 'qsim.mul' rounds in float64, and TOSA's fixed-point MUL computes other integers}}
+  // expected-error @+1 {{cannot export to TOSA: its rounding is half_even; TOSA multiplies with rescales that round as tosa_single or tosa_double (quantize with target=tosa, or run --qsim-set-rounding=mode=tosa_double)}}
   %p = qsim.mul %a, %a : (tensor<4x!x>, tensor<4x!x>) -> tensor<4x!x>
   // expected-error @+1 {{cannot export to TOSA: it rounds its mean in float64, and TOSA's AVG_POOL2D divides with reciprocal_scale (tosa_single: quantize with target=tosa, or run --qsim-set-rounding=mode=tosa_double)}}
   %m = qsim.avg_pool2d %b {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x1x4x4x!x> -> tensor<1x1x2x2x!x>

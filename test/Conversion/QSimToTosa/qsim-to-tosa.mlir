@@ -136,6 +136,34 @@ func.func @add(%a: tensor<2x4x!a>, %b: tensor<4x!b>) -> tensor<2x4x!y> {
 
 // -----
 
+// Tests that a TOSA product becomes its legalization's chain: each input
+// rescaled to i32 by 1 (2^30 * 2^-30) with its zero point, the rank-3 gate
+// reshaped to rank 4, the i32 tosa.mul with shift 0, and the product
+// rescaled to i8 with the op's pair and z_y.
+// CHECK-LABEL: func.func @mul
+//  CHECK-SAME:   (%[[X:.+]]: tensor<1x2x3x3xi8>, %[[G:.+]]: tensor<2x1x1xi8>) -> tensor<1x2x3x3xi8>
+//       CHECK:   %[[ONE:.+]] = "tosa.const"() <{values = dense<1073741824> : tensor<1xi32>}>
+//       CHECK:   %[[S30:.+]] = "tosa.const"() <{values = dense<30> : tensor<1xi8>}>
+//       CHECK:   %[[ZX:.+]] = "tosa.const"() <{values = dense<-3> : tensor<1xi8>}>
+//       CHECK:   %[[X32:.+]] = tosa.rescale %[[X]], %[[ONE]], %[[S30]], %[[ZX]], %{{.+}} {{.+}}SINGLE_ROUND{{.+}} -> tensor<1x2x3x3xi32>
+//       CHECK:   %[[G4:.+]] = tosa.reshape %[[G]], %{{.+}} -> tensor<1x2x1x1xi8>
+//       CHECK:   %[[G32:.+]] = tosa.rescale %[[G4]], {{.+}} -> tensor<1x2x1x1xi32>
+//       CHECK:   %[[NOSHIFT:.+]] = "tosa.const"() <{values = dense<0> : tensor<1xi8>}>
+//       CHECK:   %[[P:.+]] = tosa.mul %[[X32]], %[[G32]], %[[NOSHIFT]] : (tensor<1x2x3x3xi32>, tensor<1x2x1x1xi32>, tensor<1xi8>) -> tensor<1x2x3x3xi32>
+//       CHECK:   %[[M:.+]] = "tosa.const"() <{values = dense<1717986918> : tensor<1xi32>}>
+//       CHECK:   %[[SH:.+]] = "tosa.const"() <{values = dense<36> : tensor<1xi8>}>
+//       CHECK:   %[[Y:.+]] = tosa.rescale %[[P]], %[[M]], %[[SH]], %{{.+}}, %{{.+}} {{.+}}DOUBLE_ROUND{{.+}} -> tensor<1x2x3x3xi8>
+//       CHECK:   return %[[Y]]
+!x = !quant.uniform<i8:f32, 0.02:-3>
+!g = !quant.uniform<i8:f32, 0.05:3>
+!y = !quant.uniform<i8:f32, 0.04:10>
+func.func @mul(%x: tensor<1x2x3x3x!x>, %g: tensor<2x1x1x!g>) -> tensor<1x2x3x3x!y> {
+  %y = qsim.mul %x, %g {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1717986918>, shift = array<i32: 36>} : (tensor<1x2x3x3x!x>, tensor<2x1x1x!g>) -> tensor<1x2x3x3x!y>
+  return %y : tensor<1x2x3x3x!y>
+}
+
+// -----
+
 // Tests that conv2d runs in NHWC on OHWI weights: w[o, c, 0, kw] moves to
 // [o, 0, kw, c], so channel 0's rows [1, 2] (c = 0) and [3, 4] (c = 1)
 // become [[1, 3], [2, 4]]. qsim's padding [top 1, left 2, bottom 0,

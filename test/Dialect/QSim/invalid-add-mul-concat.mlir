@@ -582,9 +582,50 @@ func.func @add_xnnpack_shift_range(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
 
 !u8 = !quant.uniform<u8:f32, 0.02:128>
 
+// Tests that mul rounds in float64 or as TOSA's product chain, with one
+// pair that TOSA's apply_scale_32 takes for every product.
 func.func @mul_fixed_point(%a: tensor<4x!u8>, %b: tensor<4x!u8>) {
-  // expected-error @+1 {{'qsim.mul' op supports only the half_even rounding mode, not tosa_single}}
-  %0 = qsim.mul %a, %b {rounding = #qsim.rounding<tosa_single>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  // expected-error @+1 {{'qsim.mul' op supports the half_even, tosa_single and tosa_double rounding modes, not tflite_single}}
+  %0 = qsim.mul %a, %b {rounding = #qsim.rounding<tflite_single>} : (tensor<4x!u8>, tensor<4x!u8>) -> tensor<4x!u8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:-3>
+func.func @mul_tosa_without_pair(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.mul' op with rounding mode tosa_single requires one 'multiplier' and one 'shift'}}
+  %0 = qsim.mul %a, %b {rounding = #qsim.rounding<tosa_single>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+!i8 = !quant.uniform<i8:f32, 0.02:-3>
+func.func @mul_half_even_with_pair(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.mul' op takes 'multiplier' and 'shift' only with rounding modes tosa_single and tosa_double}}
+  %0 = qsim.mul %a, %b {multiplier = array<i32: 1073741824>, shift = array<i32: 40>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+// The products of two i8 with zero point -3 reach 130 * 130 = 16900 and
+// (-125) * 130 = -16250; shift 10 takes only [-512, 511].
+!i8 = !quant.uniform<i8:f32, 0.02:-3>
+func.func @mul_tosa_range(%a: tensor<4x!i8>, %b: tensor<4x!i8>) {
+  // expected-error @+1 {{'qsim.mul' op has an invalid tosa_double product: products in [-16250, 16900] are outside the [-512, 511] that TOSA's apply_scale_32 takes with shift 10}}
+  %0 = qsim.mul %a, %b {rounding = #qsim.rounding<tosa_double>, multiplier = array<i32: 1073741824>, shift = array<i32: 10>} : (tensor<4x!i8>, tensor<4x!i8>) -> tensor<4x!i8>
+  return
+}
+
+// -----
+
+// TOSA's int32 product of two 16-bit values can overflow.
+!i16 = !quant.uniform<i16:f32, 0.02>
+func.func @mul_tosa_wide(%a: tensor<4x!i16>, %b: tensor<4x!i16>) {
+  // expected-error @+1 {{'qsim.mul' op has an invalid tosa_single product: TOSA multiplies 8-bit values in int32, not 16-bit ones}}
+  %0 = qsim.mul %a, %b {rounding = #qsim.rounding<tosa_single>, multiplier = array<i32: 1073741824>, shift = array<i32: 40>} : (tensor<4x!i16>, tensor<4x!i16>) -> tensor<4x!i16>
   return
 }
 

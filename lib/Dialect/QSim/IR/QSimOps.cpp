@@ -1181,11 +1181,111 @@ int64_t MulOp::getUpperBound() {
   return getUniformQuantElementType(getOutput().getType()).getStorageTypeMax();
 }
 
+/// Why TOSA's rescale, mul, rescale chain cannot compute `op` with `pair`
+/// in `mode`, or std::nullopt: 8-bit storage (TOSA's int32 product of two
+/// 16-bit values can overflow), a valid pair, and every product
+/// (a - z_a) * (b - z_b) within what apply_scale_32 takes with its shift.
+static std::optional<std::string> checkTosaMulPair(MulOp op, RoundingMode mode,
+                                                   FixedPointMultiplier pair) {
+  int64_t productMin = 0, productMax = 0;
+  SmallVector<std::pair<int64_t, int64_t>, 2> ranges;
+  for (Type type : {op.getLhs().getType(), op.getRhs().getType(),
+                    op.getOutput().getType()}) {
+    UniformQuantParams params = getParams(type);
+    if (params.storageWidth > 8)
+      return llvm::formatv("TOSA multiplies 8-bit values in int32, not "
+                           "{0}-bit ones",
+                           params.storageWidth)
+          .str();
+    ranges.push_back({params.storageMin - params.getZeroPoint(0),
+                      params.storageMax - params.getZeroPoint(0)});
+  }
+  for (int64_t a : {ranges[0].first, ranges[0].second})
+    for (int64_t b : {ranges[1].first, ranges[1].second}) {
+      productMin = std::min(productMin, a * b);
+      productMax = std::max(productMax, a * b);
+    }
+  if (std::optional<std::string> reason = checkFixedPointPair(mode, pair))
+    return reason;
+  auto [lo, hi] = getTosaValueRange(pair.shift);
+  if (productMin < lo || productMax > hi)
+    return llvm::formatv("products in [{0}, {1}] are outside the [{2}, {3}] "
+                         "that TOSA's apply_scale_32 takes with shift {4}",
+                         productMin, productMax, lo, hi, pair.shift)
+        .str();
+  return std::nullopt;
+}
+
 LogicalResult MulOp::verify() {
-  if (failed(verifyHalfEvenRounding(*this, getRounding())))
+  RoundingMode mode = getRounding();
+  bool isTosa =
+      mode == RoundingMode::TosaSingle || mode == RoundingMode::TosaDouble;
+  if (!isTosa && mode != RoundingMode::HalfEven)
+    return emitOpError("supports the half_even, tosa_single and tosa_double "
+                       "rounding modes, not ")
+           << stringifyRoundingMode(mode);
+  if (failed(verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
+                                   getLowerBound(), getUpperBound())))
     return failure();
-  return verifyBroadcastBinary(*this, getLhs(), getRhs(), getOutput(),
-                               getLowerBound(), getUpperBound());
+  std::optional<ArrayRef<int32_t>> multipliers = getMultiplier();
+  std::optional<ArrayRef<int32_t>> shifts = getShift();
+  if (!isTosa) {
+    if (multipliers || shifts)
+      return emitOpError("takes 'multiplier' and 'shift' only with rounding "
+                         "modes tosa_single and tosa_double");
+    return success();
+  }
+  if (!multipliers || !shifts || multipliers->size() != 1 ||
+      shifts->size() != 1)
+    return emitOpError("with rounding mode ")
+           << stringifyRoundingMode(mode)
+           << " requires one 'multiplier' and one 'shift'";
+  if (std::optional<std::string> reason = checkTosaMulPair(
+          *this, mode, {multipliers->front(), shifts->front()}))
+    return emitOpError("has an invalid ")
+           << stringifyRoundingMode(mode) << " product: " << *reason;
+  return success();
+}
+
+/// The scale32 pair of s_a s_b / s_y in `mode`, or why there is none.
+static llvm::Expected<FixedPointMultiplier> getTosaMulPair(MulOp op,
+                                                           RoundingMode mode) {
+  double multiplier = getParams(op.getLhs().getType()).getScale(0) *
+                      getParams(op.getRhs().getType()).getScale(0) /
+                      getParams(op.getOutput().getType()).getScale(0);
+  llvm::Expected<FixedPointMultiplier> pair =
+      encodeMultiplier(mode, multiplier);
+  if (!pair)
+    return pair.takeError();
+  if (std::optional<std::string> reason = checkTosaMulPair(op, mode, *pair))
+    return llvm::createStringError(*reason);
+  return *pair;
+}
+
+bool MulOp::hasTosaMulForm(RoundingMode mode) {
+  if (mode != RoundingMode::TosaSingle && mode != RoundingMode::TosaDouble)
+    return false;
+  llvm::Expected<FixedPointMultiplier> pair = getTosaMulPair(*this, mode);
+  if (!pair) {
+    llvm::consumeError(pair.takeError());
+    return false;
+  }
+  return true;
+}
+
+LogicalResult MulOp::setTosaRounding(RoundingMode mode) {
+  if (mode != RoundingMode::TosaSingle && mode != RoundingMode::TosaDouble)
+    return emitOpError("has no TOSA product with rounding mode ")
+           << stringifyRoundingMode(mode);
+  llvm::Expected<FixedPointMultiplier> pair = getTosaMulPair(*this, mode);
+  if (!pair)
+    return emitOpError("cannot take rounding mode ")
+           << stringifyRoundingMode(mode) << ": "
+           << llvm::toString(pair.takeError());
+  setRounding(mode);
+  setMultiplierAttr(DenseI32ArrayAttr::get(getContext(), {pair->multiplier}));
+  setShiftAttr(DenseI32ArrayAttr::get(getContext(), {pair->shift}));
+  return success();
 }
 
 LogicalResult ConcatOp::verify() {

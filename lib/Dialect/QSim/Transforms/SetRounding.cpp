@@ -81,6 +81,19 @@ void setRounding(AvgPool2DOp op, RoundingMode mode) {
     op.setRounding(RoundingMode::TosaSingle);
 }
 
+/// tosa_single and tosa_double give every 8-bit product TOSA's rescale,
+/// mul, rescale chain computes its pair, half_even its float64 rounding
+/// back; the other modes leave products alone.
+LogicalResult setRounding(MulOp op, RoundingMode mode) {
+  if (mode == RoundingMode::HalfEven) {
+    op.setRounding(mode);
+    op.removeMultiplierAttr();
+    op.removeShiftAttr();
+    return success();
+  }
+  return op.hasTosaMulForm(mode) ? op.setTosaRounding(mode) : success();
+}
+
 struct QSimSetRoundingPass final
     : qsim::impl::QSimSetRoundingBase<QSimSetRoundingPass> {
   using Base::Base;
@@ -113,6 +126,8 @@ struct QSimSetRoundingPass final
         set = setRounding(add, *parsed, *scaling);
       else if (auto pool = dyn_cast<AvgPool2DOp>(op); pool && !addOnly)
         setRounding(pool, *parsed);
+      else if (auto mul = dyn_cast<MulOp>(op); mul && !addOnly)
+        set = setRounding(mul, *parsed);
       return failed(set) ? WalkResult::interrupt() : WalkResult::advance();
     });
     if (result.wasInterrupted())

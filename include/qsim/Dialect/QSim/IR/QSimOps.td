@@ -667,8 +667,22 @@ def QSim_MulOp : QSim_Op<"mul", [Pure]> {
     `p` is exact (in 64-bit integers), then converted to float64. `M` is
     computed in float64 at compile time, the product `s_a * s_b` first, then
     the division by `s_y`; `M * p` is a float64 product. `clamp_min`,
-    `clamp_max`, `rounding` and the broadcasting of the shapes are those of
-    `qsim.add`.
+    `clamp_max` and the broadcasting of the shapes are those of `qsim.add`.
+
+    `rounding = tosa_single` or `tosa_double` is the integer product that
+    TOSA's legalizations emit (TFLite's MUL in `legalize_tfl.cc`): each
+    operand rescaled to int32 by 1 (`a - z_a` exactly), an int32
+    `tosa.mul` with shift 0, and the product rescaled to the result with
+    `apply_scale_32` and the one `multiplier`/`shift` pair of
+    `M = s_a s_b / s_y` (scale32):
+
+    ```
+    y = clamp(apply_scale_32((a - z_a) * (b - z_b), m, shift) + z_y, lo, hi)
+    ```
+
+    `--qsim-set-rounding=mode=tosa_*` and `target=tosa` compute the pair
+    for a product of 8-bit storage whose every value `apply_scale_32` takes
+    with the pair's shift.
 
     Example (a squeeze-and-excitation gate scaling each channel):
 
@@ -679,7 +693,10 @@ def QSim_MulOp : QSim_Op<"mul", [Pure]> {
         -> tensor<1x8x4x4x!quant.uniform<u8:f32, 0.02:128>>
     ```
 
-    Invariants: those of `qsim.add`.
+    Invariants: those of `qsim.add`; with `tosa_single` and `tosa_double`,
+    8-bit storage and one TOSA pair (multiplier >= 0, shift in `[2, 62]`)
+    whose `apply_scale_32` takes every product of the storage ranges; with
+    `half_even`, no pair.
   }];
 
   let arguments = (ins
@@ -688,7 +705,9 @@ def QSim_MulOp : QSim_Op<"mul", [Pure]> {
     DefaultValuedAttr<QSim_RoundingModeAttr,
                       "::mlir::qsim::RoundingMode::HalfEven">:$rounding,
     OptionalAttr<I64Attr>:$clamp_min,
-    OptionalAttr<I64Attr>:$clamp_max
+    OptionalAttr<I64Attr>:$clamp_max,
+    OptionalAttr<DenseI32ArrayAttr>:$multiplier,
+    OptionalAttr<DenseI32ArrayAttr>:$shift
   );
   let results = (outs QSim_QuantizedTensor:$output);
   let assemblyFormat = [{
@@ -700,6 +719,14 @@ def QSim_MulOp : QSim_Op<"mul", [Pure]> {
     int64_t getLowerBound();
     /// The upper clamp bound: `clamp_max`, or the storage maximum.
     int64_t getUpperBound();
+    /// Whether TOSA's rescale, mul, rescale chain computes this product
+    /// with `mode` (tosa_single or tosa_double): 8-bit storage, a pair that
+    /// TOSA's encoding holds and whose shift takes every product.
+    bool hasTosaMulForm(::mlir::qsim::RoundingMode mode);
+    /// Switches to `mode` with the scale32 pair of s_a s_b / s_y. Fails,
+    /// with an error on the op and the op unchanged, without
+    /// hasTosaMulForm.
+    ::mlir::LogicalResult setTosaRounding(::mlir::qsim::RoundingMode mode);
   }];
   let hasVerifier = 1;
 }

@@ -62,10 +62,11 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
     whose values TOSA's `apply_scale_32` takes the rescale chain of TOSA's
     legalizations (each input rescaled to int32 by `2^l s / 2S`, the sum
     by `2S / (2^l s_y)`, `l = 20`, 15 for a 16-bit result; see
-    `qsim.add`), and every average pool that TOSA's AVG_POOL2D computes
+    `qsim.add`), every 8-bit `qsim.mul` the pair of TOSA's product chain,
+    and every average pool that TOSA's AVG_POOL2D computes
     (equal scales, no counted padding) `tosa_single`, the pool's only
-    rounding; `half_even` gives pools back their float64 mean;
-    `tflite_single` leaves adds and pools alone.
+    rounding; `half_even` gives products and pools back their float64
+    rounding; `tflite_single` leaves adds, products and pools alone.
 
     For `float32_half_even` it computes, per channel, the f32 multiplier
     `m` from the scales rounded to f32, as the target runtime forms it:
