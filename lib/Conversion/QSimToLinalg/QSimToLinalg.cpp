@@ -1089,21 +1089,32 @@ Value buildBroadcastBinary(
   return generic.getResult(0);
 }
 
-/// An integer add's last steps: z_y added to the rounded sum, the clamp to
-/// [lo, hi] and the narrowing to storage, in the sum's integer type.
-Value addZeroClampAndNarrow(OpBuilder &b, Location loc, AddOp op, Value rounded,
+/// The last steps of an integer add, product or pool: `outZero` added to
+/// the rounded value, the clamp to [lo, hi] and the narrowing to storage,
+/// in the value's integer type.
+Value addZeroClampAndNarrow(OpBuilder &b, Location loc, Value rounded,
+                            int64_t outZero, int64_t lo, int64_t hi,
                             IntegerType storageType) {
   Type type = rounded.getType();
   auto constant = [&](int64_t v) -> Value {
     return arith::ConstantOp::create(b, loc, IntegerAttr::get(type, v));
   };
-  Value outZero = constant(getParams(op.getOutput()).getZeroPoint(0));
-  Value shifted = arith::AddIOp::create(b, loc, rounded, outZero);
-  Value low = constant(op.getLowerBound());
-  Value high = constant(op.getUpperBound());
+  Value zero = constant(outZero);
+  Value shifted = arith::AddIOp::create(b, loc, rounded, zero);
+  Value low = constant(lo);
+  Value high = constant(hi);
   Value raised = arith::MaxSIOp::create(b, loc, shifted, low);
   Value clamped = arith::MinSIOp::create(b, loc, raised, high);
   return arith::TruncIOp::create(b, loc, storageType, clamped);
+}
+
+/// addZeroClampAndNarrow with the result zero point and bounds of `op`.
+template <typename OpTy>
+Value addZeroClampAndNarrow(OpBuilder &b, Location loc, OpTy op, Value rounded,
+                            IntegerType storageType) {
+  return addZeroClampAndNarrow(
+      b, loc, rounded, getParams(op.getOutput()).getZeroPoint(0),
+      op.getLowerBound(), op.getUpperBound(), storageType);
 }
 
 /// TFLite's ADD and TOSA's rescale chain: each input's q - z (shifted
@@ -1389,16 +1400,7 @@ struct MulOpLowering final : OpConversionPattern<MulOp> {
                 b, loc, IntegerAttr::get(i64, op.getMultiplier()->front()));
             Value rescaled = buildFixedPointProduct(
                 b, loc, mode, product, pairMultiplier, shiftConstants);
-            Value outZero = arith::ConstantOp::create(
-                b, loc, IntegerAttr::get(i64, out.getZeroPoint(0)));
-            Value shifted = arith::AddIOp::create(b, loc, rescaled, outZero);
-            Value low =
-                arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, lo));
-            Value high =
-                arith::ConstantOp::create(b, loc, IntegerAttr::get(i64, hi));
-            Value raised = arith::MaxSIOp::create(b, loc, shifted, low);
-            Value clamped = arith::MinSIOp::create(b, loc, raised, high);
-            return arith::TruncIOp::create(b, loc, storageType, clamped);
+            return addZeroClampAndNarrow(b, loc, op, rescaled, storageType);
           }
           Value real = arith::SIToFPOp::create(b, loc, b.getF64Type(), product);
           Value scaled = arith::MulFOp::create(b, loc, real, m);
@@ -1657,15 +1659,9 @@ struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
             else
               count = constant(kernel[0] * kernel[1]);
             Value scaled = buildTosaReciprocalScale(b, nloc, args[0], count);
-            Value outZeroValue = constant(outZero);
-            Value shifted =
-                arith::AddIOp::create(b, nloc, scaled, outZeroValue);
-            Value low = constant(out.storageMin);
-            Value high = constant(out.storageMax);
-            Value raised = arith::MaxSIOp::create(b, nloc, shifted, low);
-            Value clamped = arith::MinSIOp::create(b, nloc, raised, high);
             Value narrowed =
-                arith::TruncIOp::create(b, nloc, outStorage, clamped);
+                addZeroClampAndNarrow(b, nloc, scaled, outZero, out.storageMin,
+                                      out.storageMax, outStorage);
             linalg::YieldOp::create(b, nloc, narrowed);
           });
       return success();
