@@ -451,10 +451,10 @@ def QSim_AddOp : QSim_Op<"add", [Pure]> {
     `rounding` is `half_even` (the float64 formula above),
     `float32_half_even` (ONNX Runtime's, below), `qnnpack` (PyTorch's,
     below), `xnnpack` (XNNPACK's, below), `tosa_single` or `tosa_double`
-    (TOSA's, below) or `tflite_double`, TFLite's integer ADD kernel (tensorflow/lite/kernels/
-    internal/reference/add.h, `AddElementwise`), from the `multiplier` and
-    `shift` pairs of the two inputs and the output and the `left_shift`
-    `l`, all required:
+    (TOSA's, below) or `tflite_double`, TFLite's integer ADD kernel
+    (`tensorflow/lite/kernels/internal/reference/add.h`, `AddElementwise`),
+    from the `multiplier` and `shift` pairs of the two inputs and the
+    output and the `left_shift` `l`, all required:
 
     ```
     a' = R(int32((a - z_a) << l), m_a, s_a)
