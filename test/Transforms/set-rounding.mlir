@@ -89,3 +89,18 @@ func.func @add(%a: tensor<4x!quant.uniform<i8:f32, 0.5:1>>, %b: tensor<4x!quant.
   %y = qsim.add %a, %b : (tensor<4x!quant.uniform<i8:f32, 0.5:1>>, tensor<4x!quant.uniform<i8:f32, 0.25:-2>>) -> tensor<4x!quant.uniform<i8:f32, 1.0:3>>
   return %y : tensor<4x!quant.uniform<i8:f32, 1.0:3>>
 }
+
+// -----
+
+// TFLite's Prepare reads its tensors' f32 scales: with 0.02, 0.05 and 0.04,
+// which f32 does not hold exactly, the ratios f32(0.02) / 2 f32(0.05),
+// 1/2 and 2 f32(0.05) / (2^20 f32(0.04)) encode (NumPy, frexp and
+// round half away) to 1717986854 * 2^-33, 2^30 * 2^-31 and
+// 1342177330 * 2^-49. The float64 scales would give 1717986918 and
+// 1342177280.
+// TFLD-LABEL: func.func @add_f32_scales
+//       TFLD:   qsim.add %{{.+}}, %{{.+}} {left_shift = 20 : i64, multiplier = array<i32: 1717986854, 1073741824, 1342177330>, rounding = #qsim.rounding<tflite_double>, shift = array<i32: -2, 0, -18>}
+func.func @add_f32_scales(%a: tensor<4x!quant.uniform<i8:f32, 0.02:1>>, %b: tensor<4x!quant.uniform<i8:f32, 0.05:-2>>) -> tensor<4x!quant.uniform<i8:f32, 0.04:3>> {
+  %y = qsim.add %a, %b : (tensor<4x!quant.uniform<i8:f32, 0.02:1>>, tensor<4x!quant.uniform<i8:f32, 0.05:-2>>) -> tensor<4x!quant.uniform<i8:f32, 0.04:3>>
+  return %y : tensor<4x!quant.uniform<i8:f32, 0.04:3>>
+}
