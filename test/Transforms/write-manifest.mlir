@@ -3,6 +3,24 @@
 // RUN: not qsim-opt %s --qsim-write-manifest 2>&1 | FileCheck %s --check-prefix=NO-FILE
 // RUN: not qsim-opt %s --qsim-write-manifest=file=%t.missing/m.json 2>&1 | FileCheck %s --check-prefix=UNWRITABLE
 
+// The independent checker agrees with every entry but the float32
+// requantize, whose hand-written 0.3 is not the 0.01 / 0.04 of its scales.
+// RUN: not %python %S/Inputs/check_manifest.py %t.json | FileCheck %s --check-prefix=CHECKER
+// Every target's rounding gives entries the checker derives again.
+// RUN: qsim-opt %s --qsim-set-rounding=mode=tosa_double --qsim-write-manifest=file=%t.tosa.json -o /dev/null
+// RUN: %python %S/Inputs/check_manifest.py %t.tosa.json | FileCheck %s --check-prefix=CONSISTENT
+// RUN: qsim-opt %s --qsim-set-rounding=mode=tflite_double --qsim-write-manifest=file=%t.tflite.json -o /dev/null
+// RUN: %python %S/Inputs/check_manifest.py %t.tflite.json | FileCheck %s --check-prefix=CONSISTENT
+// RUN: qsim-opt %s --qsim-set-rounding=mode=float32_half_even --qsim-write-manifest=file=%t.ort.json -o /dev/null
+// RUN: %python %S/Inputs/check_manifest.py %t.ort.json | FileCheck %s --check-prefix=CONSISTENT
+// RUN: qsim-opt %s --qsim-set-rounding="mode=float32_half_even float-multiplier=reciprocal" --qsim-write-manifest=file=%t.torch.json -o /dev/null
+// RUN: %python %S/Inputs/check_manifest.py %t.torch.json | FileCheck %s --check-prefix=CONSISTENT
+// CHECKER-COUNT-4: consistent
+// CHECKER:         layer 4 qsim.linear (float32_half_even): f32 multipliers [0.30000001192092896] are neither
+// CHECKER-COUNT-5: consistent
+// CONSISTENT-COUNT-10: consistent
+// CONSISTENT-NOT:      {{.}}
+
 // The IR is unchanged.
 // IR: qsim.conv2d
 // IR: qsim.requantize %{{.+}} {clamp_min = 10 : i64}
@@ -65,9 +83,14 @@
 // CHECK-NEXT:      "shift": [
 // CHECK-NEXT:        -1
 // CHECK-NEXT:      ],
-// An accumulator with two users has no requantize of its own.
+// An accumulator with two users has no requantize of its own: the
+// requantize has an entry of its own instead.
 // CHECK:         "op": "qsim.linear",
 // CHECK:         "requantize": null
+// CHECK:         "op": "qsim.requantize",
+// CHECK:         "input": {
+// CHECK-NEXT:      "storage": "i32",
+// CHECK:         "rounding": "half_even",
 // A float32 requantize: its f32 multiplier, exactly (0.3f is
 // 0.30000001192092896).
 // CHECK:         "op": "qsim.linear",
@@ -106,3 +129,100 @@ func.func @linear_float32(%x: tensor<2x4x!quant.uniform<i8:f32, 0.1>>, %w: tenso
   %y = qsim.requantize %acc {rounding = #qsim.rounding<float32_half_even>, float_multiplier = array<f32: 0.3>} : tensor<2x3x!quant.uniform<i32:f32, 0.01>> -> tensor<2x3x!quant.uniform<i8:f32, 0.04>>
   return %y : tensor<2x3x!quant.uniform<i8:f32, 0.04>>
 }
+
+!a = !quant.uniform<u8:f32, 0.02:128>
+!b = !quant.uniform<i8:f32, 0.05:-3>
+!s = !quant.uniform<u8:f32, 0.04:10>
+!n = !quant.uniform<i8:f32, 0.08:-5>
+
+func.func @elementwise(%a: tensor<1x1x4x4x!a>, %b: tensor<1x1x4x4x!b>) -> (tensor<1x1x4x4x!s>, tensor<1x1x4x4x!s>, tensor<1x1x2x2x!s>, tensor<2x1x4x4x!s>, tensor<1x1x4x4x!n>) {
+  %sum = qsim.add %a, %b {clamp_min = 10 : i64} : (tensor<1x1x4x4x!a>, tensor<1x1x4x4x!b>) -> tensor<1x1x4x4x!s> loc("residual")
+  %product = qsim.mul %a, %a : (tensor<1x1x4x4x!a>, tensor<1x1x4x4x!a>) -> tensor<1x1x4x4x!s>
+  %pool = qsim.avg_pool2d %a {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>} : tensor<1x1x4x4x!a> -> tensor<1x1x2x2x!s>
+  %copy = qsim.concat %sum, %sum {axis = 0 : i64} : (tensor<1x1x4x4x!s>, tensor<1x1x4x4x!s>) -> tensor<2x1x4x4x!s>
+  %both = qsim.concat %a, %sum {axis = 0 : i64} : (tensor<1x1x4x4x!a>, tensor<1x1x4x4x!s>) -> tensor<2x1x4x4x!s>
+  %narrow = qsim.requantize %sum : tensor<1x1x4x4x!s> -> tensor<1x1x4x4x!n>
+  return %sum, %product, %pool, %both, %narrow : tensor<1x1x4x4x!s>, tensor<1x1x4x4x!s>, tensor<1x1x2x2x!s>, tensor<2x1x4x4x!s>, tensor<1x1x4x4x!n>
+}
+
+// An add with its fused ReLU's clamp and its name: the float64 ratios
+// 0.02 / 0.04 = 0.5 and 0.05 / 0.04 = 1.25 (both exact after rounding).
+// CHECK:         "op": "qsim.add",
+// CHECK-NEXT:    "name": "residual",
+// CHECK-NEXT:    "location": "loc(\"residual\")",
+// CHECK-NEXT:    "inputs": [
+// CHECK-NEXT:      {
+// CHECK-NEXT:        "storage": "u8",
+// CHECK:             "zero_points": [
+// CHECK-NEXT:          128
+// CHECK:             "storage": "i8",
+// CHECK:             "zero_points": [
+// CHECK-NEXT:          -3
+// CHECK:         "output": {
+// CHECK-NEXT:      "storage": "u8",
+// CHECK:         "rounding": "half_even",
+// CHECK-NEXT:    "multiplier": [
+// CHECK-NEXT:      0.5,
+// CHECK-NEXT:      1.25
+// CHECK-NEXT:    ],
+// CHECK-NEXT:    "clamp": [
+// CHECK-NEXT:      10,
+// CHECK-NEXT:      255
+// A product: s_a s_b / s_y = 0.02 * 0.02 / 0.04 = 0.01.
+// CHECK:         "op": "qsim.mul",
+// CHECK:         "rounding": "half_even",
+// CHECK-NEXT:    "multiplier": [
+// CHECK-NEXT:      0.01
+// CHECK-NEXT:    ],
+// CHECK-NEXT:    "clamp": [
+// CHECK-NEXT:      0,
+// CHECK-NEXT:      255
+// A pool: its window and s_x / s_y = 0.5.
+// CHECK:         "op": "qsim.avg_pool2d",
+// CHECK:         "kernel": [
+// CHECK-NEXT:      2,
+// CHECK-NEXT:      2
+// CHECK-NEXT:    ],
+// CHECK-NEXT:    "strides": [
+// CHECK-NEXT:      2,
+// CHECK-NEXT:      2
+// CHECK-NEXT:    ],
+// CHECK-NEXT:    "padding": [
+// CHECK-NEXT:      0,
+// CHECK-NEXT:      0,
+// CHECK-NEXT:      0,
+// CHECK-NEXT:      0
+// CHECK-NEXT:    ],
+// CHECK-NEXT:    "count_include_pad": false,
+// CHECK-NEXT:    "rounding": "half_even",
+// CHECK-NEXT:    "multiplier": [
+// CHECK-NEXT:      0.5
+// CHECK-NEXT:    ],
+// CHECK-NEXT:    "clamp": [
+// CHECK-NEXT:      0,
+// CHECK-NEXT:      255
+// Only the concat that requantizes has an entry: one multiplier per input,
+// 0.02 / 0.04 and 1 for the input it copies.
+// CHECK-NOT:     "op": "qsim.concat",
+// CHECK:         "op": "qsim.concat",
+// CHECK:         "axis": 0,
+// CHECK-NEXT:    "rounding": "half_even",
+// CHECK-NEXT:    "multiplier": [
+// CHECK-NEXT:      0.5,
+// CHECK-NEXT:      1
+// CHECK-NEXT:    ],
+// CHECK-NOT:     "op": "qsim.concat",
+// A requantize of its own: its input and 0.04 / 0.08 = 0.5.
+// CHECK:         "op": "qsim.requantize",
+// CHECK:         "input": {
+// CHECK-NEXT:      "storage": "u8",
+// CHECK:         "rounding": "half_even",
+// CHECK-NEXT:    "multiplier": [
+// CHECK-NEXT:      0.5
+// CHECK-NEXT:    ],
+// CHECK-NEXT:    "clamp": [
+// CHECK-NEXT:      -128,
+// CHECK-NEXT:      127
+// CHECK-NEXT:    ],
+// CHECK-NEXT:    "output": {
+// CHECK-NEXT:      "storage": "i8",

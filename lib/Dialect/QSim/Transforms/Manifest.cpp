@@ -1,8 +1,12 @@
 //===- Manifest.cpp - the quantization manifest of a program --------------===//
 //
-// Writes, for every qsim.conv2d and qsim.linear, what a runtime needs to
-// reproduce it: the quantization parameters of its operands and result, its
-// bias and accumulator bound, and the requantize that reads it.
+// Writes, for every op that computes new integers (qsim.conv2d and
+// qsim.linear with the requantize that reads them, qsim.add, qsim.mul,
+// qsim.avg_pool2d, a requantizing qsim.concat and any other requantize),
+// what a runtime needs to reproduce it: the quantization parameters of its
+// operands and result, its rounding and the multipliers and shifts it
+// applies, its clamp, and for a layer with weights its bias and
+// accumulator bound.
 //
 //===----------------------------------------------------------------------===//
 
@@ -50,6 +54,143 @@ void writeQuantParams(llvm::json::OStream &json, Type tensorType) {
   });
 }
 
+UniformQuantParams getParams(Value value) {
+  return getUniformQuantParams(getUniformQuantElementType(value.getType()));
+}
+
+double getScale(Value value) { return getParams(value).getScale(0); }
+
+template <typename T>
+void writeArray(llvm::json::OStream &json, StringRef key, ArrayRef<T> values) {
+  json.attributeArray(key, [&] {
+    for (T value : values)
+      json.value(value);
+  });
+}
+
+/// The f32 values a float32 mode applies, printed exactly.
+void writeFloatArray(llvm::json::OStream &json, StringRef key,
+                     ArrayRef<float> values) {
+  json.attributeArray(key, [&] {
+    for (float value : values)
+      json.value(static_cast<double>(value));
+  });
+}
+
+void writeClamp(llvm::json::OStream &json, int64_t lower, int64_t upper) {
+  json.attributeArray("clamp", [&] {
+    json.value(lower);
+    json.value(upper);
+  });
+}
+
+/// What every entry starts with: the op, its name (from a NameLoc, or
+/// empty) and its location.
+void writeOpIdentity(llvm::json::OStream &json, Operation *op) {
+  json.attribute("op", op->getName().getStringRef());
+  json.attribute("name", getLocName(op).value_or(""));
+  std::string location;
+  llvm::raw_string_ostream locationStream(location);
+  op->getLoc().print(locationStream);
+  json.attribute("location", location);
+}
+
+void writeOperandParams(llvm::json::OStream &json, ValueRange operands) {
+  json.attributeArray("inputs", [&] {
+    for (Value operand : operands)
+      json.object([&] { writeQuantParams(json, operand.getType()); });
+  });
+}
+
+/// What qsim.add and qsim.mul share: their operands, result, rounding and
+/// the pairs their mode applies (the float64 ratios for half_even).
+template <typename OpTy>
+void writeElementwise(llvm::json::OStream &json, OpTy op,
+                      ArrayRef<double> float64Multipliers) {
+  writeOpIdentity(json, op);
+  writeOperandParams(json, op->getOperands());
+  json.attributeObject(
+      "output", [&] { writeQuantParams(json, op.getOutput().getType()); });
+  json.attribute("rounding", stringifyRoundingMode(op.getRounding()));
+  if (op.getRounding() == RoundingMode::HalfEven)
+    writeArray(json, "multiplier", float64Multipliers);
+  if (std::optional<ArrayRef<int32_t>> multipliers = op.getMultiplier())
+    writeArray(json, "multiplier", *multipliers);
+  if (std::optional<ArrayRef<int32_t>> shifts = op.getShift())
+    writeArray(json, "shift", *shifts);
+}
+
+void writeAdd(llvm::json::OStream &json, AddOp op) {
+  double outputScale = getScale(op.getOutput());
+  double multipliers[] = {getScale(op.getLhs()) / outputScale,
+                          getScale(op.getRhs()) / outputScale};
+  writeElementwise(json, op, multipliers);
+  if (std::optional<uint64_t> leftShift = op.getLeftShift())
+    json.attribute("left_shift", static_cast<int64_t>(*leftShift));
+  if (std::optional<ArrayRef<float>> multipliers = op.getFloatMultiplier())
+    writeFloatArray(json, "multiplier", *multipliers);
+  if (std::optional<APFloat> offset = op.getFloatOffset())
+    json.attribute("offset", offset->convertToDouble());
+  writeClamp(json, op.getLowerBound(), op.getUpperBound());
+}
+
+void writeMul(llvm::json::OStream &json, MulOp op) {
+  double multiplier[] = {getScale(op.getLhs()) * getScale(op.getRhs()) /
+                         getScale(op.getOutput())};
+  writeElementwise(json, op, multiplier);
+  writeClamp(json, op.getLowerBound(), op.getUpperBound());
+}
+
+/// The clamp of an op that saturates to its result's storage range.
+void writeStorageClamp(llvm::json::OStream &json, Value result) {
+  UniformQuantParams params = getParams(result);
+  writeClamp(json, params.storageMin, params.storageMax);
+}
+
+/// qsim.avg_pool2d: its window, its divisor rule and its rounding; the
+/// float64 multiplier s_x / s_y of half_even (tosa_single keeps the
+/// scale, and its reciprocal depends on each window's count).
+void writeAvgPool(llvm::json::OStream &json, AvgPool2DOp op) {
+  writeOpIdentity(json, op);
+  json.attributeObject(
+      "input", [&] { writeQuantParams(json, op.getInput().getType()); });
+  json.attributeObject(
+      "output", [&] { writeQuantParams(json, op.getOutput().getType()); });
+  writeArray(json, "kernel", op.getKernel());
+  writeArray(json, "strides", op.getStrides());
+  writeArray(json, "padding", op.getPadding());
+  json.attribute("count_include_pad", op.getCountIncludePad());
+  json.attribute("rounding", stringifyRoundingMode(op.getRounding()));
+  double multiplier = getScale(op.getInput()) / getScale(op.getOutput());
+  if (op.getRounding() == RoundingMode::HalfEven)
+    writeArray(json, "multiplier", ArrayRef(multiplier));
+  writeStorageClamp(json, op.getOutput());
+}
+
+/// A concat that requantizes at least one of its inputs.
+bool isRequantizingConcat(ConcatOp op) {
+  Type resultType = getElementTypeOrSelf(op.getOutput().getType());
+  return llvm::any_of(op.getInputs(), [&](Value input) {
+    return getElementTypeOrSelf(input.getType()) != resultType;
+  });
+}
+
+void writeConcat(llvm::json::OStream &json, ConcatOp op) {
+  writeOpIdentity(json, op);
+  writeOperandParams(json, op.getInputs());
+  json.attributeObject(
+      "output", [&] { writeQuantParams(json, op.getOutput().getType()); });
+  json.attribute("axis", op.getAxis());
+  json.attribute("rounding", stringifyRoundingMode(op.getRounding()));
+  // One float64 multiplier s_in / s_y per input; 1 for an input copied.
+  double outputScale = getScale(op.getOutput());
+  json.attributeArray("multiplier", [&] {
+    for (Value input : op.getInputs())
+      json.value(getScale(input) / outputScale);
+  });
+  writeStorageClamp(json, op.getOutput());
+}
+
 /// The requantize that reads `acc` as its only user, or null.
 RequantizeOp getRequantize(Value acc) {
   if (!acc.hasOneUse())
@@ -60,23 +201,11 @@ RequantizeOp getRequantize(Value acc) {
 void writeRequantize(llvm::json::OStream &json, RequantizeOp op) {
   json.attribute("rounding", stringifyRoundingMode(op.getRounding()));
   if (op.isFixedPoint()) {
-    ArrayRef<int32_t> multipliers = *op.getMultiplier();
-    ArrayRef<int32_t> shifts = *op.getShift();
-    json.attributeArray("multiplier", [&] {
-      for (int32_t multiplier : multipliers)
-        json.value(multiplier);
-    });
-    json.attributeArray("shift", [&] {
-      for (int32_t shift : shifts)
-        json.value(shift);
-    });
+    writeArray(json, "multiplier", *op.getMultiplier());
+    writeArray(json, "shift", *op.getShift());
   } else if (std::optional<ArrayRef<float>> multipliers =
                  op.getFloatMultiplier()) {
-    // The f32 multipliers float32_half_even applies, printed exactly.
-    json.attributeArray("multiplier", [&] {
-      for (float multiplier : *multipliers)
-        json.value(static_cast<double>(multiplier));
-    });
+    writeFloatArray(json, "multiplier", *multipliers);
   } else {
     // M = s_in / s_y per channel in float64, as the lowering computes it.
     UniformQuantParams in = getUniformQuantParams(
@@ -89,10 +218,7 @@ void writeRequantize(llvm::json::OStream &json, RequantizeOp op) {
         json.value(in.getScale(c) / out.getScale(c));
     });
   }
-  json.attributeArray("clamp", [&] {
-    json.value(op.getLowerBound());
-    json.value(op.getUpperBound());
-  });
+  writeClamp(json, op.getLowerBound(), op.getUpperBound());
   json.attributeObject(
       "output", [&] { writeQuantParams(json, op.getOutput().getType()); });
   // An activation that follows without having been fused.
@@ -104,12 +230,7 @@ void writeRequantize(llvm::json::OStream &json, RequantizeOp op) {
 
 void writeLayer(llvm::json::OStream &json, Operation *op, Value input,
                 Value weights, Value bias) {
-  json.attribute("op", op->getName().getStringRef());
-  json.attribute("name", getLocName(op).value_or(""));
-  std::string location;
-  llvm::raw_string_ostream locationStream(location);
-  op->getLoc().print(locationStream);
-  json.attribute("location", location);
+  writeOpIdentity(json, op);
   json.attributeObject("input",
                        [&] { writeQuantParams(json, input.getType()); });
   json.attributeObject("weights",
@@ -146,6 +267,23 @@ void writeLayer(llvm::json::OStream &json, Operation *op, Value input,
                          [&] { writeRequantize(json, requantize); });
   else
     json.attribute("requantize", nullptr);
+}
+
+/// Whether `op` is written inside the entry of the conv or linear whose
+/// accumulator it reads.
+bool isLayerRequantize(RequantizeOp op) {
+  Operation *producer = op.getInput().getDefiningOp();
+  return isa_and_nonnull<Conv2DOp, LinearOp>(producer) &&
+         getRequantize(producer->getResult(0)) == op;
+}
+
+/// A requantize of its own, such as the rescale after a pool TOSA computes
+/// in its input's type.
+void writeStandaloneRequantize(llvm::json::OStream &json, RequantizeOp op) {
+  writeOpIdentity(json, op);
+  json.attributeObject(
+      "input", [&] { writeQuantParams(json, op.getInput().getType()); });
+  writeRequantize(json, op);
 }
 
 struct QSimWriteManifestPass final
@@ -186,6 +324,18 @@ LogicalResult mlir::qsim::writeQuantizationManifest(ModuleOp module,
             writeLayer(json, op, linear.getInput(), linear.getWeights(),
                        linear.getBias());
           });
+        else if (auto add = dyn_cast<AddOp>(op))
+          json.object([&] { writeAdd(json, add); });
+        else if (auto mul = dyn_cast<MulOp>(op))
+          json.object([&] { writeMul(json, mul); });
+        else if (auto pool = dyn_cast<AvgPool2DOp>(op))
+          json.object([&] { writeAvgPool(json, pool); });
+        else if (auto concat = dyn_cast<ConcatOp>(op);
+                 concat && isRequantizingConcat(concat))
+          json.object([&] { writeConcat(json, concat); });
+        else if (auto requantize = dyn_cast<RequantizeOp>(op);
+                 requantize && !isLayerRequantize(requantize))
+          json.object([&] { writeStandaloneRequantize(json, requantize); });
       });
     });
   });

@@ -2,9 +2,11 @@
 //
 // A JSON description of every quantized layer of a program, for teams that
 // diff it against what their runtime or hardware computes: the scales and
-// zero points of each layer's input, weights, accumulator and output, its
+// zero points of each layer's inputs, weights, accumulator and output, its
 // bias, its accumulator bound, and how it requantizes (rounding mode, the
 // float64 multipliers or the fixed-point multipliers and shifts, clamp).
+// Adds, products, average pools, requantizing concats and requantizes of
+// their own have entries too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,9 +18,11 @@
 
 namespace mlir::qsim {
 
-/// Writes the manifest of every qsim.conv2d and qsim.linear in `module`, in
-/// program order, to `path` (docs/QSim.md describes its fields). Fails,
-/// with an error at the module, when the file cannot be written.
+/// Writes the manifest of every qsim.conv2d, qsim.linear, qsim.add,
+/// qsim.mul, qsim.avg_pool2d, requantizing qsim.concat and requantize of
+/// its own in `module`, in program order, to `path` (docs/QSim.md
+/// describes its fields). Fails, with an error at the module, when the
+/// file cannot be written.
 LogicalResult writeQuantizationManifest(ModuleOp module, StringRef path);
 
 } // namespace mlir::qsim

@@ -113,27 +113,41 @@ def QSimSetRounding : Pass<"qsim-set-rounding", "::mlir::func::FuncOp"> {
 }
 
 def QSimWriteManifest : Pass<"qsim-write-manifest", "::mlir::ModuleOp"> {
-  let summary = "Write the quantization manifest of every conv and linear "
-                "layer as JSON";
+  let summary = "Write the quantization manifest of every op that computes "
+                "new integers as JSON";
   let description = [{
-    Writes `file`: a JSON object whose `layers` list has one entry per
-    `qsim.conv2d` and `qsim.linear`, in program order, with
+    Writes `file`: a JSON object whose `layers` list has one entry, in
+    program order, per op that computes integers a runtime must reproduce:
+    each `qsim.conv2d` and `qsim.linear` (with the requantize that reads
+    it), `qsim.add`, `qsim.mul`, `qsim.avg_pool2d`, each `qsim.concat`
+    that requantizes an input, and each `qsim.requantize` that is not a
+    layer's. Every entry has `op`, `name` (the location's name, such as an
+    ONNX node's, or "") and `location`; quantization parameters are
+    objects of `storage` (`u8`, `i8`, ...), `axis` when per axis,
+    `scales` and `zero_points`. Multipliers are the float64 ratios for
+    `half_even`, the exact f32 values for `float32_half_even`, and the
+    integer multipliers, with `shift`, for the fixed-point modes. `clamp`
+    holds the storage-domain bounds, fused activations included.
 
-    - `op`, `name` (the location's name, such as an ONNX node's, or ""),
-      `location`;
-    - `input`, `weights`: `storage` (`u8`, `i8`, ...), `axis` when per
-      axis, `scales`, `zero_points`;
-    - `bias`: the int32 values, or null when there is none or it is not a
-      constant;
-    - `accumulator`: its quantization parameters, `bound` (per output
-      channel, the bound of `qsim-check-accumulators`; beyond 2^63 as a
-      decimal string) and `may_overflow`;
-    - `requantize` (null when the accumulator is not read by exactly one
-      `qsim.requantize`): `rounding`, `multiplier` (the float64 `M` per
-      channel for `half_even`; the integer multipliers, with `shift`, for
-      the fixed-point modes), `clamp` (the storage-domain bounds, fused
-      activations included), `output` (its quantization parameters) and
-      `activation` when a `qsim.relu` or `qsim.clamp` follows unfused.
+    - conv and linear: `input`, `weights`; `bias` (the int32 values, or
+      null when there is none or it is not a constant); `accumulator`:
+      its parameters, `bound` (per output channel, the bound of
+      `qsim-check-accumulators`; beyond 2^63 as a decimal string) and
+      `may_overflow`; `requantize` (null when the accumulator is not read
+      by exactly one `qsim.requantize`): `rounding`, `multiplier`,
+      `shift`, `clamp`, `output` and `activation` when a `qsim.relu` or
+      `qsim.clamp` follows unfused;
+    - add and mul: `inputs`, `output`, `rounding`, `multiplier` and
+      `shift` as the op's attributes hold them (for `half_even` the
+      float64 `s_a / s_y` and `s_b / s_y` of an add, `s_a s_b / s_y` of a
+      product), for `tflite_double` `left_shift`, for
+      `float32_half_even` `offset`, and `clamp`;
+    - avg_pool2d: `input`, `output`, `kernel`, `strides`, `padding`,
+      `count_include_pad`, `rounding`, `multiplier` (`s_x / s_y`, for
+      `half_even`) and `clamp`;
+    - concat: `inputs`, `output`, `axis`, `rounding`, `multiplier` (one
+      `s_in / s_y` per input) and `clamp`;
+    - requantize: `input` and the fields of a layer's `requantize`.
 
     The IR is not changed. `qsim-quantize manifest=FILE` and `qsim-ptq
     manifest=FILE` write the same file for their result.
