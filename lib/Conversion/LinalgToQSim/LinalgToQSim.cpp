@@ -199,9 +199,10 @@ static Operation *matchBias(Value value, unsigned channelDim, int64_t channels,
                    isValueTimesOne(generic, add.getRhs(), b)) ||
                   (isValueTimesOne(generic, add.getLhs(), b) &&
                    isValueTimesOne(generic, add.getRhs(), a));
-  if (!combines || body.getOperations().size() >
-                       2 + (add.getLhs() != a && add.getLhs() != b) +
-                           (add.getRhs() != a && add.getRhs() != b))
+  // The add, the yield and one multiply per operand that is not an input.
+  size_t allowedOps = 2 + (add.getLhs() != a && add.getLhs() != b) +
+                      (add.getRhs() != a && add.getRhs() != b);
+  if (!combines || body.getOperations().size() > allowedOps)
     return nullptr;
   if (!readChannelBias(biasValue, channels, bias))
     return nullptr;
