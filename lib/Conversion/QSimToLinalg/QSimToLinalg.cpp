@@ -169,11 +169,6 @@ Value buildElementwise(
   return generic.getResult(0);
 }
 
-/// Returns the storage parameters of a quantized tensor value's type.
-UniformQuantParams getParams(Value quantized) {
-  return getUniformQuantParams(getUniformQuantElementType(quantized.getType()));
-}
-
 /// Returns the storage integer type of a quantized tensor value.
 IntegerType getStorageType(Value quantized) {
   return cast<IntegerType>(
@@ -216,7 +211,7 @@ struct QuantizeOpLowering final : OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    UniformQuantParams params = getParams(op.getOutput());
+    UniformQuantParams params = getUniformQuantParams(op.getOutput());
     IntegerType storageType = getStorageType(op.getOutput());
     Type f32 = rewriter.getF32Type();
     IntegerType computeType = getComputeType(getContext(), params.storageWidth);
@@ -273,7 +268,7 @@ struct DequantizeOpLowering final : OpConversionPattern<DequantizeOp> {
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    UniformQuantParams params = getParams(op.getInput());
+    UniformQuantParams params = getUniformQuantParams(op.getInput());
     Type f32 = rewriter.getF32Type();
     IntegerType computeType = getComputeType(getContext(), params.storageWidth);
     ChannelConstant scale =
@@ -337,8 +332,8 @@ SmallVector<int64_t> getShiftConstants(RoundingMode mode, int64_t shift) {
 /// multiplier, z_in, z_y, then the shift's constants (getShiftConstants).
 SmallVector<ChannelConstant> getFixedPointConstants(RequantizeOp op,
                                                     size_t numChannels) {
-  UniformQuantParams in = getParams(op.getInput());
-  UniformQuantParams out = getParams(op.getOutput());
+  UniformQuantParams in = getUniformQuantParams(op.getInput());
+  UniformQuantParams out = getUniformQuantParams(op.getOutput());
   ArrayRef<int32_t> multipliers = *op.getMultiplier();
   ArrayRef<int32_t> shifts = *op.getShift();
   SmallVector<SmallVector<int64_t>> columns;
@@ -439,8 +434,8 @@ struct RequantizeSides {
 };
 
 RequantizeSides getRequantizeSides(RequantizeOp op) {
-  UniformQuantParams in = getParams(op.getInput());
-  UniformQuantParams out = getParams(op.getOutput());
+  UniformQuantParams in = getUniformQuantParams(op.getInput());
+  UniformQuantParams out = getUniformQuantParams(op.getOutput());
   std::optional<int32_t> axis = in.isPerAxis() ? in.axis : out.axis;
   size_t numChannels = std::max(in.scales.size(), out.scales.size());
   return {in, out, getStorageType(op.getOutput()), axis, numChannels};
@@ -625,7 +620,7 @@ struct ReluOpLowering final : OpConversionPattern<ReluOp> {
   LogicalResult
   matchAndRewrite(ReluOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    UniformQuantParams params = getParams(op.getInput());
+    UniformQuantParams params = getUniformQuantParams(op.getInput());
     rewriter.replaceOp(op, buildStorageClamp(rewriter, op.getLoc(),
                                              adaptor.getInput(), params,
                                              getStorageType(op.getInput()),
@@ -641,7 +636,7 @@ struct ClampOpLowering final : OpConversionPattern<ClampOp> {
   LogicalResult
   matchAndRewrite(ClampOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    UniformQuantParams params = getParams(op.getInput());
+    UniformQuantParams params = getUniformQuantParams(op.getInput());
     float lo = static_cast<float>(op.getMin().convertToDouble());
     float hi = static_cast<float>(op.getMax().convertToDouble());
     SmallVector<int64_t> lows, highs;
@@ -777,8 +772,8 @@ struct Conv2DOpLowering final : OpConversionPattern<Conv2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
-    UniformQuantParams input = getParams(op.getInput());
-    UniformQuantParams weights = getParams(op.getWeights());
+    UniformQuantParams input = getUniformQuantParams(op.getInput());
+    UniformQuantParams weights = getUniformQuantParams(op.getWeights());
     IntegerType inputStorage = getStorageType(op.getInput());
     auto weightType = cast<RankedTensorType>(adaptor.getWeights().getType());
     auto accType = cast<RankedTensorType>(
@@ -878,8 +873,8 @@ struct LinearOpLowering final : OpConversionPattern<LinearOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
-    UniformQuantParams input = getParams(op.getInput());
-    UniformQuantParams weights = getParams(op.getWeights());
+    UniformQuantParams input = getUniformQuantParams(op.getInput());
+    UniformQuantParams weights = getUniformQuantParams(op.getWeights());
     auto accType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
     int64_t features = accType.getDimSize(1);
@@ -927,7 +922,7 @@ struct MaxPool2DOpLowering final : OpConversionPattern<MaxPool2DOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
-    UniformQuantParams params = getParams(op.getInput());
+    UniformQuantParams params = getUniformQuantParams(op.getInput());
     IntegerType storage = getStorageType(op.getInput());
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
@@ -1113,7 +1108,7 @@ template <typename OpTy>
 Value addZeroClampAndNarrow(OpBuilder &b, Location loc, OpTy op, Value rounded,
                             IntegerType storageType) {
   return addZeroClampAndNarrow(
-      b, loc, rounded, getParams(op.getOutput()).getZeroPoint(0),
+      b, loc, rounded, getUniformQuantParams(op.getOutput()).getZeroPoint(0),
       op.getLowerBound(), op.getUpperBound(), storageType);
 }
 
@@ -1145,7 +1140,7 @@ Value buildFixedPointAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
   Value quantized[] = {op.getLhs(), op.getRhs()};
   Value sum;
   for (unsigned index = 0; index < 2; ++index) {
-    UniformQuantParams params = getParams(quantized[index]);
+    UniformQuantParams params = getUniformQuantParams(quantized[index]);
     Value zero = constant(params.getZeroPoint(0));
     Value wide = widen(b, loc, storage[index], i64, params.isSigned);
     Value centered = arith::SubIOp::create(b, loc, wide, zero);
@@ -1177,7 +1172,7 @@ Value buildOnnxRuntimeAdd(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
   unsigned first = op.isLhsFoldedFirst() ? 0 : 1;
   for (unsigned index : {first, 1 - first}) {
     Value real =
-        getParams(quantized[index]).isSigned
+        getUniformQuantParams(quantized[index]).isSigned
             ? Value(arith::SIToFPOp::create(b, loc, f32, storage[index]))
             : Value(arith::UIToFPOp::create(b, loc, f32, storage[index]));
     Value ratio = constant(ratios[index]);
@@ -1210,7 +1205,8 @@ Value buildPairedProducts(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
   Value quantized[] = {op.getLhs(), op.getRhs()};
   for (unsigned index = 0; index < 2; ++index)
     bias -= static_cast<uint32_t>(multipliers[index]) *
-            static_cast<uint32_t>(getParams(quantized[index]).getZeroPoint(0));
+            static_cast<uint32_t>(
+                getUniformQuantParams(quantized[index]).getZeroPoint(0));
   // Every operand is built in a statement of its own, so that the order of
   // the IR does not depend on the compiler's order of evaluating arguments.
   Value acc = arith::ConstantOp::create(
@@ -1218,7 +1214,7 @@ Value buildPairedProducts(OpBuilder &b, Location loc, AddOp op, Value lhsValue,
   Value storage[] = {lhsValue, rhsValue};
   for (unsigned index = 0; index < 2; ++index) {
     Value wide =
-        getParams(quantized[index]).isSigned
+        getUniformQuantParams(quantized[index]).isSigned
             ? Value(arith::ExtSIOp::create(b, loc, i32, storage[index]))
             : Value(arith::ExtUIOp::create(b, loc, i32, storage[index]));
     Value multiplier = arith::ConstantOp::create(
@@ -1310,9 +1306,9 @@ struct AddOpLowering final : OpConversionPattern<AddOp> {
     }
     if (op.getRounding() != RoundingMode::HalfEven)
       return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
-    UniformQuantParams lhs = getParams(op.getLhs());
-    UniformQuantParams rhs = getParams(op.getRhs());
-    UniformQuantParams out = getParams(op.getOutput());
+    UniformQuantParams lhs = getUniformQuantParams(op.getLhs());
+    UniformQuantParams rhs = getUniformQuantParams(op.getRhs());
+    UniformQuantParams out = getUniformQuantParams(op.getOutput());
     IntegerType storageType = getStorageType(op.getOutput());
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
@@ -1355,9 +1351,9 @@ struct MulOpLowering final : OpConversionPattern<MulOp> {
         mode == RoundingMode::TosaSingle || mode == RoundingMode::TosaDouble;
     if (mode != RoundingMode::HalfEven && !isTosa)
       return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
-    UniformQuantParams lhs = getParams(op.getLhs());
-    UniformQuantParams rhs = getParams(op.getRhs());
-    UniformQuantParams out = getParams(op.getOutput());
+    UniformQuantParams lhs = getUniformQuantParams(op.getLhs());
+    UniformQuantParams rhs = getUniformQuantParams(op.getRhs());
+    UniformQuantParams out = getUniformQuantParams(op.getOutput());
     IntegerType storageType = getStorageType(op.getOutput());
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
@@ -1424,7 +1420,7 @@ struct ConcatOpLowering final : OpConversionPattern<ConcatOp> {
     if (op.getRounding() != RoundingMode::HalfEven)
       return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
     Location loc = op.getLoc();
-    UniformQuantParams out = getParams(op.getOutput());
+    UniformQuantParams out = getUniformQuantParams(op.getOutput());
     IntegerType storageType = getStorageType(op.getOutput());
     auto resultType = cast<RankedTensorType>(
         getTypeConverter()->convertType(op.getOutput().getType()));
@@ -1444,7 +1440,7 @@ struct ConcatOpLowering final : OpConversionPattern<ConcatOp> {
       Value piece = converted;
       if (cast<RankedTensorType>(input.getType()).getElementType() !=
           resultElementType) {
-        UniformQuantParams in = getParams(input);
+        UniformQuantParams in = getUniformQuantParams(input);
         double multiplier = in.scales.front() / out.scales.front();
         piece = buildElementwise(
             rewriter, loc, converted, storageType, {}, std::nullopt,
@@ -1542,8 +1538,8 @@ struct AvgPool2DOpLowering final : OpConversionPattern<AvgPool2DOp> {
       return rewriter.notifyMatchFailure(op, "unsupported rounding mode");
     Location loc = op.getLoc();
     MLIRContext *ctx = getContext();
-    UniformQuantParams in = getParams(op.getInput());
-    UniformQuantParams out = getParams(op.getOutput());
+    UniformQuantParams in = getUniformQuantParams(op.getInput());
+    UniformQuantParams out = getUniformQuantParams(op.getOutput());
     IntegerType inStorage = getStorageType(op.getInput());
     IntegerType outStorage = getStorageType(op.getOutput());
     auto resultType = cast<RankedTensorType>(
@@ -1721,8 +1717,8 @@ struct TableOpLowering final : OpConversionPattern<TableOp> {
   matchAndRewrite(TableOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    UniformQuantParams in = getParams(op.getInput());
-    UniformQuantParams out = getParams(op.getOutput());
+    UniformQuantParams in = getUniformQuantParams(op.getInput());
+    UniformQuantParams out = getUniformQuantParams(op.getOutput());
     IntegerType outStorage = getStorageType(op.getOutput());
     SmallVector<APInt> entries;
     for (const APInt &entry : op.getTable().getValues<APInt>())
@@ -1876,8 +1872,8 @@ void mlir::qsim::configureQSimToLinalgTarget(
 
 RequantizeConstants mlir::qsim::getRequantizeConstants(RequantizeOp op,
                                                        size_t numChannels) {
-  UniformQuantParams in = getParams(op.getInput());
-  UniformQuantParams out = getParams(op.getOutput());
+  UniformQuantParams in = getUniformQuantParams(op.getInput());
+  UniformQuantParams out = getUniformQuantParams(op.getOutput());
   int64_t lo = op.getLowerBound(), hi = op.getUpperBound();
   RequantizeConstants constants;
   for (size_t c = 0; c < numChannels; ++c) {

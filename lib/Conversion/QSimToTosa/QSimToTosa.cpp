@@ -47,10 +47,6 @@ namespace {
 constexpr int32_t kNCHWToNHWC[] = {0, 2, 3, 1};
 constexpr int32_t kNHWCToNCHW[] = {0, 3, 1, 2};
 
-UniformQuantParams getParams(Value quantized) {
-  return getUniformQuantParams(getUniformQuantElementType(quantized.getType()));
-}
-
 /// Whether `params` are those of a storage type TOSA has: signed 8, 16 or
 /// 32 bits.
 bool hasTosaStorage(const UniformQuantParams &params) {
@@ -64,7 +60,7 @@ bool hasTosaStorage(const UniformQuantParams &params) {
 //===----------------------------------------------------------------------===//
 
 std::optional<std::string> checkStorage(Value value, StringRef role) {
-  UniformQuantParams params = getParams(value);
+  UniformQuantParams params = getUniformQuantParams(value);
   if (!hasTosaStorage(params))
     return ("the " + role + " type has " + (params.isSigned ? "i" : "u") +
             Twine(params.storageWidth) +
@@ -75,7 +71,7 @@ std::optional<std::string> checkStorage(Value value, StringRef role) {
 }
 
 std::optional<std::string> checkUniformZeroPoint(Value value, StringRef role) {
-  if (!getParams(value).hasUniformZeroPoint())
+  if (!getUniformQuantParams(value).hasUniformZeroPoint())
     return ("the " + role +
             " type has one zero point per channel; TOSA has one per tensor")
         .str();
@@ -85,8 +81,8 @@ std::optional<std::string> checkUniformZeroPoint(Value value, StringRef role) {
 std::optional<std::string> checkLayerOperands(Value input, Value weights) {
   if (auto reason = checkStorage(input, "input"))
     return reason;
-  if (getParams(input).storageWidth != 8 ||
-      getParams(weights).storageWidth != 8)
+  if (getUniformQuantParams(input).storageWidth != 8 ||
+      getUniformQuantParams(weights).storageWidth != 8)
     return std::string("TOSA accumulates in i32 only from i8 inputs and "
                        "weights");
   if (auto reason = checkStorage(weights, "weights"))
@@ -126,7 +122,8 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
         return checkUniformZeroPoint(quantize.getOutput(), "result");
       })
       .Case([](DequantizeOp dequantize) -> std::optional<std::string> {
-        UniformQuantParams params = getParams(dequantize.getInput());
+        UniformQuantParams params =
+            getUniformQuantParams(dequantize.getInput());
         if (auto reason = checkStorage(dequantize.getInput(), "input"))
           return reason;
         if (params.storageWidth == 32 &&
@@ -152,8 +149,8 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
           if (auto reason = checkUniformZeroPoint(value, role))
             return reason;
         }
-        UniformQuantParams in = getParams(requantize.getInput());
-        UniformQuantParams out = getParams(requantize.getOutput());
+        UniformQuantParams in = getUniformQuantParams(requantize.getInput());
+        UniformQuantParams out = getUniformQuantParams(requantize.getOutput());
         if (in.storageWidth != 8 && in.getZeroPoint(0) != 0)
           return std::string("TOSA's RESCALE only takes an input zero point "
                              "on i8 inputs");
@@ -187,7 +184,7 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
             if (auto reason = checkUniformZeroPoint(input, "input"))
               return reason;
             if (auto clamp = dyn_cast<ClampOp>(op)) {
-              if (!llvm::all_equal(getParams(input).scales))
+              if (!llvm::all_equal(getUniformQuantParams(input).scales))
                 return std::string("its bounds differ per channel; TOSA's "
                                    "CLAMP has one pair per tensor");
             }
@@ -208,8 +205,8 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
         return checkStorage(concat.getOutput(), "result");
       })
       .Case([](TableOp table) -> std::optional<std::string> {
-        UniformQuantParams in = getParams(table.getInput());
-        UniformQuantParams out = getParams(table.getOutput());
+        UniformQuantParams in = getUniformQuantParams(table.getInput());
+        UniformQuantParams out = getUniformQuantParams(table.getOutput());
         if (!in.isSigned || in.storageWidth != 8 || !out.isSigned ||
             out.storageWidth != 8)
           return std::string("TOSA's TABLE looks up exactly only from i8 "
@@ -230,7 +227,7 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
               std::pair{add.getOutput(), "result"}}) {
           if (auto reason = checkStorage(value, role))
             return reason;
-          UniformQuantParams params = getParams(value);
+          UniformQuantParams params = getUniformQuantParams(value);
           if (params.storageWidth != 8 && params.getZeroPoint(0) != 0)
             return ("the " + Twine(role) + " has a zero point on " +
                     Twine(params.storageWidth) +
@@ -246,8 +243,8 @@ std::optional<std::string> getQSimOpBlocker(Operation *op) {
               "it rounds its mean in float64, and TOSA's AVG_POOL2D divides "
               "with reciprocal_scale (tosa_single: quantize with "
               "target=tosa, or run --qsim-set-rounding=mode=tosa_double)");
-        UniformQuantParams in = getParams(pool.getInput());
-        UniformQuantParams out = getParams(pool.getOutput());
+        UniformQuantParams in = getUniformQuantParams(pool.getInput());
+        UniformQuantParams out = getUniformQuantParams(pool.getOutput());
         if (auto reason = checkStorage(pool.getInput(), "input"))
           return reason;
         if (auto reason = checkStorage(pool.getOutput(), "result"))
@@ -416,7 +413,7 @@ struct QuantizeOpExport final : OpConversionPattern<QuantizeOp> {
     auto floatType = cast<RankedTensorType>(x.getType());
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    UniformQuantParams params = getParams(op.getOutput());
+    UniformQuantParams params = getUniformQuantParams(op.getOutput());
     int64_t rank = floatType.getRank();
     int64_t zeroPoint = params.getZeroPoint(0);
     Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
@@ -464,7 +461,7 @@ struct DequantizeOpExport final : OpConversionPattern<DequantizeOp> {
     Location loc = op.getLoc();
     Value q = adaptor.getInput();
     auto storageType = cast<RankedTensorType>(q.getType());
-    UniformQuantParams params = getParams(op.getInput());
+    UniformQuantParams params = getUniformQuantParams(op.getInput());
     int64_t rank = storageType.getRank();
     Type f32 = rewriter.getF32Type(), i32 = rewriter.getI32Type();
     auto wideType = storageType.clone(i32);
@@ -551,8 +548,8 @@ struct RequantizeOpExport final : OpConversionPattern<RequantizeOp> {
     Value input = adaptor.getInput();
     auto resultType =
         cast<RankedTensorType>(getTypeConverter()->convertType(op.getType()));
-    UniformQuantParams in = getParams(op.getInput());
-    UniformQuantParams out = getParams(op.getOutput());
+    UniformQuantParams in = getUniformQuantParams(op.getInput());
+    UniformQuantParams out = getUniformQuantParams(op.getOutput());
     ArrayRef<int32_t> multipliers = *op.getMultiplier();
     ArrayRef<int32_t> shifts = *op.getShift();
     bool perChannel = multipliers.size() > 1;
@@ -620,11 +617,12 @@ struct AddOpExport final : OpConversionPattern<AddOp> {
       rescaled.push_back(createRescale(
           rewriter, loc, reshapeToRank(rewriter, loc, storage, rank), i32,
           multipliers[index], shifts[index],
-          getParams(quantized).getZeroPoint(0), 0, op.getRounding()));
+          getUniformQuantParams(quantized).getZeroPoint(0), 0,
+          op.getRounding()));
     }
     Value sum = tosa::AddOp::create(rewriter, loc, resultType.clone(i32),
                                     rescaled[0], rescaled[1]);
-    UniformQuantParams out = getParams(op.getOutput());
+    UniformQuantParams out = getUniformQuantParams(op.getOutput());
     Value result = createRescale(
         rewriter, loc, sum, resultType.getElementType(), multipliers[2],
         shifts[2], 0, out.getZeroPoint(0), op.getRounding());
@@ -656,12 +654,12 @@ struct MulOpExport final : OpConversionPattern<MulOp> {
          llvm::zip_equal(op->getOperands(), adaptor.getOperands()))
       widened.push_back(createRescale(
           rewriter, loc, reshapeToRank(rewriter, loc, storage, rank), i32, kOne,
-          kOneShift, getParams(quantized).getZeroPoint(0), 0,
+          kOneShift, getUniformQuantParams(quantized).getZeroPoint(0), 0,
           RoundingMode::TosaSingle));
     Value noShift = createScalarTensor(rewriter, loc, rewriter.getI8Type(), 0);
     Value product = tosa::MulOp::create(rewriter, loc, resultType.clone(i32),
                                         widened[0], widened[1], noShift);
-    UniformQuantParams out = getParams(op.getOutput());
+    UniformQuantParams out = getUniformQuantParams(op.getOutput());
     Value result =
         createRescale(rewriter, loc, product, resultType.getElementType(),
                       op.getMultiplier()->front(), op.getShift()->front(), 0,
@@ -686,7 +684,7 @@ struct StorageClampExport final : OpConversionPattern<OpTy> {
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    UniformQuantParams params = getParams(op.getInput());
+    UniformQuantParams params = getUniformQuantParams(op.getInput());
     int64_t low = params.getZeroPoint(0), high = params.storageMax;
     if constexpr (std::is_same_v<OpTy, ClampOp>) {
       double scale = params.getScale(0);
@@ -749,9 +747,11 @@ struct Conv2DOpExport final : OpConversionPattern<Conv2DOp> {
                                   rewriter.getI32IntegerAttr(0)));
     Type storage = weightsType.getElementType();
     Value inputZero = createScalarTensor(
-        rewriter, loc, storage, getParams(op.getInput()).getZeroPoint(0));
+        rewriter, loc, storage,
+        getUniformQuantParams(op.getInput()).getZeroPoint(0));
     Value weightZero = createScalarTensor(
-        rewriter, loc, storage, getParams(op.getWeights()).getZeroPoint(0));
+        rewriter, loc, storage,
+        getUniformQuantParams(op.getWeights()).getZeroPoint(0));
 
     ArrayRef<int64_t> dilations = op.getDilations();
     SmallVector<int64_t> windows = {(kh - 1) * dilations[0] + 1,
@@ -795,9 +795,11 @@ struct LinearOpExport final : OpConversionPattern<LinearOp> {
         rewriter, loc, asTosaOperand(rewriter, adaptor.getWeights()), {1, 0});
     Value rhs = createReshape(rewriter, loc, weights, {1, depth, features});
     Value lhsZero = createScalarTensor(
-        rewriter, loc, storage, getParams(op.getInput()).getZeroPoint(0));
+        rewriter, loc, storage,
+        getUniformQuantParams(op.getInput()).getZeroPoint(0));
     Value rhsZero = createScalarTensor(
-        rewriter, loc, storage, getParams(op.getWeights()).getZeroPoint(0));
+        rewriter, loc, storage,
+        getUniformQuantParams(op.getWeights()).getZeroPoint(0));
     auto productType = RankedTensorType::get({1, rows, features}, i32);
     Value acc = tosa::MatMulOp::create(rewriter, loc, productType, lhs, rhs,
                                        lhsZero, rhsZero);
@@ -855,9 +857,11 @@ struct AvgPool2DOpExport final : OpConversionPattern<AvgPool2DOp> {
     std::array<int64_t, 4> pad = fitWindowToInput(
         rewriter, loc, input, op.getPadding(), op.getKernel(), op.getStrides());
     Value inputZero = createScalarTensor(
-        rewriter, loc, storage, getParams(op.getInput()).getZeroPoint(0));
+        rewriter, loc, storage,
+        getUniformQuantParams(op.getInput()).getZeroPoint(0));
     Value outputZero = createScalarTensor(
-        rewriter, loc, storage, getParams(op.getOutput()).getZeroPoint(0));
+        rewriter, loc, storage,
+        getUniformQuantParams(op.getOutput()).getZeroPoint(0));
     RankedTensorType nhwcType = permuteType(resultType, kNCHWToNHWC);
     Value pool = tosa::AvgPool2dOp::create(
         rewriter, loc, nhwcType, input, inputZero, outputZero, op.getKernel(),

@@ -43,3 +43,7 @@ mlir::qsim::getUniformQuantParams(quant::QuantizedType type) {
   params.axis = perAxis.getQuantizedDimension();
   return params;
 }
+
+UniformQuantParams mlir::qsim::getUniformQuantParams(Value quantized) {
+  return getUniformQuantParams(getUniformQuantElementType(quantized.getType()));
+}

@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Value.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <optional>
@@ -53,6 +54,10 @@ quant::QuantizedType getUniformQuantElementType(Type type);
 
 /// Reads the parameters of a `!quant.uniform` type (per-tensor or per-axis).
 UniformQuantParams getUniformQuantParams(quant::QuantizedType type);
+
+/// Reads the parameters of the `!quant.uniform` element type of a quantized
+/// tensor value.
+UniformQuantParams getUniformQuantParams(Value quantized);
 
 } // namespace mlir::qsim
 
