@@ -54,11 +54,14 @@ void writeQuantParams(llvm::json::OStream &json, Type tensorType) {
   });
 }
 
-UniformQuantParams getParams(Value value) {
-  return getUniformQuantParams(getUniformQuantElementType(value.getType()));
+/// `key`: the quantization parameters of `value`'s element type.
+void writeValueParams(llvm::json::OStream &json, StringRef key, Value value) {
+  json.attributeObject(key, [&] { writeQuantParams(json, value.getType()); });
 }
 
-double getScale(Value value) { return getParams(value).getScale(0); }
+double getScale(Value value) {
+  return getUniformQuantParams(value).getScale(0);
+}
 
 template <typename T>
 void writeArray(llvm::json::OStream &json, StringRef key, ArrayRef<T> values) {
@@ -109,8 +112,7 @@ void writeElementwise(llvm::json::OStream &json, OpTy op,
                       ArrayRef<double> float64Multipliers) {
   writeOpIdentity(json, op);
   writeOperandParams(json, op->getOperands());
-  json.attributeObject(
-      "output", [&] { writeQuantParams(json, op.getOutput().getType()); });
+  writeValueParams(json, "output", op.getOutput());
   json.attribute("rounding", stringifyRoundingMode(op.getRounding()));
   if (op.getRounding() == RoundingMode::HalfEven)
     writeArray(json, "multiplier", float64Multipliers);
@@ -143,7 +145,7 @@ void writeMul(llvm::json::OStream &json, MulOp op) {
 
 /// The clamp of an op that saturates to its result's storage range.
 void writeStorageClamp(llvm::json::OStream &json, Value result) {
-  UniformQuantParams params = getParams(result);
+  UniformQuantParams params = getUniformQuantParams(result);
   writeClamp(json, params.storageMin, params.storageMax);
 }
 
@@ -152,10 +154,8 @@ void writeStorageClamp(llvm::json::OStream &json, Value result) {
 /// scale, and its reciprocal depends on each window's count).
 void writeAvgPool(llvm::json::OStream &json, AvgPool2DOp op) {
   writeOpIdentity(json, op);
-  json.attributeObject(
-      "input", [&] { writeQuantParams(json, op.getInput().getType()); });
-  json.attributeObject(
-      "output", [&] { writeQuantParams(json, op.getOutput().getType()); });
+  writeValueParams(json, "input", op.getInput());
+  writeValueParams(json, "output", op.getOutput());
   writeArray(json, "kernel", op.getKernel());
   writeArray(json, "strides", op.getStrides());
   writeArray(json, "padding", op.getPadding());
@@ -178,8 +178,7 @@ bool isRequantizingConcat(ConcatOp op) {
 void writeConcat(llvm::json::OStream &json, ConcatOp op) {
   writeOpIdentity(json, op);
   writeOperandParams(json, op.getInputs());
-  json.attributeObject(
-      "output", [&] { writeQuantParams(json, op.getOutput().getType()); });
+  writeValueParams(json, "output", op.getOutput());
   json.attribute("axis", op.getAxis());
   json.attribute("rounding", stringifyRoundingMode(op.getRounding()));
   // One float64 multiplier s_in / s_y per input; 1 for an input copied.
@@ -208,10 +207,8 @@ void writeRequantize(llvm::json::OStream &json, RequantizeOp op) {
     writeFloatArray(json, "multiplier", *multipliers);
   } else {
     // M = s_in / s_y per channel in float64, as the lowering computes it.
-    UniformQuantParams in = getUniformQuantParams(
-        getUniformQuantElementType(op.getInput().getType()));
-    UniformQuantParams out = getUniformQuantParams(
-        getUniformQuantElementType(op.getOutput().getType()));
+    UniformQuantParams in = getUniformQuantParams(op.getInput());
+    UniformQuantParams out = getUniformQuantParams(op.getOutput());
     size_t numChannels = std::max(in.scales.size(), out.scales.size());
     json.attributeArray("multiplier", [&] {
       for (size_t c = 0; c < numChannels; ++c)
@@ -219,8 +216,7 @@ void writeRequantize(llvm::json::OStream &json, RequantizeOp op) {
     });
   }
   writeClamp(json, op.getLowerBound(), op.getUpperBound());
-  json.attributeObject(
-      "output", [&] { writeQuantParams(json, op.getOutput().getType()); });
+  writeValueParams(json, "output", op.getOutput());
   // An activation that follows without having been fused.
   Value result = op.getOutput();
   if (result.hasOneUse() && isa<ReluOp, ClampOp>(*result.getUsers().begin()))
@@ -231,10 +227,8 @@ void writeRequantize(llvm::json::OStream &json, RequantizeOp op) {
 void writeLayer(llvm::json::OStream &json, Operation *op, Value input,
                 Value weights, Value bias) {
   writeOpIdentity(json, op);
-  json.attributeObject("input",
-                       [&] { writeQuantParams(json, input.getType()); });
-  json.attributeObject("weights",
-                       [&] { writeQuantParams(json, weights.getType()); });
+  writeValueParams(json, "input", input);
+  writeValueParams(json, "weights", weights);
   DenseIntElementsAttr biasValues;
   if (bias && matchPattern(bias, m_Constant(&biasValues)))
     json.attributeArray("bias", [&] {
@@ -281,8 +275,7 @@ bool isLayerRequantize(RequantizeOp op) {
 /// in its input's type.
 void writeStandaloneRequantize(llvm::json::OStream &json, RequantizeOp op) {
   writeOpIdentity(json, op);
-  json.attributeObject(
-      "input", [&] { writeQuantParams(json, op.getInput().getType()); });
+  writeValueParams(json, "input", op.getInput());
   writeRequantize(json, op);
 }
 
