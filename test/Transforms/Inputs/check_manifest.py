@@ -18,9 +18,9 @@ definition (not from qsim's code), and compared:
   add            half_even: s_a / s_y and s_b / s_y; tflite_double:
                  TFLite's ADD Prepare (l = 20, pairs of s_a / 2S, s_b / 2S
                  and 2S / (2^l s_y), S = max(s_a, s_b), from the f32
-                 scales); tosa_*: TOSA's
-                 legalization (pairs of 2^l s_a / 2S, 2^l s_b / 2S and
-                 2S / (2^l s_y), l = 20, 15 for a 16-bit result);
+                 scales); tosa_*: TOSA's legalization (pairs of
+                 2^l s_a / 2S, 2^l s_b / 2S and 2S / (2^l s_y), l = 20,
+                 15 for a 16-bit result);
                  qnnpack and xnnpack: QNNPACK's and XNNPACK's f32 set-up
                  (shift 21 or 20 minus the exponent of the larger f32 ratio,
                  multipliers lrintf(r * 2^shift)); float32_half_even: ONNX
@@ -58,15 +58,14 @@ def check_clamp(entry, out):
     return []
 
 
-def check_pairs(entry, mode, ratios, encode=None):
+def check_pairs(entry, mode, ratios):
     """The entry's (multiplier, shift) pairs against the encoder's of
     `ratios`, or for half_even its float64 multipliers against them."""
     if mode == "half_even":
         if per_channel(entry["multiplier"], len(ratios)) != ratios:
             return [f"multipliers {entry['multiplier']} are not {ratios}"]
         return []
-    if encode is None:
-        encode = reference.encode_tflite if mode.startswith("tflite") else reference.encode_tosa
+    encode = reference.encode_tflite if mode.startswith("tflite") else reference.encode_tosa
     count = max(len(ratios), len(entry["multiplier"]))
     got = list(zip(per_channel(entry["multiplier"], count),
                    per_channel(entry["shift"], count)))
@@ -158,17 +157,17 @@ def check_add(entry):
                 problems.append(f"f32 ratios {entry['multiplier']} and offset {entry['offset']} "
                                 f"are not {want} and {offset}")
     else:
-        double = max(s_a, s_b) * 2
         if mode == "tflite_double":
-            # TFLite's tensors hold f32 scales, which Prepare widens.
+            # TFLite's tensors hold f32 scales, which Prepare widens; its
+            # kernel shifts the inputs left by 2^l itself.
             s_a, s_b, s_y = (float(np.float32(s)) for s in (s_a, s_b, s_y))
-            double = max(s_a, s_b) * 2
-            left = 20
-            ratios = [s_a / double, s_b / double, double / (2**left * s_y)]
+            left, input_scale = 20, 1
         else:
             left = 15 if int(out["storage"][1:]) > 8 else 20
-            ratios = [2**left * s_a / double, 2**left * s_b / double,
-                      double / (2**left * s_y)]
+            input_scale = 2**left
+        double = max(s_a, s_b) * 2
+        ratios = [input_scale * s_a / double, input_scale * s_b / double,
+                  double / (2**left * s_y)]
         problems = check_pairs(entry, mode, ratios)
         if mode == "tflite_double" and entry.get("left_shift") != left:
             problems.append(f"left shift {entry.get('left_shift')} is not {left}")
@@ -185,8 +184,10 @@ def check_mul(entry):
 def check_avg_pool(entry):
     s_x, s_y = entry["input"]["scales"][0], entry["output"]["scales"][0]
     if entry["rounding"] == "tosa_single":
-        return [] if s_x == s_y else [f"tosa_single pool rescales {s_x} to {s_y}"]
-    return check_pairs(entry, entry["rounding"], [s_x / s_y]) + check_clamp(entry, entry["output"])
+        problems = [] if s_x == s_y else [f"tosa_single pool rescales {s_x} to {s_y}"]
+    else:
+        problems = check_pairs(entry, entry["rounding"], [s_x / s_y])
+    return problems + check_clamp(entry, entry["output"])
 
 
 def check_concat(entry):
